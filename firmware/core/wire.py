@@ -1,0 +1,142 @@
+# The MQTT wire format shared by the board, the simulator and the bridge (docs/protocol.md).
+# A payload is 64 hex digits of HMAC-SHA256 under the board's own key, one space, then the
+# JSON body; the MAC covers the body's exact bytes, so no canonical JSON is needed.
+import json
+from binascii import hexlify, unhexlify
+
+from firmware.core.hmac256 import equal, hmac_sha256
+
+MAC_HEX = 64
+MAX_PAYLOAD = 4096  # bigger than any message we send; refuse before parsing
+MAX_CODE = 32  # parcel and locker ids: a carrier barcode fits
+MAX_LIST = 500
+VERIFIER_HEX = 32  # 16 bytes of HMAC: plenty against guessing, small in flash
+
+# Per message type: the fields besides the envelope, each (name, kind).
+EVENT_FIELDS = {
+    "deposited": (("parcel", "code"), ("cmp", "cmp")),
+    "collected": (("parcel", "code"), ("cmp", "cmp")),
+    "jammed": (("cmp", "cmp"),),
+}
+COMMAND_FIELDS = {
+    "ack": (("seqs", "seqs"),),
+    "reserve": (("parcel", "code"), ("cmp", "cmp")),
+    "credential": (("parcel", "code"), ("cmp", "cmp"), ("v", "hex"), ("until", "ms")),
+    "revoke": (("parcel", "code"),),
+    "couriers": (("v", "hexlist"),),
+    "open": (("cmp", "cmp"),),
+}
+EVENT_ENVELOPE = (("lkr", "code"), ("seq", "seq"), ("t", "ms"), ("type", "str"))
+COMMAND_ENVELOPE = (("lkr", "code"), ("ctr", "seq"), ("exp", "ms"), ("type", "str"))
+
+_CODE_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_."
+_HEX_CHARS = "0123456789abcdef"
+
+
+class WireError(ValueError):
+    """A message that is malformed, unsigned, mis-signed or of the wrong shape."""
+
+
+def topic(locker_id, channel):
+    return "lockers/" + locker_id + "/" + channel
+
+
+def parse_topic(name):
+    """('L1', 'events') from 'lockers/L1/events'; WireError for anything else."""
+    parts = name.split("/")
+    if len(parts) != 3 or parts[0] != "lockers" or not is_code(parts[1]):
+        raise WireError("unknown topic")
+    return parts[1], parts[2]
+
+
+def sign(key, body):
+    """The payload for `body` (a dict) signed with `key` (bytes)."""
+    raw = json.dumps(body).encode()
+    return hexlify(hmac_sha256(key, raw)) + b" " + raw
+
+
+def open_signed(key, payload):
+    """The body of a payload whose MAC checks out under `key`; WireError otherwise."""
+    if not isinstance(payload, (bytes, bytearray)) or len(payload) > MAX_PAYLOAD:
+        raise WireError("payload too large or not bytes")
+    if len(payload) < MAC_HEX + 3 or payload[MAC_HEX] != 32:
+        raise WireError("payload is not 'mac body'")
+    raw = bytes(payload[MAC_HEX + 1:])
+    try:
+        mac = unhexlify(bytes(payload[:MAC_HEX]))
+    except Exception:
+        raise WireError("mac is not hex")
+    if not equal(mac, hmac_sha256(key, raw)):
+        raise WireError("bad signature")
+    try:
+        body = json.loads(raw)
+    except Exception:
+        raise WireError("body is not JSON")
+    if not isinstance(body, dict):
+        raise WireError("body is not an object")
+    return body
+
+
+def check_event(body):
+    """`body` if it is a well-formed event; WireError naming the first fault otherwise."""
+    return _check(body, EVENT_ENVELOPE, EVENT_FIELDS)
+
+
+def check_command(body):
+    """`body` if it is a well-formed command; WireError naming the first fault otherwise."""
+    return _check(body, COMMAND_ENVELOPE, COMMAND_FIELDS)
+
+
+def _check(body, envelope, by_type):
+    _check_fields(body, envelope)
+    fields = by_type.get(body["type"])
+    if fields is None:
+        raise WireError("unknown type " + body["type"][:MAX_CODE])
+    _check_fields(body, fields)
+    return body
+
+
+def _check_fields(body, fields):
+    for name, kind in fields:
+        if name not in body:
+            raise WireError("missing " + name)
+        if not _KINDS[kind](body[name]):
+            raise WireError("invalid " + name)
+
+
+def is_code(value):
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_CODE:
+        return False
+    for c in value:
+        if c not in _CODE_CHARS:
+            return False
+    return True
+
+
+def _is_int(value, low):
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value < 2 ** 53
+
+
+def _is_hex(value):
+    if not isinstance(value, str) or len(value) != VERIFIER_HEX:
+        return False
+    for c in value:
+        if c not in _HEX_CHARS:
+            return False
+    return True
+
+
+def _is_list_of(value, item):
+    return isinstance(value, list) and len(value) <= MAX_LIST and all(item(v) for v in value)
+
+
+_KINDS = {
+    "code": is_code,
+    "str": lambda v: isinstance(v, str) and 0 < len(v) <= MAX_CODE,
+    "cmp": lambda v: _is_int(v, 1) and v <= 999,
+    "seq": lambda v: _is_int(v, 1),
+    "ms": lambda v: _is_int(v, 0),
+    "hex": _is_hex,
+    "seqs": lambda v: _is_list_of(v, lambda s: _is_int(s, 1)) and len(v) > 0,
+    "hexlist": lambda v: _is_list_of(v, _is_hex),
+}
