@@ -1,0 +1,55 @@
+"""Device messages into domain-service calls, each in one transaction."""
+import json
+
+from sqlmodel import Session
+
+from cloud.models import Locker
+from cloud.services import devices
+from cloud.services.device_events import apply_device_event
+from firmware.core import wire
+
+
+class Rejected(ValueError):
+    """A device message that is dropped: unknown sender, bad signature or malformed."""
+
+
+def handle_event(engine, locker_id, payload, now):
+    """Verify, apply once, acknowledge. True if newly applied, False for a repeat."""
+    with Session(engine) as session:
+        locker = session.get(Locker, locker_id)
+        if locker is None:
+            raise Rejected("event from unknown locker %s" % locker_id)
+        body = _verified_event(locker, payload)
+        applied = apply_device_event(session, locker, body, now)
+        session.commit()
+        return applied
+
+
+def _verified_event(locker, payload):
+    try:
+        body = wire.check_event(wire.open_signed(bytes.fromhex(locker.device_key), payload))
+    except wire.WireError as error:
+        raise Rejected("event from %s refused: %s" % (locker.id, error)) from None
+    if body["lkr"] != locker.id:
+        raise Rejected("event on %s's topic names locker %s" % (locker.id, body["lkr"]))
+    return body
+
+
+def handle_status(engine, locker_id, payload, now):
+    """Record the retained online/offline status a board (or its last will) published."""
+    online = _online_flag(payload)
+    with Session(engine) as session:
+        if session.get(Locker, locker_id) is None:
+            raise Rejected("status from unknown locker %s" % locker_id)
+        devices.set_online(session, locker_id, online, now)
+        session.commit()
+
+
+def _online_flag(payload):
+    try:
+        status = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        raise Rejected("status is not JSON") from None
+    if not isinstance(status, dict) or not isinstance(status.get("online"), bool):
+        raise Rejected("status must be {\"online\": true|false}")
+    return status["online"]

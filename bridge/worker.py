@@ -1,0 +1,106 @@
+"""A bridge worker: one MQTT session, one thread applying device messages, one relaying commands.
+
+Workers are stateless apart from the database, so a city runs several of them with a share
+group (MQTT shared subscriptions) and each event is still applied once (the inbox is unique on
+locker and sequence).
+"""
+import logging
+import queue
+import threading
+import uuid
+
+import paho.mqtt.client as mqtt
+
+from bridge import inbound, topics
+from bridge.relay import OutboxRelay, PublishFailed
+from firmware.core import wire
+from locker.mqtt_url import broker_address
+
+log = logging.getLogger(__name__)
+
+PUBACK_TIMEOUT_S = 5
+
+
+class BridgeWorker:
+    def __init__(self, broker_url, engine, clock, client_id=None, share_group=None):
+        self.engine, self.clock = engine, clock
+        self.host, self.port = broker_address(broker_url)
+        self.share_group = share_group
+        self.inbox = queue.Queue(maxsize=10000)
+        self.stopping = threading.Event()
+        self.connected = threading.Event()
+        self.client = self._make_client(client_id or "bridge-" + uuid.uuid4().hex[:8])
+        self.relay = OutboxRelay(engine, self._publish, clock)
+        self._threads = [threading.Thread(target=self._apply_loop, name="bridge-apply", daemon=True),
+                         threading.Thread(target=self.relay.run, args=(self.stopping, self.connected.is_set),
+                                          name="bridge-relay", daemon=True)]
+
+    def _make_client(self, client_id):
+        # A persistent session: events published while this worker restarts wait in the broker.
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+                             clean_session=False)
+        client.reconnect_delay_set(min_delay=1, max_delay=8)
+        client.on_connect = self._on_connect
+        client.on_disconnect = lambda *args: self.connected.clear()
+        client.on_message = lambda c, u, msg: self._enqueue(msg.topic, msg.payload)
+        return client
+
+    def start(self):
+        self.client.connect_async(self.host, self.port, keepalive=30)
+        self.client.loop_start()
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self):
+        self.stopping.set()
+        self.inbox.put(None)
+        self.relay.wake.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            log.error("broker refused the bridge: %s", reason_code)
+            return
+        for topic in topics.subscriptions(self.share_group):
+            client.subscribe(topic, qos=1)
+        self.connected.set()
+        self.relay.wake.set()
+        log.info("bridge connected to %s:%d", self.host, self.port)
+
+    def _enqueue(self, topic, payload):
+        self.inbox.put((topic, payload))  # blocks paho's thread when full: backpressure to the broker
+
+    def _apply_loop(self):
+        while True:
+            item = self.inbox.get()
+            if item is None:
+                return
+            self.apply(*item)
+
+    def apply(self, topic, payload):
+        """One device message: applied, or logged and dropped; never an exception."""
+        try:
+            channel, locker_id = topics.route(topic)
+            if channel == topics.EVENTS:
+                inbound.handle_event(self.engine, locker_id, payload, self.clock())
+                self.relay.wake.set()
+            else:
+                inbound.handle_status(self.engine, locker_id, payload, self.clock())
+        except (wire.WireError, inbound.Rejected) as refusal:
+            log.warning("dropped message on %s: %s", topic, refusal)
+        except Exception:
+            # The board keeps the event until it is acknowledged, so it will come again.
+            log.exception("failed to apply message on %s; the board will resend it", topic)
+
+    def _publish(self, topic, payload):
+        info = self.client.publish(topic, payload, qos=1)
+        try:
+            info.wait_for_publish(PUBACK_TIMEOUT_S)
+        except (RuntimeError, ValueError) as error:  # not queued: disconnected or queue full
+            raise PublishFailed("%s not sent: %s" % (topic, error)) from None
+        if not info.is_published():
+            raise PublishFailed("no PUBACK for %s within %ss" % (topic, PUBACK_TIMEOUT_S))

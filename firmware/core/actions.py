@@ -1,0 +1,64 @@
+# What a locker controller asks its shell to do. The core only returns these; drivers and the
+# network layer carry them out, so tests just compare lists of actions.
+
+KEY = "key"
+OK = "ok"
+ERROR = "error"
+
+
+class _Action:
+    __slots__ = ()
+    _fields = ()
+
+    def __eq__(self, other):
+        return type(self) is type(other) and _values(self) == _values(other)
+
+    def __ne__(self, other):  # MicroPython does not derive != from ==
+        return not self.__eq__(other)
+
+    def __repr__(self):
+        return type(self).__name__ + repr(_values(self))
+
+
+def _values(obj):
+    return tuple([getattr(obj, name) for name in obj._fields])
+
+
+class Pulse(_Action):
+    """Energise compartment `cmp`'s solenoid for `ms` (never longer: the coil's rating)."""
+    __slots__ = ("cmp", "ms")
+    _fields = ("cmp", "ms")
+
+    def __init__(self, cmp, ms):
+        self.cmp = cmp
+        self.ms = ms
+
+
+class Publish(_Action):
+    """Publish `payload` (bytes) on `topic` with MQTT `qos` and `retain`."""
+    __slots__ = ("topic", "payload", "qos", "retain")
+    _fields = ("topic", "payload", "qos", "retain")
+
+    def __init__(self, topic, payload, qos, retain):
+        self.topic = topic
+        self.payload = payload
+        self.qos = qos
+        self.retain = retain
+
+
+class Show(_Action):
+    """Put `text` on the display line."""
+    __slots__ = ("text",)
+    _fields = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+
+class Beep(_Action):
+    """Sound the buzzer: `kind` is KEY, OK or ERROR."""
+    __slots__ = ("kind",)
+    _fields = ("kind",)
+
+    def __init__(self, kind):
+        self.kind = kind

@@ -1,0 +1,106 @@
+# Commands from the cloud (protocol.md, "Commands"): verified with the board's own key, then
+# applied. A refused command (bad MAC, wrong lkr, old counter, expired, malformed, or naming a
+# compartment this board does not have) changes nothing, not even the counter.
+from firmware.core import compartments as states
+from firmware.core import wire
+from firmware.core.doors import REMOTE
+
+
+class Commands:
+    def __init__(self, locker_id, key, compartments, credentials, doors, uplink):
+        self._locker_id = locker_id
+        self._key = key
+        self._compartments = compartments
+        self._credentials = credentials
+        self._doors = doors
+        self._uplink = uplink
+        self.last_counter = 0  # the highest ctr accepted; a restored board passes its own
+
+    def receive(self, payload, now_ms):
+        """The actions for a command payload; [] when it is refused."""
+        body = self._verified(payload, now_ms)
+        if body is None or not _CHECKS[body["type"]](self, body):
+            return []
+        self.last_counter = body["ctr"]
+        return _APPLY[body["type"]](self, body, now_ms)
+
+    def _verified(self, payload, now_ms):
+        try:
+            body = wire.check_command(wire.open_signed(self._key, payload))
+        except wire.WireError:
+            return None
+        if body["lkr"] != self._locker_id:
+            return None
+        if body["ctr"] <= self.last_counter or body["exp"] < now_ms:
+            return None  # replayed, stale or late
+        return body
+
+    # checks: can this board carry the command out at all?
+
+    def _any(self, body):
+        return True
+
+    def _has_cmp(self, body):
+        return self._compartments.get(body["cmp"]) is not None
+
+    def _can_open(self, body):
+        compartment = self._compartments.get(body["cmp"])
+        if compartment is None or not compartment.can_open_remotely():
+            return False
+        # a door that never opens journals `jammed`: keep the slot for it
+        return self._uplink.journal.room() > self._doors.in_flight()
+
+    # effects
+
+    def _ack(self, body, now_ms):
+        self._uplink.ack(body["seqs"])
+        return []
+
+    def _reserve(self, body, now_ms):
+        self._credentials.reserve(body["parcel"], body["cmp"])
+        compartment = self._compartments.get(body["cmp"])
+        if compartment.state == states.FREE:
+            compartment.state = states.RESERVED
+        return []
+
+    def _credential(self, body, now_ms):
+        parcel, cmp = body["parcel"], body["cmp"]
+        self._credentials.add_pickup(body["v"], parcel, cmp, body["until"])
+        compartment = self._compartments.get(cmp)
+        if compartment.state in (states.FREE, states.RESERVED):
+            compartment.state = states.OCCUPIED
+            compartment.parcel = parcel
+        return []
+
+    def _revoke(self, body, now_ms):
+        cmp = self._credentials.revoke(body["parcel"])
+        compartment = self._compartments.get(cmp)
+        if compartment is not None and compartment.state == states.RESERVED:
+            compartment.state = self._doors.empty_state(cmp)
+        return []
+
+    def _couriers(self, body, now_ms):
+        self._credentials.set_couriers(body["v"])
+        return []
+
+    def _open(self, body, now_ms):
+        compartment = self._compartments.get(body["cmp"])
+        return self._doors.open(body["cmp"], REMOTE, compartment.parcel, now_ms)
+
+
+_CHECKS = {
+    "ack": Commands._any,
+    "reserve": Commands._has_cmp,
+    "credential": Commands._has_cmp,
+    "revoke": Commands._any,
+    "couriers": Commands._any,
+    "open": Commands._can_open,
+}
+_APPLY = {
+    "ack": Commands._ack,
+    "reserve": Commands._reserve,
+    "credential": Commands._credential,
+    "revoke": Commands._revoke,
+    "couriers": Commands._couriers,
+    "open": Commands._open,
+}

@@ -1,0 +1,109 @@
+# The locker controller: one event and the time in, a list of actions out. The board's main
+# loop, the simulator and the tests all drive it the same way; nothing in here reads a clock
+# or touches hardware.
+from firmware.core import wire
+from firmware.core.commands import Commands
+from firmware.core.compartments import Compartments
+from firmware.core.credentials import Credentials
+from firmware.core.doors import Doors
+from firmware.core.events import (Connected, Disconnected, DoorClosed, DoorOpened,
+                                  KeyPressed, MessageReceived, Tick)
+from firmware.core.journal import Journal
+from firmware.core.keypad import Keypad
+from firmware.core.uplink import Uplink
+
+
+class Controller:
+    def __init__(self, locker_id, key, compartments, pulse_ms=300, journal=None):
+        if not wire.is_code(locker_id):
+            raise ValueError("bad locker id")
+        self.locker_id = locker_id
+        self._compartments = Compartments(compartments)
+        self._credentials = Credentials()
+        self._uplink = Uplink(locker_id, key, journal if journal is not None else Journal())
+        self._doors = Doors(self._compartments, self._credentials, self._uplink, pulse_ms)
+        self._keypad = Keypad(key, self._compartments, self._credentials, self._doors,
+                              self._uplink.journal)
+        self._commands = Commands(locker_id, key, self._compartments, self._credentials,
+                                  self._doors, self._uplink)
+        self._commands_topic = wire.topic(locker_id, "commands")
+
+    def handle(self, event, now_ms):
+        """The actions that `event`, happening at now_ms (ms since the Unix epoch), calls for."""
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
+            return []
+        return handler(self, event, now_ms)
+
+    def _key(self, event, now_ms):
+        return self._keypad.pressed(event.key, now_ms)
+
+    def _door_opened(self, event, now_ms):
+        return self._doors.opened(event.cmp)
+
+    def _door_closed(self, event, now_ms):
+        return self._doors.closed(event.cmp, now_ms)
+
+    def _message(self, event, now_ms):
+        if event.topic != self._commands_topic:
+            return []  # only our own commands topic is subscribed; anything else is noise
+        return self._commands.receive(event.payload, now_ms)
+
+    def _connected(self, event, now_ms):
+        return self._uplink.connected(now_ms)
+
+    def _disconnected(self, event, now_ms):
+        return self._uplink.disconnected()
+
+    def _tick(self, event, now_ms):
+        actions = self._doors.check_jams(now_ms)
+        actions += self._keypad.tick(now_ms)
+        return actions + self._uplink.resend(now_ms)
+
+    # introspection for the simulator, the board's status page and tests
+
+    def will(self):
+        """(topic, payload) of the MQTT last will: offline, on the status topic."""
+        return self._uplink.will()
+
+    def compartment(self, number):
+        return self._compartments.get(number)
+
+    def compartment_numbers(self):
+        return self._compartments.numbers()
+
+    def has_reservation(self, parcel):
+        return self._credentials.reservation(parcel) is not None
+
+    def has_credential_for(self, parcel):
+        return self._credentials.has_pickup(parcel)
+
+    def pending_events(self):
+        """Copies of the unacknowledged event bodies, in seq order."""
+        return [dict(body) for body in self._uplink.journal.pending()]
+
+    def courier_session_active(self):
+        return self._keypad.session_active()
+
+    def is_online(self):
+        return self._uplink.online
+
+    @property
+    def last_counter(self):
+        """The highest command counter accepted so far (0 before the first)."""
+        return self._commands.last_counter
+
+    @last_counter.setter
+    def last_counter(self, value):
+        self._commands.last_counter = value  # restored from flash after a reset
+
+
+_HANDLERS = {
+    KeyPressed: Controller._key,
+    DoorOpened: Controller._door_opened,
+    DoorClosed: Controller._door_closed,
+    MessageReceived: Controller._message,
+    Connected: Controller._connected,
+    Disconnected: Controller._disconnected,
+    Tick: Controller._tick,
+}

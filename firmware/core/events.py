@@ -1,0 +1,70 @@
+# What happens to a locker controller: the board's drivers and network layer turn the world
+# into these and hand them to Controller.handle(event, now_ms). Plain classes, no dataclasses,
+# so the same file runs on MicroPython.
+
+
+class _Event:
+    __slots__ = ()
+    _fields = ()
+
+    def __eq__(self, other):
+        return type(self) is type(other) and _values(self) == _values(other)
+
+    def __ne__(self, other):  # MicroPython does not derive != from ==
+        return not self.__eq__(other)
+
+    def __repr__(self):
+        return type(self).__name__ + repr(_values(self))
+
+
+def _values(obj):
+    return tuple([getattr(obj, name) for name in obj._fields])
+
+
+class KeyPressed(_Event):
+    """A keypad key: one of '0'-'9', '*', '#' (anything else is refused)."""
+    __slots__ = ("key",)
+    _fields = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+
+class DoorOpened(_Event):
+    __slots__ = ("cmp",)
+    _fields = ("cmp",)
+
+    def __init__(self, cmp):
+        self.cmp = cmp
+
+
+class DoorClosed(_Event):
+    __slots__ = ("cmp",)
+    _fields = ("cmp",)
+
+    def __init__(self, cmp):
+        self.cmp = cmp
+
+
+class MessageReceived(_Event):
+    """An MQTT message: topic (str) and payload (bytes), exactly as the broker delivered it."""
+    __slots__ = ("topic", "payload")
+    _fields = ("topic", "payload")
+
+    def __init__(self, topic, payload):
+        self.topic = topic
+        self.payload = payload
+
+
+class Connected(_Event):
+    """The MQTT session is up (and the commands topic subscribed)."""
+    __slots__ = ()
+
+
+class Disconnected(_Event):
+    __slots__ = ()
+
+
+class Tick(_Event):
+    """Time passed; the time itself comes as handle()'s now_ms."""
+    __slots__ = ()

@@ -1,0 +1,97 @@
+# What a person at the keypad can do (protocol.md, "Keypad"): a recipient types a PIN and '#';
+# a courier types a courier code and '#', then parcel codes, each followed by '#'.
+from firmware.core import verifiers
+from firmware.core.actions import KEY, OK, ERROR, Beep, Show
+from firmware.core.doors import DEPOSIT, PICKUP
+from firmware.core.keypad_entry import KeypadEntry, is_key
+
+WRONG_CODE = "Wrong code"
+COURIER_PROMPT = "Courier: parcel code?"
+UNKNOWN_PARCEL = "Unknown parcel"
+SESSION_ENDED = "Session ended"
+OFFLINE = "Locker offline - try later"  # ASCII: a character LCD has no en dash
+
+
+class Keypad:
+    courier_timeout_ms = 60000  # a courier session ends after this long without a key
+
+    def __init__(self, key, compartments, credentials, doors, journal):
+        self._key = key
+        self._compartments = compartments
+        self._credentials = credentials
+        self._doors = doors
+        self._journal = journal
+        self.entry = KeypadEntry()
+        self.courier_last_key_ms = None  # None when no courier session is open
+
+    def session_active(self):
+        return self.courier_last_key_ms is not None
+
+    def pressed(self, key, now_ms):
+        if not is_key(key):
+            return [Beep(ERROR)]
+        if self.session_active():
+            self.courier_last_key_ms = now_ms
+        if key == "#":
+            return self._submit(self.entry.take(), now_ms)
+        if key == "*":
+            return self._star()
+        return [Beep(KEY)] if self.entry.add(key) else [Beep(ERROR)]
+
+    def tick(self, now_ms):
+        if self.session_active() and now_ms - self.courier_last_key_ms >= self.courier_timeout_ms:
+            return self._end_session()
+        return []
+
+    def _star(self):
+        if self.entry.is_empty() and self.session_active():
+            return self._end_session()
+        self.entry.clear()
+        return [Beep(KEY)]
+
+    def _end_session(self):
+        self.courier_last_key_ms = None
+        self.entry.clear()
+        return [Show(SESSION_ENDED)]
+
+    def _submit(self, typed, now_ms):
+        if not typed:
+            return []
+        if self.session_active():
+            return self._deposit(typed, now_ms)
+        if self._credentials.is_courier(verifiers.courier_verifier(self._key, typed)):
+            self.courier_last_key_ms = now_ms
+            return [Show(COURIER_PROMPT), Beep(OK)]
+        return self._pickup(verifiers.pin_verifier(self._key, typed), now_ms)
+
+    def _pickup(self, v, now_ms):
+        found = self._credentials.pickup(v, now_ms)
+        if found is None:
+            return _refuse(WRONG_CODE)
+        parcel, cmp = found
+        refusal = self._refusal(cmp, self._compartments.get(cmp).can_open_for_pickup(parcel))
+        if refusal:
+            return refusal
+        self._credentials.consume(v)  # single use: the same PIN never opens twice
+        return self._doors.open(cmp, PICKUP, parcel, now_ms) + [Beep(OK)]
+
+    def _deposit(self, parcel, now_ms):
+        cmp = self._credentials.reservation(parcel)
+        if cmp is None:
+            return _refuse(UNKNOWN_PARCEL)
+        refusal = self._refusal(cmp, self._compartments.get(cmp).can_open_for_deposit(parcel))
+        if refusal:
+            return refusal
+        return self._doors.open(cmp, DEPOSIT, parcel, now_ms) + [Beep(OK)]
+
+    def _refusal(self, cmp, door_ready):
+        if not door_ready:
+            return _refuse("Door %d unavailable" % cmp)
+        # each door in flight may still journal one event: keep a slot for every one of them
+        if self._journal.room() <= self._doors.in_flight():
+            return _refuse(OFFLINE)
+        return None
+
+
+def _refuse(text):
+    return [Show(text), Beep(ERROR)]

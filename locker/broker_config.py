@@ -1,0 +1,20 @@
+"""Mosquitto configuration for the platform's brokers (tests, single-building installs)."""
+
+
+def mosquitto_config(port, data_dir, host="127.0.0.1"):
+    """A plain-TCP listener for development and tests; the TLS fleet config is separate."""
+    return "\n".join([
+        "# written by openlocker: development listener",
+        "per_listener_settings false",
+        "listener %d %s" % (port, host),
+        "allow_anonymous true",
+        # Boards reconnect with clean_session=False: their commands wait here while they are away.
+        "persistence true",
+        "persistence_location %s/" % data_dir,
+        "autosave_interval 1",
+        "max_queued_messages 10000",
+        "log_dest stderr",
+        "log_type error",
+        "log_type warning",
+        "",
+    ])

@@ -1,0 +1,69 @@
+"""`locker`: run the demo, or each part of the platform as its own process."""
+import argparse
+import logging
+import os
+import sys
+
+DEFAULT_MQTT = "mqtt://127.0.0.1:1883"
+
+
+def _env(name, default):
+    return os.environ.get(name, default)
+
+
+def _database_option(parser):
+    parser.add_argument("--database-url", default=_env("LOCKER_DATABASE_URL", "sqlite:///./locker.db"),
+                        help="SQLAlchemy URL, e.g. postgresql://user@127.0.0.1:5432/locker "
+                             "(env LOCKER_DATABASE_URL)")
+
+
+def _mqtt_option(parser):
+    parser.add_argument("--mqtt-url", default=_env("LOCKER_MQTT_URL", DEFAULT_MQTT),
+                        help="broker, e.g. mqtt://127.0.0.1:1883 (env LOCKER_MQTT_URL)")
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="locker", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="broker, cloud, bridge and one locker in one process")
+    demo.add_argument("--once", action="store_true", help="run the scenario and exit (0 = all good)")
+    demo.add_argument("--api-port", type=int, default=8000)
+    demo.add_argument("--mqtt-port", type=int, default=1883, help="falls back to a free port if taken")
+
+    cloud = sub.add_parser("cloud", help="the REST API and the notification dispatcher")
+    cloud.add_argument("--host", default="127.0.0.1")
+    cloud.add_argument("--port", type=int, default=8000)
+    _database_option(cloud)
+
+    bridge = sub.add_parser("bridge", help="MQTT <-> domain services worker")
+    _mqtt_option(bridge)
+    _database_option(bridge)
+    bridge.add_argument("--client-id", default=_env("LOCKER_BRIDGE_ID", "bridge-1"),
+                        help="unique per worker; its broker session survives restarts")
+    bridge.add_argument("--share-group", default=_env("LOCKER_SHARE_GROUP", None),
+                        help="MQTT shared-subscription group, to split events across workers")
+
+    sim = sub.add_parser("sim", help="a simulated locker bank you type into")
+    _mqtt_option(sim)
+    sim.add_argument("--locker-id", required=True)
+    sim.add_argument("--key", help="the board key (hex) from provisioning")
+    sim.add_argument("--api", help="provision the locker through this cloud API instead of --key")
+    sim.add_argument("--layout", default="S4,M4,L4", help="compartments by size, e.g. S4,M4,L4")
+
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    _database_option(migrate)
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from locker import commands
+    return getattr(commands, args.command)(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import Session, SQLModel, text
+
+import cloud.models  # noqa: F401
+from cloud.db import alembic_config, make_engine, migrate, normalize_url, transaction
+from cloud.models import Courier
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:///./locker.db", "sqlite:///./locker.db"),
+])
+def test_normalize_url_uses_psycopg3(url, expected):
+    assert normalize_url(url) == expected
+
+
+def test_make_engine_refuses_a_schema_name_that_is_not_plain():
+    with pytest.raises(ValueError):
+        make_engine("postgresql://u@h/db", schema="x; DROP TABLE parcel")
+
+
+def test_sqlite_engine_enforces_foreign_keys_and_uses_wal(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+
+
+def test_migrated_schema_matches_the_models(engine):
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_migrate_is_idempotent_and_reaches_head(engine):
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+
+
+def test_downgrade_to_nothing_and_back(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    migrate(engine)
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+        assert "parcel" not in connection.exec_driver_sql("SELECT name FROM sqlite_master").scalars().all()
+    migrate(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+    engine.dispose()
+
+
+def test_transaction_commits_on_success_and_rolls_back_on_error(engine):
+    courier = dict(name="c", code_hash="h1", code_sealed="s")
+    with transaction(engine) as session:
+        session.add(Courier(**courier))
+    with pytest.raises(RuntimeError), transaction(engine) as session:
+        session.add(Courier(**{**courier, "code_hash": "h2"}))
+        session.flush()
+        raise RuntimeError
+    with Session(engine) as session:
+        assert session.exec(text("SELECT code_hash FROM courier")).scalars().all() == ["h1"]
