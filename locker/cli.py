@@ -59,7 +59,8 @@ def _parser():
 
 def main(argv=None):
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+    quiet = args.command == "demo" and not args.verbose  # the demo's own lines tell the story
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING if quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from locker import commands
     return getattr(commands, args.command)(args) or 0

@@ -82,6 +82,10 @@ class Controller:
         """Copies of the unacknowledged event bodies, in seq order."""
         return [dict(body) for body in self._uplink.journal.pending()]
 
+    def courier_count(self):
+        """How many courier codes the cloud has pushed to this board."""
+        return self._credentials.courier_count()
+
     def courier_session_active(self):
         return self._keypad.session_active()
 

@@ -63,6 +63,9 @@ class Credentials:
     def is_courier(self, v):
         return v in self._couriers
 
+    def courier_count(self):
+        return len(self._couriers)
+
     def revoke(self, parcel):
         """Forget everything about `parcel`; the compartment it was reserved in, or None."""
         cmp = self.reservation(parcel)

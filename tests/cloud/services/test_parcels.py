@@ -1,9 +1,9 @@
 import json
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import select
 
-from cloud.models import Compartment, OutboxMessage, Parcel
+from cloud.models import Compartment
 from cloud.services import outbox, parcels
 from cloud.services.errors import Conflict, NotFound
 
@@ -96,7 +96,7 @@ def test_cancel_frees_the_compartment_and_revokes_on_the_board(session, make_loc
     number = compartment(session, parcel).number
     parcels.cancel(session, parcel.id, now, settings=settings)
     assert parcel.state == "cancelled" and parcel.compartment_id is None
-    freed = session.exec(Compartment.__table__.select().where(Compartment.number == number)).first()
+    freed = session.exec(select(Compartment).where(Compartment.number == number)).one()
     assert (freed.state, freed.parcel_id) == ("free", None)
     assert [(m.type, json.loads(m.body)) for m in outbox.pending(session, "L1")][-1] == ("revoke", {"parcel": "JJD0001"})
 

@@ -1,0 +1,32 @@
+"""The cloud's FastAPI application."""
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from cloud.api.errors import install_error_handlers
+from cloud.api.routes import api_router, health
+from cloud.core.config import Settings, get_settings
+from cloud.db import make_engine, migrate
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The API over `engine` (default: one for settings.database_url), migrated on startup."""
+    settings = settings or get_settings()
+    owns_engine = engine is None
+    engine = engine if engine is not None else make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        migrate(engine)
+        yield
+        if owns_engine:
+            engine.dispose()
+
+    app = FastAPI(title="openlocker cloud", lifespan=lifespan)
+    app.state.settings, app.state.engine = settings, engine
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api_router())
+    return app

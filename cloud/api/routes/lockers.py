@@ -1,0 +1,44 @@
+"""Lockers: provision one (its board key is shown once), list them, inspect one."""
+from fastapi import APIRouter
+from sqlmodel import Session
+
+from cloud.api.deps import NowDep, SessionDep, SettingsDep
+from cloud.models import (
+    CompartmentPublic,
+    Locker,
+    LockerCreate,
+    LockerDetail,
+    LockerProvisioned,
+    LockerPublic,
+)
+from cloud.services import lockers
+
+router = APIRouter(prefix="/lockers", tags=["lockers"])
+
+
+@router.post("", status_code=201, response_model=LockerProvisioned)
+def provision_locker(data: LockerCreate, session: SessionDep, settings: SettingsDep,
+                     now: NowDep) -> LockerProvisioned:
+    """Provision a locker and its compartments; the response holds the board key, once."""
+    locker, device_key = lockers.provision_locker(session, data, now, settings=settings)
+    session.commit()
+    return LockerProvisioned(**_detail(session, locker).model_dump(), device_key=device_key)
+
+
+@router.get("", response_model=list[LockerPublic])
+def list_lockers(session: SessionDep) -> list[Locker]:
+    """All lockers."""
+    return lockers.list_lockers(session)
+
+
+@router.get("/{locker_id}", response_model=LockerDetail)
+def read_locker(locker_id: str, session: SessionDep) -> LockerDetail:
+    """One locker with its compartments, their states, and whether its board is online."""
+    return _detail(session, lockers.get_locker(session, locker_id))
+
+
+def _detail(session: Session, locker: Locker) -> LockerDetail:
+    compartments = [CompartmentPublic.model_validate(c, from_attributes=True)
+                    for c in lockers.compartments_of(session, locker.id)]
+    return LockerDetail(**LockerPublic.model_validate(locker, from_attributes=True).model_dump(),
+                        compartments=compartments)

@@ -1,0 +1,90 @@
+"""Lockers (one board each) and their compartments."""
+import uuid
+from typing import Literal
+
+from pydantic import NaiveDatetime, field_validator
+from sqlalchemy import BigInteger, Column, ForeignKey, UniqueConstraint, Uuid
+from sqlmodel import Field, SQLModel
+
+from cloud.core.clock import utcnow
+from cloud.models.base import CODE_LENGTH, CODE_PATTERN
+
+CompartmentSize = Literal["S", "M", "L"]
+CompartmentState = Literal["free", "reserved", "occupied", "open", "out_of_service", "jammed"]
+
+# Inner width x height x depth in mm of each compartment size.
+COMPARTMENT_SIZES: dict[str, tuple[int, int, int]] = {
+    "S": (380, 90, 640),
+    "M": (380, 190, 640),
+    "L": (380, 410, 640),
+}
+
+
+class LockerBase(SQLModel):
+    name: str = Field(min_length=1, max_length=100)
+    address: str = Field(default="", max_length=255)
+
+
+class CompartmentSpec(SQLModel):
+    number: int = Field(ge=1, le=999)
+    size: CompartmentSize
+
+
+class LockerCreate(LockerBase):
+    id: str = Field(schema_extra={"pattern": CODE_PATTERN}, max_length=CODE_LENGTH)
+    compartments: list[CompartmentSpec] = Field(min_length=1, max_length=999)
+
+    @field_validator("compartments")
+    @classmethod
+    def _numbers_unique(cls, compartments: list[CompartmentSpec]) -> list[CompartmentSpec]:
+        numbers = [c.number for c in compartments]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("compartment numbers must be unique")
+        return compartments
+
+
+class Locker(LockerBase, table=True):
+    id: str = Field(primary_key=True, max_length=CODE_LENGTH)
+    device_key: str = Field(max_length=64)  # hex of the board's own 32-byte key
+    command_counter: int = Field(default=0, sa_type=BigInteger)  # the last `ctr` signed
+    online: bool = False
+    last_seen_at: NaiveDatetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class CompartmentBase(SQLModel):
+    number: int = Field(ge=1, le=999)
+    size: str = Field(max_length=1)
+    width_mm: int
+    height_mm: int
+    depth_mm: int
+    state: str = Field(default="free", max_length=16)
+
+
+class Compartment(CompartmentBase, table=True):
+    __table_args__ = (UniqueConstraint("locker_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    locker_id: str = Field(foreign_key="locker.id", index=True, max_length=CODE_LENGTH)
+    # parcel <-> compartment reference each other; this side is added after both tables exist.
+    parcel_id: uuid.UUID | None = Field(
+        default=None, sa_column=Column(Uuid, ForeignKey("parcel.id", use_alter=True), nullable=True))
+
+
+class CompartmentPublic(CompartmentBase):
+    parcel_id: uuid.UUID | None = None
+
+
+class LockerPublic(LockerBase):
+    id: str
+    online: bool
+    last_seen_at: NaiveDatetime | None
+    created_at: NaiveDatetime
+
+
+class LockerDetail(LockerPublic):
+    compartments: list[CompartmentPublic]
+
+
+class LockerProvisioned(LockerDetail):
+    device_key: str  # returned once, when the locker is provisioned; never again

@@ -1,0 +1,47 @@
+"""Which compartment a parcel goes in: a pure function of the compartments and the parcel."""
+from collections.abc import Iterable
+from typing import Protocol
+
+from cloud.services.errors import Conflict
+
+Dimensions = tuple[int, int, int]
+
+
+class CompartmentLike(Protocol):
+    number: int
+    state: str
+    width_mm: int
+    height_mm: int
+    depth_mm: int
+
+
+def inner_dimensions(compartment: CompartmentLike) -> Dimensions:
+    """Width, height and depth of a compartment in mm."""
+    return compartment.width_mm, compartment.height_mm, compartment.depth_mm
+
+
+def fits(parcel: Dimensions, box: Dimensions) -> bool:
+    """Whether a parcel fits in a box in some orientation (edges parallel to the box's)."""
+    return all(p <= b for p, b in zip(sorted(parcel), sorted(box)))
+
+
+def volume(dimensions: Dimensions) -> int:
+    width, height, depth = dimensions
+    return width * height * depth
+
+
+def choose_compartment(compartments: Iterable[CompartmentLike],
+                       parcel: Dimensions) -> CompartmentLike:
+    """The smallest free compartment the parcel fits in, ties broken by the lower number."""
+    fitting = [c for c in compartments if fits(parcel, inner_dimensions(c))]
+    if not fitting:
+        raise Conflict("no_compartment_fits",
+                       f"a {_mm(parcel)} parcel fits no compartment of this locker")
+    free = [c for c in fitting if c.state == "free"]
+    if not free:
+        raise Conflict("locker_full", f"every compartment a {_mm(parcel)} parcel fits in is taken")
+    return min(free, key=lambda c: (volume(inner_dimensions(c)), c.number))
+
+
+def _mm(dimensions: Dimensions) -> str:
+    return "x".join(str(d) for d in dimensions) + " mm"

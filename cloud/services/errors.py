@@ -1,0 +1,24 @@
+"""Domain errors: what a caller did wrong, in words an API client or an operator can act on."""
+
+
+class DomainError(Exception):
+    """A refusal with a stable machine-readable code and a human message."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+class NotFound(DomainError):
+    """The thing named does not exist (HTTP 404)."""
+
+    def __init__(self, what: str, key: object):
+        super().__init__(f"{what}_not_found", f"{what} {key} not found")
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (HTTP 409)."""
+
+
+class Invalid(DomainError):
+    """The request is malformed in a way the API's schema could not see (HTTP 422)."""

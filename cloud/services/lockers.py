@@ -1,0 +1,57 @@
+"""Provisioning lockers: identity, board key, compartments from the size catalogue."""
+import secrets
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from cloud.core.config import Settings
+from cloud.models import COMPARTMENT_SIZES, Compartment, CompartmentSpec, Locker, LockerCreate
+from cloud.services import couriers
+from cloud.services.errors import Conflict, NotFound
+
+DEVICE_KEY_BYTES = 32
+
+
+def provision_locker(session: Session, data: LockerCreate, now: datetime,
+                     *, settings: Settings | None = None) -> tuple[Locker, str]:
+    """A new locker with its compartments, and its board key (hex) to hand over once."""
+    if session.get(Locker, data.id) is not None:
+        raise Conflict("duplicate_locker", f"locker {data.id} already exists")
+    device_key = secrets.token_hex(DEVICE_KEY_BYTES)  # the board's own: shared with no other
+    locker = Locker(id=data.id, name=data.name, address=data.address, device_key=device_key,
+                    created_at=now)
+    session.add(locker)
+    session.flush()
+    session.add_all(_compartment(locker.id, spec) for spec in data.compartments)
+    session.flush()
+    couriers.push_couriers(session, locker, now, settings=settings, skip_empty=True)
+    return locker, device_key
+
+
+def _compartment(locker_id: str, spec: CompartmentSpec) -> Compartment:
+    width, height, depth = COMPARTMENT_SIZES[spec.size]
+    return Compartment(locker_id=locker_id, number=spec.number, size=spec.size,
+                       width_mm=width, height_mm=height, depth_mm=depth, state="free")
+
+
+def get_locker(session: Session, locker_id: str) -> Locker:
+    """The locker with this id; NotFound otherwise."""
+    locker = session.get(Locker, locker_id)
+    if locker is None:
+        raise NotFound("locker", locker_id)
+    return locker
+
+
+def list_lockers(session: Session) -> list[Locker]:
+    """Every locker, by id."""
+    return list(session.exec(select(Locker).order_by(col(Locker.id))).all())
+
+
+def compartments_of(session: Session, locker_id: str, *,
+                    for_update: bool = False) -> list[Compartment]:
+    """A locker's compartments by number; `for_update` locks them (PostgreSQL) for a decision."""
+    query = (select(Compartment).where(Compartment.locker_id == locker_id)
+             .order_by(col(Compartment.number)))
+    if for_update:
+        query = query.with_for_update()
+    return list(session.exec(query).all())

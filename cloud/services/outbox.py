@@ -1,0 +1,98 @@
+"""Commands to boards: queued with the decision, sealed (counter + signature) when published."""
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from cloud.core.clock import to_ms
+from cloud.core.config import Settings, get_settings
+from cloud.models import Locker, OutboxMessage
+from cloud.services.errors import Conflict, NotFound
+from firmware.core import wire
+
+_WORST_ENVELOPE = {"ctr": 2 ** 53 - 1, "exp": 2 ** 53 - 1}  # the longest counter and expiry
+_PROBE_KEY = bytes(32)
+
+
+@dataclass(frozen=True)
+class SealedCommand:
+    """A command ready to publish: signed with its board's key, counter assigned."""
+
+    message_id: int
+    locker_id: str
+    counter: int
+    topic: str
+    payload: bytes
+
+
+def queue(session: Session, locker_id: str, type: str, fields: dict[str, Any], now: datetime,
+          ttl_s: int | None = None, *, settings: Settings | None = None) -> OutboxMessage:
+    """Write a command for `locker_id` to the outbox; it expires `ttl_s` seconds from now."""
+    _refuse_unsendable(locker_id, type, fields)
+    ttl_s = ttl_s if ttl_s is not None else (settings or get_settings()).command_ttl_s
+    message = OutboxMessage(locker_id=locker_id, type=type, body=json.dumps(fields),
+                            created_at=now, expires_at=now + timedelta(seconds=ttl_s))
+    session.add(message)
+    session.flush()
+    return message
+
+
+def _refuse_unsendable(locker_id: str, type: str, fields: dict[str, Any]) -> None:
+    # Checked now, while the cause can still be refused, not at publish time.
+    body = {"lkr": locker_id, **_WORST_ENVELOPE, "type": type, **fields}
+    try:
+        wire.check_command(body)
+    except wire.WireError as error:
+        raise ValueError(f"not a valid {type} command: {error}") from None
+    if len(wire.sign(_PROBE_KEY, body)) > wire.MAX_PAYLOAD:
+        raise Conflict("command_too_large", f"a {type} command for {locker_id} would exceed "
+                       f"{wire.MAX_PAYLOAD} bytes")
+
+
+def next_sealed(session: Session, now: datetime) -> SealedCommand | None:
+    """The oldest pending command, sealed; expired ones on the way are dropped, never sent."""
+    while (message := _oldest_pending(session)) is not None:
+        if message.expires_at > now:
+            return _seal(session, message)
+        message.dropped_at = now
+        session.flush()
+    return None
+
+
+def _oldest_pending(session: Session) -> OutboxMessage | None:
+    # SKIP LOCKED: on PostgreSQL concurrent relays take different rows (SQLite ignores it).
+    query = (select(OutboxMessage)
+             .where(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.dropped_at).is_(None))
+             .order_by(col(OutboxMessage.id)).limit(1).with_for_update(skip_locked=True))
+    return session.exec(query).first()
+
+
+def _seal(session: Session, message: OutboxMessage) -> SealedCommand:
+    locker = session.get(Locker, message.locker_id, with_for_update=True)
+    locker.command_counter += 1  # rolled back with the transaction if publishing fails
+    session.flush()
+    body = {"lkr": locker.id, "ctr": locker.command_counter, "exp": to_ms(message.expires_at),
+            "type": message.type, **json.loads(message.body)}
+    payload = wire.sign(bytes.fromhex(locker.device_key), body)
+    return SealedCommand(message.id, locker.id, locker.command_counter,
+                         wire.topic(locker.id, "commands"), payload)
+
+
+def mark_sent(session: Session, message_id: int, now: datetime) -> None:
+    """Record that the broker accepted the command (after its PUBACK)."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound("outbox_message", message_id)
+    message.sent_at = now
+    session.flush()
+
+
+def pending(session: Session, locker_id: str) -> list[OutboxMessage]:
+    """The commands for a locker that are neither sent nor dropped, oldest first."""
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.locker_id == locker_id, col(OutboxMessage.sent_at).is_(None),
+                    col(OutboxMessage.dropped_at).is_(None))
+             .order_by(col(OutboxMessage.id)))
+    return list(session.exec(query).all())

@@ -1,0 +1,108 @@
+"""A parcel's life before it reaches the locker: pre-advice (with a reservation) and cancel."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from cloud.core.config import Settings
+from cloud.models import LIVE_STATES, Compartment, Parcel, ParcelCreate
+from cloud.services import assignment, lockers, outbox
+from cloud.services.errors import Conflict, NotFound
+
+CANCELLABLE = ("announced", "reserved")
+
+
+def preadvise(session: Session, data: ParcelCreate, now: datetime,
+              *, settings: Settings | None = None) -> Parcel:
+    """A parcel announced for a locker, with the smallest free compartment it fits reserved."""
+    locker = lockers.get_locker(session, data.locker_id)
+    # Locking the locker's compartments makes concurrent pre-advices for it take turns.
+    compartments = lockers.compartments_of(session, locker.id, for_update=True)
+    _refuse_duplicate(session, data)
+    compartment = assignment.choose_compartment(
+        compartments, (data.width_mm, data.height_mm, data.depth_mm))
+    parcel = _insert(session, _new_parcel(data, compartment, now))
+    compartment.state, compartment.parcel_id = "reserved", parcel.id
+    fields = {"parcel": parcel.tracking_code, "cmp": compartment.number}
+    outbox.queue(session, locker.id, "reserve", fields, now, settings=settings)
+    return parcel
+
+
+def _refuse_duplicate(session: Session, data: ParcelCreate) -> None:
+    same_carrier = (Parcel.carrier == data.carrier) & (Parcel.tracking_code == data.tracking_code)
+    live_here = ((Parcel.locker_id == data.locker_id) & (Parcel.tracking_code == data.tracking_code)
+                 & col(Parcel.state).in_(LIVE_STATES))  # the board knows parcels by code alone
+    if session.exec(select(Parcel.id).where(same_carrier | live_here)).first() is not None:
+        raise _duplicate(data.tracking_code)
+
+
+def _duplicate(tracking_code: str) -> Conflict:
+    return Conflict("duplicate_parcel", f"parcel {tracking_code} is already announced")
+
+
+def _new_parcel(data: ParcelCreate, compartment: Compartment, now: datetime) -> Parcel:
+    return Parcel(
+        carrier=data.carrier, tracking_code=data.tracking_code, locker_id=data.locker_id,
+        width_mm=data.width_mm, height_mm=data.height_mm, depth_mm=data.depth_mm,
+        recipient_name=data.recipient.name, recipient_phone=data.recipient.phone,
+        recipient_email=data.recipient.email, state="reserved", compartment_id=compartment.id,
+        created_at=now)
+
+
+def _insert(session: Session, parcel: Parcel) -> Parcel:
+    try:
+        with session.begin_nested():  # a concurrent twin lost the race: refuse, keep the rest
+            session.add(parcel)
+    except IntegrityError:
+        raise _duplicate(parcel.tracking_code) from None
+    return parcel
+
+
+def cancel(session: Session, parcel_id: uuid.UUID, now: datetime,
+           *, settings: Settings | None = None) -> Parcel:
+    """Withdraw a parcel not yet deposited: its compartment is freed and the board told."""
+    parcel = get_parcel(session, parcel_id)
+    if parcel.state not in CANCELLABLE:
+        raise Conflict("not_cancellable", f"a {parcel.state} parcel can no longer be cancelled")
+    release_compartment(session, parcel)
+    parcel.state = "cancelled"
+    outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
+                 settings=settings)
+    session.flush()
+    return parcel
+
+
+def release_compartment(session: Session, parcel: Parcel) -> None:
+    """Give back the compartment reserved for `parcel`, if it still holds that reservation."""
+    compartment = session.get(Compartment, parcel.compartment_id) if parcel.compartment_id else None
+    if compartment is not None and compartment.parcel_id == parcel.id:
+        compartment.state, compartment.parcel_id = "free", None
+    parcel.compartment_id = None
+
+
+def get_parcel(session: Session, parcel_id: uuid.UUID) -> Parcel:
+    """The parcel with this id; NotFound otherwise."""
+    parcel = session.get(Parcel, parcel_id)
+    if parcel is None:
+        raise NotFound("parcel", parcel_id)
+    return parcel
+
+
+def find_parcels(session: Session, carrier: str | None = None, tracking_code: str | None = None,
+                 limit: int = 100) -> list[Parcel]:
+    """Parcels matching the given carrier and/or tracking code, newest first."""
+    query = select(Parcel).order_by(col(Parcel.created_at).desc()).limit(limit)
+    if carrier is not None:
+        query = query.where(Parcel.carrier == carrier)
+    if tracking_code is not None:
+        query = query.where(Parcel.tracking_code == tracking_code)
+    return list(session.exec(query).all())
+
+
+def live_parcel(session: Session, locker_id: str, tracking_code: str) -> Parcel | None:
+    """The parcel of this locker that the board knows by this code, if any is live."""
+    query = select(Parcel).where(Parcel.locker_id == locker_id, Parcel.tracking_code == tracking_code,
+                                 col(Parcel.state).in_(LIVE_STATES))
+    return session.exec(query).first()
+

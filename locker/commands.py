@@ -1,0 +1,82 @@
+"""What each `locker` subcommand runs."""
+import signal
+import threading
+
+import httpx
+
+from cloud.core.clock import utcnow
+
+
+def demo(args):
+    from locker.demo import run_demo
+    return run_demo(once=args.once, api_port=args.api_port, mqtt_port=args.mqtt_port)
+
+
+def cloud(args):
+    import uvicorn
+
+    from cloud.api.main import create_app
+    from cloud.core.config import Settings
+    from cloud.db import migrated_engine
+    from cloud.services.notifications import LoggingNotifier
+    from locker.notification_loop import NotificationLoop
+
+    settings = Settings(database_url=args.database_url)
+    engine = migrated_engine(settings.database_url)
+    notifications = NotificationLoop(engine, LoggingNotifier()).start()
+    try:
+        uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port)
+    finally:
+        notifications.stop()
+
+
+def bridge(args):
+    from bridge.worker import BridgeWorker
+    from cloud.db import migrated_engine
+
+    engine = migrated_engine(args.database_url)
+    worker = BridgeWorker(args.mqtt_url, engine, utcnow, client_id=args.client_id,
+                          share_group=args.share_group).start()
+    _wait_for_signal()
+    worker.stop()
+
+
+def sim(args):
+    from simulator.console import run_console
+    from simulator.layout import parse_layout
+    from simulator.virtual_locker import VirtualLocker
+
+    compartments = parse_layout(args.layout)
+    key = args.key or _provision(args.api, args.locker_id, compartments)
+    locker = VirtualLocker(args.locker_id, bytes.fromhex(key), compartments, args.mqtt_url,
+                           echo=lambda text: print("display:", text)).start()
+    try:
+        run_console(locker)
+    finally:
+        locker.stop()
+
+
+def migrate(args):
+    from cloud.db import migrate as upgrade
+    upgrade(args.database_url)
+    print("database schema is up to date")
+
+
+def _provision(api, locker_id, compartments):
+    if not api:
+        raise SystemExit("give --key (from an earlier provisioning) or --api to provision now")
+    body = {"id": locker_id, "name": locker_id,
+            "compartments": [{"number": n, "size": s} for n, s in compartments]}
+    response = httpx.post(api.rstrip("/") + "/api/v1/lockers", json=body, timeout=10)
+    if response.status_code != 201:
+        raise SystemExit("provisioning failed: %s %s" % (response.status_code, response.text))
+    key = response.json()["device_key"]
+    print("provisioned %s; keep its board key to restart it: --key %s" % (locker_id, key))
+    return key
+
+
+def _wait_for_signal():
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()

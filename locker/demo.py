@@ -1,0 +1,70 @@
+"""`locker demo`: broker, cloud, bridge and one simulated locker bank in one process."""
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from locker.embedded_broker import EmbeddedBroker
+from locker.phone_inbox import PhoneInbox
+from locker.scenario import LAYOUT, Scenario, ScenarioFailed
+from locker.stack import CloudStack
+from simulator.layout import parse_layout
+from simulator.virtual_locker import VirtualLocker
+
+LOCKER_ID = "DEMO-1"
+
+
+def run_demo(once=False, api_port=8000, mqtt_port=1883, say=print):
+    workdir = Path(tempfile.mkdtemp(prefix="locker-demo-"))
+    broker = EmbeddedBroker(port=_free_or(mqtt_port)).start()
+    stack = CloudStack(broker.url, "sqlite:///%s" % (workdir / "demo.db"), PhoneInbox(say),
+                       api_port=_free_or(api_port)).start()
+    board = None
+    try:
+        say("openlocker demo: broker %s, API %s (docs at /docs), database %s\n"
+            % (broker.url, stack.api.url, workdir / "demo.db"))
+        board = _provision_board(stack.api.url, broker.url, say)
+        Scenario(stack.api.url, board, stack.notifications.notifier, say).run()
+        if not once:
+            say("\nServing the API on %s until Ctrl-C." % stack.api.url)
+            _serve_forever()
+        return 0
+    except (ScenarioFailed, TimeoutError) as failure:
+        say("\nDEMO FAILED: %s" % failure)
+        return 1
+    finally:
+        if board is not None:
+            board.stop()
+        stack.stop()
+        broker.stop()
+
+
+def _provision_board(api_url, broker_url, say):
+    compartments = parse_layout(LAYOUT)
+    response = httpx.post(api_url + "/api/v1/lockers", timeout=10, json={
+        "id": LOCKER_ID, "name": "Demo Street 1", "address": "Demo Street 1, 10115 Berlin",
+        "compartments": [{"number": n, "size": s} for n, s in compartments]})
+    response.raise_for_status()
+    say("[cloud]   provisioned locker %s with %d compartments (%s)" % (LOCKER_ID, len(compartments), LAYOUT))
+    key = bytes.fromhex(response.json()["device_key"])
+    return VirtualLocker(LOCKER_ID, key, compartments, broker_url).start()
+
+
+def _free_or(port):
+    """`port` if nothing listens there (Mosquitto may hold 1883), else any free port."""
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve_forever():
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,56 @@
+import uuid
+
+import pytest
+
+from locker.phone_inbox import PhoneInbox
+from locker.stack import CloudStack
+from simulator.layout import parse_layout
+from simulator.virtual_locker import VirtualLocker
+from tests.support.brokers import free_port
+from tests.support.databases import pg_schema, reachable_pg_url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request, tmp_path):
+    """(url, schema) of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield "sqlite:///%s" % (tmp_path / "locker.db"), None
+        return
+    url, why = reachable_pg_url()
+    if url is None:
+        pytest.skip("PostgreSQL unreachable (%s); the SQLite variant still runs" % why)
+    with pg_schema(url) as schema:
+        yield url, schema
+
+
+@pytest.fixture
+def cloud(broker, database):
+    """API, bridge and notification loop on a real broker and database."""
+    url, schema = database
+    stack = CloudStack(broker.url, url, PhoneInbox(), api_port=free_port(), schema=schema).start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture
+def provision(cloud, broker):
+    """Provision a locker through the API and start its simulated board; stopped afterwards."""
+    import httpx
+    boards = []
+
+    def make(layout="S4,M4,L4"):
+        locker_id = "T-" + uuid.uuid4().hex[:10]
+        compartments = parse_layout(layout)
+        response = httpx.post(cloud.api.url + "/api/v1/lockers", timeout=10, json={
+            "id": locker_id, "name": locker_id,
+            "compartments": [{"number": n, "size": s} for n, s in compartments]})
+        assert response.status_code == 201, response.text
+        key = bytes.fromhex(response.json()["device_key"])
+        board = VirtualLocker(locker_id, key, compartments, broker.url).start()
+        boards.append(board)
+        board.wait_until(lambda c: c.is_online(), 15, "board online")
+        return board, key
+
+    yield make
+    for board in boards:
+        board.stop()
