@@ -35,7 +35,11 @@ class OutboxRelay:
             if sealed is None:
                 session.commit()  # keeps the drops of expired rows
                 return False
-            self.publish(sealed.topic, sealed.payload)  # raises: rollback, counter and row stay
+            try:
+                self.publish(sealed.topic, sealed.payload)
+            except PublishFailed:
+                session.commit()  # keep its counter: the retry resends this very command
+                raise
             outbox.mark_sent(session, sealed.message_id, self.clock())
             session.commit()
             return True

@@ -1,6 +1,121 @@
-import pytest
+"""Shared fixtures: real brokers, and real databases (every database test runs on SQLite and,
+when reachable, on PostgreSQL)."""
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import datetime
 
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel, func, select
+
+from cloud.api.main import create_app
+from cloud.core.config import Settings
+from cloud.db import make_engine, migrate
+from cloud.models import LockerCreate, ParcelCreate
+from cloud.services import lockers
 from tests.support.brokers import EmbeddedBrokerHandle, MosquittoProcess, mosquitto_binary
+from tests.support.databases import pg_schema, reachable_pg_url
+
+with warnings.catch_warnings():  # starlette's notice about httpx, not about our code
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+NOW = datetime(2030, 1, 1, 12, 0, 0)
+PEPPER = "test-pepper-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[tuple[str, str]]:
+    """(url, schema): a schema of its own for this test session, migrated, dropped at the end."""
+    url, reason = reachable_pg_url()
+    if url is None:
+        pytest.skip(f"PostgreSQL unreachable ({reason}); the SQLite variant still runs")
+    with pg_schema(url) as schema:
+        migrate(url, schema=schema)
+        yield url, schema
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request, tmp_path) -> Iterator[Engine]:
+    """A migrated, empty database: a fresh SQLite file, or the session's PostgreSQL schema."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'locker.db'}"
+        migrate(url)
+        engine = make_engine(url)
+        yield engine
+    else:
+        url, schema = request.getfixturevalue("pg_database")
+        engine = make_engine(url, schema=schema)
+        yield engine
+        _empty_all_tables(engine)
+    engine.dispose()
+
+
+def _empty_all_tables(engine: Engine) -> None:
+    names = ", ".join(table.name for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def settings(engine) -> Settings:
+    return Settings(database_url=str(engine.url), pin_pepper=PEPPER)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def client(engine, settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, engine=engine)) as client:
+        yield client
+
+
+@pytest.fixture
+def make_locker(session, settings) -> Callable[..., tuple]:
+    """Provision a locker with compartments of the given sizes (numbered 1, 2, ...)."""
+
+    def make(locker_id: str = "L1", sizes: str = "SML", now: datetime = NOW):
+        data = LockerCreate(id=locker_id, name=f"Locker {locker_id}", address="1 Main St",
+                            compartments=[{"number": n, "size": s} for n, s in enumerate(sizes, 1)])
+        locker, key = lockers.provision_locker(session, data, now, settings=settings)
+        session.flush()
+        return locker, key
+
+    return make
+
+
+@pytest.fixture
+def parcel_data() -> Callable[..., ParcelCreate]:
+    """A valid pre-advice, with any field overridden."""
+
+    def make(**overrides) -> ParcelCreate:
+        fields = {"carrier": "DHL", "tracking_code": "JJD0001", "locker_id": "L1",
+                  "width_mm": 300, "height_mm": 80, "depth_mm": 500,
+                  "recipient": {"name": "Ada Lovelace", "phone": "+441234567890", "email": None}}
+        return ParcelCreate(**{**fields, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def row_counts(engine) -> Callable[[], dict[str, int]]:
+    """The number of rows of every table, read in a session of its own."""
+
+    def counts() -> dict[str, int]:
+        with Session(engine) as session:
+            return {table.name: session.exec(select(func.count()).select_from(table)).one()
+                    for table in SQLModel.metadata.sorted_tables}
+
+    return counts
 
 
 @pytest.fixture(scope="session")

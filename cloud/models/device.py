@@ -32,3 +32,6 @@ class OutboxMessage(SQLModel, table=True):
     expires_at: NaiveDatetime
     sent_at: NaiveDatetime | None = None
     dropped_at: NaiveDatetime | None = None  # expired before it could be published
+    # Assigned at the first publish attempt and kept: a retry resends the very same command,
+    # and a counter the board may already have seen is never given to another command.
+    counter: int | None = Field(default=None, sa_type=BigInteger)

@@ -71,12 +71,14 @@ def _oldest_pending(session: Session) -> OutboxMessage | None:
 
 def _seal(session: Session, message: OutboxMessage) -> SealedCommand:
     locker = session.get(Locker, message.locker_id, with_for_update=True)
-    locker.command_counter += 1  # rolled back with the transaction if publishing fails
-    session.flush()
-    body = {"lkr": locker.id, "ctr": locker.command_counter, "exp": to_ms(message.expires_at),
+    if message.counter is None:
+        locker.command_counter += 1
+        message.counter = locker.command_counter
+        session.flush()
+    body = {"lkr": locker.id, "ctr": message.counter, "exp": to_ms(message.expires_at),
             "type": message.type, **json.loads(message.body)}
     payload = wire.sign(bytes.fromhex(locker.device_key), body)
-    return SealedCommand(message.id, locker.id, locker.command_counter,
+    return SealedCommand(message.id, locker.id, message.counter,
                          wire.topic(locker.id, "commands"), payload)
 
 

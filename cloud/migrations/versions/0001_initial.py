@@ -157,6 +157,7 @@ def _create_outboxmessage() -> None:
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("dropped_at", sa.DateTime(), nullable=True),
+        sa.Column("counter", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(["locker_id"], ["locker.id"], name="fk_outboxmessage_locker_id_locker"),
         sa.PrimaryKeyConstraint("id", name="pk_outboxmessage"),
     )
