@@ -1,27 +1,15 @@
 # What a locker controller asks its shell to do. The core only returns these; drivers and the
 # network layer carry them out, so tests just compare lists of actions.
+from firmware.core.record import Record
+
 
 KEY = "key"
 OK = "ok"
 ERROR = "error"
 
 
-class _Action:
+class _Action(Record):
     __slots__ = ()
-    _fields = ()
-
-    def __eq__(self, other):
-        return type(self) is type(other) and _values(self) == _values(other)
-
-    def __ne__(self, other):  # MicroPython does not derive != from ==
-        return not self.__eq__(other)
-
-    def __repr__(self):
-        return type(self).__name__ + repr(_values(self))
-
-
-def _values(obj):
-    return tuple([getattr(obj, name) for name in obj._fields])
 
 
 class Pulse(_Action):

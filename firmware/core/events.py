@@ -1,24 +1,10 @@
 # What happens to a locker controller: the board's drivers and network layer turn the world
 # into these and hand them to Controller.handle(event, now_ms). Plain classes, no dataclasses,
 # so the same file runs on MicroPython.
+from firmware.core.record import Record
 
-
-class _Event:
+class _Event(Record):
     __slots__ = ()
-    _fields = ()
-
-    def __eq__(self, other):
-        return type(self) is type(other) and _values(self) == _values(other)
-
-    def __ne__(self, other):  # MicroPython does not derive != from ==
-        return not self.__eq__(other)
-
-    def __repr__(self):
-        return type(self).__name__ + repr(_values(self))
-
-
-def _values(obj):
-    return tuple([getattr(obj, name) for name in obj._fields])
 
 
 class KeyPressed(_Event):

@@ -1,0 +1,19 @@
+# A value object without dataclasses (MicroPython has none): equal when type and fields are,
+# printed with its fields, so tests can compare lists of events and actions.
+
+
+class Record:
+    __slots__ = ()
+    _fields = ()
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._values() == other._values()
+
+    def __ne__(self, other):  # MicroPython does not derive != from ==
+        return not self.__eq__(other)
+
+    def __repr__(self):
+        return type(self).__name__ + repr(self._values())
+
+    def _values(self):
+        return tuple([getattr(self, name) for name in self._fields])
