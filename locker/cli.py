@@ -2,6 +2,7 @@
 import argparse
 import logging
 import os
+import socket
 import sys
 
 DEFAULT_MQTT = "mqtt://127.0.0.1:1883"
@@ -40,8 +41,9 @@ def _parser():
     bridge = sub.add_parser("bridge", help="MQTT <-> domain services worker")
     _mqtt_option(bridge)
     _database_option(bridge)
-    bridge.add_argument("--client-id", default=_env("LOCKER_BRIDGE_ID", "bridge-1"),
-                        help="unique per worker; its broker session survives restarts")
+    bridge.add_argument("--client-id", default=_env("LOCKER_BRIDGE_ID", "bridge-" + socket.gethostname()),
+                        help="unique per worker (give each worker on one host its own); "
+                             "its broker session survives restarts")
     bridge.add_argument("--share-group", default=_env("LOCKER_SHARE_GROUP", None),
                         help="MQTT shared-subscription group, to split events across workers")
 
@@ -51,6 +53,8 @@ def _parser():
     sim.add_argument("--key", help="the board key (hex) from provisioning")
     sim.add_argument("--api", help="provision the locker through this cloud API instead of --key")
     sim.add_argument("--layout", default="S4,M4,L4", help="compartments by size, e.g. S4,M4,L4")
+    sim.add_argument("--state-dir", default=_env("LOCKER_SIM_STATE", ".locker-sim"),
+                     help="where the board keeps its flash (journal, counters, credentials)")
 
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _database_option(migrate)

@@ -1,4 +1,5 @@
 """What each `locker` subcommand runs."""
+import os
 import signal
 import threading
 
@@ -49,7 +50,8 @@ def sim(args):
     compartments = parse_layout(args.layout)
     key = args.key or _provision(args.api, args.locker_id, compartments)
     locker = VirtualLocker(args.locker_id, bytes.fromhex(key), compartments, args.mqtt_url,
-                           echo=lambda text: print("display:", text)).start()
+                           echo=lambda text: print("display:", text),
+                           state_file=os.path.join(args.state_dir, args.locker_id + ".json")).start()
     try:
         run_console(locker)
     finally:

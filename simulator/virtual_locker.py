@@ -7,6 +7,7 @@ from firmware.core.actions import Beep, Publish, Pulse, Show
 from firmware.core.controller import Controller
 from firmware.core.events import (Connected, Disconnected, DoorClosed, DoorOpened, KeyPressed,
                                   MessageReceived, Tick)
+from simulator.board_state import BoardStateFile
 from simulator.hardware import VirtualDoor, VirtualLock, VirtualPanel
 from simulator.mqtt_link import MqttLink
 
@@ -21,10 +22,14 @@ class VirtualLocker:
     tick_ms = 100
     pull_grace_ms = 3000  # a person needs a moment to reach the door after the click
 
-    def __init__(self, locker_id, key, compartments, broker_url, clock=wall_clock_ms, echo=None):
+    def __init__(self, locker_id, key, compartments, broker_url, clock=wall_clock_ms, echo=None,
+                 state_file=None):
         self.locker_id = locker_id
         self.clock = clock
         self.controller = Controller(locker_id, key, compartments)
+        self.flash = BoardStateFile(state_file) if state_file else None
+        if self.flash:
+            self.flash.load_into(self.controller)  # a restarted board goes on where it was
         self.locks = {number: VirtualLock() for number, _ in compartments}
         self.doors = {number: VirtualDoor(self.locks[number]) for number, _ in compartments}
         self.panel = VirtualPanel(echo)
@@ -87,7 +92,10 @@ class VirtualLocker:
     # --- the board's shell ------------------------------------------------------------------
     def _handle(self, event):
         with self._changed:
-            for action in self.controller.handle(event, self.clock()):
+            actions = self.controller.handle(event, self.clock())
+            if self.flash and (actions or not isinstance(event, Tick)):
+                self.flash.save(self.controller)  # before anything leaves the board
+            for action in actions:
                 self._carry_out(action)
             self._changed.notify_all()
 

@@ -54,6 +54,19 @@ class Compartments:
     def numbers(self):
         return sorted(self._by_number)
 
+    def dump(self):
+        return [[c.number, c.state, c.parcel] for c in self._by_number.values()]
+
+    def load(self, rows):
+        for number, state, parcel in rows:
+            compartment = self.get(number)
+            if compartment is None or state not in STATES:
+                continue  # a compartment removed from the layout since the snapshot
+            if state == OPEN:
+                # the door's purpose died with the reset; what is inside is still known
+                state = OCCUPIED if parcel else FREE
+            compartment.state, compartment.parcel = state, parcel
+
 
 def _is_number(value):
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 999

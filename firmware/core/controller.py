@@ -13,6 +13,9 @@ from firmware.core.keypad import Keypad
 from firmware.core.uplink import Uplink
 
 
+SNAPSHOT_VERSION = 1
+
+
 class Controller:
     def __init__(self, locker_id, key, compartments, pulse_ms=300, journal=None):
         if not wire.is_code(locker_id):
@@ -91,6 +94,21 @@ class Controller:
 
     def is_online(self):
         return self._uplink.online
+
+    def snapshot(self):
+        """Everything a reset must not lose, as plain JSON-able data (the flash store's job)."""
+        return {"v": SNAPSHOT_VERSION, "counter": self.last_counter,
+                "journal": self._uplink.journal.dump(), "credentials": self._credentials.dump(),
+                "compartments": self._compartments.dump()}
+
+    def restore(self, data):
+        """Take back a snapshot() after a reset; ValueError for one this firmware cannot read."""
+        if not isinstance(data, dict) or data.get("v") != SNAPSHOT_VERSION:
+            raise ValueError("unknown snapshot version")
+        self.last_counter = data["counter"]
+        self._uplink.journal.load(data["journal"])
+        self._credentials.load(data["credentials"])
+        self._compartments.load(data["compartments"])
 
     @property
     def last_counter(self):

@@ -66,6 +66,17 @@ class Credentials:
     def courier_count(self):
         return len(self._couriers)
 
+    def dump(self):
+        pickups = [[v] + list(found) for v, found in self._pickups.items()]
+        return {"reserved": self._reservations, "pickups": pickups, "couriers": list(self._couriers)}
+
+    def load(self, data):
+        self._reservations = dict(data["reserved"])
+        self._pickups = {}
+        for v, parcel, cmp, until in data["pickups"]:
+            self._pickups[v] = (parcel, cmp, until)
+        self._couriers = set(data["couriers"])
+
     def revoke(self, parcel):
         """Forget everything about `parcel`; the compartment it was reserved in, or None."""
         cmp = self.reservation(parcel)

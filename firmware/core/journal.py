@@ -30,6 +30,15 @@ class Journal:
         """The unacknowledged bodies in seq order."""
         return [self._bodies[seq] for seq in sorted(self._bodies)]
 
+    def dump(self):
+        return {"next_seq": self.next_seq, "pending": self.pending()}
+
+    def load(self, data):
+        self.next_seq = data["next_seq"]
+        self._bodies = {}
+        for body in data["pending"]:
+            self._bodies[body["seq"]] = body
+
     def __len__(self):
         return len(self._bodies)
 

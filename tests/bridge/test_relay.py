@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bridge.relay import OutboxRelay, PublishFailed
+from bridge.relay import OutboxRelay, PublishFailed, RelayLease
 from cloud.models import OutboxMessage
 from cloud.services import outbox
 from firmware.core import wire
@@ -67,3 +67,18 @@ def test_a_command_that_expired_unsent_is_dropped_never_sent_late(engine, board_
     assert [c["type"] for c in _commands(broker, board_key)] == []
     with Session(engine) as session:
         assert all(m.dropped_at for m in session.exec(select(OutboxMessage)).all())
+
+
+def test_one_relay_publishes_at_a_time_on_postgresql(engine):
+    first, second = RelayLease(engine), RelayLease(engine)
+    try:
+        assert first.held()
+        if engine.dialect.name == "postgresql":
+            assert not second.held()  # two relays could deliver one board's counters out of order
+            first.release()
+            assert second.held()  # and the standby takes over when the first goes away
+        else:
+            assert second.held()  # SQLite: one process, one relay
+    finally:
+        first.release()
+        second.release()

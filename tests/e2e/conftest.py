@@ -38,7 +38,7 @@ def provision(cloud, broker):
     import httpx
     boards = []
 
-    def make(layout="S4,M4,L4"):
+    def make(layout="S4,M4,L4", state_file=None):
         locker_id = "T-" + uuid.uuid4().hex[:10]
         compartments = parse_layout(layout)
         response = httpx.post(cloud.api.url + "/api/v1/lockers", timeout=10, json={
@@ -46,7 +46,7 @@ def provision(cloud, broker):
             "compartments": [{"number": n, "size": s} for n, s in compartments]})
         assert response.status_code == 201, response.text
         key = bytes.fromhex(response.json()["device_key"])
-        board = VirtualLocker(locker_id, key, compartments, broker.url).start()
+        board = VirtualLocker(locker_id, key, compartments, broker.url, state_file=state_file).start()
         boards.append(board)
         board.wait_until(lambda c: c.is_online(), 15, "board online")
         return board, key

@@ -92,11 +92,12 @@ def test_a_deposit_and_pickup_across_processes(processes, mosquitto):
         board.stop()
 
 
-def test_the_simulator_console_provisions_and_reports(processes, mosquitto):
+def test_the_simulator_console_provisions_and_reports(processes, mosquitto, tmp_path):
     api, cloud, _ = processes
     _wait_healthy(api, cloud)
     sim = subprocess.run([sys.executable, "-m", "locker.cli", "sim", "--locker-id", "CONSOLE-1",
-                          "--api", api, "--layout", "S1,L1", "--mqtt-url", mosquitto.url],
+                          "--api", api, "--layout", "S1,L1", "--mqtt-url", mosquitto.url,
+                          "--state-dir", str(tmp_path)],
                          input="press 12#\nopen 1\nstate\nquit\n", capture_output=True, text=True, timeout=60)
     assert sim.returncode == 0, sim.stderr
     assert "provisioned CONSOLE-1" in sim.stdout
