@@ -13,14 +13,14 @@ class Rejected(ValueError):
     """A device message that is dropped: unknown sender, bad signature or malformed."""
 
 
-def handle_event(engine, locker_id, payload, now):
+def handle_event(engine, locker_id, payload, now, settings=None):
     """Verify, apply once, acknowledge. True if newly applied, False for a repeat."""
     with Session(engine) as session:
         locker = session.get(Locker, locker_id)
         if locker is None:
             raise Rejected("event from unknown locker %s" % locker_id)
         body = _verified_event(locker, payload)
-        applied = apply_device_event(session, locker, body, now)
+        applied = apply_device_event(session, locker, body, now, settings=settings)
         session.commit()
         return applied
 
@@ -35,13 +35,14 @@ def _verified_event(locker, payload):
     return body
 
 
-def handle_status(engine, locker_id, payload, now):
-    """Record the retained online/offline status a board (or its last will) published."""
+def handle_status(engine, locker_id, payload, now, settings=None):
+    """Record the retained online/offline status a board (or its last will) published; an
+    `{"online": true}` also queues the board's state again, in the same transaction."""
     online = _online_flag(payload)
     with Session(engine) as session:
         if session.get(Locker, locker_id) is None:
             raise Rejected("status from unknown locker %s" % locker_id)
-        devices.set_online(session, locker_id, online, now)
+        devices.set_online(session, locker_id, online, now, settings=settings)
         session.commit()
 
 

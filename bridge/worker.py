@@ -22,8 +22,8 @@ PUBACK_TIMEOUT_S = 5
 
 
 class BridgeWorker:
-    def __init__(self, broker_url, engine, clock, client_id=None, share_group=None):
-        self.engine, self.clock = engine, clock
+    def __init__(self, broker_url, engine, clock, client_id=None, share_group=None, settings=None):
+        self.engine, self.clock, self.settings = engine, clock, settings
         self.host, self.port = broker_address(broker_url)
         self.share_group = share_group
         self.inbox = queue.Queue(maxsize=10000)
@@ -86,10 +86,10 @@ class BridgeWorker:
         try:
             channel, locker_id = topics.route(topic)
             if channel == topics.EVENTS:
-                inbound.handle_event(self.engine, locker_id, payload, self.clock())
+                inbound.handle_event(self.engine, locker_id, payload, self.clock(), self.settings)
                 self.relay.wake.set()
             else:
-                inbound.handle_status(self.engine, locker_id, payload, self.clock())
+                inbound.handle_status(self.engine, locker_id, payload, self.clock(), self.settings)
         except (wire.WireError, inbound.Rejected) as refusal:
             log.warning("dropped message on %s: %s", topic, refusal)
         except Exception:

@@ -56,6 +56,20 @@ def _parser():
     sim.add_argument("--state-dir", default=_env("LOCKER_SIM_STATE", ".locker-sim"),
                      help="where the board keeps its flash (journal, counters, credentials)")
 
+    firmware = sub.add_parser("firmware", help="build the firmware an installer copies to a board")
+    build = firmware.add_subparsers(dest="firmware_command", required=True).add_parser(
+        "build", help="compile the .mpy bundle and write the board's config.json")
+    build.add_argument("--board", required=True, choices=["esp32", "picow"])
+    build.add_argument("--out", help="output folder (default build/firmware-BOARD)")
+    build.add_argument("--locker-id", required=True)
+    build.add_argument("--key", required=True, help="the board key (hex) from provisioning")
+    build.add_argument("--layout", default="S8,M8,L8", help="compartments by size; at most 24")
+    build.add_argument("--broker", default=DEFAULT_MQTT, help="the broker the board connects to")
+    build.add_argument("--wifi-ssid", default="")
+    build.add_argument("--wifi-password", default="")
+    build.add_argument("--keypad", default="3x4", choices=["3x4", "4x4"])
+    build.add_argument("--display", action="store_true", help="an SSD1306 OLED is fitted")
+
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _database_option(migrate)
     return parser

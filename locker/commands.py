@@ -24,7 +24,7 @@ def cloud(args):
 
     settings = Settings(database_url=args.database_url)
     engine = migrated_engine(settings.database_url)
-    notifications = NotificationLoop(engine, LoggingNotifier()).start()
+    notifications = NotificationLoop(engine, LoggingNotifier(), settings).start()
     try:
         uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port)
     finally:
@@ -35,9 +35,12 @@ def bridge(args):
     from bridge.worker import BridgeWorker
     from cloud.db import migrated_engine
 
-    engine = migrated_engine(args.database_url)
+    from cloud.core.config import Settings
+
+    settings = Settings(database_url=args.database_url)
+    engine = migrated_engine(settings.database_url)
     worker = BridgeWorker(args.mqtt_url, engine, utcnow, client_id=args.client_id,
-                          share_group=args.share_group).start()
+                          share_group=args.share_group, settings=settings).start()
     _wait_for_signal()
     worker.stop()
 
@@ -56,6 +59,20 @@ def sim(args):
         run_console(locker)
     finally:
         locker.stop()
+
+
+def firmware(args):
+    from locker.firmware_build import board_config, build
+    from locker.mqtt_url import broker_address
+    from simulator.layout import parse_layout
+
+    host, port = broker_address(args.broker)
+    config = board_config(args.locker_id, args.key, parse_layout(args.layout), host, port,
+                          args.wifi_ssid, args.wifi_password, args.keypad, args.display)
+    out = args.out or os.path.join("build", "firmware-" + args.board)
+    files = build(args.board, out, config)
+    print("built %d files for %s in %s; copy them to the board with e.g.\n"
+          "  mpremote connect PORT fs cp -r %s/* :" % (len(files), args.board, out, out))
 
 
 def migrate(args):

@@ -12,8 +12,8 @@ log = logging.getLogger(__name__)
 class NotificationLoop:
     interval_s = 0.5
 
-    def __init__(self, engine, notifier, clock=utcnow):
-        self.engine, self.notifier, self.clock = engine, notifier, clock
+    def __init__(self, engine, notifier, settings, clock=utcnow):
+        self.engine, self.notifier, self.settings, self.clock = engine, notifier, settings, clock
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="notifications", daemon=True)
 
@@ -29,6 +29,6 @@ class NotificationLoop:
         while not self._stopping.wait(self.interval_s):
             try:
                 with transaction(self.engine) as session:
-                    dispatch_pending(session, self.notifier, self.clock())
+                    dispatch_pending(session, self.notifier, self.clock(), settings=self.settings)
             except Exception:
                 log.exception("notification dispatch failed; retrying")

@@ -15,8 +15,8 @@ class CloudStack:
         self.settings = Settings(database_url=database_url)
         self.engine = migrated_engine(database_url, schema=schema)
         self.api = ApiServer(create_app(self.settings, engine=self.engine), port=api_port)
-        self.bridge = BridgeWorker(broker_url, self.engine, utcnow)
-        self.notifications = NotificationLoop(self.engine, notifier)
+        self.bridge = BridgeWorker(broker_url, self.engine, utcnow, settings=self.settings)
+        self.notifications = NotificationLoop(self.engine, notifier, self.settings)
 
     def start(self):
         self.api.start()

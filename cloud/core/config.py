@@ -18,7 +18,10 @@ class Settings(BaseSettings):
     pin_pepper: SecretStr | None = None  # key of the HMAC over PINs and courier codes
     pin_length: int = Field(default=6, ge=4, le=12)
     pickup_hours: int = Field(default=72, ge=1, le=24 * 60)
-    command_ttl_s: int = Field(default=600, ge=10)
+    command_ttl_s: int = Field(default=600, ge=10)  # `ack` and `open`: now or never
+    # `reserve`, `revoke` and `couriers` describe state the board must reach even if it is
+    # away for days: they wait in its broker session and must not expire there.
+    sync_command_ttl_s: int = Field(default=7 * 24 * 3600, ge=10)
 
     @model_validator(mode="after")
     def _require_real_pepper(self) -> "Settings":

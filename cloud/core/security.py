@@ -1,4 +1,5 @@
-"""Keyed hashes of short secrets (PINs, courier codes) and the sealed courier codes."""
+"""Keyed hashes of short secrets (PINs, courier codes), and those secrets sealed where the
+cloud must give them out again (courier codes to new boards, PINs to the SMS gateway)."""
 import base64
 import hashlib
 import hmac
@@ -6,7 +7,8 @@ import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-_SEAL_LABEL = b"openlocker courier-code seal v1"
+_SEAL_LABEL = b"openlocker courier-code seal v1"  # derives the key; the default purpose
+PIN_SEAL = b"openlocker pickup-pin seal v1"  # a sealed PIN never unseals as a courier code
 _NONCE_BYTES = 12
 
 
@@ -25,18 +27,20 @@ def courier_code_hash(pepper: bytes, code: str) -> str:
     return keyed_hash(pepper, "courier:" + code)
 
 
-def seal(pepper: bytes, text: str) -> str:
-    """`text` encrypted and authenticated (AES-256-GCM) under a key derived from the pepper."""
+def seal(pepper: bytes, text: str, purpose: bytes = _SEAL_LABEL) -> str:
+    """`text` encrypted and authenticated (AES-256-GCM) under a key derived from the pepper;
+    `purpose` is bound in as associated data, so a token unseals only for the same purpose."""
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = AESGCM(_seal_key(pepper)).encrypt(nonce, text.encode(), _SEAL_LABEL)
+    sealed = AESGCM(_seal_key(pepper)).encrypt(nonce, text.encode(), purpose)
     return base64.b64encode(nonce + sealed).decode()
 
 
-def unseal(pepper: bytes, token: str) -> str:
-    """The text `seal` sealed; cryptography's InvalidTag if it was altered or the pepper differs."""
+def unseal(pepper: bytes, token: str, purpose: bytes = _SEAL_LABEL) -> str:
+    """The text `seal` sealed; cryptography's InvalidTag if it was altered, or the pepper or
+    the purpose differs."""
     raw = base64.b64decode(token)
     nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
-    return AESGCM(_seal_key(pepper)).decrypt(nonce, sealed, _SEAL_LABEL).decode()
+    return AESGCM(_seal_key(pepper)).decrypt(nonce, sealed, purpose).decode()
 
 
 def _seal_key(pepper: bytes) -> bytes:

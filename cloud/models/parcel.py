@@ -78,11 +78,14 @@ class ParcelPublic(ParcelDimensions):
 
 
 class PickupCredential(SQLModel, table=True):
-    """A one-time pickup PIN, kept only as a keyed hash."""
+    """A one-time pickup PIN, kept only as a keyed hash (and the board's verifier of it)."""
 
     id: int | None = Field(default=None, primary_key=True)
     parcel_id: uuid.UUID = Field(foreign_key="parcel.id", index=True)
     pin_hash: str = Field(max_length=64, index=True)
+    # What the board checks a typed PIN against (firmware.core.verifiers.pin_verifier): kept to
+    # send the `credential` again when the board comes back online. Not the PIN.
+    board_verifier: str = Field(max_length=32)
     expires_at: NaiveDatetime
     used_at: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -34,15 +34,22 @@ def register_courier(session: Session, name: str, code: str, now: datetime,
                       code_sealed=security.seal(settings.pepper, code))
     session.add(courier)
     session.flush()
-    for locker in session.exec(select(Locker)).all():
+    for locker in session.exec(select(Locker).order_by(col(Locker.id))).all():  # lock order
         push_couriers(session, locker, now, settings=settings)
     return courier
 
 
 def push_couriers(session: Session, locker: Locker, now: datetime, *,
                   settings: Settings | None = None, skip_empty: bool = False) -> None:
-    """Queue a `couriers` command with the verifiers of every active courier for this locker."""
+    """Queue a `couriers` command with the verifiers of every active courier for this locker.
+
+    The list replaces the board's, so the last one queued must be the newest: the locker's row
+    is locked first, and two transactions pushing lists to one board take turns. (FOR NO KEY
+    UPDATE on PostgreSQL: rows referencing the locker, e.g. new inbox or outbox rows, are not
+    held up, and wait for nothing of ours.)
+    """
     settings = settings or get_settings()
+    session.get(Locker, locker.id, with_for_update={"key_share": True})
     verifiers = courier_verifiers(session, locker, settings)
     if verifiers or not skip_empty:
         outbox.queue(session, locker.id, "couriers", {"v": verifiers}, now, settings=settings)

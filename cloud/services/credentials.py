@@ -6,13 +6,15 @@ from sqlmodel import Session, col, select
 
 from cloud.core.clock import to_ms
 from cloud.core.config import Settings
-from cloud.core.security import pin_hash
-from cloud.models import Compartment, Locker, Parcel, PickupCredential
+from cloud.core.security import courier_code_hash, pin_hash
+from cloud.models import Compartment, Courier, Locker, Parcel, PickupCredential
 from cloud.services import notifications, outbox
 from cloud.services.errors import Conflict
 from firmware.core.verifiers import pin_verifier
 
 MAX_PIN_DRAWS = 50  # with 10**6 PINs and a few hundred live ones, one draw nearly always does
+DIGITS = "0123456789"
+_random = secrets.SystemRandom()  # where PIN digits come from (tests put a scripted one here)
 
 
 def issue_pickup(session: Session, locker: Locker, parcel: Parcel, compartment: Compartment,
@@ -20,23 +22,36 @@ def issue_pickup(session: Session, locker: Locker, parcel: Parcel, compartment: 
     """A fresh PIN for the parcel: hash stored, verifier sent to the board, recipient notified."""
     pin = _unique_pin(session, locker.id, now, settings)
     deadline = now + timedelta(hours=settings.pickup_hours)
-    session.add(PickupCredential(parcel_id=parcel.id, pin_hash=pin_hash(settings.pepper, locker.id, pin),
-                                 expires_at=deadline, created_at=now))
+    credential = PickupCredential(
+        parcel_id=parcel.id, pin_hash=pin_hash(settings.pepper, locker.id, pin),
+        board_verifier=pin_verifier(bytes.fromhex(locker.device_key), pin),
+        expires_at=deadline, created_at=now)
+    session.add(credential)
     parcel.pickup_deadline = deadline
-    fields = {"parcel": parcel.tracking_code, "cmp": compartment.number,
-              "v": pin_verifier(bytes.fromhex(locker.device_key), pin), "until": to_ms(deadline)}
-    # The board needs this for as long as the PIN lives, so it may arrive late but not never.
-    ttl_s = int((deadline - now).total_seconds())
-    outbox.queue(session, locker.id, "credential", fields, now, ttl_s, settings=settings)
-    notifications.queue_pickup_notice(session, parcel, locker, compartment, pin, now)
+    push_credential(session, locker.id, parcel, compartment, credential, now, settings)
+    notifications.queue_pickup_notice(session, parcel, locker, compartment, pin, now, settings)
     return pin
 
 
+def push_credential(session: Session, locker_id: str, parcel: Parcel, compartment: Compartment,
+                    credential: PickupCredential, now: datetime, settings: Settings) -> None:
+    """Queue the `credential` command that lets the board check the parcel's PIN itself."""
+    fields = {"parcel": parcel.tracking_code, "cmp": compartment.number,
+              "v": credential.board_verifier, "until": to_ms(credential.expires_at)}
+    # The board needs this for as long as the PIN lives, so it may arrive late but not never.
+    ttl_s = int((credential.expires_at - now).total_seconds())
+    outbox.queue(session, locker_id, "credential", fields, now, ttl_s, settings=settings)
+
+
 def _unique_pin(session: Session, locker_id: str, now: datetime, settings: Settings) -> str:
+    # A PIN equal to a live PIN of this locker would open two doors; one equal to an active
+    # courier's code would start a courier session on the keypad instead of opening the door.
     taken = _live_pin_hashes(session, locker_id, now)
+    courier_codes = _active_courier_code_hashes(session)
     for _ in range(MAX_PIN_DRAWS):
-        pin = "".join(secrets.choice("0123456789") for _ in range(settings.pin_length))
-        if pin_hash(settings.pepper, locker_id, pin) not in taken:
+        pin = "".join(_random.choice(DIGITS) for _ in range(settings.pin_length))
+        if (pin_hash(settings.pepper, locker_id, pin) not in taken
+                and courier_code_hash(settings.pepper, pin) not in courier_codes):
             return pin
     raise Conflict("pins_exhausted", f"no unused PIN found for locker {locker_id}")
 
@@ -46,6 +61,23 @@ def _live_pin_hashes(session: Session, locker_id: str, now: datetime) -> set[str
              .where(Parcel.locker_id == locker_id, col(PickupCredential.used_at).is_(None),
                     PickupCredential.expires_at > now))
     return set(session.exec(query).all())
+
+
+def _active_courier_code_hashes(session: Session) -> set[str]:
+    # Every active courier may use every locker's keypad (each board gets the whole list).
+    return set(session.exec(select(Courier.code_hash).where(col(Courier.active).is_(True))).all())
+
+
+def live_credentials(session: Session, locker_id: str,
+                     now: datetime) -> list[tuple[Parcel, Compartment, PickupCredential]]:
+    """The unused, unexpired credentials of the parcels deposited in this locker."""
+    query = (select(Parcel, Compartment, PickupCredential)
+             .join(Compartment, col(Compartment.id) == Parcel.compartment_id)
+             .join(PickupCredential, col(PickupCredential.parcel_id) == Parcel.id)
+             .where(Parcel.locker_id == locker_id, Parcel.state == "deposited",
+                    col(PickupCredential.used_at).is_(None), PickupCredential.expires_at > now)
+             .order_by(col(PickupCredential.id)))
+    return [tuple(row) for row in session.exec(query).all()]
 
 
 def mark_used(session: Session, parcel: Parcel, now: datetime) -> None:

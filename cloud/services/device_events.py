@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import Compartment, DeviceEvent, Locker, Parcel
-from cloud.services import credentials, outbox, parcels
+from cloud.services import credentials, lockers, outbox, parcels
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,10 @@ Event = dict[str, Any]  # a verified event body: lkr, seq, t, type and the type'
 
 
 class Ignored(Exception):
-    """An event that is recorded and acknowledged but changes nothing."""
+    """An event that is recorded and acknowledged but changes nothing.
+
+    (A handler that cannot apply an event but must still follow the sensors, e.g. mark a
+    compartment occupied, returns an "ignored: ..." outcome instead of raising this.)"""
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class _Context:
 
 def apply_device_event(session: Session, locker: Locker, body: Event, now: datetime,
                        *, settings: Settings | None = None) -> bool:
-    """Record and apply a verified event once; True if it was new, False for a repeat.
+    """Record and apply a verified event once; True if it was new, False for a repeat (and for
+    a reused seq with another body, which is logged as an error and neither recorded nor applied).
 
     Either way an `ack` for its seq is queued, so the board can drop it from its journal.
     """
@@ -46,9 +50,9 @@ def apply_device_event(session: Session, locker: Locker, body: Event, now: datet
 
 
 def _record(ctx: _Context, body: Event) -> DeviceEvent | None:
-    seen = select(DeviceEvent.id).where(DeviceEvent.locker_id == ctx.locker.id,
-                                        DeviceEvent.seq == body["seq"])
-    if ctx.session.exec(seen).first() is not None:
+    stored = _stored_body(ctx, body["seq"])
+    if stored is not None:
+        _check_repeat(ctx, body, stored)
         return None
     event = DeviceEvent(locker_id=ctx.locker.id, seq=body["seq"], type=body["type"],
                         body=json.dumps(body), outcome=APPLIED, received_at=ctx.now)
@@ -56,8 +60,27 @@ def _record(ctx: _Context, body: Event) -> DeviceEvent | None:
         with ctx.session.begin_nested():  # a twin applied by another worker just now: a repeat
             ctx.session.add(event)
     except IntegrityError:
+        _check_repeat(ctx, body, _stored_body(ctx, body["seq"]))
         return None
     return event
+
+
+def _stored_body(ctx: _Context, seq: int) -> str | None:
+    query = select(DeviceEvent.body).where(DeviceEvent.locker_id == ctx.locker.id,
+                                           DeviceEvent.seq == seq)
+    return ctx.session.exec(query).first()
+
+
+def _check_repeat(ctx: _Context, body: Event, stored: str | None) -> None:
+    # A board resends an event byte for byte; another body under a seq already applied means
+    # the board numbers its events anew (lost flash, reflashed, restored an old snapshot).
+    # It is still acknowledged so the board does not get stuck, but never applied.
+    if stored is None or json.loads(stored) == body:
+        return
+    log.error("SEQUENCE REUSED by locker %s: event seq %s arrived with another body than the "
+              "one applied before; NOT APPLIED (acknowledged so the board goes on). Did the "
+              "board lose its journal? stored=%s received=%s",
+              ctx.locker.id, body["seq"], stored, json.dumps(body))
 
 
 def _apply(ctx: _Context, body: Event) -> str:
@@ -66,19 +89,40 @@ def _apply(ctx: _Context, body: Event) -> str:
         with ctx.session.begin_nested():  # an ignored event leaves no half-made change
             if handler is None:
                 raise Ignored(f"unknown event type {body['type']!r}")
-            handler(ctx, body)
+            outcome = handler(ctx, body)
     except Ignored as reason:
         log.warning("event %s#%s ignored: %s", ctx.locker.id, body["seq"], reason)
         return f"ignored: {reason}"
-    return APPLIED
+    if outcome != APPLIED:
+        log.warning("event %s#%s %s", ctx.locker.id, body["seq"], outcome)
+    return outcome
 
 
-def _deposited(ctx: _Context, body: Event) -> None:
-    parcel = _live_parcel(ctx, body["parcel"], ("announced", "reserved"))
+def _deposited(ctx: _Context, body: Event) -> str:
     compartment = _compartment(ctx, body["cmp"])
+    parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
+    if parcel is None or parcel.state not in ("announced", "reserved"):
+        return _occupied_anyway(ctx, compartment, _why_not(body["parcel"], parcel))
     _place(ctx, parcel, compartment)
     parcel.state, parcel.deposited_at = "deposited", ctx.now
     credentials.issue_pickup(ctx.session, ctx.locker, parcel, compartment, ctx.now, ctx.settings)
+    return APPLIED
+
+
+def _why_not(code: str, parcel: Parcel | None) -> str:
+    return f"parcel {code} not live" if parcel is None else f"parcel {code} is {parcel.state}"
+
+
+def _occupied_anyway(ctx: _Context, compartment: Compartment, reason: str) -> str:
+    # No parcel of the cloud's went in, but the door sensor saw a deposit: something is in
+    # there, so the compartment must never be assigned as free (invariant 4).
+    if compartment.state == "occupied":
+        raise Ignored(reason)
+    if _displace(ctx, compartment):
+        compartment.parcel_id = None
+    compartment.state = "occupied"  # parcel_id None: nobody's parcel (or kept: a jammed one's)
+    ctx.session.flush()
+    return f"ignored: {reason}; compartment {compartment.number} marked occupied"
 
 
 def _place(ctx: _Context, parcel: Parcel, compartment: Compartment) -> None:
@@ -91,48 +135,56 @@ def _place(ctx: _Context, parcel: Parcel, compartment: Compartment) -> None:
     ctx.session.flush()
 
 
-def _displace(ctx: _Context, compartment: Compartment) -> None:
+def _displace(ctx: _Context, compartment: Compartment) -> bool:
+    """Take the compartment from the parcel reserved in it, if any; True if there was one."""
     other = ctx.session.get(Parcel, compartment.parcel_id) if compartment.parcel_id else None
     if other is None or other.state != "reserved":
-        return
+        return False
     log.warning("parcel %s lost compartment %s to a deposit; it needs a new one",
                 other.id, compartment.number)
     other.state, other.compartment_id = "announced", None
     outbox.queue(ctx.session, other.locker_id, "revoke", {"parcel": other.tracking_code}, ctx.now,
                  settings=ctx.settings)
+    return True
 
 
-def _collected(ctx: _Context, body: Event) -> None:
-    parcel = _live_parcel(ctx, body["parcel"], ("deposited",))
+def _collected(ctx: _Context, body: Event) -> str:
     compartment = _compartment(ctx, body["cmp"])
+    parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
+    if parcel is None or parcel.state != "deposited":
+        return _emptied_anyway(compartment, _why_not(body["parcel"], parcel))
     parcel.state, parcel.collected_at = "collected", ctx.now
     compartment.state, compartment.parcel_id = "free", None
     credentials.mark_used(ctx.session, parcel, ctx.now)
+    return APPLIED
 
 
-def _jammed(ctx: _Context, body: Event) -> None:
+def _emptied_anyway(compartment: Compartment, reason: str) -> str:
+    # The door sensor saw a pickup: a compartment the cloud holds nothing in (but thought
+    # occupied, e.g. after a deposit of a parcel no longer live) is empty now. One reserved
+    # for or holding a parcel of the cloud's is left to that parcel.
+    if compartment.parcel_id is not None or compartment.state in ("free", "out_of_service"):
+        raise Ignored(reason)
+    compartment.state = "free"
+    return f"ignored: {reason}; compartment {compartment.number} marked free"
+
+
+def _jammed(ctx: _Context, body: Event) -> str:
     _compartment(ctx, body["cmp"]).state = "jammed"
-
-
-def _live_parcel(ctx: _Context, code: str, states: tuple[str, ...]) -> Parcel:
-    parcel = parcels.live_parcel(ctx.session, ctx.locker.id, code)
-    if parcel is None:
-        raise Ignored(f"no live parcel {code} in locker {ctx.locker.id}")
-    if parcel.state not in states:
-        raise Ignored(f"parcel {code} is {parcel.state}")
-    return parcel
+    return APPLIED
 
 
 def _compartment(ctx: _Context, number: int) -> Compartment:
-    query = select(Compartment).where(Compartment.locker_id == ctx.locker.id,
-                                      Compartment.number == number)
-    compartment = ctx.session.exec(query).first()
+    # All of the locker's compartments are locked, in the order a pre-advice and a resync lock
+    # them: the three take turns instead of deciding on states the others are changing.
+    compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
+    compartment = next((c for c in compartments if c.number == number), None)
     if compartment is None:
         raise Ignored(f"locker {ctx.locker.id} has no compartment {number}")
     return compartment
 
 
-_HANDLERS: dict[str, Callable[[_Context, Event], None]] = {
+_HANDLERS: dict[str, Callable[[_Context, Event], str]] = {
     "deposited": _deposited,
     "collected": _collected,
     "jammed": _jammed,

@@ -3,13 +3,21 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from cloud.core.config import Settings
 from cloud.models import Locker
+from cloud.services import resync
 from cloud.services.lockers import get_locker
 
 
-def set_online(session: Session, locker_id: str, online: bool, now: datetime) -> Locker:
-    """Record a board's retained status message (or its last will); NotFound for unknown ids."""
+def set_online(session: Session, locker_id: str, online: bool, now: datetime,
+               *, settings: Settings | None = None) -> Locker:
+    """Record a board's retained status message (or its last will); NotFound for unknown ids.
+
+    Every `{"online": true}` also queues the board's state again (cloud.services.resync).
+    """
     locker = get_locker(session, locker_id)
     locker.online, locker.last_seen_at = online, now
     session.flush()
+    if online:
+        resync.resync_locker(session, locker, now, settings=settings)
     return locker

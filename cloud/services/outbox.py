@@ -14,6 +14,9 @@ from firmware.core import wire
 
 _WORST_ENVELOPE = {"ctr": 2 ** 53 - 1, "exp": 2 ** 53 - 1}  # the longest counter and expiry
 _PROBE_KEY = bytes(32)
+# State the board must reach however long it is away: these wait for it (sync_command_ttl_s).
+# `ack` and `open` make sense only now (command_ttl_s); a `credential` lives as long as its PIN.
+SYNC_TYPES = frozenset({"reserve", "revoke", "couriers"})
 
 
 @dataclass(frozen=True)
@@ -29,14 +32,20 @@ class SealedCommand:
 
 def queue(session: Session, locker_id: str, type: str, fields: dict[str, Any], now: datetime,
           ttl_s: int | None = None, *, settings: Settings | None = None) -> OutboxMessage:
-    """Write a command for `locker_id` to the outbox; it expires `ttl_s` seconds from now."""
+    """Write a command for `locker_id` to the outbox; it expires `ttl_s` seconds from now
+    (default: the type's, see `default_ttl_s`)."""
     _refuse_unsendable(locker_id, type, fields)
-    ttl_s = ttl_s if ttl_s is not None else (settings or get_settings()).command_ttl_s
+    ttl_s = ttl_s if ttl_s is not None else default_ttl_s(type, settings or get_settings())
     message = OutboxMessage(locker_id=locker_id, type=type, body=json.dumps(fields),
                             created_at=now, expires_at=now + timedelta(seconds=ttl_s))
     session.add(message)
     session.flush()
     return message
+
+
+def default_ttl_s(type: str, settings: Settings) -> int:
+    """How long a command of this type may wait to reach its board."""
+    return settings.sync_command_ttl_s if type in SYNC_TYPES else settings.command_ttl_s
 
 
 def _refuse_unsendable(locker_id: str, type: str, fields: dict[str, Any]) -> None:

@@ -24,9 +24,23 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
         compartments, (data.width_mm, data.height_mm, data.depth_mm))
     parcel = _insert(session, _new_parcel(data, compartment, now))
     compartment.state, compartment.parcel_id = "reserved", parcel.id
-    fields = {"parcel": parcel.tracking_code, "cmp": compartment.number}
-    outbox.queue(session, locker.id, "reserve", fields, now, settings=settings)
+    push_reservation(session, parcel, compartment, now, settings=settings)
     return parcel
+
+
+def push_reservation(session: Session, parcel: Parcel, compartment: Compartment, now: datetime,
+                     *, settings: Settings | None = None) -> None:
+    """Queue the `reserve` command that lets a courier deposit the parcel at the board."""
+    fields = {"parcel": parcel.tracking_code, "cmp": compartment.number}
+    outbox.queue(session, parcel.locker_id, "reserve", fields, now, settings=settings)
+
+
+def reservations(session: Session, locker_id: str) -> list[tuple[Parcel, Compartment]]:
+    """The parcels reserved in this locker, each with its compartment, oldest first."""
+    query = (select(Parcel, Compartment).join(Compartment, col(Compartment.id) == Parcel.compartment_id)
+             .where(Parcel.locker_id == locker_id, Parcel.state == "reserved")
+             .order_by(col(Parcel.created_at), col(Compartment.number)))
+    return [tuple(row) for row in session.exec(query).all()]
 
 
 def _refuse_duplicate(session: Session, data: ParcelCreate) -> None:

@@ -6,7 +6,7 @@ from firmware.core.commands import Commands
 from firmware.core.compartments import Compartments
 from firmware.core.credentials import Credentials
 from firmware.core.doors import Doors
-from firmware.core.events import (Connected, Disconnected, DoorClosed, DoorOpened,
+from firmware.core.events import (CodeScanned, Connected, Disconnected, DoorClosed, DoorOpened,
                                   KeyPressed, MessageReceived, Tick)
 from firmware.core.journal import Journal
 from firmware.core.keypad import Keypad
@@ -40,6 +40,9 @@ class Controller:
 
     def _key(self, event, now_ms):
         return self._keypad.pressed(event.key, now_ms)
+
+    def _scanned(self, event, now_ms):
+        return self._keypad.scanned(event.code, now_ms)
 
     def _door_opened(self, event, now_ms):
         return self._doors.opened(event.cmp)
@@ -85,6 +88,10 @@ class Controller:
         """Copies of the unacknowledged event bodies, in seq order."""
         return [dict(body) for body in self._uplink.journal.pending()]
 
+    def next_seq(self):
+        """The seq the next event will get: when it moves, the flash must be written now."""
+        return self._uplink.journal.next_seq
+
     def courier_count(self):
         """How many courier codes the cloud has pushed to this board."""
         return self._credentials.courier_count()
@@ -122,6 +129,7 @@ class Controller:
 
 _HANDLERS = {
     KeyPressed: Controller._key,
+    CodeScanned: Controller._scanned,
     DoorOpened: Controller._door_opened,
     DoorClosed: Controller._door_closed,
     MessageReceived: Controller._message,

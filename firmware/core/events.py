@@ -16,6 +16,15 @@ class KeyPressed(_Event):
         self.key = key
 
 
+class CodeScanned(_Event):
+    """A line the QR/barcode scanner read: a parcel code, a courier card or a pickup code."""
+    __slots__ = ("code",)
+    _fields = ("code",)
+
+    def __init__(self, code):
+        self.code = code
+
+
 class DoorOpened(_Event):
     __slots__ = ("cmp",)
     _fields = ("cmp",)

@@ -1,6 +1,6 @@
 # What a person at the keypad can do (protocol.md, "Keypad"): a recipient types a PIN and '#';
 # a courier types a courier code and '#', then parcel codes, each followed by '#'.
-from firmware.core import verifiers
+from firmware.core import verifiers, wire
 from firmware.core.actions import KEY, OK, ERROR, Beep, Show
 from firmware.core.doors import DEPOSIT, PICKUP
 from firmware.core.keypad_entry import KeypadEntry, is_key
@@ -9,6 +9,7 @@ WRONG_CODE = "Wrong code"
 COURIER_PROMPT = "Courier: parcel code?"
 UNKNOWN_PARCEL = "Unknown parcel"
 SESSION_ENDED = "Session ended"
+UNREADABLE = "Unreadable code"
 OFFLINE = "Locker offline - try later"  # ASCII: a character LCD has no en dash
 
 
@@ -37,6 +38,15 @@ class Keypad:
         if key == "*":
             return self._star()
         return [Beep(KEY)] if self.entry.add(key) else [Beep(ERROR)]
+
+    def scanned(self, code, now_ms):
+        """A code read by the QR/barcode scanner counts as that code typed and submitted."""
+        if not wire.is_code(code):
+            return _refuse(UNREADABLE)  # the driver already drops garbage; this is the last guard
+        if self.session_active():
+            self.courier_last_key_ms = now_ms
+        self.entry.clear()
+        return self._submit(code, now_ms)
 
     def tick(self, now_ms):
         if self.session_active() and now_ms - self.courier_last_key_ms >= self.courier_timeout_ms:

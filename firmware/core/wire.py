@@ -26,6 +26,11 @@ COMMAND_FIELDS = {
     "couriers": (("v", "hexlist"),),
     "open": (("cmp", "cmp"),),
 }
+# Telemetry: the board's health at an interval, signed like events but not journaled (QoS 0;
+# only the latest matters).
+TELEMETRY_FIELDS = (("lkr", "code"), ("t", "ms"), ("type", "str"), ("fw", "str"), ("up", "ms"),
+                    ("reset", "str"), ("heap", "ms"), ("rssi", "int"), ("reconn", "ms"),
+                    ("mode", "str"))
 EVENT_ENVELOPE = (("lkr", "code"), ("seq", "seq"), ("t", "ms"), ("type", "str"))
 COMMAND_ENVELOPE = (("lkr", "code"), ("ctr", "seq"), ("exp", "ms"), ("type", "str"))
 
@@ -87,6 +92,14 @@ def check_command(body):
     return _check(body, COMMAND_ENVELOPE, COMMAND_FIELDS)
 
 
+def check_telemetry(body):
+    """`body` if it is well-formed telemetry; WireError otherwise."""
+    _check_fields(body, TELEMETRY_FIELDS)
+    if body["type"] != "telemetry":
+        raise WireError("not telemetry")
+    return body
+
+
 def _check(body, envelope, by_type):
     _check_fields(body, envelope)
     fields = by_type.get(body["type"])
@@ -136,6 +149,7 @@ _KINDS = {
     "cmp": lambda v: _is_int(v, 1) and v <= 999,
     "seq": lambda v: _is_int(v, 1),
     "ms": lambda v: _is_int(v, 0),
+    "int": lambda v: _is_int(v, -(2 ** 31)),
     "hex": _is_hex,
     "seqs": lambda v: _is_list_of(v, lambda s: _is_int(s, 1)) and len(v) > 0,
     "hexlist": lambda v: _is_list_of(v, _is_hex),

@@ -1,4 +1,6 @@
 """Device messages through a bridge worker's apply(): applied once, or dropped; never a crash."""
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -6,17 +8,19 @@ from sqlmodel import Session, func, select
 
 from bridge.worker import BridgeWorker
 from cloud.models import DeviceEvent, Locker
+from cloud.services import couriers, outbox, parcels
 from firmware.core import wire
+from firmware.core.verifiers import courier_verifier
 
 any_topic = st.one_of(st.text(max_size=60), st.sampled_from(
     ["lockers/L1/events", "lockers/L1/status", "lockers/L2/events", "lockers/L1/commands"]))
 
 
 @pytest.fixture
-def worker(engine, session, make_locker, now):
+def worker(engine, session, make_locker, now, settings):
     _, key = make_locker("L1")
     session.commit()
-    return BridgeWorker("mqtt://127.0.0.1:1", engine, lambda: now), bytes.fromhex(key)
+    return BridgeWorker("mqtt://127.0.0.1:1", engine, lambda: now, settings=settings), bytes.fromhex(key)
 
 
 def _inbox(engine):
@@ -56,3 +60,31 @@ def test_a_malformed_status_changes_nothing(worker, engine, payload):
     bridge.apply("lockers/L1/status", payload)
     with Session(engine) as session:
         assert session.get(Locker, "L1").online is True
+
+
+def _pending(engine):
+    with Session(engine) as session:
+        return [(m.type, json.loads(m.body)) for m in outbox.pending(session, "L1")]
+
+
+def _mark_all_sent(engine, now):
+    with Session(engine) as session:
+        for message in outbox.pending(session, "L1"):
+            message.sent_at = now
+        session.commit()
+
+
+def test_a_board_coming_online_is_sent_its_state_again(worker, engine, session, parcel_data, now, settings):
+    bridge, key = worker
+    couriers.register_courier(session, "Bob", "4711", now, settings=settings)
+    parcels.preadvise(session, parcel_data(tracking_code="WAITING"), now, settings=settings)
+    parcels.preadvise(session, parcel_data(tracking_code="INSIDE"), now, settings=settings)
+    session.commit()
+    bridge.apply("lockers/L1/events", wire.sign(key, {"lkr": "L1", "seq": 1, "t": 0, "type": "deposited",
+                                                      "parcel": "INSIDE", "cmp": 2}))
+    [credential] = [body for type, body in _pending(engine) if type == "credential"]
+    _mark_all_sent(engine, now)  # and lost: the board was never connected, or away too long
+    bridge.apply("lockers/L1/status", b'{"online": true}')
+    assert _pending(engine) == [("couriers", {"v": [courier_verifier(key, "4711")]}),
+                                ("reserve", {"parcel": "WAITING", "cmp": 1}),
+                                ("credential", credential)]

@@ -61,9 +61,10 @@ def test_a_failed_publish_is_retried_with_the_very_same_command(engine, board_ke
     assert first["ctr"] == 1 and [c["ctr"] for c in _commands(broker, board_key)][1] == 2
 
 
-def test_a_command_that_expired_unsent_is_dropped_never_sent_late(engine, board_key, now):
+def test_a_command_that_expired_unsent_is_dropped_never_sent_late(engine, board_key, now, settings):
     broker = Broker()
-    OutboxRelay(engine, broker.publish, lambda: now + timedelta(days=1)).relay_pending()
+    too_late = now + timedelta(seconds=settings.sync_command_ttl_s)  # even a `revoke` has expired
+    OutboxRelay(engine, broker.publish, lambda: too_late).relay_pending()
     assert [c["type"] for c in _commands(broker, board_key)] == []
     with Session(engine) as session:
         assert all(m.dropped_at for m in session.exec(select(OutboxMessage)).all())

@@ -22,6 +22,15 @@ def test_seal_round_trips_and_refuses_another_pepper():
         security.unseal(b"other", token)
 
 
+def test_a_seal_opens_only_for_its_purpose():
+    pin = security.seal(b"pepper", "123456", security.PIN_SEAL)
+    assert security.unseal(b"pepper", pin, security.PIN_SEAL) == "123456"
+    with pytest.raises(InvalidTag):
+        security.unseal(b"pepper", pin)  # the courier codes' purpose
+    with pytest.raises(InvalidTag):
+        security.unseal(b"pepper", security.seal(b"pepper", "4711"), security.PIN_SEAL)
+
+
 def test_ms_round_trip_and_naive_utc():
     now = utcnow()
     assert now.tzinfo is None

@@ -5,14 +5,26 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, SQLModel, func, select
 
 from cloud.core.clock import to_ms
 from cloud.core.security import pin_hash
 from cloud.models import Compartment, DeviceEvent, Notification, Parcel, PickupCredential
-from cloud.services import notifications, outbox, parcels
+from cloud.services import couriers, credentials, notifications, outbox, parcels
 from cloud.services.device_events import apply_device_event
 from firmware.core.verifiers import pin_verifier
+
+
+class ScriptedRandom:
+    """A random source that deals out the digits it was given, in order, and then zeros."""
+
+    def __init__(self, digits):
+        self.digits = list(digits)
+
+    def choice(self, options):
+        digit = self.digits.pop(0) if self.digits else "0"
+        assert digit in options
+        return digit
 
 
 class RecordingNotifier:
@@ -47,9 +59,9 @@ def compartment(session, number):
     return session.exec(select(Compartment).where(Compartment.number == number)).one()
 
 
-def the_pin(session):
+def the_pin(session, settings):
     [notification] = session.exec(select(Notification)).all()
-    return re.search(r"PIN (\d+)", notification.message).group(1)
+    return re.search(r"PIN (\d+)", notifications.text_to_send(notification, settings)).group(1)
 
 
 def test_deposited_issues_a_pin_credential_and_notification(session, reserved, now, settings):
@@ -58,7 +70,7 @@ def test_deposited_issues_a_pin_credential_and_notification(session, reserved, n
     deadline = now + timedelta(hours=72)
     assert (parcel.state, parcel.deposited_at, parcel.pickup_deadline) == ("deposited", now, deadline)
     assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("occupied", parcel.id)
-    pin = the_pin(session)
+    pin = the_pin(session, settings)
     assert len(pin) == 6
     [credential] = session.exec(select(PickupCredential)).all()
     assert credential.pin_hash == pin_hash(settings.pepper, "L1", pin) and credential.expires_at == deadline
@@ -72,7 +84,7 @@ def test_deposited_issues_a_pin_credential_and_notification(session, reserved, n
 def test_the_pin_is_stored_nowhere_in_clear(engine, session, reserved, now, settings):
     locker, _ = reserved
     apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
-    pin = the_pin(session)
+    pin = the_pin(session, settings)
     session.commit()  # SQLite: a session's transaction holds the write lock until it ends
     with engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT * FROM pickupcredential").all()
@@ -81,19 +93,30 @@ def test_the_pin_is_stored_nowhere_in_clear(engine, session, reserved, now, sett
     assert not any(pin in body for body in commands_sent)
 
 
-def test_the_pin_is_redacted_once_the_notification_is_sent(engine, session, reserved, now, settings):
+def test_the_pin_is_in_no_table_in_clear_yet_the_recipient_gets_it(engine, session, reserved, now, settings, monkeypatch):
     locker, _ = reserved
-    apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
-    pin = the_pin(session)
+    monkeypatch.setattr(credentials, "_random", ScriptedRandom("58209749"))
+    eight = settings.model_copy(update={"pin_length": 8})  # no accidental match in keys or times
+    apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=eight)
+    session.commit()
+    assert "58209749" not in everything_stored(engine)
     notifier = RecordingNotifier()
-    assert notifications.dispatch_pending(session, notifier, now) == 1
+    assert notifications.dispatch_pending(session, notifier, now, settings=eight) == 1
     session.commit()
     [(channel, recipient, message)] = notifier.sent
-    assert pin in message and channel == "sms"
+    assert (channel, recipient) == ("sms", "+441234567890")
+    assert "compartment 1. PIN 58209749. Collect it by 2030-01-04 12:00 UTC." in message
     [stored] = session.exec(select(Notification)).all()
-    assert pin not in stored.message and "PIN ******" in stored.message
-    assert (stored.sent_at, stored.attempts) == (now, 1)
-    assert notifications.dispatch_pending(session, notifier, now) == 0
+    assert (stored.sent_at, stored.attempts, stored.sealed_pin) == (now, 1, None)
+    assert "58209749" not in stored.message and "PIN ******" in stored.message
+    assert notifications.dispatch_pending(session, notifier, now, settings=eight) == 0
+
+
+def everything_stored(engine):
+    """Every value of every row of every table, as text."""
+    with engine.connect() as connection:
+        return "\n".join(str(value) for table in SQLModel.metadata.sorted_tables
+                         for row in connection.execute(table.select()) for value in row)
 
 
 def test_email_when_the_recipient_has_no_phone(session, make_locker, parcel_data, now, settings):
@@ -185,7 +208,7 @@ def test_jammed_marks_the_compartment(session, reserved, now, settings):
 
 
 @pytest.mark.parametrize("body, reason", [
-    (event(1, parcel="NOPE", cmp=1), "no live parcel NOPE"),
+    (event(1, "collected", parcel="NOPE", cmp=1), "parcel NOPE not live"),
     (event(1, "collected", parcel="JJD0001", cmp=1), "parcel JJD0001 is reserved"),
     (event(1, parcel="JJD0001", cmp=99), "no compartment 99"),
     (event(1, "jammed", cmp=42), "no compartment 42"),
@@ -215,3 +238,97 @@ def test_pins_of_one_locker_never_collide(session, make_locker, parcel_data, now
         apply_device_event(session, locker, event(n, parcel=f"P{n}", cmp=n), now, settings=tiny)
     hashes = session.exec(select(PickupCredential.pin_hash)).all()
     assert len(set(hashes)) == 30
+
+
+def outcome(session, seq):
+    return session.exec(select(DeviceEvent.outcome).where(DeviceEvent.seq == seq)).one()
+
+
+def test_a_deposit_of_a_parcel_no_longer_live_marks_its_compartment_occupied(session, reserved, parcel_data, now, settings, caplog):
+    """Cancelled in the cloud while the board still had the reservation: the door sensor wins."""
+    locker, parcel = reserved
+    parcels.cancel(session, parcel.id, now, settings=settings)
+    assert apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("occupied", None)
+    assert outcome(session, 1) == "ignored: parcel JJD0001 not live; compartment 1 marked occupied"
+    assert "compartment 1 marked occupied" in caplog.text
+    assert (parcel.state, count(session, PickupCredential), count(session, Notification)) == ("cancelled", 0, 0)
+    same_size = parcels.preadvise(session, parcel_data(tracking_code="JJD0002"), now, settings=settings)
+    assert session.get(Compartment, same_size.compartment_id).number == 2  # not the full one
+
+
+def test_a_deposit_of_an_unknown_parcel_takes_the_compartment_from_its_reservation(session, reserved, now, settings):
+    locker, parcel = reserved  # JJD0001 reserved in compartment 1
+    apply_device_event(session, locker, event(1, parcel="NOPE", cmp=1), now, settings=settings)
+    assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("occupied", None)
+    assert (parcel.state, parcel.compartment_id) == ("announced", None)
+    assert {"parcel": "JJD0001"} in commands(session, "revoke")
+    assert outcome(session, 1) == "ignored: parcel NOPE not live; compartment 1 marked occupied"
+
+
+def test_a_deposit_not_applied_into_a_compartment_known_occupied_changes_nothing(session, reserved, now, settings, row_counts):
+    locker, parcel = reserved
+    apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    session.commit()
+    before = row_counts()
+    apply_device_event(session, locker, event(2, parcel="JJD0001", cmp=1), now, settings=settings)
+    session.commit()
+    assert row_counts() == {**before, "deviceevent": before["deviceevent"] + 1,
+                            "outboxmessage": before["outboxmessage"] + 1}  # the event and its ack
+    assert outcome(session, 2) == "ignored: parcel JJD0001 is deposited"
+    assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("occupied", parcel.id)
+
+
+def test_a_pickup_from_a_compartment_holding_nothing_of_the_clouds_leaves_it_free(session, reserved, now, settings):
+    locker, parcel = reserved
+    parcels.cancel(session, parcel.id, now, settings=settings)
+    apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    assert apply_device_event(session, locker, event(2, "collected", parcel="JJD0001", cmp=1), now, settings=settings)
+    assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("free", None)
+    assert outcome(session, 2) == "ignored: parcel JJD0001 not live; compartment 1 marked free"
+    assert parcel.state == "cancelled"
+
+
+def test_a_reused_sequence_number_is_acknowledged_but_not_applied(session, reserved, now, settings, caplog):
+    """A board that lost its flash numbers its events from 1 again: seq 1 now means another event."""
+    locker, parcel = reserved
+    first = event(1, "jammed", cmp=2)
+    apply_device_event(session, locker, first, now, settings=settings)
+    caplog.clear()
+    assert apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings) is False
+    [stored] = session.exec(select(DeviceEvent)).all()
+    assert json.loads(stored.body) == first
+    assert (parcel.state, count(session, PickupCredential)) == ("reserved", 0)
+    assert commands(session, "ack") == [{"seqs": [1]}, {"seqs": [1]}]
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "SEQUENCE REUSED" in record.getMessage() and "locker L1" in record.getMessage()
+    assert "seq 1 " in record.getMessage()
+
+
+def test_a_true_repeat_logs_no_error(session, reserved, now, settings, caplog):
+    locker, _ = reserved
+    body = event(1, "jammed", cmp=2)
+    apply_device_event(session, locker, body, now, settings=settings)
+    apply_device_event(session, locker, {key: body[key] for key in reversed(body)}, now, settings=settings)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_the_board_verifier_is_kept_to_send_the_credential_again(session, reserved, now, settings):
+    locker, _ = reserved
+    apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    [credential] = session.exec(select(PickupCredential)).all()
+    assert credential.board_verifier == pin_verifier(bytes.fromhex(locker.device_key), the_pin(session, settings))
+
+
+@pytest.mark.parametrize("active, pin", [(True, "0815"), (False, "4711")])
+def test_a_pin_never_equals_an_active_courier_code(session, reserved, now, settings, monkeypatch, active, pin):
+    """Typed at the keypad, such a PIN would start a courier session instead of opening the door."""
+    locker, _ = reserved
+    four = settings.model_copy(update={"pin_length": 4})
+    courier = couriers.register_courier(session, "Bob", "4711", now, settings=four)
+    courier.active = active
+    monkeypatch.setattr(credentials, "_random", ScriptedRandom("4711" "0815"))
+    apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=four)
+    [credential] = session.exec(select(PickupCredential)).all()
+    assert credential.pin_hash == pin_hash(four.pepper, "L1", pin)
+    assert the_pin(session, four) == pin

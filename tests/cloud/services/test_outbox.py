@@ -70,6 +70,27 @@ def test_a_failed_publish_rolls_back_counter_and_row(engine, session, make_locke
     assert session.get(OutboxMessage, again.message_id).sent_at == now
 
 
+@pytest.mark.parametrize("type, fields, ttl_s", [
+    ("reserve", {"parcel": "P1", "cmp": 1}, 7 * 24 * 3600),
+    ("revoke", {"parcel": "P1"}, 7 * 24 * 3600),
+    ("couriers", {"v": []}, 7 * 24 * 3600),
+    ("ack", {"seqs": [1]}, 600),
+    ("open", {"cmp": 1}, 600),
+])
+def test_state_waits_for_the_board_for_days_while_ack_and_open_expire_soon(session, make_locker, now, settings, type, fields, ttl_s):
+    make_locker()
+    message = outbox.queue(session, "L1", type, fields, now, settings=settings)
+    assert message.expires_at == now + timedelta(seconds=ttl_s)
+    assert outbox.default_ttl_s(type, settings) == ttl_s
+
+
+def test_a_reserve_published_after_a_long_outage_still_reaches_the_board(session, make_locker, now, settings):
+    locker, _ = make_locker()
+    outbox.queue(session, "L1", "reserve", {"parcel": "P1", "cmp": 1}, now, settings=settings)
+    sealed = outbox.next_sealed(session, now + timedelta(days=2))
+    assert sealed is not None and opened(locker, sealed)["type"] == "reserve"
+
+
 def test_a_malformed_command_is_refused_when_queued(session, make_locker, now):
     make_locker()
     with pytest.raises(ValueError, match="invalid parcel"):

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -20,7 +21,7 @@ def test_preadvise_reserves_the_smallest_fit_and_queues_a_reserve(session, make_
     assert reserved.state == "reserved" and reserved.parcel_id == parcel.id
     [command] = outbox.pending(session, "L1")
     assert (command.type, json.loads(command.body)) == ("reserve", {"parcel": "JJD0001", "cmp": 2})
-    assert command.expires_at == now.replace(minute=10)  # command_ttl_s = 600
+    assert command.expires_at == now + timedelta(days=7)  # sync_command_ttl_s: waits for the board
 
 
 def test_reservation_and_reserve_command_commit_or_vanish_together(engine, session, make_locker, parcel_data, now, settings, row_counts):
