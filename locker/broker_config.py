@@ -1,10 +1,14 @@
 """Mosquitto configuration for the platform's brokers (tests, single-building installs)."""
 
 
-def mosquitto_config(port, data_dir, host="127.0.0.1"):
-    """A plain-TCP listener for development and tests; the TLS fleet config is separate."""
+def mosquitto_config(port, data_dir, host="127.0.0.1", user=None):
+    """A plain-TCP listener for development and tests; the TLS fleet config is separate.
+
+    `user`: started as root, Mosquitto drops to its own user, which cannot write a private
+    data_dir; "root" keeps it able to save its sessions there."""
     return "\n".join([
         "# written by openlocker: development listener",
+        "user %s" % user if user else "# user: Mosquitto's default",
         "per_listener_settings false",
         "listener %d %s" % (port, host),
         "allow_anonymous true",

@@ -1,13 +1,22 @@
 #!/bin/sh
-# Installs what the test suite needs beyond pip, only where it is missing.
+# Installs what the test suite needs beyond pip, only where it is missing: Mosquitto (the real
+# broker the tests start) and Node.js with npm (to run the firmware on MicroPython's
+# WebAssembly port), then the npm package of that interpreter.
 set -e
 need=""
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need="$need mosquitto"
-[ -z "$need" ] && exit 0
-if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "missing:$need - install it with your package manager (the broker tests need it)" >&2
-    exit 1
+command -v node >/dev/null 2>&1 || need="$need nodejs"
+command -v npm >/dev/null 2>&1 || need="$need npm"
+if [ -n "$need" ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "missing:$need - install it with your package manager (the tests need it)" >&2
+        exit 1
+    fi
+    echo "installing:$need"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
 fi
-echo "installing:$need"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
+if [ ! -d simulator/wasm/node_modules/@micropython ]; then
+    echo "installing MicroPython's WebAssembly port (npm)"
+    npm ci --prefix simulator/wasm --no-audit --no-fund --loglevel=error
+fi

@@ -1,4 +1,5 @@
 """Real MQTT brokers for the tests: Mosquitto started from its binary, or the embedded one."""
+import os
 import shutil
 import socket
 import subprocess
@@ -38,7 +39,8 @@ class MosquittoProcess:
         self.port = free_port()
         self.workdir = workdir
         self.conf = workdir / "mosquitto.conf"
-        self.conf.write_text(mosquitto_config(self.port, workdir))
+        user = "root" if os.geteuid() == 0 else None  # else it cannot save sessions in workdir
+        self.conf.write_text(mosquitto_config(self.port, workdir, user=user))
         self.process = None
 
     @property

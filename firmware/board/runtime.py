@@ -1,0 +1,103 @@
+# The board's life as asyncio tasks around one Controller: the I/O loop polls the parts, the
+# MQTT client carries events out and commands in, a tick drives the core's timers, telemetry
+# reports health, and the supervisor feeds the watchdog only while all of them are alive.
+import asyncio
+
+from firmware.board.supervisor import Supervisor
+from firmware.board.telemetry import telemetry_payload
+from firmware.core import wire
+from firmware.core.actions import Publish
+from firmware.core.controller import Controller
+from firmware.core.events import Connected, Disconnected, MessageReceived, Tick
+from firmware.drivers.ticks import ticks_diff
+from firmware.net.mqtt_client import MqttClient
+
+FIRMWARE_VERSION = "0.1.0"
+
+
+class Board:
+    io_ms = 5  # how often the parts are polled: keypad-to-pulse latency rides on it
+    tick_ms = 100
+    telemetry_s = 60
+
+    def __init__(self, config, hardware, open_transport, clock, store, system, watchdog, mode="normal"):
+        self.key = bytes.fromhex(config["key"])
+        self.locker_id = config["locker_id"]
+        self.hardware, self.clock, self.store, self.system, self.mode = hardware, clock, store, system, mode
+        self.controller = Controller(self.locker_id, self.key, [tuple(c) for c in config["compartments"]])
+        store.load_into(self.controller)
+        topic, payload = self.controller.will()
+        self.mqtt = MqttClient(open_transport, "locker-" + self.locker_id, clock.ticks_ms,
+                               will=(topic, payload, 1, True))
+        self.mqtt.subscribe(wire.topic(self.locker_id, "commands"))
+        self.supervisor = Supervisor(watchdog, clock.ticks_ms)
+        self.started_ms = clock.ticks_ms()
+        self._tasks = []
+
+    def handle(self, event):
+        """One event through the core: flash first, then the actions go out."""
+        actions = self.controller.handle(event, self.clock.wall_ms())
+        now = self.clock.ticks_ms()
+        self.store.after_event(self.controller, now)
+        for action in actions:
+            if isinstance(action, Publish):
+                self.mqtt.publish(action.topic, action.payload, action.qos, action.retain)
+            else:
+                self.hardware.carry_out(action, now)
+        return actions
+
+    async def run(self):
+        loops = [self.mqtt.run(), self._link_loop(), self._inbound_loop(), self._telemetry_loop(),
+                 self.supervisor.run()]
+        if self.mode == "normal":  # safe mode: network and updates only, no locks driven
+            loops += [self._io_loop(), self._tick_loop()]
+        self._tasks = [asyncio.create_task(loop) for loop in loops]
+        try:
+            await asyncio.gather(*self._tasks)
+        finally:
+            self.hardware.all_off()
+
+    async def stop(self):
+        await self.mqtt.stop()
+        for task in self._tasks:
+            task.cancel()
+        self.hardware.all_off()
+
+    async def _io_loop(self):
+        self.supervisor.watch("io", 2000)
+        while True:
+            for event in self.hardware.poll(self.clock.ticks_ms()):
+                self.handle(event)
+            self.supervisor.beat("io")
+            await asyncio.sleep(self.io_ms / 1000)
+
+    async def _tick_loop(self):
+        self.supervisor.watch("tick", 2000)
+        while True:
+            self.handle(Tick())
+            self.store.flush_due(self.controller, self.clock.ticks_ms())
+            self.supervisor.beat("tick")
+            await asyncio.sleep(self.tick_ms / 1000)
+
+    async def _link_loop(self):
+        while True:
+            await self.mqtt.up.wait()
+            self.handle(Connected())
+            await self.mqtt.down.wait()
+            self.handle(Disconnected())
+
+    async def _inbound_loop(self):
+        async for topic, payload in self.mqtt.messages():
+            self.handle(MessageReceived(topic, payload))
+
+    async def _telemetry_loop(self):
+        while True:
+            if self.mqtt.is_connected():
+                self.publish_telemetry()
+            await asyncio.sleep(self.telemetry_s)
+
+    def publish_telemetry(self):
+        uptime = ticks_diff(self.clock.ticks_ms(), self.started_ms)
+        payload = telemetry_payload(self.locker_id, self.key, self.clock.wall_ms(), self.system,
+                                    FIRMWARE_VERSION, uptime, self.mqtt.reconnects, self.mode)
+        self.mqtt.publish(wire.topic(self.locker_id, "telemetry"), payload, 0, False)

@@ -1,0 +1,45 @@
+# Builds the Hardware from a board profile (GPIO numbers for the logical names) and a `parts`
+# factory that makes pins, the I2C bus and the UART. On a board the factory wraps `machine`;
+# in the simulator and on the WebAssembly interpreter it makes virtual ones.
+from firmware.board.hardware import Hardware
+from firmware.drivers.buzzer import Buzzer
+from firmware.drivers.code_scanner import CodeScanner
+from firmware.drivers.door_sensor import DoorSensor
+from firmware.drivers.matrix_keypad import KEYS_3X4, KEYS_4X4, MatrixKeypad
+from firmware.drivers.mcp23017 import Mcp23017
+from firmware.drivers.solenoid_lock import SolenoidLock
+from firmware.drivers.ssd1306 import Ssd1306
+from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
+
+
+def build_hardware(profile, config, parts):
+    """`config`: the board's config.json (compartments, keypad, display)."""
+    i2c = parts.i2c(profile.I2C_ID, profile.PINS["i2c_sda"], profile.PINS["i2c_scl"])
+    chips = {}
+    for address in EXPANDER_ADDRESSES:
+        chips[address] = Mcp23017(i2c, address)  # first thing: outputs low before anything else
+    numbers = [number for number, _ in config["compartments"]]
+    return Hardware(
+        locks=dict([(n, SolenoidLock(_expander_pin(chips, "lock_%d" % n, True))) for n in numbers]),
+        doors=dict([(n, DoorSensor(_expander_pin(chips, "door_%d" % n, False))) for n in numbers]),
+        keypad=_keypad(profile, config, parts),
+        scanner=CodeScanner(parts.uart(profile.UART_ID, profile.PINS["scanner_tx"], profile.PINS["scanner_rx"])),
+        buzzer=Buzzer(parts.pin(profile.PINS["buzzer"], True)),
+        display=Ssd1306(i2c) if config.get("display") else None,
+        expanders=list(chips.values()),
+    )
+
+
+def _expander_pin(chips, name, output):
+    if name not in EXPANDER_PINS:
+        raise ValueError("no wiring for " + name + ": this bank drives compartments 1-24")
+    address, n = EXPANDER_PINS[name]
+    return chips[address].pin(n, output)
+
+
+def _keypad(profile, config, parts):
+    columns = 4 if config.get("keypad") == "4x4" else 3
+    # open-drain rows: two keys pressed at once never short a driven-high row to a low one
+    rows = [parts.pin(profile.PINS["keypad_row_%d" % i], True, True) for i in range(4)]
+    cols = [parts.pin(profile.PINS["keypad_col_%d" % i], False) for i in range(columns)]
+    return MatrixKeypad(rows, cols, KEYS_4X4 if columns == 4 else KEYS_3X4)

@@ -1,0 +1,93 @@
+# The board's entry point, run by MicroPython after boot.py: the only module that imports
+# `machine` and `network`. It builds the parts from the board profile, then runs the runtime.
+import asyncio
+import gc
+import json
+import time
+
+import machine
+import network
+import ntptime
+
+import board_profile as profile  # hardware/profiles/<board>.py, copied by `locker firmware build`
+from firmware.board.bootguard import BootGuard
+from firmware.board.runtime import Board
+from firmware.board.store import FlashStore
+from firmware.board.wifi import WifiKeeper
+from firmware.board.wiring import build_hardware
+
+# MicroPython ports count wall time from 1970 or from 2000; the wire speaks Unix ms.
+EPOCH_OFFSET_S = 946684800 if time.gmtime(0)[0] == 2000 else 0
+WATCHDOG_MS = 8000
+RESET_CAUSES = {machine.PWRON_RESET: "power-on", machine.HARD_RESET: "hard",
+                machine.WDT_RESET: "watchdog", machine.DEEPSLEEP_RESET: "deep-sleep",
+                machine.SOFT_RESET: "soft"}
+
+
+class Parts:
+    """Pins, I2C and UART from `machine`, as firmware/board/wiring.py asks for them."""
+
+    def pin(self, gpio, output, open_drain=False):
+        if output:
+            return machine.Pin(gpio, machine.Pin.OPEN_DRAIN if open_drain else machine.Pin.OUT, value=1 if open_drain else 0)
+        return machine.Pin(gpio, machine.Pin.IN, machine.Pin.PULL_UP)
+
+    def i2c(self, bus, sda, scl):
+        return machine.I2C(bus, sda=machine.Pin(sda), scl=machine.Pin(scl), freq=400000)
+
+    def uart(self, bus, tx, rx):
+        return machine.UART(bus, baudrate=9600, tx=tx, rx=rx, rxbuf=256)
+
+
+class Clock:
+    def ticks_ms(self):
+        return time.ticks_ms()
+
+    def wall_ms(self):
+        return (time.time() + EPOCH_OFFSET_S) * 1000
+
+
+class System:
+    def __init__(self, wifi):
+        self.wifi = wifi
+
+    def free_heap(self):
+        return gc.mem_free()
+
+    def rssi(self):
+        return self.wifi.rssi()
+
+    def reset_cause(self):
+        return RESET_CAUSES.get(machine.reset_cause(), "unknown")
+
+
+async def run(board, wifi, guard):
+    asyncio.create_task(wifi.run())
+    asyncio.create_task(_mark_stable(guard))
+    await board.run()
+
+
+async def _mark_stable(guard):
+    await asyncio.sleep(guard.stable_ms / 1000)
+    guard.stable()
+
+
+def main():
+    with open("config.json") as f:
+        config = json.load(f)
+    guard = BootGuard("")
+    mode = guard.enter()
+    watchdog = machine.WDT(timeout=WATCHDOG_MS)
+    hardware = build_hardware(profile, config, Parts())
+    wifi = WifiKeeper(network.WLAN(network.STA_IF), config["wifi"]["ssid"], config["wifi"]["password"],
+                      ntptime.settime)
+    broker = config["broker"]
+
+    async def open_transport():
+        return await asyncio.open_connection(broker["host"], broker["port"])
+
+    board = Board(config, hardware, open_transport, Clock(), FlashStore(""), System(wifi), watchdog, mode)
+    asyncio.run(run(board, wifi, guard))
+
+
+main()

@@ -1,0 +1,182 @@
+# The board's main.py for MicroPython's WebAssembly port: the same runtime, drivers, core and
+# MQTT client as on an ESP32, with the socket from Node.js (module `host`) and the pins from
+# virtual_bank.py. Reads JSON commands, writes JSON observations (run_board.mjs).
+import asyncio
+import gc
+import json
+
+import host
+import jsffi
+
+import board_profile as profile
+from firmware.board.runtime import Board
+from firmware.board.store import FlashStore
+from firmware.board.wiring import build_hardware
+from firmware.drivers.matrix_keypad import KEYS_3X4
+from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
+from virtual_bank import VirtualBank
+
+KEY_HOLD_S = 0.06  # a finger on a key: longer than the keypad's debounce
+
+
+def emit(**observation):
+    print(json.dumps(observation))
+
+
+class Clock:
+    def ticks_ms(self):
+        return host.ticks()
+
+    def wall_ms(self):
+        return int(host.wall())  # a string: a JS integer this large would not survive the trip
+
+
+class System:
+    def free_heap(self):
+        return gc.mem_free()
+
+    def rssi(self):
+        return -55
+
+    def reset_cause(self):
+        return "power-on"
+
+
+class Watchdog:
+    feeds = 0
+
+    def feed(self):
+        Watchdog.feeds += 1
+
+
+class JsStream:
+    """Node's socket behind the asyncio streams API the MQTT client expects."""
+
+    def __init__(self, sock):
+        self.sock, self.buffer = sock, b""
+
+    async def read(self, n):
+        if not self.buffer:
+            self.buffer = bytes(await self.sock.read())
+            if not self.buffer:
+                return b""  # EOF
+        data, self.buffer = self.buffer[:n], self.buffer[n:]
+        return data
+
+    async def readexactly(self, n):
+        data = b""
+        while len(data) < n:
+            chunk = await self.read(n - len(data))
+            if not chunk:
+                raise EOFError("connection closed")
+            data += chunk
+        return data
+
+    def write(self, data):
+        self.sock.write(jsffi.to_js(list(data)))
+
+    async def drain(self):
+        pass
+
+    def close(self):
+        self.sock.close()
+
+    async def wait_closed(self):
+        pass
+
+
+def transport_to(broker):
+    async def open_transport():
+        stream = JsStream(await host.connect(broker["host"], broker["port"]))
+        return stream, stream
+    return open_transport
+
+
+class Harness:
+    def __init__(self, config):
+        self.clock = Clock()
+        self.bank = VirtualBank(profile, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3, self.clock.ticks_ms)
+        hardware = build_hardware(profile, config, self.bank)
+        self.board = Board(config, hardware, transport_to(config["broker"]), self.clock,
+                           FlashStore("/flash"), System(), Watchdog())
+        self.quiet = False  # benchmarks switch the observations off
+        self._reported = None
+        self._pulses_reported = 0
+        self._wrap(hardware)
+
+    def _wrap(self, hardware):
+        handle, carry_out = self.board.handle, hardware.carry_out
+
+        def observed_handle(event):
+            actions = handle(event)
+            self.report()
+            return actions
+
+        def observed_carry_out(action, now_ms):
+            carry_out(action, now_ms)
+            if not self.quiet and type(action).__name__ == "Show":
+                emit(show=action.text)
+
+        self.board.handle = observed_handle
+        hardware.carry_out = observed_carry_out
+
+    def report(self):
+        if self.quiet:
+            return
+        for number, at in self.bank.pulses[self._pulses_reported:]:
+            emit(pulse=number, at=at)
+        self._pulses_reported = len(self.bank.pulses)
+        state = self.state()
+        if state != self._reported:
+            self._reported = state
+            emit(state=state)
+
+    def state(self):
+        c = self.board.controller
+        snapshot = c.snapshot()
+        return {"online": c.is_online(), "couriers": c.courier_count(), "counter": c.last_counter,
+                "reserved": sorted(snapshot["credentials"]["reserved"]),
+                "credentials": sorted([p[1] for p in snapshot["credentials"]["pickups"]]),
+                "compartments": [[n, c.compartment(n).state, c.compartment(n).parcel]
+                                 for n in c.compartment_numbers()],
+                "pending": len(snapshot["journal"]["pending"])}
+
+    async def commands(self):
+        while True:
+            command = json.loads(await host.nextCommand())
+            if command.get("quit"):
+                await self.board.stop()
+                return
+            await self.obey(command)
+            self.report()
+            emit(done=command)
+
+    async def obey(self, command):
+        if "press" in command:
+            for key in command["press"]:
+                self.bank.keypad.pressed = key
+                await asyncio.sleep(KEY_HOLD_S)
+                self.bank.keypad.pressed = None
+                await asyncio.sleep(KEY_HOLD_S)
+        elif "open" in command:
+            opened = self.bank.door_can_open(command["open"])
+            if opened:
+                self.bank.set_door(command["open"], True)
+            await asyncio.sleep(0.1)  # the sensor's debounce
+            emit(door=command["open"], open=opened)
+        elif "close" in command:
+            self.bank.set_door(command["close"], False)
+            await asyncio.sleep(0.1)
+        elif "scan" in command:
+            self.bank.scan(command["scan"])
+            await asyncio.sleep(0.05)
+
+
+async def main():
+    with open("/flash/config.json") as f:
+        config = json.load(f)
+    harness = Harness(config)
+    emit(booted=config["locker_id"], heap=gc.mem_alloc())
+    runtime = asyncio.create_task(harness.board.run())
+    await harness.commands()
+    runtime.cancel()

@@ -1,0 +1,94 @@
+// Runs the firmware bundle on a real MicroPython interpreter (the WebAssembly port) in Node.js.
+// Only the socket (Node's `net`) and the pins (simulator/virtual_bank.py) come from outside:
+// the drivers, the core, the MQTT client, the flash store and the runtime are the bundle's.
+//
+// usage: node run_board.mjs BUNDLE_DIR HARNESS_DIR [heap bytes]
+// stdin: one JSON command per line (see harness.py); stdout: one JSON observation per line.
+import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+import fs from "fs";
+import net from "net";
+import path from "path";
+import readline from "readline";
+
+const [bundleDir, harnessDir, heap] = process.argv.slice(2);
+
+class JsSocket {
+  // The few lines of JavaScript the board's TCP socket needs: read, write, close.
+  constructor(sock) {
+    this.sock = sock;
+    this.chunks = [];
+    this.waiting = null;
+    this.ended = false;
+    sock.on("data", (data) => this.push(new Uint8Array(data)));
+    sock.on("close", () => { this.ended = true; this.push(null); });
+    sock.on("error", () => {});
+  }
+  push(chunk) {
+    if (chunk) this.chunks.push(chunk);
+    if (this.waiting) { const wake = this.waiting; this.waiting = null; wake(); }
+  }
+  async read() {
+    while (!this.chunks.length && !this.ended) await new Promise((r) => (this.waiting = r));
+    return this.chunks.length ? this.chunks.shift() : new Uint8Array(0);
+  }
+  write(bytes) { if (!this.ended) this.sock.write(Buffer.from(bytes)); }
+  close() { this.sock.destroy(); }
+}
+
+function connect(host, port) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host, port });
+    sock.once("connect", () => resolve(new JsSocket(sock)));
+    sock.once("error", (err) => reject(err));
+  });
+}
+
+const commands = [];
+let commandWaiter = null;
+readline.createInterface({ input: process.stdin }).on("line", (line) => {
+  commands.push(line);
+  if (commandWaiter) { const wake = commandWaiter; commandWaiter = null; wake(); }
+}).on("close", () => { commands.push('{"quit": true}'); if (commandWaiter) commandWaiter(); });
+
+async function nextCommand() {
+  while (!commands.length) await new Promise((r) => (commandWaiter = r));
+  return commands.shift();
+}
+
+function copyTree(fs_, from, to) {
+  fs_.mkdirTree(to);
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    if (entry.isDirectory()) copyTree(fs_, source, to + "/" + entry.name);
+    else fs_.writeFile(to + "/" + entry.name, fs.readFileSync(source));
+  }
+}
+
+const mp = await loadMicroPython({
+  heapsize: heap ? parseInt(heap, 10) : 1024 * 1024,
+  stdout: (line) => process.stdout.write(line + "\n"),
+  stderr: (line) => process.stderr.write(line + "\n"),
+});
+copyTree(mp.FS, bundleDir, "/flash");
+copyTree(mp.FS, harnessDir, "/flash/sim");
+mp.registerJsModule("host", {
+  connect,
+  nextCommand,
+  // A JS integer crosses into MicroPython as a 32-bit int: ticks wrap at 2**30 as on a board,
+  // and the wall clock (ms since 1970, past 2**31) crosses as a string.
+  ticks: () => Math.floor(performance.now()) % 2 ** 30,
+  wall: () => String(Date.now()),
+});
+try {
+  await mp.runPythonAsync(`
+import sys, os
+sys.path[:0] = ["/flash", "/flash/sim"]
+os.chdir("/flash")
+import harness
+await harness.main()
+`);
+  process.exit(0);
+} catch (error) {
+  process.stderr.write(String(error.message || error) + "\n");
+  process.exit(1);
+}
