@@ -19,9 +19,11 @@ from firmware.board.wiring import build_hardware
 # MicroPython ports count wall time from 1970 or from 2000; the wire speaks Unix ms.
 EPOCH_OFFSET_S = 946684800 if time.gmtime(0)[0] == 2000 else 0
 WATCHDOG_MS = 8000
-RESET_CAUSES = {machine.PWRON_RESET: "power-on", machine.HARD_RESET: "hard",
-                machine.WDT_RESET: "watchdog", machine.DEEPSLEEP_RESET: "deep-sleep",
-                machine.SOFT_RESET: "soft"}
+# By name: the RP2 port has only PWRON_RESET and WDT_RESET (its stubs list the others from the
+# docs), and a missing attribute here would stop main.py before it starts.
+RESET_CAUSES = dict([(getattr(machine, name), cause) for name, cause in (
+    ("PWRON_RESET", "power-on"), ("HARD_RESET", "hard"), ("WDT_RESET", "watchdog"),
+    ("DEEPSLEEP_RESET", "deep-sleep"), ("SOFT_RESET", "soft")) if hasattr(machine, name)])
 
 
 class Parts:

@@ -140,7 +140,8 @@ class VirtualBank:
         self.keypad = VirtualKeypad(keys, columns)
         self.scanner = VirtualUart()
         self.pins = {}
-        self.pulses = []  # (compartment, ticks) for every time a lock was energised
+        self.pulses = []  # (compartment, ticks) of the latest times a lock was energised
+        self.pulse_count = 0  # all of them, ever
         self._lock_of = {}
         for name, (address, pin) in expander_pins.items():
             if name.startswith("lock_"):
@@ -169,7 +170,10 @@ class VirtualBank:
         def changed(pin, level):
             compartment = self._lock_of.get((address, pin))
             if compartment is not None and level:
+                self.pulse_count += 1
                 self.pulses.append((compartment, self.ticks_ms()))
+                if len(self.pulses) > 32:  # bounded: a long run must not grow the heap
+                    self.pulses.pop(0)
         return changed
 
     def lock_energised(self, number):

@@ -39,7 +39,7 @@ class Compartments:
 
     def __init__(self, layout):
         """`layout`: (number, size) pairs, numbers 1-999 and unique."""
-        self._by_number = {}
+        self._by_number = {}  # type: dict[int, Compartment]
         for number, size in layout:
             if not _is_number(number) or number in self._by_number:
                 raise ValueError("bad compartment number %r" % (number,))

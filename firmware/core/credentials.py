@@ -1,5 +1,6 @@
 # The board-side credential store: what the cloud pushed ahead of time so that deposits and
 # pickups work offline (DESIGN invariant 1). Only verifiers are kept, never PINs or codes.
+from firmware.core.pickups import Pickups
 
 
 class Credentials:
@@ -7,7 +8,7 @@ class Credentials:
 
     def __init__(self):
         self._reservations = {}  # parcel -> cmp
-        self._pickups = {}  # verifier -> (parcel, cmp, until_ms)
+        self._pickups = Pickups()
         self._couriers = set()  # verifiers of courier codes
 
     # reservations: a courier may deposit the parcel in cmp
@@ -29,31 +30,23 @@ class Credentials:
                 return True
         return False
 
-    # pickup credentials: one live verifier per parcel
+    # pickup credentials: one live verifier per parcel, packed (firmware/core/pickups.py)
 
     def add_pickup(self, v, parcel, cmp, until):
-        self.drop_pickup(parcel)  # a re-issued credential replaces the old PIN
-        self._pickups[v] = (parcel, cmp, until)
+        self._pickups.add(v, parcel, cmp, until)
 
     def pickup(self, v, now_ms):
-        """(parcel, cmp) for a verifier that is live at now_ms, else None."""
-        found = self._pickups.get(v)
-        if found is None or found[2] < now_ms:
-            return None
-        return found[0], found[1]
+        """(cmp, parcel tag) for a verifier that is live at now_ms, else None."""
+        return self._pickups.find(v, now_ms)
 
     def consume(self, v):
-        self._pickups.pop(v, None)
+        self._pickups.remove(v)
 
     def has_pickup(self, parcel):
-        for found in self._pickups.values():
-            if found[0] == parcel:
-                return True
-        return False
+        return self._pickups.has(parcel)
 
     def drop_pickup(self, parcel):
-        for v in [v for v, found in self._pickups.items() if found[0] == parcel]:
-            del self._pickups[v]
+        self._pickups.drop(parcel)
 
     # couriers: who may open a courier session
 
@@ -67,14 +60,12 @@ class Credentials:
         return len(self._couriers)
 
     def dump(self):
-        pickups = [[v] + list(found) for v, found in self._pickups.items()]
-        return {"reserved": self._reservations, "pickups": pickups, "couriers": list(self._couriers)}
+        return {"reserved": self._reservations, "pickups": self._pickups.dump(),
+                "couriers": list(self._couriers)}
 
     def load(self, data):
         self._reservations = dict(data["reserved"])
-        self._pickups = {}
-        for v, parcel, cmp, until in data["pickups"]:
-            self._pickups[v] = (parcel, cmp, until)
+        self._pickups.load(data["pickups"])
         self._couriers = set(data["couriers"])
 
     def revoke(self, parcel):

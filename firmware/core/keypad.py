@@ -4,6 +4,7 @@ from firmware.core import verifiers, wire
 from firmware.core.actions import KEY, OK, ERROR, Beep, Show
 from firmware.core.doors import DEPOSIT, PICKUP
 from firmware.core.keypad_entry import KeypadEntry, is_key
+from firmware.core.pickups import parcel_tag
 
 WRONG_CODE = "Wrong code"
 COURIER_PROMPT = "Courier: parcel code?"
@@ -78,8 +79,10 @@ class Keypad:
         found = self._credentials.pickup(v, now_ms)
         if found is None:
             return _refuse(WRONG_CODE)
-        parcel, cmp = found
-        refusal = self._refusal(cmp, self._compartments.get(cmp).can_open_for_pickup(parcel))
+        cmp, tag = found
+        parcel = self._compartments.get(cmp).parcel
+        holds_it = parcel is not None and parcel_tag(parcel) == tag  # its parcel, nobody else's
+        refusal = self._refusal(cmp, holds_it and self._compartments.get(cmp).can_open_for_pickup(parcel))
         if refusal:
             return refusal
         self._credentials.consume(v)  # single use: the same PIN never opens twice

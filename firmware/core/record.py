@@ -4,7 +4,7 @@
 
 class Record:
     __slots__ = ()
-    _fields = ()
+    _fields = ()  # type: tuple[str, ...]
 
     def __eq__(self, other):
         return type(self) is type(other) and self._values() == other._values()

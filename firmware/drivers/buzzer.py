@@ -14,7 +14,7 @@ class Buzzer:
     def __init__(self, pin):
         self._pin = pin
         pin.value(0)  # silent at reset
-        self._spans = ()
+        self._spans = ()  # type: tuple[int, ...]
         self._step = 0
         self._step_at = 0
 

@@ -15,7 +15,7 @@ class CodeScanner:
 
     def poll(self):
         """Complete codes received since the last poll, as str."""
-        codes = []
+        codes = []  # type: list[str]
         budget = self.max_bytes_per_poll
         while budget > 0 and self._uart.any():
             chunk = self._uart.read(min(budget, self.max_length))

@@ -37,7 +37,9 @@ class Link:
         """n bytes, read with read() alone: the one read every transport has. EOF raises."""
         data = b""
         while len(data) < n:
-            chunk = bytes(await self.reader.read(n - len(data)))  # a JS shim gives Uint8Array
+            # bytes(): a JS shim gives Uint8Array. The ignore: reader is None only until
+            # MqttClient._talk() opens the transport, which it does before any read.
+            chunk = bytes(await self.reader.read(n - len(data)))  # type: ignore[union-attr]
             if not chunk:  # b"" is the end of the stream on every transport
                 raise EOFError("the broker closed the connection")
             data += chunk

@@ -123,9 +123,10 @@ class Harness:
     def report(self):
         if self.quiet:
             return
-        for number, at in self.bank.pulses[self._pulses_reported:]:
+        new = self.bank.pulse_count - self._pulses_reported
+        for number, at in self.bank.pulses[len(self.bank.pulses) - new:] if new else ():
             emit(pulse=number, at=at)
-        self._pulses_reported = len(self.bank.pulses)
+        self._pulses_reported = self.bank.pulse_count
         state = self.state()
         if state != self._reported:
             self._reported = state
@@ -134,11 +135,12 @@ class Harness:
     def state(self):
         c = self.board.controller
         snapshot = c.snapshot()
+        compartments = [[n, c.compartment(n).state, c.compartment(n).parcel] for n in c.compartment_numbers()]
         return {"online": c.is_online(), "couriers": c.courier_count(), "counter": c.last_counter,
                 "reserved": sorted(snapshot["credentials"]["reserved"]),
-                "credentials": sorted([p[1] for p in snapshot["credentials"]["pickups"]]),
-                "compartments": [[n, c.compartment(n).state, c.compartment(n).parcel]
-                                 for n in c.compartment_numbers()],
+                # the board keeps tags, not parcel codes: name the parcels inside that have one
+                "credentials": sorted([p for _, _, p in compartments if p and c.has_credential_for(p)]),
+                "compartments": compartments,
                 "pending": len(snapshot["journal"]["pending"])}
 
     async def commands(self):
@@ -167,6 +169,11 @@ class Harness:
         elif "close" in command:
             self.bank.set_door(command["close"], False)
             await asyncio.sleep(0.1)
+        elif "bench" in command:
+            import bench  # only loaded when asked: it is not part of a board's day
+            self.quiet = True
+            emit(bench=await bench.run(self.board, self.bank, command["bench"]))
+            self.quiet = False
         elif "scan" in command:
             self.bank.scan(command["scan"])
             await asyncio.sleep(0.05)

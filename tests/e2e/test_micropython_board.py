@@ -8,7 +8,7 @@ from cloud.models import Parcel
 from locker.firmware_build import board_config, build
 from locker.scenario import PARCELS, Scenario
 from simulator.layout import parse_layout
-from tests.support.wasm_board import WasmBoard, node_ready
+from simulator.wasm_board import WasmBoard, node_ready
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 WASM = ROOT / "simulator" / "wasm"
 
 
@@ -70,7 +70,7 @@ class WasmBoard:
         self.locker_id = json.loads((Path(bundle) / "config.json").read_text())["locker_id"]
         harness = Path(workdir) / "harness"
         harness.mkdir(parents=True, exist_ok=True)
-        for source in (WASM / "harness.py", ROOT / "simulator" / "virtual_bank.py"):
+        for source in (WASM / "harness.py", WASM / "bench.py", ROOT / "simulator" / "virtual_bank.py"):
             shutil.copy(source, harness / source.name)
         self.process = subprocess.Popen(
             ["node", str(WASM / "run_board.mjs"), str(bundle), str(harness), str(heap_bytes)],

@@ -1,0 +1,136 @@
+# The board's pickup credentials, packed so 500 of them fit in a few kilobytes of an ESP32's
+# heap: one bytearray of fixed records (16-byte verifier, compartment, expiry in seconds, a
+# 32-bit tag of the parcel code) and a dict from a small-int prefix of the verifier to its
+# slot. The parcel code itself is the compartment's: a credential only ever opens the
+# compartment that holds its parcel, so the tag is enough to check that it does.
+import hashlib
+from binascii import hexlify, unhexlify
+
+_V, _CMP, _UNTIL, _TAG = 0, 16, 18, 22
+RECORD = 26
+_PREFIX_MASK = 0x3FFFFFFF  # 30 bits: a MicroPython small int, so the index stores no objects
+
+
+def parcel_tag(parcel):
+    """32 bits of SHA-256 of the parcel code: the same on the board and in CPython."""
+    return int.from_bytes(hashlib.sha256(parcel.encode()).digest()[:4], "big")
+
+
+class Pickups:
+    __slots__ = ("_records", "_index", "_unindexed")
+
+    def __init__(self):
+        self._reset()
+
+    def _reset(self):
+        self._records = bytearray()
+        self._index = {}  # verifier prefix -> slot
+        self._unindexed = 0  # records whose prefix another record already holds
+
+    def add(self, v_hex, parcel, cmp, until_ms):
+        self.drop(parcel)  # a re-issued credential replaces the parcel's old PIN
+        v = unhexlify(v_hex)
+        self.remove(v_hex)
+        record = v + cmp.to_bytes(2, "big") + (until_ms // 1000).to_bytes(4, "big") + \
+            parcel_tag(parcel).to_bytes(4, "big")
+        slot = self._free_slot()
+        self._records[slot * RECORD:(slot + 1) * RECORD] = record
+        self._link(v, slot)
+
+    def find(self, v_hex, now_ms):
+        """(cmp, parcel tag) of the live credential with verifier v_hex, or None."""
+        slot = self._slot(unhexlify(v_hex))
+        if slot is None:
+            return None
+        base = slot * RECORD
+        if _int(self._records, base + _UNTIL, 4) * 1000 < now_ms:
+            return None  # expired (stored in whole seconds, so up to a second early, never late)
+        return _int(self._records, base + _CMP, 2), _int(self._records, base + _TAG, 4)
+
+    def remove(self, v_hex):
+        slot = self._slot(unhexlify(v_hex))
+        if slot is not None:
+            self._clear(slot)
+
+    def has(self, parcel):
+        return len(self._slots_of(parcel_tag(parcel))) > 0
+
+    def drop(self, parcel):
+        for slot in self._slots_of(parcel_tag(parcel)):
+            self._clear(slot)
+
+    def count(self):
+        return len(self._live_slots())
+
+    def dump(self):
+        rows = []
+        for slot in self._live_slots():
+            base = slot * RECORD
+            rows.append([hexlify(self._records[base:base + 16]).decode(), _int(self._records, base + _CMP, 2),
+                         _int(self._records, base + _UNTIL, 4), _int(self._records, base + _TAG, 4)])
+        return rows
+
+    def load(self, rows):
+        self._reset()
+        for v_hex, cmp, until_s, tag in rows:
+            slot = self._free_slot()
+            self._records[slot * RECORD:(slot + 1) * RECORD] = unhexlify(v_hex) + \
+                cmp.to_bytes(2, "big") + until_s.to_bytes(4, "big") + tag.to_bytes(4, "big")
+            self._link(unhexlify(v_hex), slot)
+
+    # --- slots ------------------------------------------------------------------------------
+    def _link(self, v, slot):
+        prefix = _int(v, 0, 4) & _PREFIX_MASK
+        if prefix in self._index:
+            self._unindexed += 1  # astronomically rare; _slot() falls back to a scan
+        else:
+            self._index[prefix] = slot
+
+    def _slot(self, v):
+        slot = self._index.get(_int(v, 0, 4) & _PREFIX_MASK)
+        if slot is not None and self._matches(slot, v):
+            return slot
+        if self._unindexed:
+            for slot in self._live_slots():
+                if self._matches(slot, v):
+                    return slot
+        return None
+
+    def _matches(self, slot, v):
+        base = slot * RECORD
+        return self._records[base + _CMP] | self._records[base + _CMP + 1] and \
+            self._records[base:base + 16] == v
+
+    def _clear(self, slot):
+        base = slot * RECORD
+        prefix = _int(self._records, base, 4) & _PREFIX_MASK
+        if self._index.get(prefix) == slot:
+            del self._index[prefix]
+        elif self._unindexed:
+            self._unindexed -= 1
+        self._records[base + _CMP] = self._records[base + _CMP + 1] = 0  # cmp 0: a free slot
+
+    def _free_slot(self):
+        for slot in range(len(self._records) // RECORD):
+            if not self._is_live(slot):
+                return slot
+        self._records.extend(bytes(RECORD))
+        return len(self._records) // RECORD - 1
+
+    def _is_live(self, slot):
+        base = slot * RECORD + _CMP
+        return self._records[base] | self._records[base + 1] != 0
+
+    def _live_slots(self):
+        return [slot for slot in range(len(self._records) // RECORD) if self._is_live(slot)]
+
+    def _slots_of(self, tag):
+        return [slot for slot in self._live_slots()
+                if _int(self._records, slot * RECORD + _TAG, 4) == tag]
+
+
+def _int(data, start, length):
+    value = 0
+    for i in range(start, start + length):
+        value = (value << 8) | data[i]
+    return value

@@ -1,0 +1,115 @@
+# Figures for the firmware on the MicroPython interpreter: the live heap with a full credential
+# store and after many transactions, and keypad-to-pulse latency through the real drivers.
+import asyncio
+import gc
+
+import host
+
+from firmware.core import wire
+from firmware.core.events import DoorClosed, DoorOpened, KeyPressed, MessageReceived
+from firmware.core.verifiers import courier_verifier, pin_verifier
+
+COURIER = "4711"
+DAY_MS = 86400000
+WORK_COMPARTMENTS = (1, 2, 3, 4)  # transactions here; the stored credentials sit in the rest
+
+
+async def live_heap():
+    return int(await host.heap())  # measured by Node between two steps of the event loop
+
+
+class Cloud:
+    """Signs commands the way the cloud's relay does, with a rising counter."""
+
+    def __init__(self, board):
+        self.board, self.counter = board, board.controller.last_counter
+
+    def send(self, kind, fields):
+        self.counter += 1
+        body = {"lkr": self.board.locker_id, "ctr": self.counter,
+                "exp": self.board.clock.wall_ms() + 60000, "type": kind}
+        body.update(fields)
+        payload = wire.sign(self.board.key, body)
+        self.board.handle(MessageReceived(wire.topic(self.board.locker_id, "commands"), payload))
+
+    def ack_all(self):
+        seqs = [event["seq"] for event in self.board.controller.pending_events()]
+        if seqs:
+            self.send("ack", {"seqs": seqs})
+
+
+def type_keys(board, keys):
+    for key in keys:
+        board.handle(KeyPressed(key))
+
+
+def door(board, number):
+    board.handle(DoorOpened(number))
+    board.handle(DoorClosed(number))
+
+
+def store_credentials(board, cloud, count):
+    until = board.clock.wall_ms() + DAY_MS
+    numbers = [n for n in board.controller.compartment_numbers() if n not in WORK_COMPARTMENTS]
+    for i in range(count):
+        cloud.send("credential", {"parcel": "C%d" % i, "cmp": numbers[i % len(numbers)],
+                                  "v": pin_verifier(board.key, "9%05d" % i), "until": until})
+
+
+async def transactions(board, cloud, count):
+    """count/2 deposits and count/2 pickups, each acknowledged like the cloud would."""
+    for i in range(count // 2):
+        cmp, parcel, pin = WORK_COMPARTMENTS[i % 4], "8%d" % i, "7%05d" % (i % 100000)
+        cloud.send("reserve", {"parcel": parcel, "cmp": cmp})
+        type_keys(board, COURIER + "#" + parcel + "#")
+        door(board, cmp)
+        type_keys(board, "*")  # ends the courier session
+        cloud.ack_all()
+        cloud.send("credential", {"parcel": parcel, "cmp": cmp, "v": pin_verifier(board.key, pin),
+                                  "until": board.clock.wall_ms() + DAY_MS})
+        type_keys(board, pin + "#")
+        door(board, cmp)
+        cloud.ack_all()
+        await asyncio.sleep(0)  # let the MQTT client drain what was published
+
+
+async def keypad_to_pulse(board, bank, cloud, samples, hold_s):
+    """ms from the '#' key going down on the matrix to the solenoid energised."""
+    latencies = []
+    for i in range(samples):
+        cmp, pin = WORK_COMPARTMENTS[i % 4], "6%05d" % i
+        cloud.send("credential", {"parcel": "L%d" % i, "cmp": cmp, "v": pin_verifier(board.key, pin),
+                                  "until": board.clock.wall_ms() + DAY_MS})
+        type_keys(board, pin)
+        pulses, started = bank.pulse_count, board.clock.ticks_ms()
+        bank.keypad.pressed = "#"
+        while bank.pulse_count == pulses and board.clock.ticks_ms() - started < 1000:
+            await asyncio.sleep(0.001)
+        bank.keypad.pressed = None
+        latencies.append(bank.pulses[-1][1] - started if bank.pulse_count > pulses else 1000)
+        await asyncio.sleep(hold_s)
+        door(board, cmp)
+        cloud.ack_all()
+    return latencies
+
+
+async def run(board, bank, spec):
+    cloud = Cloud(board)
+    cloud.send("couriers", {"v": [courier_verifier(board.key, COURIER)]})
+    figures = {"heap_boot": await live_heap(), "heap_free_boot": gc.mem_free()}
+    store_credentials(board, cloud, spec["credentials"])
+    figures["heap_with_credentials"] = await live_heap()
+    # in quarters, so steady-state buffers can be told from a leak
+    figures["heap_during_transactions"] = []
+    for _ in range(4):
+        await transactions(board, cloud, spec["transactions"] // 4)
+        figures["heap_during_transactions"].append(await live_heap())
+    figures["heap_after_transactions"] = figures["heap_during_transactions"][-1]
+    # each lock rests cooldown_ms between pulses: space the samples so none waits for it
+    spacing_s = 0.6
+    await asyncio.sleep(2.5)  # the locks' cool-down after the last transactions
+    latencies = await keypad_to_pulse(board, bank, cloud, spec["latency_samples"], spacing_s)
+    figures["latency_ms"] = latencies
+    figures["flash_writes"] = board.store.writes
+    figures["pending_events"] = len(board.controller.pending_events())
+    return figures
