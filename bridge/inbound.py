@@ -26,13 +26,27 @@ def handle_event(engine, locker_id, payload, now, settings=None):
 
 
 def _verified_event(locker, payload):
+    return _verified(locker, payload, wire.check_event, "event")
+
+
+def _verified(locker, payload, check, what):
     try:
-        body = wire.check_event(wire.open_signed(bytes.fromhex(locker.device_key), payload))
+        body = check(wire.open_signed(bytes.fromhex(locker.device_key), payload))
     except wire.WireError as error:
-        raise Rejected("event from %s refused: %s" % (locker.id, error)) from None
+        raise Rejected("%s from %s refused: %s" % (what, locker.id, error)) from None
     if body["lkr"] != locker.id:
-        raise Rejected("event on %s's topic names locker %s" % (locker.id, body["lkr"]))
+        raise Rejected("%s on %s's topic names locker %s" % (what, locker.id, body["lkr"]))
     return body
+
+
+def handle_telemetry(engine, locker_id, payload, now):
+    """Keep the board's latest health report, signed like its events."""
+    with Session(engine) as session:
+        locker = session.get(Locker, locker_id)
+        if locker is None:
+            raise Rejected("telemetry from unknown locker %s" % locker_id)
+        devices.record_telemetry(session, locker, _verified(locker, payload, wire.check_telemetry, "telemetry"), now)
+        session.commit()
 
 
 def handle_status(engine, locker_id, payload, now, settings=None):

@@ -16,7 +16,8 @@ from cloud.services import outbox
 
 log = logging.getLogger(__name__)
 
-RELAY_LOCK_ID = 0x10CCE5  # the advisory lock that makes one relay the publisher
+# The advisory lock that makes one relay the publisher: one per schema, since the outbox is.
+TAKE_RELAY_LOCK = text("SELECT pg_try_advisory_lock(hashtext('openlocker-relay:' || current_schema()))")
 
 
 class PublishFailed(RuntimeError):
@@ -43,7 +44,7 @@ class RelayLease:
     def _hold(self):
         if self._connection is None:
             self._connection = self.engine.connect()
-            got = self._connection.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": RELAY_LOCK_ID}).scalar()
+            got = self._connection.execute(TAKE_RELAY_LOCK).scalar()
             self._connection.commit()
             if not got:
                 self.release()

@@ -1,21 +1,21 @@
 """Which device topics the bridge listens to, and what a topic means: pure functions."""
 from firmware.core import wire
 
-EVENTS, STATUS = "events", "status"
+EVENTS, STATUS, TELEMETRY = "events", "status", "telemetry"
 
 
 def subscriptions(share_group=None):
     """The bridge's subscriptions; with a share group, workers split the events between them."""
-    events = "lockers/+/" + EVENTS
+    shared = ["lockers/+/" + EVENTS, "lockers/+/" + TELEMETRY]
     if share_group:
-        events = "$share/%s/%s" % (share_group, events)
+        shared = ["$share/%s/%s" % (share_group, topic) for topic in shared]
     # Status is retained and cheap: every worker keeps the online flags current.
-    return [events, "lockers/+/" + STATUS]
+    return [shared[0], "lockers/+/" + STATUS, shared[1]]
 
 
 def route(topic):
     """(channel, locker_id) for a device topic; WireError for any topic the bridge does not serve."""
     locker_id, channel = wire.parse_topic(topic)
-    if channel not in (EVENTS, STATUS):
+    if channel not in (EVENTS, STATUS, TELEMETRY):
         raise wire.WireError("not a device topic: " + channel)
     return channel, locker_id

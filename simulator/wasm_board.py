@@ -73,7 +73,7 @@ class WasmBoard:
         for source in (WASM / "harness.py", WASM / "bench.py", ROOT / "simulator" / "virtual_bank.py"):
             shutil.copy(source, harness / source.name)
         self.process = subprocess.Popen(
-            ["node", str(WASM / "run_board.mjs"), str(bundle), str(harness), str(heap_bytes)],
+            ["node", "--expose-gc", str(WASM / "run_board.mjs"), str(bundle), str(harness), str(heap_bytes)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
         self.pulsed, self.panel, self.observations = [], _Panel(), []
         self.controller = BoardView({})

@@ -43,7 +43,20 @@ class LockerCreate(LockerBase):
         return compartments
 
 
-class Locker(LockerBase, table=True):
+class BoardHealth(SQLModel):
+    """The board's latest telemetry (docs/protocol.md): what an operator checks first."""
+
+    firmware_version: str | None = Field(default=None, max_length=32)
+    board_mode: str | None = Field(default=None, max_length=16)  # "normal" or "safe"
+    reset_cause: str | None = Field(default=None, max_length=32)
+    uptime_s: int | None = Field(default=None, sa_type=BigInteger)
+    free_heap: int | None = None
+    wifi_rssi: int | None = None
+    reconnects: int | None = None
+    telemetry_at: NaiveDatetime | None = None
+
+
+class Locker(LockerBase, BoardHealth, table=True):
     id: str = Field(primary_key=True, max_length=CODE_LENGTH)
     device_key: str = Field(max_length=64)  # hex of the board's own 32-byte key
     command_counter: int = Field(default=0, sa_type=BigInteger)  # the last `ctr` signed
@@ -75,7 +88,7 @@ class CompartmentPublic(CompartmentBase):
     parcel_id: uuid.UUID | None = None
 
 
-class LockerPublic(LockerBase):
+class LockerPublic(LockerBase, BoardHealth):
     id: str
     online: bool
     last_seen_at: NaiveDatetime | None

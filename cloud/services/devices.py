@@ -21,3 +21,13 @@ def set_online(session: Session, locker_id: str, online: bool, now: datetime,
     if online:
         resync.resync_locker(session, locker, now, settings=settings)
     return locker
+
+
+def record_telemetry(session: Session, locker: Locker, body: dict, now: datetime) -> Locker:
+    """Keep a board's latest telemetry (an already verified message, firmware/core/wire.py)."""
+    locker.firmware_version, locker.board_mode = body["fw"], body["mode"]
+    locker.reset_cause, locker.uptime_s = body["reset"], body["up"] // 1000
+    locker.free_heap, locker.wifi_rssi, locker.reconnects = body["heap"], body["rssi"], body["reconn"]
+    locker.telemetry_at = locker.last_seen_at = now
+    session.flush()
+    return locker

@@ -16,8 +16,8 @@ class BootGuard:
         """Count this boot; "safe" when the boots before it kept failing, else "normal"."""
         try:
             with open(self.path) as f:
-                self.boots = int(json.load(f)["boots"])
-        except (OSError, ValueError, KeyError, TypeError):
+                self.boots = max(0, int(json.load(f)["boots"]))  # < 0 would postpone safe mode
+        except Exception:  # no file, or garbage (1e999 raises OverflowError): no bad boots
             self.boots = 0
         self._write(self.boots + 1)
         return "safe" if self.boots >= SAFE_AFTER else "normal"

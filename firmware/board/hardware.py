@@ -50,4 +50,7 @@ class Hardware:
 
     def all_off(self):
         for lock in self.locks.values():
-            lock.off()  # safe state: no solenoid stays energised when the runtime stops
+            try:
+                lock.off()  # safe state: no solenoid stays energised when the runtime stops
+            except OSError:  # one expander not answering must not keep the others' locks on
+                pass

@@ -42,15 +42,15 @@ class Board:
         for action in actions:
             if isinstance(action, Publish):
                 self.mqtt.publish(action.topic, action.payload, action.qos, action.retain)
-            else:
+            elif self.mode == "normal":  # safe mode: no I/O loop would ever end a lock's pulse
                 self.hardware.carry_out(action, now)
         return actions
 
     async def run(self):
         loops = [self.mqtt.run(), self._link_loop(), self._inbound_loop(), self._telemetry_loop(),
-                 self.supervisor.run()]
+                 self.supervisor.run(), self._tick_loop()]
         if self.mode == "normal":  # safe mode: network and updates only, no locks driven
-            loops += [self._io_loop(), self._tick_loop()]
+            loops.append(self._io_loop())
         self._tasks = [asyncio.create_task(loop) for loop in loops]
         try:
             await asyncio.gather(*self._tasks)
@@ -62,6 +62,7 @@ class Board:
         for task in self._tasks:
             task.cancel()
         self.hardware.all_off()
+        self.store.flush(self.controller)  # a batched ack or counter must survive the restart
 
     async def _io_loop(self):
         self.supervisor.watch("io", 2000)
@@ -74,7 +75,8 @@ class Board:
     async def _tick_loop(self):
         self.supervisor.watch("tick", 2000)
         while True:
-            self.handle(Tick())
+            if self.mode == "normal":  # safe mode: no door or keypad timers (doors go unseen),
+                self.handle(Tick())  # but acks and counters still reach flash
             self.store.flush_due(self.controller, self.clock.ticks_ms())
             self.supervisor.beat("tick")
             await asyncio.sleep(self.tick_ms / 1000)
@@ -92,8 +94,8 @@ class Board:
 
     async def _telemetry_loop(self):
         while True:
-            if self.mqtt.is_connected():
-                self.publish_telemetry()
+            await self.mqtt.up.wait()  # first report as soon as the link is up, then every period
+            self.publish_telemetry()
             await asyncio.sleep(self.telemetry_s)
 
     def publish_telemetry(self):

@@ -20,13 +20,17 @@ class FlashStore:
 
     def load_into(self, controller):
         """Restore the controller from flash; False when there is nothing (or nothing usable)."""
+        blank = controller.snapshot()
         try:
             with open(self.path) as f:
                 controller.restore(json.load(f))
-        except (OSError, ValueError, KeyError, TypeError):
-            return False  # first boot, or a snapshot this firmware cannot read
-        self._saved = _fingerprint(controller)
-        return True
+            _check(controller)
+            loaded = True
+        except Exception:  # first boot, or flash this firmware cannot read (garbage, too deep)
+            controller.restore(blank)  # all or nothing: a half-restored counter or seq is worse
+            loaded = False
+        self._saved = _fingerprint(controller)  # nothing usable on flash means a blank board
+        return loaded
 
     def after_event(self, controller, now_ms):
         """Call after every handled event, before carrying out its actions."""
@@ -43,6 +47,11 @@ class FlashStore:
         if self._dirty_since is not None and ticks_diff(now_ms, self._dirty_since) >= self.batch_ms:
             self.save(controller)
 
+    def flush(self, controller):
+        """Write batched changes now, due or not: before a deliberate stop or reset."""
+        if self._dirty_since is not None:
+            self.save(controller)
+
     def save(self, controller):
         with open(self._temporary, "w") as f:
             json.dump(controller.snapshot(), f)  # streams to flash: no copy of it on the heap
@@ -50,6 +59,21 @@ class FlashStore:
         self._saved = _fingerprint(controller)
         self._dirty_since = None
         self.writes += 1
+
+
+def _check(controller):
+    # A snapshot can parse and still hold the wrong kinds: a text counter or seq would crash
+    # the first command or event instead of the boot.
+    seq, counter, _ = _fingerprint(controller)
+    if not (_is_count(seq) and seq >= 1 and _is_count(counter)):
+        raise ValueError("bad counter or seq")
+    for body in controller.pending_events():
+        if not (_is_count(body["seq"]) and body["seq"] < seq):
+            raise ValueError("bad journal entry")
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _fingerprint(controller):

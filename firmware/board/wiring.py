@@ -19,8 +19,12 @@ def build_hardware(profile, config, parts):
     for address in EXPANDER_ADDRESSES:
         chips[address] = Mcp23017(i2c, address)  # first thing: outputs low before anything else
     numbers = [number for number, _ in config["compartments"]]
+    lock_pins = {}
+    for name in EXPANDER_PINS:
+        if name.startswith("lock_"):  # all 24, used or not: no MOSFET gate floats, and GPA7/GPB7
+            lock_pins[name] = _expander_pin(chips, name, True)  # are never inputs (rev. D)
     return Hardware(
-        locks=dict([(n, SolenoidLock(_expander_pin(chips, "lock_%d" % n, True))) for n in numbers]),
+        locks=dict([(n, SolenoidLock(_lock_pin(lock_pins, n))) for n in numbers]),
         doors=dict([(n, DoorSensor(_expander_pin(chips, "door_%d" % n, False))) for n in numbers]),
         keypad=_keypad(profile, config, parts),
         scanner=CodeScanner(parts.uart(profile.UART_ID, profile.PINS["scanner_tx"], profile.PINS["scanner_rx"])),
@@ -28,6 +32,13 @@ def build_hardware(profile, config, parts):
         display=Ssd1306(i2c) if config.get("display") else None,
         expanders=list(chips.values()),
     )
+
+
+def _lock_pin(lock_pins, number):
+    name = "lock_%d" % number
+    if name not in lock_pins:
+        raise ValueError("no wiring for " + name + ": this bank drives compartments 1-24")
+    return lock_pins[name]
 
 
 def _expander_pin(chips, name, output):

@@ -88,3 +88,30 @@ def test_a_board_coming_online_is_sent_its_state_again(worker, engine, session, 
     assert _pending(engine) == [("couriers", {"v": [courier_verifier(key, "4711")]}),
                                 ("reserve", {"parcel": "WAITING", "cmp": 1}),
                                 ("credential", credential)]
+
+
+def _telemetry(**overrides):
+    body = {"lkr": "L1", "t": 0, "type": "telemetry", "fw": "0.1.0", "up": 90_500, "reset": "watchdog",
+            "heap": 61_000, "rssi": -67, "reconn": 3, "mode": "normal"}
+    body.update(overrides)
+    return body
+
+
+def test_signed_telemetry_is_kept_for_the_operators(worker, engine):
+    bridge, key = worker
+    bridge.apply("lockers/L1/telemetry", wire.sign(key, _telemetry()))
+    with Session(engine) as session:
+        locker = session.get(Locker, "L1")
+        assert (locker.firmware_version, locker.reset_cause, locker.uptime_s, locker.free_heap,
+                locker.wifi_rssi, locker.reconnects, locker.board_mode) == (
+            "0.1.0", "watchdog", 90, 61_000, -67, 3, "normal")
+
+
+@pytest.mark.parametrize("payload", [wire.sign(bytes(32), _telemetry()),  # another key
+                                     wire.sign(b"k" * 32, _telemetry(heap=-1)), b"garbage"])
+def test_forged_or_malformed_telemetry_changes_nothing(worker, engine, payload):
+    bridge, key = worker
+    bridge.apply("lockers/L1/telemetry", payload)
+    bridge.apply("lockers/L1/telemetry", wire.sign(key, _telemetry(lkr="L2")))  # names another board
+    with Session(engine) as session:
+        assert session.get(Locker, "L1").telemetry_at is None

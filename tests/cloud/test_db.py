@@ -2,6 +2,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlmodel import Session, SQLModel, text
 
 import cloud.models  # noqa: F401
@@ -40,8 +41,22 @@ def test_migrated_schema_matches_the_models(engine):
 
 def test_migrate_is_idempotent_and_reaches_head(engine):
     migrate(engine)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
+
+
+def test_every_migration_goes_down_and_up_again(tmp_path):
+    url = "sqlite:///%s" % (tmp_path / "roundtrip.db")
+    migrate(url)
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+        command.upgrade(config, "head")
+    engine.dispose()
 
 
 def test_downgrade_to_nothing_and_back(tmp_path):

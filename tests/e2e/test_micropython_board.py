@@ -36,3 +36,6 @@ def test_the_micropython_board_deposits_and_hands_out_every_parcel(wasm_board, c
     with Session(cloud.engine) as session:
         states = [p.state for p in session.exec(select(Parcel).where(Parcel.locker_id == "MPY-1")).all()]
     assert states == ["collected"] * len(PARCELS)
+    health = httpx.get(cloud.api.url + "/api/v1/lockers/MPY-1", timeout=10).json()
+    assert (health["firmware_version"], health["board_mode"]) == ("0.1.0", "normal")
+    assert health["free_heap"] > 0 and health["telemetry_at"]
