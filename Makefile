@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test venv system-deps clean
+.PHONY: demo test bench venv system-deps clean
 
 venv: $(VENV)/.installed
 
@@ -22,6 +22,10 @@ system-deps:
 
 test: venv system-deps
 	$(PY) -m pytest
+
+# Figures, not pass/fail: live heap and keypad-to-pulse latency of the firmware on MicroPython.
+bench: venv system-deps
+	$(PY) -m benchmarks.firmware_micropython
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -6,6 +6,8 @@ import asyncio
 class WifiKeeper:
     check_s = 5
     connect_timeout_s = 20
+    poll_s = 0.5  # how often a join in progress is looked at
+    min_backoff_s = 1
     max_backoff_s = 60
 
     def __init__(self, wlan, ssid, password, set_clock=None):
@@ -14,10 +16,10 @@ class WifiKeeper:
         self.clock_set = False
 
     async def run(self):
-        backoff = 1
+        backoff = self.min_backoff_s
         while True:
             if self.wlan.isconnected() or await self._connect():
-                backoff = 1
+                backoff = self.min_backoff_s
                 self._sync_clock()
                 await asyncio.sleep(self.check_s)
             else:
@@ -27,10 +29,10 @@ class WifiKeeper:
     async def _connect(self):
         self.wlan.active(True)
         self.wlan.connect(self.ssid, self.password)
-        for _ in range(self.connect_timeout_s * 2):
+        for _ in range(max(1, int(self.connect_timeout_s / self.poll_s))):
             if self.wlan.isconnected():
                 return True
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(self.poll_s)
         self.wlan.disconnect()
         return False
 

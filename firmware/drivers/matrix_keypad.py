@@ -8,7 +8,7 @@ KEYS_4X4 = "123A456B789C*0#D"
 
 
 class MatrixKeypad:
-    debounce_ms = 30
+    debounce_ms = 20  # membrane keys settle within ~10 ms; the rest is margin, and every ms is latency
 
     def __init__(self, rows, cols, keys):
         if len(keys) != len(rows) * len(cols):

@@ -76,13 +76,18 @@ copyTree(mp.FS, harnessDir, "/flash/sim");
 // Node's own garbage collection comes first: a Python object handed to JavaScript (the
 // callbacks of every awaited socket read) stays pinned until JavaScript lets go of its proxy.
 async function liveHeap() {
-  if (globalThis.gc) {
-    globalThis.gc();
-    await new Promise((r) => setTimeout(r, 10));  // FinalizationRegistry callbacks run now
+  // Rounds of Node GC then Python GC until the Python heap stops shrinking: finalizers that
+  // unpin Python objects run some time after the JavaScript collection that found them.
+  let last = Infinity;
+  for (let round = 0; round < 8; round++) {
+    if (globalThis.gc) globalThis.gc();
+    await new Promise((r) => setTimeout(r, 20));
+    mp.runPython("import gc\ngc.collect()\n_live_heap = gc.mem_alloc()");
+    const now = mp.globals.get("_live_heap");
+    if (now >= last) break;
+    last = now;
   }
-  await new Promise((r) => setTimeout(r, 0));
-  mp.runPython("import gc\ngc.collect()\n_live_heap = str(gc.mem_alloc())");
-  return mp.globals.get("_live_heap");
+  return String(last);
 }
 
 mp.registerJsModule("host", {
