@@ -1,14 +1,14 @@
-# The board's pickup credentials, packed so 500 of them fit in a few kilobytes of an ESP32's
-# heap: one bytearray of fixed records (16-byte verifier, compartment, expiry in seconds, a
-# 32-bit tag of the parcel code) and a dict from a small-int prefix of the verifier to its
-# slot. The parcel code itself is the compartment's: a credential only ever opens the
-# compartment that holds its parcel, so the tag is enough to check that it does.
+# The board's pickup credentials, packed so 500 of them fit in 13 KB of an ESP32's heap: one
+# bytearray of fixed records (16-byte verifier, compartment, expiry in seconds, a 32-bit tag
+# of the parcel code), searched by a scan that compares one byte before the rest (500
+# records take a couple of milliseconds, once per PIN typed; an index would cost more heap
+# than the records). The parcel code itself is the compartment's: a credential only ever
+# opens the compartment that holds its parcel, so the tag is enough to check that it does.
 import hashlib
 from binascii import hexlify, unhexlify
 
 _V, _CMP, _UNTIL, _TAG = 0, 16, 18, 22
 RECORD = 26
-_PREFIX_MASK = 0x3FFFFFFF  # 30 bits: a MicroPython small int, so the index stores no objects
 
 
 def parcel_tag(parcel):
@@ -17,15 +17,13 @@ def parcel_tag(parcel):
 
 
 class Pickups:
-    __slots__ = ("_records", "_index", "_unindexed")
+    __slots__ = ("_records",)
 
     def __init__(self):
         self._reset()
 
     def _reset(self):
         self._records = bytearray()
-        self._index = {}  # verifier prefix -> slot
-        self._unindexed = 0  # records whose prefix another record already holds
 
     def add(self, v_hex, parcel, cmp, until_ms):
         self.drop(parcel)  # a re-issued credential replaces the parcel's old PIN
@@ -35,7 +33,6 @@ class Pickups:
             parcel_tag(parcel).to_bytes(4, "big")
         slot = self._free_slot()
         self._records[slot * RECORD:(slot + 1) * RECORD] = record
-        self._link(v, slot)
 
     def find(self, v_hex, now_ms):
         """(cmp, parcel tag) of the live credential with verifier v_hex, or None."""
@@ -76,24 +73,13 @@ class Pickups:
             slot = self._free_slot()
             self._records[slot * RECORD:(slot + 1) * RECORD] = unhexlify(v_hex) + \
                 cmp.to_bytes(2, "big") + until_s.to_bytes(4, "big") + tag.to_bytes(4, "big")
-            self._link(unhexlify(v_hex), slot)
 
     # --- slots ------------------------------------------------------------------------------
-    def _link(self, v, slot):
-        prefix = _int(v, 0, 4) & _PREFIX_MASK
-        if prefix in self._index:
-            self._unindexed += 1  # astronomically rare; _slot() falls back to a scan
-        else:
-            self._index[prefix] = slot
-
     def _slot(self, v):
-        slot = self._index.get(_int(v, 0, 4) & _PREFIX_MASK)
-        if slot is not None and self._matches(slot, v):
-            return slot
-        if self._unindexed:
-            for slot in self._live_slots():
-                if self._matches(slot, v):
-                    return slot
+        records, first = self._records, v[0]
+        for slot in range(len(records) // RECORD):
+            if records[slot * RECORD] == first and self._matches(slot, v):
+                return slot
         return None
 
     def _matches(self, slot, v):
@@ -103,11 +89,6 @@ class Pickups:
 
     def _clear(self, slot):
         base = slot * RECORD
-        prefix = _int(self._records, base, 4) & _PREFIX_MASK
-        if self._index.get(prefix) == slot:
-            del self._index[prefix]
-        elif self._unindexed:
-            self._unindexed -= 1
         self._records[base + _CMP] = self._records[base + _CMP + 1] = 0  # cmp 0: a free slot
 
     def _free_slot(self):

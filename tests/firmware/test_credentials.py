@@ -48,7 +48,7 @@ def test_five_hundred_credentials_each_found_by_its_verifier_and_dropped_by_parc
     assert store.pickup(verifiers[7], 0) is None and not store.has_pickup("P7") and store.has_pickup("P8")
 
 
-def test_verifiers_sharing_an_index_prefix_are_both_found():
+def test_verifiers_sharing_their_first_bytes_are_told_apart():
     store = Credentials()
     twin = V1[:8] + "f" * 24  # same first 32 bits, different verifier
     store.add_pickup(V1, "P1", 1, 10_000)
