@@ -1,0 +1,65 @@
+# Pickup QR codes a board checks offline (DESIGN invariant 1): "Q<cmp>.<expiry>.<mac>", e.g.
+# "Q12.1KX9ZT4.9F3A61C0B27D5E88". The MAC is HMAC-SHA256 under the board's own key over the
+# compartment, the expiry and the parcel code, so a code opens one compartment of one board
+# while that parcel is inside it, and is dead once the parcel is taken. It fits the scanner's
+# 32-character codes in QR's compact alphanumeric mode (upper case, digits, '.').
+from binascii import hexlify
+
+from firmware.core.hmac256 import hmac_sha256
+
+PREFIX = "Q"
+MAC_CHARS = 16  # 64 bits: a forger gets one guess per scan, and scans are rate-limited
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def qr_token(key, cmp, parcel, expires_s):
+    """The token for the parcel in compartment `cmp`, valid until expires_s (Unix seconds)."""
+    expiry = _base36(expires_s)
+    return PREFIX + str(cmp) + "." + expiry + "." + _mac(key, cmp, expiry, parcel)
+
+
+def read_qr_token(code):
+    """(cmp, expires_s, mac) from a scanned code, or None when it is not a pickup QR code."""
+    if not isinstance(code, str) or not code.startswith(PREFIX):
+        return None
+    parts = code[1:].split(".")
+    if len(parts) != 3 or not parts[0].isdigit() or len(parts[2]) != MAC_CHARS:
+        return None
+    expires_s = _from_base36(parts[1])
+    if expires_s is None or not 1 <= int(parts[0]) <= 999:
+        return None
+    return int(parts[0]), expires_s, parts[2]
+
+
+def mac_matches(key, cmp, expires_s, parcel, mac):
+    expected = _mac(key, cmp, _base36(expires_s), parcel)
+    diff = 0
+    for a, b in zip(expected, mac):
+        diff |= ord(a) ^ ord(b)  # constant time: the scanner is an oracle otherwise
+    return diff == 0 and len(mac) == len(expected)
+
+
+def _mac(key, cmp, expiry, parcel):
+    message = "qr:" + str(cmp) + ":" + expiry + ":" + parcel
+    return hexlify(hmac_sha256(key, message.encode())).decode().upper()[:MAC_CHARS]
+
+
+def _base36(n):
+    digits = ""
+    while True:
+        n, r = divmod(n, 36)
+        digits = _BASE36[r] + digits
+        if n == 0:
+            return digits
+
+
+def _from_base36(text):
+    if not text or len(text) > 8:
+        return None
+    n = 0
+    for c in text:
+        i = _BASE36.find(c)
+        if i < 0:
+            return None
+        n = n * 36 + i
+    return n
