@@ -4,7 +4,7 @@ import json
 from sqlmodel import Session
 
 from cloud.models import Locker
-from cloud.services import devices
+from cloud.services import devices, reconcile
 from cloud.services.device_events import apply_device_event
 from firmware.core import wire
 
@@ -47,6 +47,18 @@ def handle_telemetry(engine, locker_id, payload, now):
             raise Rejected("telemetry from unknown locker %s" % locker_id)
         devices.record_telemetry(session, locker, _verified(locker, payload, wire.check_telemetry, "telemetry"), now)
         session.commit()
+
+
+def handle_inventory(engine, locker_id, payload, now):
+    """Compare the board's signed inventory with the cloud's view (alarms, never overwrites)."""
+    with Session(engine) as session:
+        locker = session.get(Locker, locker_id)
+        if locker is None:
+            raise Rejected("inventory from unknown locker %s" % locker_id)
+        body = _verified(locker, payload, wire.check_inventory, "inventory")
+        findings = reconcile.reconcile_inventory(session, locker, body, now)
+        session.commit()
+        return findings
 
 
 def handle_status(engine, locker_id, payload, now, settings=None):

@@ -88,6 +88,8 @@ class BridgeWorker:
             if channel == topics.EVENTS:
                 inbound.handle_event(self.engine, locker_id, payload, self.clock(), self.settings)
                 self.relay.wake.set()
+            elif channel == topics.INVENTORY:
+                inbound.handle_inventory(self.engine, locker_id, payload, self.clock())
             elif channel == topics.TELEMETRY:
                 inbound.handle_telemetry(self.engine, locker_id, payload, self.clock())
             else:

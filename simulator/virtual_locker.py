@@ -5,8 +5,8 @@ import time
 from firmware.core import wire
 from firmware.core.actions import Beep, Publish, Pulse, Show
 from firmware.core.controller import Controller
-from firmware.core.events import (Connected, Disconnected, DoorClosed, DoorOpened, KeyPressed,
-                                  MessageReceived, Tick)
+from firmware.core.events import (Booted, Connected, Disconnected, DoorClosed, DoorOpened,
+                                  KeyPressed, MessageReceived, Tick)
 from simulator.board_state import BoardStateFile
 from simulator.hardware import VirtualDoor, VirtualLock, VirtualPanel
 from simulator.mqtt_link import MqttLink
@@ -42,6 +42,7 @@ class VirtualLocker:
                              [wire.topic(locker_id, "commands")],
                              self._up, self._down, self._message)
         self._ticker = threading.Thread(target=self._tick_loop, name="tick-" + locker_id, daemon=True)
+        self._handle(Booted([]))  # virtual doors start shut: openings cut by a restart settle
 
     # --- life cycle -------------------------------------------------------------------------
     def start(self):

@@ -1,4 +1,5 @@
 """The cloud's data: every table model and its API shapes (imported here so metadata is whole)."""
+from cloud.models.alarm import ALARM_KINDS, Alarm, AlarmPublic
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
 from cloud.models.courier import Courier, CourierCreate, CourierPublic
 from cloud.models.device import DeviceEvent, OutboxMessage
@@ -24,6 +25,7 @@ from cloud.models.parcel import (
 )
 
 __all__ = [
+    "ALARM_KINDS", "Alarm", "AlarmPublic",
     "CODE_LENGTH", "CODE_PATTERN", "COMPARTMENT_SIZES", "LIVE_STATES",
     "Compartment", "CompartmentPublic", "CompartmentSpec", "Courier", "CourierCreate",
     "CourierPublic", "DeviceEvent", "Locker", "LockerCreate", "LockerDetail", "LockerProvisioned",

@@ -11,19 +11,12 @@ from sqlmodel import Session, select
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import Compartment, DeviceEvent, Locker, Parcel
-from cloud.services import credentials, lockers, outbox, parcels
+from cloud.services import credentials, device_alarms, lockers, outbox, parcels
+from cloud.services.event_outcomes import APPLIED, Ignored
 
 log = logging.getLogger(__name__)
 
-APPLIED = "applied"
 Event = dict[str, Any]  # a verified event body: lkr, seq, t, type and the type's fields
-
-
-class Ignored(Exception):
-    """An event that is recorded and acknowledged but changes nothing.
-
-    (A handler that cannot apply an event but must still follow the sensors, e.g. mark a
-    compartment occupied, returns an "ignored: ..." outcome instead of raising this.)"""
 
 
 @dataclass(frozen=True)
@@ -169,11 +162,6 @@ def _emptied_anyway(compartment: Compartment, reason: str) -> str:
     return f"ignored: {reason}; compartment {compartment.number} marked free"
 
 
-def _jammed(ctx: _Context, body: Event) -> str:
-    _compartment(ctx, body["cmp"]).state = "jammed"
-    return APPLIED
-
-
 def _compartment(ctx: _Context, number: int) -> Compartment:
     # All of the locker's compartments are locked, in the order a pre-advice and a resync lock
     # them: the three take turns instead of deciding on states the others are changing.
@@ -187,5 +175,5 @@ def _compartment(ctx: _Context, number: int) -> Compartment:
 _HANDLERS: dict[str, Callable[[_Context, Event], str]] = {
     "deposited": _deposited,
     "collected": _collected,
-    "jammed": _jammed,
+    **device_alarms.HANDLERS,  # jammed, door_left_open, tamper, refused: operator alarms
 }

@@ -16,7 +16,9 @@ _WORST_ENVELOPE = {"ctr": 2 ** 53 - 1, "exp": 2 ** 53 - 1}  # the longest counte
 _PROBE_KEY = bytes(32)
 # State the board must reach however long it is away: these wait for it (sync_command_ttl_s).
 # `ack` and `open` make sense only now (command_ttl_s); a `credential` lives as long as its PIN.
-SYNC_TYPES = frozenset({"reserve", "revoke", "couriers"})
+# Commands that describe state (and acks, which only ever drop events the cloud holds) may
+# arrive days late and still be right; only a remote `open` must be fresh.
+SYNC_TYPES = frozenset({"reserve", "revoke", "couriers", "ack"})
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from firmware.board.telemetry import telemetry_payload
 from firmware.core import wire
 from firmware.core.actions import Publish
 from firmware.core.controller import Controller
-from firmware.core.events import Connected, Disconnected, MessageReceived, Tick
+from firmware.core.events import Booted, Connected, Disconnected, MessageReceived, Tick
 from firmware.drivers.ticks import ticks_diff
 from firmware.net.mqtt_client import MqttClient
 
@@ -33,6 +33,8 @@ class Board:
         self.supervisor = Supervisor(watchdog, clock.ticks_ms)
         self.started_ms = clock.ticks_ms()
         self._tasks = []
+        # the door sensors settle the doors that were in flight when the board went dark
+        self.handle(Booted([number for number, door in hardware.doors.items() if door.is_open]))
 
     def handle(self, event):
         """One event through the core: flash first, then the actions go out."""

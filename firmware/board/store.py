@@ -1,7 +1,9 @@
 # The board's flash: the controller's snapshot in one JSON file on littlefs, replaced
-# atomically (write a temporary file, then rename over the old one). A new journal entry is
-# written at once, before the event leaves the board; other changes (acks, credentials,
-# counters) are batched so a burst of commands costs one flash write, not dozens.
+# atomically (write a temporary file, then rename over the old one). What the controller's
+# durable_revision() covers is written at once, before the actions leave the board: a new
+# journal entry, a door opening started (a PIN consumed: a power cut right after the pulse must
+# not give it back) or first seen open. Other changes (acks, credentials, counters) are batched
+# so a burst of commands costs one flash write, not dozens.
 import json
 import os
 
@@ -38,7 +40,7 @@ class FlashStore:
         if current == self._saved:
             return
         if self._saved is None or current[0] != self._saved[0]:
-            self.save(controller)  # a new event: on flash before it is published
+            self.save(controller)  # on flash before it is published or the lock pulsed
         elif self._dirty_since is None:
             self._dirty_since = now_ms
 
@@ -64,7 +66,7 @@ class FlashStore:
 def _check(controller):
     # A snapshot can parse and still hold the wrong kinds: a text counter or seq would crash
     # the first command or event instead of the boot.
-    seq, counter, _ = _fingerprint(controller)
+    seq, counter = controller.next_seq(), controller.last_counter
     if not (_is_count(seq) and seq >= 1 and _is_count(counter)):
         raise ValueError("bad counter or seq")
     for body in controller.pending_events():
@@ -77,6 +79,7 @@ def _is_count(value):
 
 
 def _fingerprint(controller):
-    # Every persistent change moves one of these: an event (next seq), an accepted command
-    # (counter) or an acknowledgement (pending count).
-    return (controller.next_seq(), controller.last_counter, len(controller.pending_events()))
+    # Every persistent change moves one of these: an event or a door opening (the durable
+    # revision: urgent), an accepted command (counter) or an acknowledgement (pending count).
+    return (controller.durable_revision(), controller.last_counter,
+            len(controller.pending_events()))

@@ -1,9 +1,11 @@
 # Commands from the cloud (protocol.md, "Commands"): verified with the board's own key, then
 # applied. A refused command (bad MAC, wrong lkr, old counter, expired, malformed, or naming a
-# compartment this board does not have) changes nothing, not even the counter.
+# compartment this board does not have) changes nothing, not even the counter; one refused
+# only for its counter or expiry is reported (firmware/core/refusals.py).
 from firmware.core import compartments as states
 from firmware.core import wire
-from firmware.core.doors import REMOTE
+from firmware.core.openings import REMOTE
+from firmware.core.refusals import EXPIRED, REPLAYED, Refusals
 
 
 class Commands:
@@ -14,26 +16,36 @@ class Commands:
         self._credentials = credentials
         self._doors = doors
         self._uplink = uplink
+        self._refusals = Refusals(uplink, doors)
         self.last_counter = 0  # the highest ctr accepted; a restored board passes its own
 
     def receive(self, payload, now_ms):
         """The actions for a command payload; [] when it is refused."""
-        body = self._verified(payload, now_ms)
-        if body is None or not _CHECKS[body["type"]](self, body):
+        body = self._authentic(payload)
+        if body is None:
+            return []  # it may not even come from the cloud: nothing to report
+        late = self._late(body, now_ms)
+        if late is not None:
+            return self._refusals.report(body["ctr"], late, now_ms)
+        if not _CHECKS[body["type"]](self, body):
             return []
         self.last_counter = body["ctr"]
         return _APPLY[body["type"]](self, body, now_ms)
 
-    def _verified(self, payload, now_ms):
+    def _authentic(self, payload):
         try:
             body = wire.check_command(wire.open_signed(self._key, payload))
         except wire.WireError:
             return None
-        if body["lkr"] != self._locker_id:
-            return None
-        if body["ctr"] <= self.last_counter or body["exp"] < now_ms:
-            return None  # replayed, stale or late
-        return body
+        return body if body["lkr"] == self._locker_id else None
+
+    def _late(self, body, now_ms):
+        """Why a command must not be carried out now (replayed or expired), or None."""
+        if body["ctr"] <= self.last_counter:
+            return REPLAYED
+        if body["exp"] < now_ms:
+            return EXPIRED
+        return None
 
     # checks: can this board carry the command out at all?
 
@@ -47,6 +59,8 @@ class Commands:
         compartment = self._compartments.get(body["cmp"])
         if compartment is None or not compartment.can_open_remotely():
             return False
+        if self._doors.busy(body["cmp"]):
+            return False  # forced open: nothing to release until it closes
         # a door that never opens journals `jammed`: keep the slot for it
         return self._uplink.journal.room() > self._doors.in_flight()
 

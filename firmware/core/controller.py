@@ -6,14 +6,15 @@ from firmware.core.commands import Commands
 from firmware.core.compartments import Compartments
 from firmware.core.credentials import Credentials
 from firmware.core.doors import Doors
-from firmware.core.events import (CodeScanned, Connected, Disconnected, DoorClosed, DoorOpened,
-                                  KeyPressed, MessageReceived, Tick)
+from firmware.core.events import (Booted, CodeScanned, Connected, Disconnected, DoorClosed,
+                                  DoorOpened, KeyPressed, MessageReceived, Tick)
+from firmware.core.inventory import inventory
 from firmware.core.journal import Journal
 from firmware.core.keypad import Keypad
 from firmware.core.uplink import Uplink
 
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2 adds the doors in flight; a version 1 snapshot still restores
 
 
 class Controller:
@@ -21,6 +22,8 @@ class Controller:
         if not wire.is_code(locker_id):
             raise ValueError("bad locker id")
         self.locker_id = locker_id
+        self._board_key = key
+        self._inventory_when_replayed = False
         self._compartments = Compartments(compartments)
         self._credentials = Credentials()
         self._uplink = Uplink(locker_id, key, journal if journal is not None else Journal())
@@ -45,24 +48,38 @@ class Controller:
         return self._keypad.scanned(event.code, now_ms)
 
     def _door_opened(self, event, now_ms):
-        return self._doors.opened(event.cmp)
+        return self._doors.opened(event.cmp, now_ms)
 
     def _door_closed(self, event, now_ms):
         return self._doors.closed(event.cmp, now_ms)
 
+    def _booted(self, event, now_ms):
+        return self._doors.boot(event.open_doors, now_ms)
+
     def _message(self, event, now_ms):
         if event.topic != self._commands_topic:
             return []  # only our own commands topic is subscribed; anything else is noise
-        return self._commands.receive(event.payload, now_ms)
+        actions = self._commands.receive(event.payload, now_ms)
+        if self._inventory_when_replayed and len(self._uplink.journal) == 0 and self.is_online():
+            # the replay is acknowledged: nothing the journal could explain is left in flight
+            self._inventory_when_replayed = False
+            actions.append(self._inventory(now_ms))
+        return actions
 
     def _connected(self, event, now_ms):
-        return self._uplink.connected(now_ms)
+        actions = self._uplink.connected(now_ms) + [self._inventory(now_ms)]
+        self._inventory_when_replayed = len(self._uplink.journal) > 0
+        return actions
+
+    def _inventory(self, now_ms):
+        last_seq = self._uplink.journal.next_seq - 1
+        return inventory(self.locker_id, self._board_key, self._compartments, last_seq, now_ms)
 
     def _disconnected(self, event, now_ms):
         return self._uplink.disconnected()
 
     def _tick(self, event, now_ms):
-        actions = self._doors.check_jams(now_ms)
+        actions = self._doors.check_timers(now_ms)
         actions += self._keypad.tick(now_ms)
         return actions + self._uplink.resend(now_ms)
 
@@ -92,6 +109,11 @@ class Controller:
         """The seq the next event will get: when it moves, the flash must be written now."""
         return self._uplink.journal.next_seq
 
+    def durable_revision(self):
+        """Moves whenever the flash must be written before the actions leave the board: a new
+        event, a door opening started (a PIN consumed with it) or first seen open."""
+        return (self._uplink.journal.next_seq, self._doors.revision)
+
     def courier_count(self):
         """How many courier codes the cloud has pushed to this board."""
         return self._credentials.courier_count()
@@ -106,16 +128,17 @@ class Controller:
         """Everything a reset must not lose, as plain JSON-able data (the flash store's job)."""
         return {"v": SNAPSHOT_VERSION, "counter": self.last_counter,
                 "journal": self._uplink.journal.dump(), "credentials": self._credentials.dump(),
-                "compartments": self._compartments.dump()}
+                "compartments": self._compartments.dump(), "doors": self._doors.dump()}
 
     def restore(self, data):
         """Take back a snapshot() after a reset; ValueError for one this firmware cannot read."""
-        if not isinstance(data, dict) or data.get("v") != SNAPSHOT_VERSION:
+        if not isinstance(data, dict) or data.get("v") not in (1, SNAPSHOT_VERSION):
             raise ValueError("unknown snapshot version")
         self.last_counter = data["counter"]
         self._uplink.journal.load(data["journal"])
         self._credentials.load(data["credentials"])
         self._compartments.load(data["compartments"])
+        self._doors.load(data.get("doors", []))  # then Booted settles them
 
     @property
     def last_counter(self):
@@ -136,4 +159,5 @@ _HANDLERS = {
     Connected: Controller._connected,
     Disconnected: Controller._disconnected,
     Tick: Controller._tick,
+    Booted: Controller._booted,
 }

@@ -1,36 +1,33 @@
 # Doors the board has opened and is waiting on: pulse the lock, watch for the door sensor,
-# retry once, declare a jam (protocol.md), and settle the compartment when the door closes.
+# retry once, declare a jam, raise door_left_open and tamper (protocol.md, "Door faults"), and
+# settle the compartment when the door closes.
 from firmware.core import compartments as states
+from firmware.core import door_restore
 from firmware.core.actions import Pulse, Show
+from firmware.core.openings import DEPOSIT, FORCED, PICKUP, REMOTE, Opening
 
-DEPOSIT = "deposit"
-PICKUP = "pickup"
-REMOTE = "remote"
-
-
-class Opening:
-    """One door the board pulsed open, until it closes again or is declared jammed."""
-    __slots__ = ("cmp", "purpose", "parcel", "before", "pulsed_ms", "retried", "seen_open")
-
-    def __init__(self, cmp, purpose, parcel, before, now_ms):
-        self.cmp = cmp
-        self.purpose = purpose
-        self.parcel = parcel
-        self.before = before  # the compartment's state before the pulse
-        self.pulsed_ms = now_ms
-        self.retried = False
-        self.seen_open = False
+# What the person at the keypad is told when the door they were given will not open.
+JAMMED_SAY = {
+    DEPOSIT: "Door %d jammed - try another code",
+    PICKUP: "Door %d jammed - call support",
+    REMOTE: "Door %d jammed",
+}
 
 
 class Doors:
     pulse_ms = 300  # the solenoid's rated pulse
     jam_ms = 5000  # a pulsed door not seen open by then is pulsed again, then jammed
+    left_open_ms = 120000  # an open door raises door_left_open after this long, once
 
     def __init__(self, compartments, credentials, uplink, pulse_ms=None):
         self._compartments = compartments
         self._credentials = credentials
         self._uplink = uplink
         self._openings = {}  # cmp -> Opening
+        # Moves whenever an opening starts, is first seen open or is resolved at boot: the
+        # flash store writes at once then, before the pulse leaves the board (a consumed PIN
+        # and a door in flight must survive a power cut).
+        self.revision = 0
         if pulse_ms is not None:
             self.pulse_ms = pulse_ms
 
@@ -38,36 +35,57 @@ class Doors:
         """How many opened doors may still journal an event (one each at most)."""
         return len(self._openings)
 
+    def busy(self, cmp):
+        """True while door `cmp` is open or being opened: it is not opened again meanwhile."""
+        return cmp in self._openings
+
     def open(self, cmp, purpose, parcel, now_ms):
         compartment = self._compartments.get(cmp)
         self._openings[cmp] = Opening(cmp, purpose, parcel, compartment.state, now_ms)
         compartment.state = states.OPEN
+        self.revision += 1
         return [Pulse(cmp, self.pulse_ms), Show("Door %d open" % cmp)]
 
-    def opened(self, cmp):
-        opening = self._opening(cmp)
-        if opening is not None:
-            opening.seen_open = True  # stops the jam timer
+    def opened(self, cmp, now_ms):
+        if self._compartments.get(cmp) is None:
+            return []  # a driver fault: not one of our doors, maybe not even a number
+        opening = self._openings.get(cmp)
+        if opening is None:
+            return self._forced(cmp, now_ms)
+        if not opening.seen_open:
+            opening.saw_open(now_ms)  # stops the jam timer, starts the left-open one
+            self.revision += 1
         return []
 
+    def _forced(self, cmp, now_ms):
+        # Nobody pulsed this lock: the door was forced, or never latched. One tamper per
+        # opening; what is inside is left as the board knew it (the operator checks).
+        compartment = self._compartments.get(cmp)
+        opening = Opening(cmp, FORCED, compartment.parcel, compartment.state, now_ms)
+        opening.saw_open(now_ms)
+        self._openings[cmp] = opening
+        return self._uplink.record("tamper", {"cmp": cmp}, now_ms)
+
     def closed(self, cmp, now_ms):
-        opening = self._opening(cmp)
+        opening = self._openings.get(cmp) if self._compartments.get(cmp) is not None else None
         if opening is None or not opening.seen_open:
-            return []  # not a door we opened (tamper alarms are a later issue)
-        del self._openings[cmp]
-        return _SETTLE[opening.purpose](self, opening, now_ms)
+            return []  # not a door we are watching
+        return self.settle(opening, now_ms)
 
-    def _opening(self, cmp):
-        if self._compartments.get(cmp) is None:
-            return None  # a driver fault: not one of our doors, maybe not even a number
-        return self._openings.get(cmp)
-
-    def check_jams(self, now_ms):
+    def check_timers(self, now_ms):
         actions = []
         for opening in list(self._openings.values()):
-            if not opening.seen_open and now_ms - opening.pulsed_ms >= self.jam_ms:
+            if opening.seen_open:
+                actions += self._check_left_open(opening, now_ms)
+            elif opening.pulsed_ms is not None and now_ms - opening.pulsed_ms >= self.jam_ms:
                 actions += self._retry_or_jam(opening, now_ms)
         return actions
+
+    def _check_left_open(self, opening, now_ms):
+        if opening.left_open_told or now_ms - opening.opened_ms < self.left_open_ms:
+            return []
+        opening.left_open_told = True
+        return self._uplink.record("door_left_open", {"cmp": opening.cmp}, now_ms)
 
     def _retry_or_jam(self, opening, now_ms):
         if not opening.retried:
@@ -77,8 +95,9 @@ class Doors:
         del self._openings[opening.cmp]
         self._compartments.get(opening.cmp).state = states.JAMMED
         actions = self._uplink.record("jammed", {"cmp": opening.cmp}, now_ms)
-        return actions + [Show("Door %d jammed" % opening.cmp)]
+        return actions + [Show(JAMMED_SAY[opening.purpose] % opening.cmp)]
 
+    # settling: the door closed
     def _deposited(self, opening, now_ms):
         compartment = self._compartments.get(opening.cmp)
         compartment.state = states.OCCUPIED
@@ -97,6 +116,9 @@ class Doors:
         compartment.state = self._state_after_remote(opening, compartment)
         return []
 
+    def _forced_closed(self, opening, now_ms):
+        return []  # the tamper alarm is up; the state was never changed
+
     def _state_after_remote(self, opening, compartment):
         if opening.before == states.OUT_OF_SERVICE:
             return opening.before
@@ -110,6 +132,27 @@ class Doors:
         """The state of an empty compartment: reserved if a reservation targets it."""
         return states.RESERVED if self._credentials.is_reserved(cmp) else states.FREE
 
+    def settle(self, opening, now_ms):
+        """Settle an opening whose door closed (also one that closed during a power cut)."""
+        self._openings.pop(opening.cmp, None)
+        return _SETTLE[opening.purpose](self, opening, now_ms)
+
+    def forget(self, cmp):
+        self._openings.pop(cmp, None)
+
+    # power loss (firmware/core/door_restore.py): openings go to flash with the snapshot
+    def dump(self):
+        return [opening.dump() for opening in self._openings.values()]
+
+    def load(self, rows):
+        self._openings = door_restore.load(self._compartments, rows)
+
+    def boot(self, open_doors, now_ms):
+        """Resolve the openings restored from flash against the door sensors read at boot."""
+        self.revision += 1
+        return door_restore.boot(self, self._compartments, list(self._openings.values()),
+                                 open_doors, now_ms)
+
 
 def _fields(opening):
     return {"parcel": opening.parcel, "cmp": opening.cmp}
@@ -119,4 +162,5 @@ _SETTLE = {
     DEPOSIT: Doors._deposited,
     PICKUP: Doors._collected,
     REMOTE: Doors._remote_closed,
+    FORCED: Doors._forced_closed,
 }

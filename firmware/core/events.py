@@ -60,6 +60,16 @@ class Disconnected(_Event):
     __slots__ = ()
 
 
+class Booted(_Event):
+    """Handed in once after a reset, with the doors whose sensor reads open at start-up: it
+    settles the door openings restored from flash (protocol.md, "Power loss")."""
+    __slots__ = ("open_doors",)
+    _fields = ("open_doors",)
+
+    def __init__(self, open_doors):
+        self.open_doors = open_doors
+
+
 class Tick(_Event):
     """Time passed; the time itself comes as handle()'s now_ms."""
     __slots__ = ()

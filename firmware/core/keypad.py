@@ -2,7 +2,7 @@
 # a courier types a courier code and '#', then parcel codes, each followed by '#'.
 from firmware.core import verifiers, wire
 from firmware.core.actions import KEY, OK, ERROR, Beep, Show
-from firmware.core.doors import DEPOSIT, PICKUP
+from firmware.core.openings import DEPOSIT, PICKUP
 from firmware.core.keypad_entry import KeypadEntry, is_key
 from firmware.core.pickups import parcel_tag
 
@@ -98,7 +98,7 @@ class Keypad:
         return self._doors.open(cmp, DEPOSIT, parcel, now_ms) + [Beep(OK)]
 
     def _refusal(self, cmp, door_ready):
-        if not door_ready:
+        if not door_ready or self._doors.busy(cmp):
             return _refuse("Door %d unavailable" % cmp)
         # each door in flight may still journal one event: keep a slot for every one of them
         if self._journal.room() <= self._doors.in_flight():

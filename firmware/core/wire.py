@@ -17,6 +17,9 @@ EVENT_FIELDS = {
     "deposited": (("parcel", "code"), ("cmp", "cmp")),
     "collected": (("parcel", "code"), ("cmp", "cmp")),
     "jammed": (("cmp", "cmp"),),
+    "door_left_open": (("cmp", "cmp"),),
+    "tamper": (("cmp", "cmp"),),
+    "refused": (("ctr", "seq"), ("reason", "str")),
 }
 COMMAND_FIELDS = {
     "ack": (("seqs", "seqs"),),
@@ -31,6 +34,10 @@ COMMAND_FIELDS = {
 TELEMETRY_FIELDS = (("lkr", "code"), ("t", "ms"), ("type", "str"), ("fw", "str"), ("up", "ms"),
                     ("reset", "str"), ("heap", "ms"), ("rssi", "int"), ("reconn", "ms"),
                     ("mode", "str"))
+# Inventory: every compartment as the board sees it, after each reconnect's journal replay;
+# signed, QoS 1, not journaled (the next connect sends a fresh one). `seq` is the last event the
+# board journaled (0 for none): the cloud compares only once it has applied that far.
+INVENTORY_FIELDS = (("lkr", "code"), ("t", "ms"), ("type", "str"), ("seq", "ms"), ("cmps", "cmps"))
 EVENT_ENVELOPE = (("lkr", "code"), ("seq", "seq"), ("t", "ms"), ("type", "str"))
 COMMAND_ENVELOPE = (("lkr", "code"), ("ctr", "seq"), ("exp", "ms"), ("type", "str"))
 
@@ -100,6 +107,14 @@ def check_telemetry(body):
     return body
 
 
+def check_inventory(body):
+    """`body` if it is a well-formed inventory; WireError otherwise."""
+    _check_fields(body, INVENTORY_FIELDS)
+    if body["type"] != "inventory":
+        raise WireError("not an inventory")
+    return body
+
+
 def _check(body, envelope, by_type):
     _check_fields(body, envelope)
     fields = by_type.get(body["type"])
@@ -139,6 +154,12 @@ def _is_hex(value):
     return True
 
 
+def _is_inventory_row(row):
+    # [number, state, parcel code or ""]
+    return isinstance(row, list) and len(row) == 3 and _KINDS["cmp"](row[0]) and \
+        _KINDS["str"](row[1]) and (row[2] == "" or is_code(row[2]))
+
+
 def _is_list_of(value, item):
     return isinstance(value, list) and len(value) <= MAX_LIST and all(item(v) for v in value)
 
@@ -153,4 +174,5 @@ _KINDS = {
     "hex": _is_hex,
     "seqs": lambda v: _is_list_of(v, lambda s: _is_int(s, 1)) and len(v) > 0,
     "hexlist": lambda v: _is_list_of(v, _is_hex),
+    "cmps": lambda v: _is_list_of(v, _is_inventory_row),
 }

@@ -135,24 +135,36 @@ def assert_refused(ctl, event, now=NOW):
     assert state(ctl, parcels=("777",)) == before
 
 
+def assert_refused_and_reported(ctl, event, ctr, reason):
+    """Nothing changes but the journal: one `refused` event naming the command's counter."""
+    before = state(ctl, parcels=("777",))
+    ctl.handle(event, NOW)
+    after = state(ctl, parcels=("777",))
+    assert [(b["type"], b["ctr"], b["reason"]) for b in after.pop("pending")] == \
+        [("refused", ctr, reason)]
+    before.pop("pending")
+    assert after == before
+
+
 def test_a_replayed_command_is_refused():
     ctl = armed()
-    assert_refused(ctl, message(KEY, reserve_body(ctr=4)))
+    assert_refused_and_reported(ctl, message(KEY, reserve_body(ctr=4)), 4, "replayed")
 
 
 def test_the_same_counter_again_is_refused():
     ctl = armed()
-    assert_refused(ctl, message(KEY, reserve_body(ctr=5)))
+    assert_refused_and_reported(ctl, message(KEY, reserve_body(ctr=5)), 5, "replayed")
 
 
 def test_an_older_counter_is_refused():
     ctl = armed()
-    assert_refused(ctl, message(KEY, reserve_body(ctr=1)))
+    assert_refused_and_reported(ctl, message(KEY, reserve_body(ctr=1)), 1, "replayed")
 
 
 def test_an_expired_command_is_refused():
     ctl = armed()
-    assert_refused(ctl, message(KEY, reserve_body(ctr=6, exp=NOW - 1)))
+    assert_refused_and_reported(ctl, message(KEY, reserve_body(ctr=6, exp=NOW - 1)), 6,
+                                "expired")
 
 
 def test_a_command_is_accepted_up_to_its_expiry():

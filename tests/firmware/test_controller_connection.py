@@ -18,9 +18,15 @@ def test_the_last_will_says_offline_on_the_status_topic():
     assert controller().will() == (STATUS, b'{"online": false}')
 
 
-def test_connecting_with_an_empty_journal_publishes_online_status():
+def inventory(ctl, seq, rows, now=NOW):
+    body = {"lkr": "L1", "t": now, "type": "inventory", "seq": seq, "cmps": rows}
+    return Publish("lockers/L1/inventory", wire.sign(KEY, body), 1, False)
+
+
+def test_connecting_with_an_empty_journal_publishes_online_status_and_the_inventory():
     ctl = controller()
-    assert ctl.handle(Connected(), NOW) == [ONLINE]
+    rows = [[1, "free", ""], [2, "free", ""], [3, "free", ""]]
+    assert ctl.handle(Connected(), NOW) == [ONLINE, inventory(ctl, 0, rows)]
     assert ctl.is_online()
 
 
@@ -28,7 +34,9 @@ def test_reconnecting_publishes_status_then_every_pending_event_in_seq_order():
     ctl, cloud = with_deposits(["101", "102", "103"])
     ctl.handle(cloud.command("ack", seqs=[2]), NOW)
     ctl.handle(Disconnected(), NOW)
-    assert ctl.handle(Connected(), NOW + 1) == [ONLINE] + published(ctl, [1, 3])
+    rows = [[1, "occupied", "101"], [2, "occupied", "102"], [3, "occupied", "103"], [4, "free", ""]]
+    assert ctl.handle(Connected(), NOW + 1) == \
+        [ONLINE] + published(ctl, [1, 3]) + [inventory(ctl, 3, rows, NOW + 1)]
 
 
 def test_nothing_is_published_while_offline_but_events_are_journaled():

@@ -4,7 +4,8 @@ from firmware.core.actions import Publish, Pulse, Show
 from firmware.core.events import DoorClosed, DoorOpened, Tick
 
 from tests.firmware.builders import (COURIER_CODE, EVENTS, KEY, LOCKER, NOW, PIN, Cloud,
-                                     controller, pin_credential, ready_for_deposit, type_keys)
+                                     controller, event_bodies, pin_credential, ready_for_deposit,
+                                     type_keys)
 
 
 def opened_for_deposit():
@@ -31,7 +32,8 @@ def test_still_shut_5_s_after_the_retry_it_is_jammed():
     assert ctl.handle(Tick(), NOW + 9_999) == []
     actions = ctl.handle(Tick(), NOW + 10_000)
     body = {"lkr": LOCKER, "seq": 1, "t": NOW + 10_000, "type": "jammed", "cmp": 2}
-    assert actions == [Publish(EVENTS, wire.sign(KEY, body), 1, False), Show("Door 2 jammed")]
+    assert actions == [Publish(EVENTS, wire.sign(KEY, body), 1, False),
+                       Show("Door 2 jammed - try another code")]
     assert ctl.compartment(2).state == "jammed"
     assert ctl.pending_events() == [body]
 
@@ -69,11 +71,11 @@ def test_a_deposit_that_jammed_keeps_its_reservation_and_no_parcel():
     assert type_keys(ctl, "12345#", NOW + 11_000)[-2] == Show("Door 2 unavailable")
 
 
-def test_door_events_after_a_jam_change_nothing():
+def test_a_jammed_door_that_opens_later_is_tamper_and_stays_jammed():
     ctl, _ = opened_for_deposit()
     ctl.handle(Tick(), NOW + 5_000)
     ctl.handle(Tick(), NOW + 10_000)
-    assert ctl.handle(DoorOpened(2), NOW + 11_000) == []
+    assert [b["type"] for b in event_bodies(ctl.handle(DoorOpened(2), NOW + 11_000))] == ["tamper"]
     assert ctl.handle(DoorClosed(2), NOW + 12_000) == []
     assert ctl.compartment(2).state == "jammed"
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from cloud.api.routes import couriers, lockers, parcels
+from cloud.api.routes import alarms, couriers, lockers, parcels
 
 
 def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
@@ -13,4 +13,5 @@ def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
     router.include_router(lockers.router)
     router.include_router(couriers.router)
     router.include_router(parcels.router)
+    router.include_router(alarms.router)
     return router

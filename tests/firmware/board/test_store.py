@@ -71,7 +71,7 @@ def test_a_new_event_is_on_flash_before_its_publish_leaves_the_core(shell, tmp_p
     shell.handle(shell.cloud.command("reserve", parcel="12345", cmp=2))
     shell.type(COURIER_CODE + "#12345#")
     shell.handle(DoorOpened(2))
-    assert shell.store.writes == writes  # nothing new to journal yet
+    writes = shell.store.writes  # (the opening itself went to flash: tests/firmware/board/test_power_loss.py)
 
     shell.handle(DoorClosed(2))  # journals `deposited`; no time passes
 
@@ -114,11 +114,13 @@ def test_a_batched_change_rides_along_with_the_next_event(shell, tmp_path):
     shell.handle(shell.cloud.command("ack", seqs=[1]))
     writes = shell.store.writes
 
-    shell.deposit("777", 3)  # the reserve is batched too; the `deposited` goes out at once
+    shell.handle(shell.cloud.command("reserve", parcel="777", cmp=3))  # batched too
+    shell.type(COURIER_CODE + "#777#")  # the door opening is written at once, the rest with it
 
-    assert shell.store.writes == writes + 1 and pending_on_flash(tmp_path) == [2]
+    assert shell.store.writes == writes + 1 and pending_on_flash(tmp_path) == []
+    assert on_flash(tmp_path)["counter"] == shell.cloud.ctr
     shell.after(FlashStore.batch_ms)
-    assert shell.store.writes == writes + 1  # the ack already went with the event
+    assert shell.store.writes == writes + 1  # the ack and the reserve already went with it
 
 
 def test_ticks_that_change_nothing_write_nothing(shell):
@@ -178,9 +180,12 @@ def test_a_rename_that_never_happens_leaves_the_old_state_readable(shell, tmp_pa
 
 
 def test_a_new_event_whose_rename_failed_is_written_at_the_next_chance(shell, tmp_path, monkeypatch):
+    shell.handle(shell.cloud.command("reserve", parcel="12345", cmp=2))
+    shell.type(COURIER_CODE + "#12345#")
+    shell.handle(DoorOpened(2))
     monkeypatch.setattr(store_module, "os", FlakyOs(failing_renames=1))
     with pytest.raises(OSError):
-        shell.deposit("12345", 2)
+        shell.handle(DoorClosed(2))
     assert pending_on_flash(tmp_path) == []
 
     shell.handle(Tick())

@@ -1,0 +1,32 @@
+"""Operator alarms: what a board reported that a person has to look at (docs/protocol.md)."""
+from typing import Literal
+
+from pydantic import NaiveDatetime
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from cloud.core.clock import utcnow
+from cloud.models.base import CODE_LENGTH
+
+AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict"]
+ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict")
+
+
+class AlarmBase(SQLModel):
+    locker_id: str = Field(foreign_key="locker.id", index=True, max_length=CODE_LENGTH)
+    compartment: int | None = None  # the compartment number; None for the whole locker
+    kind: str = Field(max_length=16)
+    detail: str = Field(sa_type=Text)
+    count: int = 1  # a repeat while the alarm is open bumps this instead of raising another
+    raised_at: NaiveDatetime = Field(default_factory=utcnow)
+    acknowledged_at: NaiveDatetime | None = None
+
+
+class Alarm(AlarmBase, table=True):
+    """At most one open (unacknowledged) alarm per locker, compartment and kind."""
+
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class AlarmPublic(AlarmBase):
+    id: int

@@ -1,0 +1,55 @@
+"""Operator alarms: raised by board events and reconciliation, acknowledged by an operator.
+
+At most one open alarm per (locker, compartment, kind): a repeat bumps its count. Callers hold
+the locker's compartment rows locked (lockers.compartments_of(for_update=True)), so two bridge
+workers never raise the same alarm twice.
+"""
+import logging
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from cloud.models import ALARM_KINDS, Alarm
+from cloud.services import lockers
+from cloud.services.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+
+def raise_alarm(session: Session, locker_id: str, kind: str, detail: str, now: datetime,
+                compartment: int | None = None) -> Alarm:
+    """The open alarm of this kind for the compartment, new or with its count bumped."""
+    assert kind in ALARM_KINDS, kind
+    lockers.compartments_of(session, locker_id, for_update=True)  # one raiser per locker at a time
+    query = select(Alarm).where(Alarm.locker_id == locker_id, Alarm.kind == kind,
+                                col(Alarm.acknowledged_at).is_(None))
+    query = query.where(col(Alarm.compartment).is_(None) if compartment is None
+                        else Alarm.compartment == compartment)
+    alarm = session.exec(query).first()
+    if alarm is not None:
+        alarm.count += 1
+        return alarm
+    alarm = Alarm(locker_id=locker_id, compartment=compartment, kind=kind, detail=detail,
+                  raised_at=now)
+    session.add(alarm)
+    session.flush()
+    log.warning("ALARM %s on locker %s compartment %s: %s", kind, locker_id, compartment, detail)
+    return alarm
+
+
+def list_alarms(session: Session, open_only: bool = False) -> list[Alarm]:
+    """Alarms, newest first; only the unacknowledged ones with open_only."""
+    query = select(Alarm).order_by(col(Alarm.raised_at).desc(), col(Alarm.id).desc())
+    if open_only:
+        query = query.where(col(Alarm.acknowledged_at).is_(None))
+    return list(session.exec(query).all())
+
+
+def acknowledge(session: Session, alarm_id: int, now: datetime) -> Alarm:
+    """Mark an alarm seen (a second acknowledgement keeps the first time); NotFound if unknown."""
+    alarm = session.get(Alarm, alarm_id)
+    if alarm is None:
+        raise NotFound("alarm", alarm_id)
+    if alarm.acknowledged_at is None:
+        alarm.acknowledged_at = now
+    return alarm

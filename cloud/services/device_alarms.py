@@ -1,0 +1,61 @@
+"""Board events that raise operator alarms (docs/protocol.md, "Door faults" and "Refused
+commands"); applied by device_events in the event's own transaction, so each is raised once."""
+from typing import Any
+
+from sqlmodel import select
+
+from cloud.models import Compartment, OutboxMessage
+from cloud.services import alarms, lockers
+from cloud.services.event_outcomes import APPLIED, Ignored
+Event = dict[str, Any]
+
+
+def jammed(ctx: Any, body: Event) -> str:
+    """The lock was pulsed twice and the door never opened: out of use until someone looks."""
+    _compartment(ctx, body["cmp"]).state = "jammed"
+    alarms.raise_alarm(ctx.session, ctx.locker.id, "jammed",
+                       f"door {body['cmp']} did not open after two pulses", ctx.now, body["cmp"])
+    return APPLIED
+
+
+def left_open(ctx: Any, body: Event) -> str:
+    _compartment(ctx, body["cmp"])
+    alarms.raise_alarm(ctx.session, ctx.locker.id, "left_open",
+                       f"door {body['cmp']} has been open too long", ctx.now, body["cmp"])
+    return APPLIED
+
+
+def tamper(ctx: Any, body: Event) -> str:
+    _compartment(ctx, body["cmp"])
+    alarms.raise_alarm(ctx.session, ctx.locker.id, "tamper",
+                       f"door {body['cmp']} opened without an unlock", ctx.now, body["cmp"])
+    return APPLIED
+
+
+def refused(ctx: Any, body: Event) -> str:
+    """A command the board would not carry out (expired or replayed): the operator is told,
+    unless it was an `ack` (harmless: the board resends the events and they are acked again)."""
+    command = ctx.session.exec(select(OutboxMessage).where(
+        OutboxMessage.locker_id == ctx.locker.id, OutboxMessage.counter == body["ctr"])).first()
+    kind = command.type if command is not None else "unknown"
+    if kind == "ack":
+        return f"applied: ack ctr {body['ctr']} {body['reason']}, no alarm"
+    alarms.raise_alarm(ctx.session, ctx.locker.id, "command_refused",
+                       f"command ctr {body['ctr']} ({kind}) refused: {body['reason']}", ctx.now)
+    return APPLIED
+
+
+def _compartment(ctx: Any, number: int) -> Compartment:
+    compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
+    compartment = next((c for c in compartments if c.number == number), None)
+    if compartment is None:
+        raise Ignored(f"locker {ctx.locker.id} has no compartment {number}")
+    return compartment
+
+
+HANDLERS = {
+    "jammed": jammed,
+    "door_left_open": left_open,
+    "tamper": tamper,
+    "refused": refused,
+}
