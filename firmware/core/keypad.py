@@ -5,6 +5,7 @@ from firmware.core.actions import KEY, OK, ERROR, Beep, Show
 from firmware.core.openings import DEPOSIT, PICKUP
 from firmware.core.keypad_entry import KeypadEntry, is_key
 from firmware.core.pickups import parcel_tag
+from firmware.core.qr_tokens import mac_matches, read_qr_token
 
 WRONG_CODE = "Wrong code"
 COURIER_PROMPT = "Courier: parcel code?"
@@ -47,6 +48,9 @@ class Keypad:
         if self.session_active():
             self.courier_last_key_ms = now_ms
         self.entry.clear()
+        token = None if self.session_active() else read_qr_token(code)  # a courier scans parcels
+        if token is not None:
+            return self._qr_pickup(token, now_ms)
         return self._submit(code, now_ms)
 
     def tick(self, now_ms):
@@ -86,6 +90,21 @@ class Keypad:
         if refusal:
             return refusal
         self._credentials.consume(v)  # single use: the same PIN never opens twice
+        return self._doors.open(cmp, PICKUP, parcel, now_ms) + [Beep(OK)]
+
+    def _qr_pickup(self, token, now_ms):
+        cmp, expires_s, mac = token
+        compartment = self._compartments.get(cmp)
+        parcel = compartment.parcel if compartment is not None else None
+        # the code must be this board's, for the parcel inside, unexpired, and its PIN still live
+        # (a revoked parcel's QR code dies with its PIN)
+        if parcel is None or expires_s * 1000 < now_ms or not self._credentials.has_pickup(parcel) \
+                or not mac_matches(self._key, cmp, expires_s, parcel, mac):
+            return _refuse(WRONG_CODE)
+        refusal = self._refusal(cmp, compartment.can_open_for_pickup(parcel))
+        if refusal:
+            return refusal
+        self._credentials.drop_pickup(parcel)  # single use: the QR code and the PIN both die
         return self._doors.open(cmp, PICKUP, parcel, now_ms) + [Beep(OK)]
 
     def _deposit(self, parcel, now_ms):

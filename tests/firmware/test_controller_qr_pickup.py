@@ -1,0 +1,67 @@
+"""A recipient shows a QR code instead of typing the PIN: checked on the board, offline."""
+from firmware.core import wire
+from firmware.core.actions import Beep, Pulse, Show
+from firmware.core.controller import Controller
+from firmware.core.events import CodeScanned, DoorClosed, DoorOpened, KeyPressed, MessageReceived
+from firmware.core.qr_tokens import qr_token
+from firmware.core.verifiers import courier_verifier, pin_verifier
+
+KEY = bytes(range(32))
+NOW = 1_700_000_000_000
+DEADLINE_S = NOW // 1000 + 3600
+
+
+class Cloud:
+    def __init__(self, board):
+        self.board, self.ctr = board, 0
+
+    def send(self, kind, **fields):
+        self.ctr += 1
+        body = dict({"lkr": "L1", "ctr": self.ctr, "exp": NOW + 60_000, "type": kind}, **fields)
+        return self.board.handle(MessageReceived("lockers/L1/commands", wire.sign(KEY, body)), NOW)
+
+
+def _board_with_parcel_inside():
+    board = Controller("L1", KEY, [(1, "S"), (2, "M")])
+    cloud = Cloud(board)
+    cloud.send("couriers", v=[courier_verifier(KEY, "4711")])
+    cloud.send("reserve", parcel="JJD0001", cmp=2)
+    for key in "4711#":
+        board.handle(KeyPressed(key), NOW)
+    board.handle(CodeScanned("JJD0001"), NOW)
+    board.handle(DoorOpened(2), NOW)
+    board.handle(DoorClosed(2), NOW)
+    board.handle(KeyPressed("*"), NOW)  # the courier leaves
+    cloud.send("credential", parcel="JJD0001", cmp=2, v=pin_verifier(KEY, "123456"), until=DEADLINE_S * 1000)
+    return board, cloud
+
+
+def _pickup(board, code):
+    return board.handle(CodeScanned(code), NOW)
+
+
+def test_the_qr_code_opens_the_parcels_door_once_and_the_pin_dies_with_it():
+    board, _ = _board_with_parcel_inside()
+    assert Pulse(2, 300) in _pickup(board, qr_token(KEY, 2, "JJD0001", DEADLINE_S))
+    board.handle(DoorOpened(2), NOW)
+    board.handle(DoorClosed(2), NOW)
+    assert _pickup(board, qr_token(KEY, 2, "JJD0001", DEADLINE_S)) == [Show("Wrong code"), Beep("error")]
+    actions = []
+    for key in "123456#":
+        actions += board.handle(KeyPressed(key), NOW)
+    assert not [a for a in actions if isinstance(a, Pulse)]
+
+
+def test_a_code_from_another_board_an_expired_code_or_one_for_another_door_is_refused():
+    board, _ = _board_with_parcel_inside()
+    before = board.snapshot()
+    for code in [qr_token(bytes(32), 2, "JJD0001", DEADLINE_S), qr_token(KEY, 2, "JJD0001", NOW // 1000 - 1),
+                 qr_token(KEY, 1, "JJD0001", DEADLINE_S), qr_token(KEY, 2, "JJD0002", DEADLINE_S)]:
+        assert _pickup(board, code) == [Show("Wrong code"), Beep("error")]
+    assert board.snapshot() == before
+
+
+def test_a_revoked_parcels_qr_code_no_longer_opens():
+    board, cloud = _board_with_parcel_inside()
+    cloud.send("revoke", parcel="JJD0001")
+    assert _pickup(board, qr_token(KEY, 2, "JJD0001", DEADLINE_S)) == [Show("Wrong code"), Beep("error")]
