@@ -70,6 +70,14 @@ def _parser():
     build.add_argument("--keypad", default="3x4", choices=["3x4", "4x4"])
     build.add_argument("--display", action="store_true", help="an SSD1306 OLED is fitted")
 
+    chaos = sub.add_parser("chaos", help="a fleet of simulated lockers under faults; JSON summary")
+    chaos.add_argument("--lockers", type=int, default=100)
+    chaos.add_argument("--minutes", type=float, default=5.0, help="how long parcels keep coming")
+    chaos.add_argument("--database-url", default=None,
+                       help="SQLAlchemy URL of an empty (or shared) database; default SQLite in a temp dir")
+    chaos.add_argument("--seed", type=int, default=None, help="the fault schedule's seed")
+    chaos.add_argument("--workdir", default=None, help="keep broker, logs and board flash here")
+
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _database_option(migrate)
     return parser

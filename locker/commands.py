@@ -75,6 +75,12 @@ def firmware(args):
           "  mpremote connect PORT fs cp -r %s/* :" % (len(files), args.board, out, out))
 
 
+def chaos(args):
+    from locker.chaos import run_chaos
+    return run_chaos(lockers=args.lockers, minutes=args.minutes, database_url=args.database_url,
+                     seed=args.seed, workdir=args.workdir)
+
+
 def migrate(args):
     from cloud.db import migrate as upgrade
     upgrade(args.database_url)
