@@ -83,8 +83,9 @@ class ChaosRun:
                 self.boards.append(board)
         for board in self.boards:
             board.boot()
+        # every board's connect triggers a resync the relay publishes one by one: allow for it
         self._wait(lambda: all(b.online() and b.controller.courier_count() > 0 for b in self.boards),
-                   120, "every board online with the courier codes")
+                   120 + self.lockers, "every board online with the courier codes")
         self.say("%d boards online (layout %s); %ds of deposits and pickups with faults, seed %s"
                  % (len(self.boards), self.layout, self.duration_s, self.seed))
 
