@@ -5,8 +5,12 @@ from sqlmodel import Session
 
 from cloud.models import Locker
 from cloud.services import devices, reconcile
-from cloud.services.device_events import apply_device_event
+from cloud.services.device_events import OutOfOrder, apply_device_event
 from firmware.core import wire
+
+
+__all__ = ["OutOfOrder", "Rejected", "handle_event", "handle_inventory", "handle_status",
+           "handle_telemetry"]
 
 
 class Rejected(ValueError):
@@ -14,7 +18,8 @@ class Rejected(ValueError):
 
 
 def handle_event(engine, locker_id, payload, now, settings=None):
-    """Verify, apply once, acknowledge. True if newly applied, False for a repeat."""
+    """Verify, apply once, acknowledge. True if newly applied, False for a repeat; OutOfOrder
+    (nothing stored, nothing acknowledged) for an event whose predecessor is not applied yet."""
     with Session(engine) as session:
         locker = session.get(Locker, locker_id)
         if locker is None:

@@ -2,11 +2,15 @@
 
 Workers are stateless apart from the database, so a city runs several of them with a share
 group (MQTT shared subscriptions) and each event is still applied once (the inbox is unique on
-locker and sequence).
+locker and sequence) and in seq order: an event that overtook its predecessor (which another
+worker is applying, or which is still on its way) is refused as OutOfOrder and kept here a few
+seconds, tried again every RETRY_EVERY_S, without holding up the messages behind it. After
+RETRY_FOR_S it is dropped: the board resends every unacknowledged event, in order, anyway.
 """
 import logging
 import queue
 import threading
+import time
 import uuid
 
 import paho.mqtt.client as mqtt
@@ -19,6 +23,9 @@ from locker.mqtt_url import broker_address
 log = logging.getLogger(__name__)
 
 PUBACK_TIMEOUT_S = 5
+RETRY_EVERY_S = 0.2  # an out-of-order event is tried again this often ...
+RETRY_FOR_S = 3.0  # ... for this long, then dropped (the board resends it every 10 s)
+MAX_DEFERRED = 1000  # out-of-order events held at once; beyond that they are dropped at once
 
 
 class BridgeWorker:
@@ -27,6 +34,8 @@ class BridgeWorker:
         self.host, self.port = broker_address(broker_url)
         self.share_group = share_group
         self.inbox = queue.Queue(maxsize=10000)
+        self.monotonic = time.monotonic
+        self._deferred = []  # [due, first tried, topic, payload] of out-of-order events
         self.stopping = threading.Event()
         self.connected = threading.Event()
         self.client = self._make_client(client_id or "bridge-" + uuid.uuid4().hex[:8])
@@ -76,24 +85,66 @@ class BridgeWorker:
 
     def _apply_loop(self):
         while True:
-            item = self.inbox.get()
+            try:
+                item = self.inbox.get(timeout=self._until_next_retry())
+            except queue.Empty:
+                item = ()
             if item is None:
                 return
-            self.apply(*item)
+            if item:
+                self.apply(*item)
+            self.retry_due()
 
-    def apply(self, topic, payload):
-        """One device message: applied, or logged and dropped; never an exception."""
+    def _until_next_retry(self):
+        if not self._deferred:
+            return None  # nothing waiting: block until a message comes
+        return max(0.0, min(entry[0] for entry in self._deferred) - self.monotonic())
+
+    def retry_due(self):
+        """Try again the out-of-order events whose time has come."""
+        now = self.monotonic()
+        due = [entry for entry in self._deferred if entry[0] <= now]
+        self._deferred = [entry for entry in self._deferred if entry[0] > now]
+        for _, first_tried, topic, payload in due:
+            self.apply(topic, payload, first_tried)
+
+    def deferred(self):
+        """How many out-of-order events are waiting to be tried again."""
+        return len(self._deferred)
+
+    def _defer(self, topic, payload, first_tried, gap):
+        now = self.monotonic()
+        first_tried = now if first_tried is None else first_tried
+        if now - first_tried >= RETRY_FOR_S or len(self._deferred) >= MAX_DEFERRED:
+            log.warning("dropped out-of-order message on %s: %s (still missing after %.1f s; "
+                        "the board will resend it)", topic, gap, now - first_tried)
+            return
+        log.info("deferred out-of-order message on %s: %s", topic, gap)
+        self._deferred.append([now + RETRY_EVERY_S, first_tried, topic, payload])
+
+    def _predecessor_applied(self, locker_id):
+        # an event of this locker went in: what waits for it may go in now, not in 0.2 s
+        for entry in self._deferred:
+            if topics.route(entry[2])[1] == locker_id:
+                entry[0] = 0.0
+
+    def apply(self, topic, payload, first_tried=None):
+        """One device message: applied, deferred (out of order), or logged and dropped; never
+        an exception."""
         try:
             channel, locker_id = topics.route(topic)
             if channel == topics.EVENTS:
                 inbound.handle_event(self.engine, locker_id, payload, self.clock(), self.settings)
                 self.relay.wake.set()
+                self._predecessor_applied(locker_id)
             elif channel == topics.INVENTORY:
                 inbound.handle_inventory(self.engine, locker_id, payload, self.clock())
             elif channel == topics.TELEMETRY:
                 inbound.handle_telemetry(self.engine, locker_id, payload, self.clock())
             else:
                 inbound.handle_status(self.engine, locker_id, payload, self.clock(), self.settings)
+        except inbound.OutOfOrder as gap:
+            self._defer(topic, payload, first_tried, gap)
         except (wire.WireError, inbound.Rejected) as refusal:
             log.warning("dropped message on %s: %s", topic, refusal)
         except Exception:

@@ -60,6 +60,9 @@ class Locker(LockerBase, BoardHealth, table=True):
     id: str = Field(primary_key=True, max_length=CODE_LENGTH)
     device_key: str = Field(max_length=64)  # hex of the board's own 32-byte key
     command_counter: int = Field(default=0, sa_type=BigInteger)  # the last `ctr` signed
+    # The board's events are applied strictly in seq order: every seq up to this one is applied
+    # (or was found not to apply), none after it (cloud/services/device_events.py).
+    applied_seq: int = Field(default=0, sa_type=BigInteger)
     online: bool = False
     last_seen_at: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -8,7 +8,7 @@ from cloud.core.clock import to_ms
 from cloud.core.config import Settings
 from cloud.core.security import courier_code_hash, pin_hash
 from cloud.models import Compartment, Courier, Locker, Parcel, PickupCredential
-from cloud.services import notifications, outbox
+from cloud.services import lockers, notifications, outbox
 from cloud.services.errors import Conflict
 from firmware.core.verifiers import pin_verifier
 
@@ -35,9 +35,12 @@ def issue_pickup(session: Session, locker: Locker, parcel: Parcel, compartment: 
 
 def push_credential(session: Session, locker_id: str, parcel: Parcel, compartment: Compartment,
                     credential: PickupCredential, now: datetime, settings: Settings) -> None:
-    """Queue the `credential` command that lets the board check the parcel's PIN itself."""
+    """Queue the `credential` command that lets the board check the parcel's PIN itself; its
+    `asof` lets the board drop it if it saw the parcel collected in an event the cloud had not
+    applied yet (protocol.md, "Stale commands")."""
     fields = {"parcel": parcel.tracking_code, "cmp": compartment.number,
-              "v": credential.board_verifier, "until": to_ms(credential.expires_at)}
+              "v": credential.board_verifier, "until": to_ms(credential.expires_at),
+              "asof": lockers.applied_seq(session, locker_id)}
     # The board needs this for as long as the PIN lives, so it may arrive late but not never.
     ttl_s = int((credential.expires_at - now).total_seconds())
     outbox.queue(session, locker_id, "credential", fields, now, ttl_s, settings=settings)

@@ -1,4 +1,5 @@
-"""Events from boards, applied once each: the inbox row and its effects share a transaction."""
+"""Events from boards, applied once each and in seq order: the inbox row, its effects and the
+locker's watermark (`applied_seq`) share a transaction."""
 import json
 import logging
 from collections.abc import Callable
@@ -6,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from cloud.core.config import Settings, get_settings
@@ -19,6 +19,18 @@ log = logging.getLogger(__name__)
 Event = dict[str, Any]  # a verified event body: lkr, seq, t, type and the type's fields
 
 
+class OutOfOrder(Exception):
+    """An event whose predecessor has not been applied yet: neither recorded nor acknowledged.
+
+    The board resends every unacknowledged event in seq order, so it comes again after the gap
+    is filled; a caller may also retry it shortly (bridge/worker.py)."""
+
+    def __init__(self, locker_id: str, seq: int, applied_seq: int):
+        super().__init__(f"event {locker_id}#{seq} before #{applied_seq + 1}: "
+                         f"events up to #{applied_seq} are applied")
+        self.locker_id, self.seq, self.applied_seq = locker_id, seq, applied_seq
+
+
 @dataclass(frozen=True)
 class _Context:
     session: Session
@@ -29,32 +41,39 @@ class _Context:
 
 def apply_device_event(session: Session, locker: Locker, body: Event, now: datetime,
                        *, settings: Settings | None = None) -> bool:
-    """Record and apply a verified event once; True if it was new, False for a repeat (and for
-    a reused seq with another body, which is logged as an error and neither recorded nor applied).
+    """Record and apply a verified event once, in seq order; True if it was new, False for a
+    repeat (and for a reused seq with another body, which is logged as an error and neither
+    recorded nor applied). Either way an `ack` for its seq is queued, so the board can drop it
+    from its journal.
 
-    Either way an `ack` for its seq is queued, so the board can drop it from its journal.
+    OutOfOrder (nothing recorded, nothing acknowledged) for an event after a gap: the locker's
+    events are applied strictly one after another (`Locker.applied_seq`).
     """
     ctx = _Context(session, locker, now, settings or get_settings())
-    event = _record(ctx, body)
-    if event is not None:
+    # The locker's row is the turnstile: events of one locker are applied one at a time, and
+    # what applied_seq says is what the events committed before us made of it.
+    session.flush()
+    session.refresh(locker, with_for_update=True)
+    seq = body["seq"]
+    if seq > locker.applied_seq + 1:
+        raise OutOfOrder(locker.id, seq, locker.applied_seq)
+    new = seq == locker.applied_seq + 1
+    if new:
+        locker.applied_seq = seq  # before the effects: commands decided now carry asof = seq
+        event = _record(ctx, body)
         event.outcome = _apply(ctx, body)
-    outbox.queue(session, locker.id, "ack", {"seqs": [body["seq"]]}, now, settings=ctx.settings)
-    return event is not None
+    else:
+        _check_repeat(ctx, body, _stored_body(ctx, seq))
+    outbox.queue(session, locker.id, "ack", {"seqs": [seq]}, now, settings=ctx.settings)
+    return new
 
 
-def _record(ctx: _Context, body: Event) -> DeviceEvent | None:
-    stored = _stored_body(ctx, body["seq"])
-    if stored is not None:
-        _check_repeat(ctx, body, stored)
-        return None
+def _record(ctx: _Context, body: Event) -> DeviceEvent:
+    # No twin can be stored already: seq is above the watermark, read under the locker's lock.
     event = DeviceEvent(locker_id=ctx.locker.id, seq=body["seq"], type=body["type"],
                         body=json.dumps(body), outcome=APPLIED, received_at=ctx.now)
-    try:
-        with ctx.session.begin_nested():  # a twin applied by another worker just now: a repeat
-            ctx.session.add(event)
-    except IntegrityError:
-        _check_repeat(ctx, body, _stored_body(ctx, body["seq"]))
-        return None
+    ctx.session.add(event)
+    ctx.session.flush()
     return event
 
 
@@ -68,7 +87,12 @@ def _check_repeat(ctx: _Context, body: Event, stored: str | None) -> None:
     # A board resends an event byte for byte; another body under a seq already applied means
     # the board numbers its events anew (lost flash, reflashed, restored an old snapshot).
     # It is still acknowledged so the board does not get stuck, but never applied.
-    if stored is None or json.loads(stored) == body:
+    if stored is not None and json.loads(stored) == body:
+        return
+    if stored is None:
+        log.error("SEQUENCE REUSED? locker %s sent event seq %s at or below the applied watermark, "
+                  "but the inbox holds no such event; NOT APPLIED (acknowledged so the board "
+                  "goes on). received=%s", ctx.locker.id, body["seq"], json.dumps(body))
         return
     log.error("SEQUENCE REUSED by locker %s: event seq %s arrived with another body than the "
               "one applied before; NOT APPLIED (acknowledged so the board goes on). Did the "

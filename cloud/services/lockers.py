@@ -55,3 +55,12 @@ def compartments_of(session: Session, locker_id: str, *,
     if for_update:
         query = query.with_for_update()
     return list(session.exec(query).all())
+
+
+def applied_seq(session: Session, locker_id: str) -> int:
+    """How far the board's events are applied, contiguously (Locker.applied_seq), as committed
+    now (and as this transaction changed it). A `reserve` or `credential` carries it as `asof`:
+    read after the locker's compartments are locked, no `deposited`/`collected` can move it
+    meanwhile, so it says which of the board's settlements the decision already knew."""
+    value = session.exec(select(Locker.applied_seq).where(Locker.id == locker_id)).first()
+    return value or 0

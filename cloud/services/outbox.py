@@ -19,6 +19,8 @@ _PROBE_KEY = bytes(32)
 # Commands that describe state (and acks, which only ever drop events the cloud holds) may
 # arrive days late and still be right; only a remote `open` must be fresh.
 SYNC_TYPES = frozenset({"reserve", "revoke", "couriers", "ack"})
+# Optional on the wire (a board takes a command without it as current), required from this cloud.
+_REQUIRED_HERE = {"reserve": ("asof",), "credential": ("asof",)}
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ def default_ttl_s(type: str, settings: Settings) -> int:
 def _refuse_unsendable(locker_id: str, type: str, fields: dict[str, Any]) -> None:
     # Checked now, while the cause can still be refused, not at publish time.
     body = {"lkr": locker_id, **_WORST_ENVELOPE, "type": type, **fields}
+    missing = [name for name in _REQUIRED_HERE.get(type, ()) if name not in fields]
+    if missing:
+        raise ValueError(f"not a valid {type} command: missing {missing[0]}")
     try:
         wire.check_command(body)
     except wire.WireError as error:

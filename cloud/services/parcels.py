@@ -30,8 +30,13 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
 
 def push_reservation(session: Session, parcel: Parcel, compartment: Compartment, now: datetime,
                      *, settings: Settings | None = None) -> None:
-    """Queue the `reserve` command that lets a courier deposit the parcel at the board."""
-    fields = {"parcel": parcel.tracking_code, "cmp": compartment.number}
+    """Queue the `reserve` command that lets a courier deposit the parcel at the board.
+
+    Its `asof` lets the board drop it if the board deposited (or saw collected) the parcel in an
+    event the cloud had not applied yet (protocol.md, "Stale commands"); the caller holds the
+    locker's compartments locked."""
+    fields = {"parcel": parcel.tracking_code, "cmp": compartment.number,
+              "asof": lockers.applied_seq(session, parcel.locker_id)}
     outbox.queue(session, parcel.locker_id, "reserve", fields, now, settings=settings)
 
 

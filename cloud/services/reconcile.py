@@ -6,9 +6,9 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
-from cloud.models import Compartment, DeviceEvent, Locker, Parcel
+from cloud.models import Compartment, Locker, Parcel
 from cloud.services import alarms, lockers
 
 log = logging.getLogger(__name__)
@@ -20,8 +20,7 @@ EMPTY = ("free", "reserved")
 def reconcile_inventory(session: Session, locker: Locker, body: dict[str, Any],
                         now: datetime) -> list[str]:
     """Compare a verified inventory with the cloud's view; what was found, one line each."""
-    applied = session.exec(select(func.max(DeviceEvent.seq))
-                           .where(DeviceEvent.locker_id == locker.id)).one() or 0
+    applied = lockers.applied_seq(session, locker.id)  # every event up to it, contiguously
     if applied < body["seq"]:
         # events the board journaled are still on their way: they may explain any difference
         log.info("inventory of %s skipped: events up to %s not all applied (have %s)",

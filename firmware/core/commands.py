@@ -1,7 +1,8 @@
 # Commands from the cloud (protocol.md, "Commands"): verified with the board's own key, then
 # applied. A refused command (bad MAC, wrong lkr, old counter, expired, malformed, or naming a
 # compartment this board does not have) changes nothing, not even the counter; one refused
-# only for its counter or expiry is reported (firmware/core/refusals.py).
+# only for its counter or expiry is reported (firmware/core/refusals.py). A stale `reserve` or
+# `credential` (firmware/core/settled.py) moves the counter and changes nothing else.
 from firmware.core import compartments as states
 from firmware.core import wire
 from firmware.core.openings import REMOTE
@@ -9,13 +10,14 @@ from firmware.core.refusals import EXPIRED, REPLAYED, Refusals
 
 
 class Commands:
-    def __init__(self, locker_id, key, compartments, credentials, doors, uplink):
+    def __init__(self, locker_id, key, compartments, credentials, doors, uplink, settled):
         self._locker_id = locker_id
         self._key = key
         self._compartments = compartments
         self._credentials = credentials
         self._doors = doors
         self._uplink = uplink
+        self._settled = settled
         self._refusals = Refusals(uplink, doors)
         self.last_counter = 0  # the highest ctr accepted; a restored board passes its own
 
@@ -30,7 +32,16 @@ class Commands:
         if not _CHECKS[body["type"]](self, body):
             return []
         self.last_counter = body["ctr"]
+        if self._overtaken(body):
+            # genuine but decided before the cloud knew this board settled the parcel: the
+            # counter moves on, nothing else does (protocol.md, "Stale commands")
+            return []
         return _APPLY[body["type"]](self, body, now_ms)
+
+    def _overtaken(self, body):
+        if body["type"] not in ("reserve", "credential"):
+            return False
+        return self._settled.is_stale(body["type"], body["parcel"], body.get("asof"))
 
     def _authentic(self, payload):
         try:

@@ -11,10 +11,13 @@ from firmware.core.events import (Booted, CodeScanned, Connected, Disconnected, 
 from firmware.core.inventory import inventory
 from firmware.core.journal import Journal
 from firmware.core.keypad import Keypad
+from firmware.core.settled import Settled
 from firmware.core.uplink import Uplink
 
 
-SNAPSHOT_VERSION = 2  # 2 adds the doors in flight; a version 1 snapshot still restores
+# 2 adds the doors in flight, 3 the parcels settled last; older snapshots still restore
+SNAPSHOT_VERSION = 3
+_READABLE = (1, 2, SNAPSHOT_VERSION)
 
 
 class Controller:
@@ -27,11 +30,13 @@ class Controller:
         self._compartments = Compartments(compartments)
         self._credentials = Credentials()
         self._uplink = Uplink(locker_id, key, journal if journal is not None else Journal())
-        self._doors = Doors(self._compartments, self._credentials, self._uplink, pulse_ms)
+        self._settled = Settled()
+        self._doors = Doors(self._compartments, self._credentials, self._uplink, pulse_ms,
+                            self._settled)
         self._keypad = Keypad(key, self._compartments, self._credentials, self._doors,
                               self._uplink.journal)
         self._commands = Commands(locker_id, key, self._compartments, self._credentials,
-                                  self._doors, self._uplink)
+                                  self._doors, self._uplink, self._settled)
         self._commands_topic = wire.topic(locker_id, "commands")
 
     def handle(self, event, now_ms):
@@ -128,16 +133,18 @@ class Controller:
         """Everything a reset must not lose, as plain JSON-able data (the flash store's job)."""
         return {"v": SNAPSHOT_VERSION, "counter": self.last_counter,
                 "journal": self._uplink.journal.dump(), "credentials": self._credentials.dump(),
-                "compartments": self._compartments.dump(), "doors": self._doors.dump()}
+                "compartments": self._compartments.dump(), "doors": self._doors.dump(),
+                "settled": self._settled.dump()}
 
     def restore(self, data):
         """Take back a snapshot() after a reset; ValueError for one this firmware cannot read."""
-        if not isinstance(data, dict) or data.get("v") not in (1, SNAPSHOT_VERSION):
+        if not isinstance(data, dict) or data.get("v") not in _READABLE:
             raise ValueError("unknown snapshot version")
         self.last_counter = data["counter"]
         self._uplink.journal.load(data["journal"])
         self._credentials.load(data["credentials"])
         self._compartments.load(data["compartments"])
+        self._settled.load(data.get("settled", []))
         self._doors.load(data.get("doors", []))  # then Booted settles them
 
     @property

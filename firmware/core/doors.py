@@ -5,6 +5,7 @@ from firmware.core import compartments as states
 from firmware.core import door_restore
 from firmware.core.actions import Pulse, Show
 from firmware.core.openings import DEPOSIT, FORCED, PICKUP, REMOTE, Opening
+from firmware.core.settled import COLLECTED, DEPOSITED, Settled
 
 # What the person at the keypad is told when the door they were given will not open.
 JAMMED_SAY = {
@@ -19,10 +20,11 @@ class Doors:
     jam_ms = 5000  # a pulsed door not seen open by then is pulsed again, then jammed
     left_open_ms = 120000  # an open door raises door_left_open after this long, once
 
-    def __init__(self, compartments, credentials, uplink, pulse_ms=None):
+    def __init__(self, compartments, credentials, uplink, pulse_ms=None, settled=None):
         self._compartments = compartments
         self._credentials = credentials
         self._uplink = uplink
+        self.settled = settled if settled is not None else Settled()
         self._openings = {}  # cmp -> Opening
         # Moves whenever an opening starts, is first seen open or is resolved at boot: the
         # flash store writes at once then, before the pulse leaves the board (a consumed PIN
@@ -103,13 +105,19 @@ class Doors:
         compartment.state = states.OCCUPIED
         compartment.parcel = opening.parcel
         self._credentials.unreserve(opening.parcel)
-        return self._uplink.record("deposited", _fields(opening), now_ms)
+        return self._record_settled("deposited", DEPOSITED, opening, now_ms)
 
     def _collected(self, opening, now_ms):
         compartment = self._compartments.get(opening.cmp)
         compartment.parcel = None
         compartment.state = self.empty_state(opening.cmp)
-        return self._uplink.record("collected", _fields(opening), now_ms)
+        return self._record_settled("collected", COLLECTED, opening, now_ms)
+
+    def _record_settled(self, type_, kind, opening, now_ms):
+        actions = self._uplink.record(type_, _fields(opening), now_ms)
+        # the seq just journaled: a reserve/credential decided before the cloud applied it is stale
+        self.settled.note(opening.parcel, kind, self._uplink.journal.next_seq - 1)
+        return actions
 
     def _remote_closed(self, opening, now_ms):
         compartment = self._compartments.get(opening.cmp)

@@ -29,6 +29,13 @@ COMMAND_FIELDS = {
     "couriers": (("v", "hexlist"),),
     "open": (("cmp", "cmp"),),
 }
+# Fields a command may carry, checked when present. `asof` (protocol.md, "Stale commands"): the
+# highest seq the cloud had applied, contiguously, when it decided; a command without it (from
+# a cloud that predates it) is taken as current.
+OPTIONAL_COMMAND_FIELDS = {
+    "reserve": (("asof", "ms"),),
+    "credential": (("asof", "ms"),),
+}
 # Telemetry: the board's health at an interval, signed like events but not journaled (QoS 0;
 # only the latest matters).
 TELEMETRY_FIELDS = (("lkr", "code"), ("t", "ms"), ("type", "str"), ("fw", "str"), ("up", "ms"),
@@ -96,7 +103,11 @@ def check_event(body):
 
 def check_command(body):
     """`body` if it is a well-formed command; WireError naming the first fault otherwise."""
-    return _check(body, COMMAND_ENVELOPE, COMMAND_FIELDS)
+    _check(body, COMMAND_ENVELOPE, COMMAND_FIELDS)
+    for name, kind in OPTIONAL_COMMAND_FIELDS.get(body["type"], ()):
+        if name in body and not _KINDS[kind](body[name]):
+            raise WireError("invalid " + name)
+    return body
 
 
 def check_telemetry(body):

@@ -1,11 +1,14 @@
 """Device messages through a bridge worker's apply(): applied once, or dropped; never a crash."""
 import json
+import threading
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 
+from bridge import worker as worker_module
 from bridge.worker import BridgeWorker
 from cloud.models import DeviceEvent, Locker
 from cloud.services import couriers, outbox, parcels
@@ -86,7 +89,7 @@ def test_a_board_coming_online_is_sent_its_state_again(worker, engine, session, 
     _mark_all_sent(engine, now)  # and lost: the board was never connected, or away too long
     bridge.apply("lockers/L1/status", b'{"online": true}')
     assert _pending(engine) == [("couriers", {"v": [courier_verifier(key, "4711")]}),
-                                ("reserve", {"parcel": "WAITING", "cmp": 1}),
+                                ("reserve", {"parcel": "WAITING", "cmp": 1, "asof": 1}),
                                 ("credential", credential)]
 
 
@@ -115,3 +118,57 @@ def test_forged_or_malformed_telemetry_changes_nothing(worker, engine, payload):
     bridge.apply("lockers/L1/telemetry", wire.sign(key, _telemetry(lkr="L2")))  # names another board
     with Session(engine) as session:
         assert session.get(Locker, "L1").telemetry_at is None
+
+
+def _event(key, seq, type="jammed", **fields):
+    return wire.sign(key, {"lkr": "L1", "seq": seq, "t": 0, "type": type, **(fields or {"cmp": seq})})
+
+
+def _applied(engine):
+    with Session(engine) as session:
+        seqs = [e.seq for e in session.exec(select(DeviceEvent).order_by(DeviceEvent.id)).all()]
+        return seqs, session.get(Locker, "L1").applied_seq
+
+
+def test_an_event_that_overtook_its_predecessor_is_applied_after_it_without_a_resend(worker, engine):
+    """Two workers of a share group: this one gets #2 while #1 is still on its way."""
+    bridge, key = worker
+    loop = threading.Thread(target=bridge._apply_loop, daemon=True)
+    loop.start()
+    bridge.inbox.put(("lockers/L1/events", _event(key, 2)))
+    deadline = time.monotonic() + 5
+    while bridge.deferred() == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert bridge.deferred() == 1 and _applied(engine) == ([], 0)  # refused: not stored, not acked
+    assert _pending(engine) == []
+    bridge.inbox.put(("lockers/L1/events", _event(key, 1)))
+    while _applied(engine)[1] < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    bridge.inbox.put(None)
+    loop.join(timeout=5)
+    assert _applied(engine) == ([1, 2], 2) and bridge.deferred() == 0
+    assert [body for type, body in _pending(engine) if type == "ack"] == [{"seqs": [1]}, {"seqs": [2]}]
+
+
+def test_an_event_whose_predecessor_never_comes_is_dropped_after_a_few_seconds(worker, engine, caplog):
+    bridge, key = worker
+    clock = [100.0]
+    bridge.monotonic = lambda: clock[0]
+    bridge.apply("lockers/L1/events", _event(key, 3))
+    for _ in range(40):  # every RETRY_EVERY_S until RETRY_FOR_S
+        clock[0] += worker_module.RETRY_EVERY_S
+        bridge.retry_due()
+    assert bridge.deferred() == 0 and _applied(engine) == ([], 0) and _pending(engine) == []
+    assert "dropped out-of-order message" in caplog.text
+
+
+def test_deferred_events_do_not_hold_up_other_lockers(worker, engine, make_locker, session):
+    bridge, key = worker
+    _, other_key = make_locker("L2")
+    session.commit()
+    bridge.apply("lockers/L1/events", _event(key, 2))
+    bridge.apply("lockers/L2/events", wire.sign(bytes.fromhex(other_key),
+                                                {"lkr": "L2", "seq": 1, "t": 0, "type": "jammed", "cmp": 1}))
+    with Session(engine) as check:
+        assert check.get(Locker, "L2").applied_seq == 1
+    assert bridge.deferred() == 1

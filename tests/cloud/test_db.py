@@ -83,3 +83,26 @@ def test_transaction_commits_on_success_and_rolls_back_on_error(engine):
         raise RuntimeError
     with Session(engine) as session:
         assert session.exec(text("SELECT code_hash FROM courier")).scalars().all() == ["h1"]
+
+
+def test_migration_0004_starts_each_lockers_watermark_at_its_inbox(tmp_path):
+    """A board provisioned before strict ordering goes on with the seq after its last event."""
+    url = "sqlite:///%s" % (tmp_path / "before.db")
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        for locker in ("OLD", "NEW"):
+            connection.exec_driver_sql(
+                "INSERT INTO locker (id, name, address, device_key, command_counter, online, created_at)"
+                " VALUES (?, 'x', '', '00', 0, 0, '2030-01-01 00:00:00')", (locker,))
+        for seq in (1, 2, 3, 7):
+            connection.exec_driver_sql(
+                "INSERT INTO deviceevent (locker_id, seq, type, body, outcome, received_at)"
+                " VALUES ('OLD', ?, 'jammed', '{}', 'applied', '2030-01-01 00:00:00')", (seq,))
+        command.upgrade(config, "head")
+        rows = connection.exec_driver_sql("SELECT id, applied_seq FROM locker ORDER BY id").all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [("NEW", 0), ("OLD", 7)]

@@ -24,13 +24,8 @@ def _run(tmp_path, database_url=None, seed=7):
     assert summary["transactions_completed"] > 0, summary
     assert summary["events_lost"] == 0, summary["problems"]
     assert summary["events_applied_twice"] == 0, summary["problems"]
-    if summary["compartments_inconsistent"]:
-        # Known platform bug (not in the harness): a `reserve` queued by the resync on
-        # {"online": true} reaches the board after it already journaled the deposit of that
-        # parcel; the board keeps the stale reservation and shows the compartment `reserved`
-        # after the pickup while the cloud has it `free`. Strict xfail: fixed -> this passes.
-        pytest.xfail("board and cloud disagree on %d compartments: %s"
-                     % (summary["compartments_inconsistent"], summary["problems"][:5]))
+    assert summary["compartments_inconsistent"] == 0, summary["problems"]
+    assert summary.get("events_applied_out_of_order", 0) == 0, summary["problems"]
     return summary
 
 

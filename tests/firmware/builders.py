@@ -58,9 +58,9 @@ def type_keys(ctl, text, now=NOW):
     return run(ctl, keys(text), now)
 
 
-def pin_credential(cloud, parcel, cmp, pin=PIN, until=LATER):
+def pin_credential(cloud, parcel, cmp, pin=PIN, until=LATER, **fields):
     return cloud.command("credential", parcel=parcel, cmp=cmp,
-                         v=verifiers.pin_verifier(cloud.key, pin), until=until)
+                         v=verifiers.pin_verifier(cloud.key, pin), until=until, **fields)
 
 
 def couriers(cloud, *codes):

@@ -26,7 +26,7 @@ def test_preadvice_reserves_a_compartment_and_queues_the_reserve(client, locker,
     assert "recipient" not in body and "Ada" not in response.text
     with Session(engine) as session:
         [command] = session.exec(select(OutboxMessage).where(OutboxMessage.type == "reserve")).all()
-    assert json.loads(command.body) == {"parcel": "JJD0001", "cmp": 3}
+    assert json.loads(command.body) == {"parcel": "JJD0001", "cmp": 3, "asof": 0}
 
 
 def test_a_parcel_can_be_read_back_and_found(client, locker):

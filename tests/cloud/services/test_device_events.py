@@ -11,7 +11,7 @@ from cloud.core.clock import to_ms
 from cloud.core.security import pin_hash
 from cloud.models import Compartment, DeviceEvent, Notification, Parcel, PickupCredential
 from cloud.services import couriers, credentials, notifications, outbox, parcels
-from cloud.services.device_events import apply_device_event
+from cloud.services.device_events import OutOfOrder, apply_device_event
 from firmware.core.verifiers import pin_verifier
 
 
@@ -75,7 +75,8 @@ def test_deposited_issues_a_pin_credential_and_notification(session, reserved, n
     [credential] = session.exec(select(PickupCredential)).all()
     assert credential.pin_hash == pin_hash(settings.pepper, "L1", pin) and credential.expires_at == deadline
     assert commands(session, "credential") == [{"parcel": "JJD0001", "cmp": 1, "until": to_ms(deadline),
-                                                "v": pin_verifier(bytes.fromhex(locker.device_key), pin)}]
+                                                "v": pin_verifier(bytes.fromhex(locker.device_key), pin),
+                                                "asof": 1}]  # decided with event 1 applied
     [notification] = session.exec(select(Notification)).all()
     assert (notification.channel, notification.recipient) == ("sms", "+441234567890")
     assert "compartment 1" in notification.message and locker.name in notification.message
@@ -129,18 +130,18 @@ def test_email_when_the_recipient_has_no_phone(session, make_locker, parcel_data
 
 def test_a_repeated_event_is_applied_once_and_acknowledged_each_time(session, reserved, now, settings):
     locker, _ = reserved
-    body = event(7, parcel="JJD0001", cmp=1)
+    body = event(1, parcel="JJD0001", cmp=1)
     assert apply_device_event(session, locker, body, now, settings=settings) is True
     assert apply_device_event(session, locker, dict(body), now, settings=settings) is False
     assert (count(session, DeviceEvent), count(session, PickupCredential), count(session, Notification)) == (1, 1, 1)
-    assert commands(session, "ack") == [{"seqs": [7]}, {"seqs": [7]}]
+    assert commands(session, "ack") == [{"seqs": [1]}, {"seqs": [1]}]
 
 
 def test_a_twin_applied_concurrently_is_recognised(engine, reserved, session, now, settings):
     """Two workers apply the same event at once: the second waits, then sees a repeat."""
     locker, _ = reserved
     session.commit()
-    body = event(3, parcel="JJD0001", cmp=1)
+    body = event(1, parcel="JJD0001", cmp=1)
     first = Session(engine)
     assert apply_device_event(first, first.get(type(locker), "L1"), body, now, settings=settings)
     result = {}
@@ -332,3 +333,69 @@ def test_a_pin_never_equals_an_active_courier_code(session, reserved, now, setti
     [credential] = session.exec(select(PickupCredential)).all()
     assert credential.pin_hash == pin_hash(four.pepper, "L1", pin)
     assert the_pin(session, four) == pin
+
+
+# strict seq order (Locker.applied_seq)
+
+def test_events_in_order_advance_the_watermark(session, reserved, now, settings):
+    locker, parcel = reserved
+    assert apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    assert apply_device_event(session, locker, event(2, "collected", parcel="JJD0001", cmp=1), now, settings=settings)
+    assert locker.applied_seq == 2 and parcel.state == "collected"
+
+
+def test_an_event_after_a_gap_is_refused_then_applied_after_its_predecessor(session, reserved, now, settings):
+    """`collected` (2) overtook `deposited` (1): applied first it would be ignored and the
+    deposit would then leave the compartment occupied for good."""
+    locker, parcel = reserved
+    session.commit()
+    collected = event(2, "collected", parcel="JJD0001", cmp=1)
+    with pytest.raises(OutOfOrder) as refused:
+        apply_device_event(session, locker, collected, now, settings=settings)
+    assert (refused.value.seq, refused.value.applied_seq) == (2, 0)
+    session.rollback()  # what the bridge's transaction does with it
+    assert count(session, DeviceEvent) == 0 and commands(session, "ack") == []
+    assert session.get(type(locker), "L1").applied_seq == 0
+    assert apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    assert apply_device_event(session, locker, collected, now, settings=settings)
+    assert (parcel.state, compartment(session, 1).state) == ("collected", "free")
+    assert [outcome(session, 1), outcome(session, 2)] == ["applied", "applied"]
+    assert commands(session, "ack") == [{"seqs": [1]}, {"seqs": [2]}]
+
+
+def test_an_event_at_or_below_the_watermark_is_a_repeat(session, reserved, now, settings):
+    locker, _ = reserved
+    for seq in (1, 2):
+        apply_device_event(session, locker, event(seq, "jammed", cmp=seq + 1), now, settings=settings)
+    assert apply_device_event(session, locker, event(1, "jammed", cmp=2), now, settings=settings) is False
+    assert locker.applied_seq == 2 and count(session, DeviceEvent) == 2
+    assert commands(session, "ack")[-1] == {"seqs": [1]}
+
+
+def test_a_seq_below_the_watermark_missing_from_the_inbox_is_acknowledged_and_logged(session, reserved, now, settings, caplog):
+    """A locker migrated with a gap in its inbox: the watermark starts at its highest seq."""
+    locker, parcel = reserved
+    locker.applied_seq = 5
+    assert apply_device_event(session, locker, event(3, parcel="JJD0001", cmp=1), now, settings=settings) is False
+    assert parcel.state == "reserved" and commands(session, "ack") == [{"seqs": [3]}]
+    assert "SEQUENCE REUSED?" in caplog.text
+
+
+# what the cloud decides carries how far it had applied the board's events (asof)
+
+def test_reserve_and_credential_carry_the_watermark_they_were_decided_at(session, reserved, parcel_data, now, settings):
+    locker, _ = reserved
+    assert commands(session, "reserve") == [{"parcel": "JJD0001", "cmp": 1, "asof": 0}]
+    apply_device_event(session, locker, event(1, "jammed", cmp=3), now, settings=settings)
+    apply_device_event(session, locker, event(2, parcel="JJD0001", cmp=1), now, settings=settings)
+    parcels.preadvise(session, parcel_data(tracking_code="JJD0002"), now, settings=settings)
+    assert commands(session, "reserve")[-1] == {"parcel": "JJD0002", "cmp": 2, "asof": 2}
+    [credential] = commands(session, "credential")
+    assert credential["asof"] == 2  # the deposit that caused it included
+
+
+def test_a_reserve_or_credential_without_asof_is_not_queued(session, reserved, now):
+    with pytest.raises(ValueError, match="missing asof"):
+        outbox.queue(session, "L1", "reserve", {"parcel": "P1", "cmp": 1}, now)
+    with pytest.raises(ValueError, match="missing asof"):
+        outbox.queue(session, "L1", "credential", {"parcel": "P1", "cmp": 1, "v": "0" * 32, "until": 0}, now)

@@ -15,12 +15,12 @@ def opened(locker, sealed):
 
 def test_sealed_commands_verify_on_the_board_with_rising_counters(session, make_locker, now):
     locker, key = make_locker()
-    first = outbox.queue(session, "L1", "reserve", {"parcel": "P1", "cmp": 2}, now, ttl_s=60)
+    first = outbox.queue(session, "L1", "reserve", {"parcel": "P1", "cmp": 2, "asof": 0}, now, ttl_s=60)
     outbox.queue(session, "L1", "open", {"cmp": 3}, now, ttl_s=60)
     sealed = outbox.next_sealed(session, now)
     assert (sealed.message_id, sealed.topic, sealed.counter) == (first.id, "lockers/L1/commands", 1)
     assert opened(locker, sealed) == {"lkr": "L1", "ctr": 1, "exp": to_ms(now + timedelta(seconds=60)),
-                                      "type": "reserve", "parcel": "P1", "cmp": 2}
+                                      "type": "reserve", "parcel": "P1", "cmp": 2, "asof": 0}
     outbox.mark_sent(session, sealed.message_id, now)
     second = outbox.next_sealed(session, now)
     assert opened(locker, second)["ctr"] == 2 and opened(locker, second)["type"] == "open"
@@ -71,7 +71,7 @@ def test_a_failed_publish_rolls_back_counter_and_row(engine, session, make_locke
 
 
 @pytest.mark.parametrize("type, fields, ttl_s", [
-    ("reserve", {"parcel": "P1", "cmp": 1}, 7 * 24 * 3600),
+    ("reserve", {"parcel": "P1", "cmp": 1, "asof": 0}, 7 * 24 * 3600),
     ("revoke", {"parcel": "P1"}, 7 * 24 * 3600),
     ("couriers", {"v": []}, 7 * 24 * 3600),
     ("ack", {"seqs": [1]}, 7 * 24 * 3600),  # a board whose clock runs fast must still get acks
@@ -86,7 +86,7 @@ def test_state_and_acks_wait_for_the_board_for_days_while_open_expires_soon(sess
 
 def test_a_reserve_published_after_a_long_outage_still_reaches_the_board(session, make_locker, now, settings):
     locker, _ = make_locker()
-    outbox.queue(session, "L1", "reserve", {"parcel": "P1", "cmp": 1}, now, settings=settings)
+    outbox.queue(session, "L1", "reserve", {"parcel": "P1", "cmp": 1, "asof": 0}, now, settings=settings)
     sealed = outbox.next_sealed(session, now + timedelta(days=2))
     assert sealed is not None and opened(locker, sealed)["type"] == "reserve"
 
@@ -94,7 +94,7 @@ def test_a_reserve_published_after_a_long_outage_still_reaches_the_board(session
 def test_a_malformed_command_is_refused_when_queued(session, make_locker, now):
     make_locker()
     with pytest.raises(ValueError, match="invalid parcel"):
-        outbox.queue(session, "L1", "reserve", {"parcel": "has space", "cmp": 1}, now)
+        outbox.queue(session, "L1", "reserve", {"parcel": "has space", "cmp": 1, "asof": 0}, now)
     with pytest.raises(ValueError, match="unknown type"):
         outbox.queue(session, "L1", "selfdestruct", {}, now)
 

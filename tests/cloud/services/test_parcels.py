@@ -20,7 +20,7 @@ def test_preadvise_reserves_the_smallest_fit_and_queues_a_reserve(session, make_
     assert parcel.state == "reserved" and (reserved.number, reserved.size) == (2, "S")
     assert reserved.state == "reserved" and reserved.parcel_id == parcel.id
     [command] = outbox.pending(session, "L1")
-    assert (command.type, json.loads(command.body)) == ("reserve", {"parcel": "JJD0001", "cmp": 2})
+    assert (command.type, json.loads(command.body)) == ("reserve", {"parcel": "JJD0001", "cmp": 2, "asof": 0})
     assert command.expires_at == now + timedelta(days=7)  # sync_command_ttl_s: waits for the board
 
 

@@ -62,9 +62,10 @@ def test_coming_online_queues_couriers_reservations_and_live_credentials(session
     deadline = now + timedelta(hours=72)
     assert pending(session) == [
         ("couriers", {"v": [courier_verifier(key, "4711")]}, later + WEEK),
-        ("reserve", {"parcel": "RESERVED", "cmp": 1}, later + WEEK),
+        # each decided with the board's events up to 4 applied (protocol.md, "Stale commands")
+        ("reserve", {"parcel": "RESERVED", "cmp": 1, "asof": 4}, later + WEEK),
         ("credential", {"parcel": "DEPOSITED", "cmp": 2, "until": to_ms(deadline),
-                        "v": pin_verifier(key, pin_of(session, settings, "DEPOSITED"))}, deadline),
+                        "v": pin_verifier(key, pin_of(session, settings, "DEPOSITED")), "asof": 4}, deadline),
     ]
 
 
