@@ -78,6 +78,26 @@ def _parser():
     chaos.add_argument("--seed", type=int, default=None, help="the fault schedule's seed")
     chaos.add_argument("--workdir", default=None, help="keep broker, logs and board flash here")
 
+    ca = sub.add_parser("ca", help="the fleet's device certificate authority")
+    ca.add_argument("action", choices=["init"])
+    ca.add_argument("--dir", default="pki", help="where the CA's key, certificate and CRL live")
+
+    provision = sub.add_parser("provision", help="a new board's identity: cloud key and certificate")
+    provision.add_argument("locker_id")
+    provision.add_argument("--api", required=True, help="the cloud API, e.g. http://127.0.0.1:8000")
+    provision.add_argument("--layout", default="S8,M8,L8")
+    provision.add_argument("--ca-dir", default="pki")
+    provision.add_argument("--out", help="default: provisioned/LOCKER_ID")
+
+    broker_config = sub.add_parser("broker-config", help="Mosquitto for the fleet: TLS, certificates, ACL")
+    broker_config.add_argument("--ca-dir", default="pki")
+    broker_config.add_argument("--out", default="broker")
+    broker_config.add_argument("--port", type=int, default=8883)
+    broker_config.add_argument("--host", default="0.0.0.0", help="the address to listen on")
+    broker_config.add_argument("--server-name", default="127.0.0.1",
+                               help="the name or address boards connect to (in the server certificate)")
+    broker_config.add_argument("--bridge-workers", type=int, default=4)
+
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _database_option(migrate)
     return parser
@@ -89,7 +109,7 @@ def main(argv=None):
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING if quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from locker import commands
-    return getattr(commands, args.command)(args) or 0
+    return getattr(commands, args.command.replace("-", "_"))(args) or 0
 
 
 if __name__ == "__main__":

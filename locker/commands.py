@@ -81,6 +81,31 @@ def chaos(args):
                      seed=args.seed, workdir=args.workdir)
 
 
+def ca(args):
+    from locker.pki import FleetCA
+    FleetCA(args.dir).create()
+    print("device CA created in %s (keep ca.key offline)" % args.dir)
+
+
+def provision(args):
+    from locker.provisioning import provision as make
+    from simulator.layout import parse_layout
+    out = make(args.locker_id, parse_layout(args.layout), args.api, args.ca_dir,
+               args.out or os.path.join("provisioned", args.locker_id))
+    print("provisioned %s: identity and certificate in %s" % (args.locker_id, out))
+
+
+def broker_config(args):
+    from locker.fleet_broker import bridge_identity, write_broker_config
+    from locker.pki import FleetCA
+    ca = FleetCA(args.ca_dir)
+    ca.server_certificate(args.ca_dir, args.server_name)
+    for worker in range(1, args.bridge_workers + 1):
+        ca.issue(bridge_identity(worker), os.path.join(args.out, bridge_identity(worker)))
+    conf = write_broker_config(args.out, args.port, args.ca_dir, args.host, bridge_workers=args.bridge_workers)
+    print("wrote %s and its ACL; start it with: mosquitto -c %s" % (conf, conf))
+
+
 def migrate(args):
     from cloud.db import migrate as upgrade
     upgrade(args.database_url)
