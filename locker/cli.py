@@ -23,6 +23,11 @@ def _mqtt_option(parser):
                         help="broker, e.g. mqtt://127.0.0.1:1883 (env LOCKER_MQTT_URL)")
 
 
+def _token_option(parser):
+    parser.add_argument("--token", default=_env("LOCKER_API_TOKEN", None),
+                        help="an operator's bearer token from /api/v1/auth/login (env LOCKER_API_TOKEN)")
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="locker", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -52,6 +57,7 @@ def _parser():
     sim.add_argument("--locker-id", required=True)
     sim.add_argument("--key", help="the board key (hex) from provisioning")
     sim.add_argument("--api", help="provision the locker through this cloud API instead of --key")
+    _token_option(sim)
     sim.add_argument("--layout", default="S4,M4,L4", help="compartments by size, e.g. S4,M4,L4")
     sim.add_argument("--state-dir", default=_env("LOCKER_SIM_STATE", ".locker-sim"),
                      help="where the board keeps its flash (journal, counters, credentials)")
@@ -85,6 +91,7 @@ def _parser():
     provision = sub.add_parser("provision", help="a new board's identity: cloud key and certificate")
     provision.add_argument("locker_id")
     provision.add_argument("--api", required=True, help="the cloud API, e.g. http://127.0.0.1:8000")
+    _token_option(provision)
     provision.add_argument("--layout", default="S8,M8,L8")
     provision.add_argument("--ca-dir", default="pki")
     provision.add_argument("--out", help="default: provisioned/LOCKER_ID")
@@ -100,6 +107,19 @@ def _parser():
 
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _database_option(migrate)
+
+    admin = sub.add_parser("admin", help="operators: the only way to make the first admin")
+    create = admin.add_subparsers(dest="admin_command", required=True).add_parser(
+        "create", help="create an operator (password from --password-stdin or a prompt)")
+    create.add_argument("username")
+    create.add_argument("--role", default="admin", choices=["viewer", "operator", "admin"])
+    create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    _database_option(create)
+
+    audit = sub.add_parser("audit", help="the hash-chained audit trail")
+    verify = audit.add_subparsers(dest="audit_command", required=True).add_parser(
+        "verify", help="walk the chain; exit 1 at the first broken link")
+    _database_option(verify)
     return parser
 
 

@@ -51,7 +51,7 @@ def sim(args):
     from simulator.virtual_locker import VirtualLocker
 
     compartments = parse_layout(args.layout)
-    key = args.key or _provision(args.api, args.locker_id, compartments)
+    key = args.key or _provision(args.api, args.locker_id, compartments, args.token)
     locker = VirtualLocker(args.locker_id, bytes.fromhex(key), compartments, args.mqtt_url,
                            echo=lambda text: print("display:", text),
                            state_file=os.path.join(args.state_dir, args.locker_id + ".json")).start()
@@ -91,7 +91,7 @@ def provision(args):
     from locker.provisioning import provision as make
     from simulator.layout import parse_layout
     out = make(args.locker_id, parse_layout(args.layout), args.api, args.ca_dir,
-               args.out or os.path.join("provisioned", args.locker_id))
+               args.out or os.path.join("provisioned", args.locker_id), headers=_bearer(args.token))
     print("provisioned %s: identity and certificate in %s" % (args.locker_id, out))
 
 
@@ -112,17 +112,67 @@ def migrate(args):
     print("database schema is up to date")
 
 
-def _provision(api, locker_id, compartments):
+def admin(args):
+    import getpass
+    import sys
+
+    from cloud.db import migrated_engine, transaction
+    from cloud.services.errors import DomainError
+    from cloud.services.operators import create_operator
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password for %s: " % args.username)
+        if getpass.getpass("again: ") != password:
+            raise SystemExit("the passwords differ; nothing created")
+    engine = migrated_engine(args.database_url)
+    try:
+        with transaction(engine) as session:
+            create_operator(session, args.username, password, args.role, utcnow(), actor="system:cli")
+    except DomainError as refusal:
+        raise SystemExit("refused: %s" % refusal.message) from None
+    finally:
+        engine.dispose()
+    print("operator %s created with the role %s" % (args.username, args.role))
+
+
+def audit(args):
+    from sqlmodel import Session
+
+    from cloud.db import make_engine
+    from cloud.services.audit import verify
+
+    engine = make_engine(args.database_url)
+    try:
+        with Session(engine) as session:
+            verdict = verify(session)
+    finally:
+        engine.dispose()
+    if not verdict.intact:
+        print("audit chain BROKEN at entry #%d: %s (%d entries intact before it)"
+              % (verdict.broken_at, verdict.reason, verdict.entries))
+        return 1
+    print("%d entries, chain intact" % verdict.entries)
+    return 0
+
+
+def _provision(api, locker_id, compartments, token=None):
     if not api:
         raise SystemExit("give --key (from an earlier provisioning) or --api to provision now")
     body = {"id": locker_id, "name": locker_id,
             "compartments": [{"number": n, "size": s} for n, s in compartments]}
-    response = httpx.post(api.rstrip("/") + "/api/v1/lockers", json=body, timeout=10)
+    response = httpx.post(api.rstrip("/") + "/api/v1/lockers", json=body, timeout=10,
+                          headers=_bearer(token))
     if response.status_code != 201:
         raise SystemExit("provisioning failed: %s %s" % (response.status_code, response.text))
     key = response.json()["device_key"]
     print("provisioned %s; keep its board key to restart it: --key %s" % (locker_id, key))
     return key
+
+
+def _bearer(token):
+    return {"Authorization": "Bearer " + token} if token else {}
 
 
 def _wait_for_signal():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 
+from locker import access
 from locker.embedded_broker import EmbeddedBroker
 from locker.phone_inbox import PhoneInbox
 from locker.scenario import LAYOUT, Scenario, ScenarioFailed
@@ -25,8 +26,13 @@ def run_demo(once=False, api_port=8000, mqtt_port=1883, say=print):
     try:
         say("openlocker demo: broker %s, API %s (docs at /docs), database %s\n"
             % (broker.url, stack.api.url, workdir / "demo.db"))
-        board = _provision_board(stack.api.url, broker.url, say)
-        Scenario(stack.api.url, board, stack.notifications.notifier, say).run()
+        username, password = access.create_admin(stack.engine, "demo-admin")
+        say("[cloud]   admin %s created (as `locker admin create` does; no default password)" % username)
+        headers = access.login_headers(stack.api.url, username, password)
+        board = _provision_board(stack.api.url, broker.url, say, headers)
+        Scenario(stack.api.url, board, stack.notifications.notifier, say, headers=headers).run()
+        if not once:
+            say("\nOperator login for the API docs: %s / %s" % (username, password))
         if not once:
             say("\nServing the API on %s until Ctrl-C." % stack.api.url)
             _serve_forever()
@@ -41,9 +47,9 @@ def run_demo(once=False, api_port=8000, mqtt_port=1883, say=print):
         broker.stop()
 
 
-def _provision_board(api_url, broker_url, say):
+def _provision_board(api_url, broker_url, say, headers):
     compartments = parse_layout(LAYOUT)
-    response = httpx.post(api_url + "/api/v1/lockers", timeout=10, json={
+    response = httpx.post(api_url + "/api/v1/lockers", timeout=10, headers=headers, json={
         "id": LOCKER_ID, "name": "Demo Street 1", "address": "Demo Street 1, 10115 Berlin",
         "compartments": [{"number": n, "size": s} for n, s in compartments]})
     response.raise_for_status()

@@ -11,9 +11,9 @@ import httpx
 from locker.pki import FleetCA
 
 
-def provision(locker_id, compartments, api, ca_folder, out_folder, name=None, address=""):
+def provision(locker_id, compartments, api, ca_folder, out_folder, name=None, address="", headers=None):
     """Create the locker in the cloud and its certificate; the folder holding both."""
-    response = httpx.post(api.rstrip("/") + "/api/v1/lockers", timeout=30, json={
+    response = httpx.post(api.rstrip("/") + "/api/v1/lockers", timeout=30, headers=headers, json={
         "id": locker_id, "name": name or locker_id, "address": address,
         "compartments": [{"number": n, "size": s} for n, s in compartments]})
     if response.status_code != 201:

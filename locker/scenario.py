@@ -23,14 +23,17 @@ class ScenarioFailed(AssertionError):
 class Scenario:
     """Each step prints what happened; an unexpected outcome raises ScenarioFailed."""
 
-    def __init__(self, api_url, board, phones, say=print):
-        self.api = httpx.Client(base_url=api_url + "/api/v1", timeout=10)
+    def __init__(self, api_url, board, phones, say=print, headers=None):
+        """`headers`: an operator's (operator or admin) credentials; carriers get keys of their own."""
+        self.api = httpx.Client(base_url=api_url + "/api/v1", timeout=10, headers=headers)
         self.board, self.phones, self.say = board, phones, say
         self.parcels = {}  # tracking code -> (parcel id, compartment, recipient phone)
+        self.carrier_keys = {}  # carrier -> its X-API-Key headers
 
     def run(self):
         self.board_comes_online()
         self.courier_is_registered()
+        self.carriers_get_keys()
         self.carriers_preadvise()
         self.courier_deposits()
         self.a_stranger_guesses()
@@ -50,14 +53,25 @@ class Scenario:
         self.board.wait_until(lambda c: c.courier_count() > 0, WAIT_S, "courier codes on the board")
         self.say("[cloud]   courier %s registered; the board knows the code" % COURIER[0])
 
+    def carriers_get_keys(self):
+        for carrier in sorted({spec[0] for spec in PARCELS + [TOO_BIG]}):
+            response = self.api.post("/carriers", json={"name": carrier})
+            if response.status_code != 409:  # known from an earlier run: a new key will do
+                self._expect(response, 201, "register carrier " + carrier)
+            key = self._expect(self.api.post("/carriers/%s/keys" % carrier), 201, "key for " + carrier)
+            self.carrier_keys[carrier] = {"X-API-Key": key["key"]}
+            self.say("[cloud]   carrier %s registered; API key %s... issued" % (carrier, key["prefix"]))
+
     def carriers_preadvise(self):
         for spec in PARCELS:
-            parcel = self._expect(self.api.post("/parcels", json=_preadvice(spec, self.board.locker_id)),
+            parcel = self._expect(self.api.post("/parcels", json=_preadvice(spec, self.board.locker_id),
+                                                headers=self.carrier_keys[spec[0]]),
                                   201, "pre-advise " + spec[1])
             self.parcels[spec[1]] = (parcel["id"], parcel["compartment"], spec[6])
             self.say("[%s] pre-advised %s (%s) for %s -> compartment %d (%s)"
                      % (spec[0], spec[1], spec[7], spec[5], parcel["compartment"], parcel["size"]))
-        refusal = self._expect(self.api.post("/parcels", json=_preadvice(TOO_BIG, self.board.locker_id)),
+        refusal = self._expect(self.api.post("/parcels", json=_preadvice(TOO_BIG, self.board.locker_id),
+                                             headers=self.carrier_keys[TOO_BIG[0]]),
                                409, "refuse a parcel too big")
         self.say("[acme]    pre-advised %s (%s): refused, %s"
                  % (TOO_BIG[1], TOO_BIG[7], refusal["detail"]["message"]))

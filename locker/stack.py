@@ -4,6 +4,7 @@ from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.db import migrated_engine
 from bridge.worker import BridgeWorker
+from locker import access
 from locker.api_server import ApiServer
 from locker.notification_loop import NotificationLoop
 
@@ -23,6 +24,17 @@ class CloudStack:
         self.bridge.start()
         self.notifications.start()
         return self
+
+    @property
+    def admin_headers(self):
+        """An admin's bearer headers (the admin is made, with a random password, on first use)."""
+        if getattr(self, "_admin_headers", None) is None:
+            self._admin_headers = access.admin_headers(self.engine, self.api.url)
+        return self._admin_headers
+
+    def carrier_headers(self, name):
+        """The X-API-Key headers of a new key for carrier `name`."""
+        return access.carrier_headers(self.engine, name)
 
     def stop(self):
         self.notifications.stop()

@@ -1,18 +1,21 @@
 """Shared fixtures: real brokers, and real databases (every database test runs on SQLite and,
 when reachable, on PostgreSQL)."""
+import functools
 import warnings
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, func, select
 
 from cloud.api.main import create_app
+from cloud.core import passwords, tokens
+from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.db import make_engine, migrate
-from cloud.models import LockerCreate, ParcelCreate
-from cloud.services import lockers
+from cloud.models import LockerCreate, Operator, ParcelCreate
+from cloud.services import carriers, lockers
 from tests.support.brokers import EmbeddedBrokerHandle, MosquittoProcess, mosquitto_binary
 from tests.support.databases import pg_schema, reachable_pg_url
 
@@ -65,7 +68,8 @@ def session(engine) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(engine) -> Settings:
-    return Settings(database_url=str(engine.url), pin_pepper=PEPPER)
+    return Settings(database_url=str(engine.url), pin_pepper=PEPPER,
+                    auth_secret="test-auth-secret-0123456789abcdef", login_failure_delay_s=0)
 
 
 @pytest.fixture
@@ -73,9 +77,64 @@ def now() -> datetime:
     return NOW
 
 
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@functools.cache
+def _test_password_hash() -> str:
+    return passwords.hash_password(TEST_PASSWORD)  # argon2 is slow on purpose: hash once
+
+
+class Credentials:
+    """Headers for each kind of caller, made straight in the database (no API round trip)."""
+
+    def __init__(self, engine: Engine, settings: Settings):
+        self.engine, self.settings = engine, settings
+        self._headers: dict[str, dict[str, str]] = {}
+
+    def operator(self, role: str = "admin", username: str | None = None) -> dict[str, str]:
+        """`Authorization: Bearer` of an operator with `role` (made on first use)."""
+        username = username or role + "-1"
+        if username not in self._headers:
+            with Session(self.engine) as session:
+                session.add(Operator(username=username, password_hash=_test_password_hash(), role=role))
+                session.commit()
+            token = tokens.sign(self.settings.token_key, username, utcnow() + timedelta(hours=1))
+            self._headers[username] = {"Authorization": "Bearer " + token}
+        return self._headers[username]
+
+    def carrier(self, name: str) -> dict[str, str]:
+        """`X-API-Key` of the carrier `name` (carrier and key made on first use)."""
+        if "carrier:" + name not in self._headers:
+            with Session(self.engine) as session:
+                carrier = carriers.create_carrier(session, name, NOW, actor="system")
+                _, key = carriers.issue_key(session, carrier, NOW, actor="system")
+                session.commit()
+            self._headers["carrier:" + name] = {"X-API-Key": key}
+        return self._headers["carrier:" + name]
+
+
 @pytest.fixture
-def client(engine, settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine=engine)) as client:
+def credentials(engine, settings) -> Credentials:
+    return Credentials(engine, settings)
+
+
+@pytest.fixture
+def app(engine, settings):
+    return create_app(settings, engine=engine)
+
+
+@pytest.fixture
+def client(app, credentials) -> Iterator[TestClient]:
+    """The API as an admin (pass other headers per request to be someone else)."""
+    with TestClient(app, headers=credentials.operator("admin")) as client:
+        yield client
+
+
+@pytest.fixture
+def anonymous(app) -> Iterator[TestClient]:
+    """The API without credentials."""
+    with TestClient(app) as client:
         yield client
 
 

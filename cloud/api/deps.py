@@ -1,13 +1,20 @@
-"""What routes depend on: a database session, the settings, the current time."""
+"""What routes depend on: a database session, the settings, the current time, and who calls.
+
+A caller is an operator (`Authorization: Bearer <token>` from /auth/login) or a carrier
+(`X-API-Key: <key>`). No credentials or bad ones: 401; a role that may not: 403.
+"""
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
+from cloud.services import carriers, operators
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -27,3 +34,61 @@ def get_now() -> datetime:
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
+
+_bearer = HTTPBearer(auto_error=False, description="an operator's token from /api/v1/auth/login")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="a carrier's API key")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who calls: an operator (with a role) or a carrier (by its API key)."""
+
+    actor: str  # as the audit trail names it: operator:alice, carrier:acme
+    role: str | None = None  # viewer, operator or admin; None for a carrier
+    carrier: str | None = None  # the carrier's name; None for an operator
+
+    def sees_parcels_of(self, carrier: str) -> bool:
+        return self.carrier is None or self.carrier == carrier
+
+
+def get_principal(session: SessionDep, settings: SettingsDep, now: NowDep,
+                  bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+                  api_key: Annotated[str | None, Security(_api_key)]) -> Principal:
+    if api_key:
+        carrier = carriers.carrier_for_key(session, api_key)
+        if carrier is not None:
+            return Principal(actor="carrier:" + carrier.name, carrier=carrier.name)
+    elif bearer is not None:
+        operator = operators.from_token(session, bearer.credentials, now, settings)
+        if operator is not None:
+            return Principal(actor="operator:" + operator.username, role=operator.role)
+    raise HTTPException(401, {"code": "unauthenticated", "message": "valid credentials required: "
+                              "an operator's bearer token or a carrier's X-API-Key"},
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+def _forbidden(what: str) -> HTTPException:
+    return HTTPException(403, {"code": "forbidden", "message": f"only {what} may do this"})
+
+
+def _at_least(role: str):
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role is None or not operators.role_at_least(principal.role, role):
+            raise _forbidden(f"operators with the role {role} or above")
+        return principal
+    return check
+
+
+def _carrier_or_at_least(role: str):
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.carrier is None and not operators.role_at_least(principal.role, role):
+            raise _forbidden(f"carriers and operators with the role {role} or above")
+        return principal
+    return check
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]  # any operator or carrier
+CurrentOperator = Annotated[Principal, Depends(_at_least("viewer"))]  # reads
+OperatorWriter = Annotated[Principal, Depends(_at_least("operator"))]  # changes the fleet
+CurrentAdmin = Annotated[Principal, Depends(_at_least("admin"))]  # people, carriers, keys
+ParcelWriter = Annotated[Principal, Depends(_carrier_or_at_least("operator"))]

@@ -3,8 +3,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from cloud.services.errors import Conflict, DomainError, Invalid, NotFound
+from cloud.services.operators import LoginFailed
 
-_STATUS = {NotFound: 404, Conflict: 409, Invalid: 422}
+_STATUS = {NotFound: 404, Conflict: 409, Invalid: 422, LoginFailed: 401}
 
 
 def install_error_handlers(app: FastAPI) -> None:

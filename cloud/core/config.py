@@ -1,4 +1,5 @@
 """One Settings object, read from LOCKER_* environment variables."""
+import secrets
 from functools import lru_cache
 from typing import Literal
 
@@ -22,13 +23,22 @@ class Settings(BaseSettings):
     # `reserve`, `revoke` and `couriers` describe state the board must reach even if it is
     # away for days: they wait in its broker session and must not expire there.
     sync_command_ttl_s: int = Field(default=7 * 24 * 3600, ge=10)
+    # Key of the HMAC that signs operator bearer tokens. Development without one gets a random
+    # key per process (tokens die with it), never a well-known one.
+    auth_secret: SecretStr | None = None
+    token_ttl_s: int = Field(default=8 * 3600, ge=60)  # an operator's shift
+    login_failure_delay_s: float = Field(default=0.5, ge=0)  # slows password guessing
 
     @model_validator(mode="after")
-    def _require_real_pepper(self) -> "Settings":
+    def _require_real_secrets(self) -> "Settings":
         if self.environment == "production":
-            _refuse_placeholder(self.pin_pepper)
-        elif not self.pin_pepper or not self.pin_pepper.get_secret_value():
+            _refuse_placeholder(self.pin_pepper, "LOCKER_PIN_PEPPER")
+            _refuse_placeholder(self.auth_secret, "LOCKER_AUTH_SECRET")
+            return self
+        if not self.pin_pepper or not self.pin_pepper.get_secret_value():
             self.pin_pepper = SecretStr(DEV_PIN_PEPPER)
+        if not self.auth_secret or not self.auth_secret.get_secret_value():
+            self.auth_secret = SecretStr(secrets.token_hex(32))
         return self
 
     @property
@@ -36,17 +46,22 @@ class Settings(BaseSettings):
         """The pin_pepper as the bytes of an HMAC key."""
         return self.pin_pepper.get_secret_value().encode()
 
+    @property
+    def token_key(self) -> bytes:
+        """The auth_secret as the bytes of the HMAC key that signs bearer tokens."""
+        return self.auth_secret.get_secret_value().encode()
 
-def _refuse_placeholder(pepper: SecretStr | None) -> None:
-    value = pepper.get_secret_value() if pepper else ""
-    hint = ("set LOCKER_PIN_PEPPER to a long random value, "
+
+def _refuse_placeholder(secret: SecretStr | None, name: str) -> None:
+    value = secret.get_secret_value() if secret else ""
+    hint = (f"set {name} to a long random value, "
             "e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`")
     if not value:
-        raise ValueError("LOCKER_PIN_PEPPER is missing in production: " + hint)
+        raise ValueError(f"{name} is missing in production: " + hint)
     if value.lower() in _PLACEHOLDERS or value.lower().startswith("dev"):
-        raise ValueError("LOCKER_PIN_PEPPER is a placeholder in production: " + hint)
+        raise ValueError(f"{name} is a placeholder in production: " + hint)
     if len(value) < MIN_PEPPER_LENGTH:
-        raise ValueError(f"LOCKER_PIN_PEPPER is shorter than {MIN_PEPPER_LENGTH} characters: " + hint)
+        raise ValueError(f"{name} is shorter than {MIN_PEPPER_LENGTH} characters: " + hint)
 
 
 @lru_cache

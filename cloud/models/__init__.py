@@ -1,5 +1,18 @@
 """The cloud's data: every table model and its API shapes (imported here so metadata is whole)."""
+from cloud.models.access import (
+    ROLES,
+    ApiKey,
+    ApiKeyIssued,
+    ApiKeyPublic,
+    Carrier,
+    CarrierCreate,
+    CarrierPublic,
+    LoginRequest,
+    Operator,
+    Token,
+)
 from cloud.models.alarm import ALARM_KINDS, Alarm, AlarmPublic
+from cloud.models.audit import GENESIS_HASH, AuditEntry, AuditEntryPublic, AuditHead
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
 from cloud.models.courier import Courier, CourierCreate, CourierPublic
 from cloud.models.device import DeviceEvent, OutboxMessage
@@ -25,6 +38,9 @@ from cloud.models.parcel import (
 )
 
 __all__ = [
+    "ROLES", "ApiKey", "ApiKeyIssued", "ApiKeyPublic", "Carrier", "CarrierCreate", "CarrierPublic",
+    "LoginRequest", "Operator", "Token",
+    "GENESIS_HASH", "AuditEntry", "AuditEntryPublic", "AuditHead",
     "ALARM_KINDS", "Alarm", "AlarmPublic",
     "CODE_LENGTH", "CODE_PATTERN", "COMPARTMENT_SIZES", "LIVE_STATES",
     "Compartment", "CompartmentPublic", "CompartmentSpec", "Courier", "CourierCreate",

@@ -8,8 +8,8 @@ from sqlmodel import Field, SQLModel
 from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH
 
-AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict"]
-ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict")
+AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing"]
+ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing")
 
 
 class AlarmBase(SQLModel):

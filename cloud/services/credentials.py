@@ -12,7 +12,11 @@ from cloud.services import lockers, notifications, outbox
 from cloud.services.errors import Conflict
 from firmware.core.verifiers import pin_verifier
 
-MAX_PIN_DRAWS = 50  # with 10**6 PINs and a few hundred live ones, one draw nearly always does
+MAX_PIN_DRAWS = 50  # at most 1 in GUESS_ODDS PINs is live: one draw nearly always does
+# One guess at a keypad opens a door with a chance of at most 1 in GUESS_ODDS: a locker's PINs
+# get longer as more of them are live (pin_length_for). The board's back-off (firmware/core/
+# lockout.py) limits how many guesses there are.
+GUESS_ODDS = 100_000
 DIGITS = "0123456789"
 _random = secrets.SystemRandom()  # where PIN digits come from (tests put a scripted one here)
 
@@ -46,13 +50,27 @@ def push_credential(session: Session, locker_id: str, parcel: Parcel, compartmen
     outbox.queue(session, locker_id, "credential", fields, now, ttl_s, settings=settings)
 
 
+def pin_length_for(live_after: int, minimum: int) -> int:
+    """The digits for a new PIN: the fewest, and at least `minimum`, for which the locker's
+    `live_after` live PINs (the new one included) are at most 1 in GUESS_ODDS of all PINs of
+    that length. So with a minimum of 6: 6 digits up to 10 live, 7 up to 100, 8 up to 1000.
+
+    A shorter PIN is only ever issued while fewer PINs are live, so at any time the live PINs of
+    each length stay within the odds too: a guess (of whatever length) is never likelier."""
+    length = minimum
+    while live_after * GUESS_ODDS > 10 ** length:
+        length += 1
+    return length
+
+
 def _unique_pin(session: Session, locker_id: str, now: datetime, settings: Settings) -> str:
     # A PIN equal to a live PIN of this locker would open two doors; one equal to an active
     # courier's code would start a courier session on the keypad instead of opening the door.
     taken = _live_pin_hashes(session, locker_id, now)
     courier_codes = _active_courier_code_hashes(session)
+    length = pin_length_for(len(taken) + 1, settings.pin_length)
     for _ in range(MAX_PIN_DRAWS):
-        pin = "".join(_random.choice(DIGITS) for _ in range(settings.pin_length))
+        pin = "".join(_random.choice(DIGITS) for _ in range(length))
         if (pin_hash(settings.pepper, locker_id, pin) not in taken
                 and courier_code_hash(settings.pepper, pin) not in courier_codes):
             return pin

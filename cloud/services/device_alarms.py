@@ -1,5 +1,6 @@
-"""Board events that raise operator alarms (docs/protocol.md, "Door faults" and "Refused
-commands"); applied by device_events in the event's own transaction, so each is raised once."""
+"""Board events that raise operator alarms (docs/protocol.md, "Door faults", "Refused
+commands" and "Wrong PINs"); applied by device_events in the event's own transaction, so each
+is raised once."""
 from typing import Any
 
 from sqlmodel import select
@@ -45,6 +46,15 @@ def refused(ctx: Any, body: Event) -> str:
     return APPLIED
 
 
+def pin_guessing(ctx: Any, body: Event) -> str:
+    """The keypad locked itself after repeated wrong PINs: someone may be guessing. The board
+    already backs off on its own; the operator is told, the locker as a whole (no door)."""
+    failures = body["failures"]
+    alarms.raise_alarm(ctx.session, ctx.locker.id, "pin_guessing",
+                       f"keypad locked out after {failures} wrong PINs or codes in a row", ctx.now)
+    return APPLIED
+
+
 def _compartment(ctx: Any, number: int) -> Compartment:
     compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
     compartment = next((c for c in compartments if c.number == number), None)
@@ -58,4 +68,5 @@ HANDLERS = {
     "door_left_open": left_open,
     "tamper": tamper,
     "refused": refused,
+    "pin_guessing": pin_guessing,
 }

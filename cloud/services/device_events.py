@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import Compartment, DeviceEvent, Locker, Parcel
-from cloud.services import credentials, device_alarms, lockers, outbox, parcels
+from cloud.services import audit, credentials, device_alarms, lockers, outbox, parcels
 from cloud.services.event_outcomes import APPLIED, Ignored
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,17 @@ def _deposited(ctx: _Context, body: Event) -> str:
     _place(ctx, parcel, compartment)
     parcel.state, parcel.deposited_at = "deposited", ctx.now
     credentials.issue_pickup(ctx.session, ctx.locker, parcel, compartment, ctx.now, ctx.settings)
+    _audit_door(ctx, body, parcel, compartment)
+    audit.record(ctx.session, "system", "credential_issued", f"parcel:{parcel.id}", ctx.now,
+                 locker=ctx.locker.id, tracking_code=parcel.tracking_code)
     return APPLIED
+
+
+def _audit_door(ctx: _Context, body: Event, parcel: Parcel, compartment: Compartment) -> None:
+    # Last in the handler: the audit head is locked until commit, so it is the last lock taken.
+    audit.record(ctx.session, "board:" + ctx.locker.id, "door_opened", f"parcel:{parcel.id}",
+                 ctx.now, event=body["type"], seq=body["seq"], compartment=compartment.number,
+                 tracking_code=parcel.tracking_code)
 
 
 def _why_not(code: str, parcel: Parcel | None) -> str:
@@ -173,6 +183,7 @@ def _collected(ctx: _Context, body: Event) -> str:
     parcel.state, parcel.collected_at = "collected", ctx.now
     compartment.state, compartment.parcel_id = "free", None
     credentials.mark_used(ctx.session, parcel, ctx.now)
+    _audit_door(ctx, body, parcel, compartment)
     return APPLIED
 
 

@@ -7,14 +7,14 @@ from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings
 from cloud.models import LIVE_STATES, Compartment, Parcel, ParcelCreate
-from cloud.services import assignment, lockers, outbox
+from cloud.services import assignment, audit, lockers, outbox
 from cloud.services.errors import Conflict, NotFound
 
 CANCELLABLE = ("announced", "reserved")
 
 
 def preadvise(session: Session, data: ParcelCreate, now: datetime,
-              *, settings: Settings | None = None) -> Parcel:
+              *, settings: Settings | None = None, actor: str = "system") -> Parcel:
     """A parcel announced for a locker, with the smallest free compartment it fits reserved."""
     locker = lockers.get_locker(session, data.locker_id)
     # Locking the locker's compartments makes concurrent pre-advices for it take turns.
@@ -25,6 +25,8 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
     parcel = _insert(session, _new_parcel(data, compartment, now))
     compartment.state, compartment.parcel_id = "reserved", parcel.id
     push_reservation(session, parcel, compartment, now, settings=settings)
+    audit.record(session, actor, "parcel_preadvised", f"parcel:{parcel.id}", now,
+                 carrier=parcel.carrier, tracking_code=parcel.tracking_code, locker=parcel.locker_id)
     return parcel
 
 
@@ -79,7 +81,7 @@ def _insert(session: Session, parcel: Parcel) -> Parcel:
 
 
 def cancel(session: Session, parcel_id: uuid.UUID, now: datetime,
-           *, settings: Settings | None = None) -> Parcel:
+           *, settings: Settings | None = None, actor: str = "system") -> Parcel:
     """Withdraw a parcel not yet deposited: its compartment is freed and the board told."""
     parcel = get_parcel(session, parcel_id)
     if parcel.state not in CANCELLABLE:
@@ -88,6 +90,8 @@ def cancel(session: Session, parcel_id: uuid.UUID, now: datetime,
     parcel.state = "cancelled"
     outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
                  settings=settings)
+    audit.record(session, actor, "parcel_cancelled", f"parcel:{parcel.id}", now,
+                 carrier=parcel.carrier, tracking_code=parcel.tracking_code)
     session.flush()
     return parcel
 

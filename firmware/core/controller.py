@@ -11,13 +11,15 @@ from firmware.core.events import (Booted, CodeScanned, Connected, Disconnected, 
 from firmware.core.inventory import inventory
 from firmware.core.journal import Journal
 from firmware.core.keypad import Keypad
+from firmware.core.lockout import Lockout
 from firmware.core.settled import Settled
 from firmware.core.uplink import Uplink
 
 
-# 2 adds the doors in flight, 3 the parcels settled last; older snapshots still restore
-SNAPSHOT_VERSION = 3
-_READABLE = (1, 2, SNAPSHOT_VERSION)
+# 2 adds the doors in flight, 3 the parcels settled last, 4 the keypad lockout (wrong PINs
+# counted); older snapshots still restore
+SNAPSHOT_VERSION = 4
+_READABLE = (1, 2, 3, SNAPSHOT_VERSION)
 
 
 class Controller:
@@ -33,8 +35,9 @@ class Controller:
         self._settled = Settled()
         self._doors = Doors(self._compartments, self._credentials, self._uplink, pulse_ms,
                             self._settled)
+        self._lockout = Lockout(self._uplink, self._doors)
         self._keypad = Keypad(key, self._compartments, self._credentials, self._doors,
-                              self._uplink.journal)
+                              self._uplink.journal, self._lockout)
         self._commands = Commands(locker_id, key, self._compartments, self._credentials,
                                   self._doors, self._uplink, self._settled)
         self._commands_topic = wire.topic(locker_id, "commands")
@@ -116,12 +119,17 @@ class Controller:
 
     def durable_revision(self):
         """Moves whenever the flash must be written before the actions leave the board: a new
-        event, a door opening started (a PIN consumed with it) or first seen open."""
-        return (self._uplink.journal.next_seq, self._doors.revision)
+        event, a door opening started (a PIN consumed with it) or first seen open, a wrong PIN
+        counted (a power cut must not give a guess back)."""
+        return (self._uplink.journal.next_seq, self._doors.revision, self._lockout.failures)
 
     def courier_count(self):
         """How many courier codes the cloud has pushed to this board."""
         return self._credentials.courier_count()
+
+    def keypad_wait_ms(self, now_ms):
+        """How much longer the keypad refuses pickup attempts after wrong PINs (0: none)."""
+        return self._lockout.wait_ms(now_ms)
 
     def courier_session_active(self):
         return self._keypad.session_active()
@@ -134,7 +142,7 @@ class Controller:
         return {"v": SNAPSHOT_VERSION, "counter": self.last_counter,
                 "journal": self._uplink.journal.dump(), "credentials": self._credentials.dump(),
                 "compartments": self._compartments.dump(), "doors": self._doors.dump(),
-                "settled": self._settled.dump()}
+                "settled": self._settled.dump(), "lockout": self._lockout.dump()}
 
     def restore(self, data):
         """Take back a snapshot() after a reset; ValueError for one this firmware cannot read."""
@@ -145,6 +153,7 @@ class Controller:
         self._credentials.load(data["credentials"])
         self._compartments.load(data["compartments"])
         self._settled.load(data.get("settled", []))
+        self._lockout.load(data.get("lockout"))
         self._doors.load(data.get("doors", []))  # then Booted settles them
 
     @property

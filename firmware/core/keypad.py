@@ -1,5 +1,6 @@
 # What a person at the keypad can do (protocol.md, "Keypad"): a recipient types a PIN and '#';
-# a courier types a courier code and '#', then parcel codes, each followed by '#'.
+# a courier types a courier code and '#', then parcel codes, each followed by '#'. Wrong
+# pickup attempts close the keypad for a while (lockout.py); a courier's parcel codes do not.
 from firmware.core import verifiers, wire
 from firmware.core.actions import KEY, OK, ERROR, Beep, Show
 from firmware.core.openings import DEPOSIT, PICKUP
@@ -18,12 +19,13 @@ OFFLINE = "Locker offline - try later"  # ASCII: a character LCD has no en dash
 class Keypad:
     courier_timeout_ms = 60000  # a courier session ends after this long without a key
 
-    def __init__(self, key, compartments, credentials, doors, journal):
+    def __init__(self, key, compartments, credentials, doors, journal, lockout):
         self._key = key
         self._compartments = compartments
         self._credentials = credentials
         self._doors = doors
         self._journal = journal
+        self._lockout = lockout
         self.entry = KeypadEntry()
         self.courier_last_key_ms = None  # None when no courier session is open
 
@@ -48,6 +50,10 @@ class Keypad:
         if self.session_active():
             self.courier_last_key_ms = now_ms
         self.entry.clear()
+        if not self.session_active():
+            refusal = self._lockout.refusal(now_ms)
+            if refusal:
+                return refusal  # not even checked: a right code is no better than a wrong one
         token = None if self.session_active() else read_qr_token(code)  # a courier scans parcels
         if token is not None:
             return self._qr_pickup(token, now_ms)
@@ -74,6 +80,9 @@ class Keypad:
             return []
         if self.session_active():
             return self._deposit(typed, now_ms)
+        refusal = self._lockout.refusal(now_ms)
+        if refusal:
+            return refusal  # not even checked, a courier code neither: it could be guessed too
         if self._credentials.is_courier(verifiers.courier_verifier(self._key, typed)):
             self.courier_last_key_ms = now_ms
             return [Show(COURIER_PROMPT), Beep(OK)]
@@ -82,7 +91,7 @@ class Keypad:
     def _pickup(self, v, now_ms):
         found = self._credentials.pickup(v, now_ms)
         if found is None:
-            return _refuse(WRONG_CODE)
+            return self._wrong(now_ms)
         cmp, tag = found
         parcel = self._compartments.get(cmp).parcel
         holds_it = parcel is not None and parcel_tag(parcel) == tag  # its parcel, nobody else's
@@ -90,6 +99,7 @@ class Keypad:
         if refusal:
             return refusal
         self._credentials.consume(v)  # single use: the same PIN never opens twice
+        self._lockout.succeeded()
         return self._doors.open(cmp, PICKUP, parcel, now_ms) + [Beep(OK)]
 
     def _qr_pickup(self, token, now_ms):
@@ -100,12 +110,16 @@ class Keypad:
         # (a revoked parcel's QR code dies with its PIN)
         if parcel is None or expires_s * 1000 < now_ms or not self._credentials.has_pickup(parcel) \
                 or not mac_matches(self._key, cmp, expires_s, parcel, mac):
-            return _refuse(WRONG_CODE)
+            return self._wrong(now_ms)
         refusal = self._refusal(cmp, compartment.can_open_for_pickup(parcel))
         if refusal:
             return refusal
         self._credentials.drop_pickup(parcel)  # single use: the QR code and the PIN both die
+        self._lockout.succeeded()
         return self._doors.open(cmp, PICKUP, parcel, now_ms) + [Beep(OK)]
+
+    def _wrong(self, now_ms):
+        return _refuse(WRONG_CODE) + self._lockout.failed(now_ms)
 
     def _deposit(self, parcel, now_ms):
         cmp = self._credentials.reservation(parcel)

@@ -20,6 +20,7 @@ EVENT_FIELDS = {
     "door_left_open": (("cmp", "cmp"),),
     "tamper": (("cmp", "cmp"),),
     "refused": (("ctr", "seq"), ("reason", "str")),
+    "pin_guessing": (("failures", "seq"),),
 }
 COMMAND_FIELDS = {
     "ack": (("seqs", "seqs"),),

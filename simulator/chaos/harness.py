@@ -9,6 +9,7 @@ import time
 import httpx
 
 from cloud.db import make_engine, migrate
+from locker import access
 from simulator.chaos.faults import FaultInjector, Sniffer, plan
 from simulator.chaos.fleet import FleetBoard
 from simulator.chaos.processes import LockerProcess, Mosquitto, PinBook, free_port
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 LAYOUT = "S2,M2"
 SHARE_GROUP = "chaos"
+CARRIER = "chaos"  # the workload pre-advises with this carrier's API key
 
 
 class ChaosRun:
@@ -63,7 +65,9 @@ class ChaosRun:
                  % (self.broker.url, api, self.database_url.split("@")[-1]))
 
         courier = str(10**7 + secrets.randbelow(9 * 10**7))  # 8 digits: never a 6-digit PIN
-        with httpx.Client(base_url=api + "/api/v1", timeout=30) as client:
+        admin = access.admin_headers(self.engine, api)  # no default credentials: made here
+        carrier = access.carrier_headers(self.engine, CARRIER)
+        with httpx.Client(base_url=api + "/api/v1", timeout=30, headers=admin) as client:
             response = client.post("/couriers", json={"name": "Chaos courier", "code": courier})
             if response.status_code != 201:
                 raise RuntimeError("courier: %s %s" % (response.status_code, response.text))
@@ -92,7 +96,7 @@ class ChaosRun:
         t0 = time.monotonic()
         faults, rng = plan(self.seed, self.duration_s, [b.locker_id for b in self.boards])
         self.sniffer = Sniffer(self.broker.url, rng).start()
-        workload = Workload(api, self.boards, self.pins, courier, self.run_tag, self.seed,
+        workload = Workload(api, self.boards, self.pins, courier, self.run_tag, self.seed, carrier,
                             stop_new_at=t0 + self.duration_s,
                             hard_stop_at=t0 + self.duration_s + self.finish_grace_s).start()
         injector = FaultInjector(faults, rng, t0, self.broker, self.bridges, self.proxy, self.boards,

@@ -27,8 +27,10 @@ class Transaction:
 
 
 class Workload:
-    def __init__(self, api_url, boards, pins, courier_code, run_tag, seed, stop_new_at, hard_stop_at):
+    def __init__(self, api_url, boards, pins, courier_code, run_tag, seed, carrier_headers,
+                 stop_new_at, hard_stop_at):
         self.api_url, self.boards, self.pins = api_url, boards, pins
+        self.carrier_headers = carrier_headers  # the "chaos" carrier's X-API-Key
         self.courier_code, self.run_tag = courier_code, run_tag
         self.stop_new_at, self.hard_stop_at = stop_new_at, hard_stop_at
         self.seed = seed
@@ -52,7 +54,7 @@ class Workload:
     # --- one locker -------------------------------------------------------------------------
     def _run_locker(self, index, fb):
         rng = random.Random("%s-%d" % (self.seed, index))
-        api = httpx.Client(base_url=self.api_url + "/api/v1", timeout=15)
+        api = httpx.Client(base_url=self.api_url + "/api/v1", timeout=15, headers=self.carrier_headers)
         number = 0
         time.sleep(rng.uniform(0, 3))  # not every courier arrives at once
         try:

@@ -41,7 +41,7 @@ def provision(cloud, broker):
     def make(layout="S4,M4,L4", state_file=None):
         locker_id = "T-" + uuid.uuid4().hex[:10]
         compartments = parse_layout(layout)
-        response = httpx.post(cloud.api.url + "/api/v1/lockers", timeout=10, json={
+        response = httpx.post(cloud.api.url + "/api/v1/lockers", timeout=10, headers=cloud.admin_headers, json={
             "id": locker_id, "name": locker_id,
             "compartments": [{"number": n, "size": s} for n, s in compartments]})
         assert response.status_code == 201, response.text

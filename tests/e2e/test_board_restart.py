@@ -23,10 +23,10 @@ def test_events_after_a_restart_are_applied_not_mistaken_for_repeats(cloud, prov
     flash = str(tmp_path / "board.json")
     board, key = provision(state_file=flash)
     api = cloud.api.url + "/api/v1"
-    httpx.post(api + "/couriers", json={"name": "Sam", "code": "4711"}, timeout=10).raise_for_status()
+    httpx.post(api + "/couriers", json={"name": "Sam", "code": "4711"}, timeout=10, headers=cloud.admin_headers).raise_for_status()
     parcels = {}
     for code in ("2001", "2002"):
-        response = httpx.post(api + "/parcels", timeout=10, json={
+        response = httpx.post(api + "/parcels", timeout=10, headers=cloud.admin_headers, json={
             "carrier": "acme", "tracking_code": code, "locker_id": board.locker_id, "width_mm": 100,
             "height_mm": 50, "depth_mm": 100, "recipient": {"name": "Ada", "phone": "+4915100000001"}})
         parcels[code] = response.json()["id"]
@@ -44,7 +44,7 @@ def test_events_after_a_restart_are_applied_not_mistaken_for_repeats(cloud, prov
     finally:
         again.stop()
     for code, parcel_id in parcels.items():
-        assert httpx.get(api + "/parcels/" + parcel_id, timeout=10).json()["state"] == "deposited", code
+        assert httpx.get(api + "/parcels/" + parcel_id, timeout=10, headers=cloud.admin_headers).json()["state"] == "deposited", code
     with Session(cloud.engine) as session:
         events = session.exec(select(DeviceEvent).where(DeviceEvent.locker_id == board.locker_id)).all()
         assert sorted(e.seq for e in events) == [1, 2] and {e.outcome for e in events} == {"applied"}

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.e2e
 
 def test_every_parcel_is_deposited_and_collected(cloud, provision):
     board, _ = provision()
-    Scenario(cloud.api.url, board, cloud.notifications.notifier, say=lambda *_: None).run()
+    Scenario(cloud.api.url, board, cloud.notifications.notifier, say=lambda *_: None,
+             headers=cloud.admin_headers).run()
 
     board.wait_until(lambda c: not c.pending_events(), 15, "every event acknowledged")
     with Session(cloud.engine) as session:

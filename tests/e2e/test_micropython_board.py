@@ -18,7 +18,7 @@ def wasm_board(cloud, mosquitto, tmp_path):
     if not node_ready():
         pytest.fail("Node.js and simulator/wasm/node_modules are missing: run `make test`")
     compartments = parse_layout("S4,M4,L4")
-    response = httpx.post(cloud.api.url + "/api/v1/lockers", timeout=10, json={
+    response = httpx.post(cloud.api.url + "/api/v1/lockers", timeout=10, headers=cloud.admin_headers, json={
         "id": "MPY-1", "name": "MicroPython St",
         "compartments": [{"number": n, "size": s} for n, s in compartments]})
     assert response.status_code == 201, response.text
@@ -31,11 +31,12 @@ def wasm_board(cloud, mosquitto, tmp_path):
 
 @pytest.mark.parametrize("broker", ["mosquitto"], indirect=True)
 def test_the_micropython_board_deposits_and_hands_out_every_parcel(wasm_board, cloud):
-    Scenario(cloud.api.url, wasm_board, cloud.notifications.notifier, say=print).run()
+    Scenario(cloud.api.url, wasm_board, cloud.notifications.notifier, say=print,
+             headers=cloud.admin_headers).run()
     wasm_board.wait_until(lambda c: not c.pending_events(), 20, "every event acknowledged")
     with Session(cloud.engine) as session:
         states = [p.state for p in session.exec(select(Parcel).where(Parcel.locker_id == "MPY-1")).all()]
     assert states == ["collected"] * len(PARCELS)
-    health = httpx.get(cloud.api.url + "/api/v1/lockers/MPY-1", timeout=10).json()
+    health = httpx.get(cloud.api.url + "/api/v1/lockers/MPY-1", timeout=10, headers=cloud.admin_headers).json()
     assert (health["firmware_version"], health["board_mode"]) == ("0.1.0", "normal")
     assert health["free_heap"] > 0 and health["telemetry_at"]

@@ -20,14 +20,14 @@ def world(tmp_path):
     (tmp_path / "broker").mkdir()
     broker = MosquittoProcess(tmp_path / "broker").start()
     cloud = CloudStack(broker.url, "sqlite:///%s" % (tmp_path / "locker.db"), PhoneInbox(), api_port=free_port()).start()
-    api = cloud.api.url + "/api/v1"
+    api = httpx.Client(base_url=cloud.api.url + "/api/v1", headers=cloud.admin_headers)
     compartments = parse_layout("S2,M2")
-    key = httpx.post(api + "/lockers", timeout=10, json={
+    key = api.post("/lockers", timeout=10, json={
         "id": "OFF-1", "name": "Offline St",
         "compartments": [{"number": n, "size": s} for n, s in compartments]}).json()["device_key"]
     board = VirtualLocker("OFF-1", bytes.fromhex(key), compartments, broker.url,
                           state_file=str(tmp_path / "board.json")).start()
-    httpx.post(api + "/couriers", json={"name": "Sam", "code": COURIER}, timeout=10).raise_for_status()
+    api.post("/couriers", json={"name": "Sam", "code": COURIER}, timeout=10).raise_for_status()
     board.wait_until(lambda c: c.is_online() and c.courier_count() > 0, 20, "online with couriers")
     yield broker, cloud, board, api
     board.stop()
@@ -36,7 +36,7 @@ def world(tmp_path):
 
 
 def _preadvise(api, board, code, phone):
-    parcel = httpx.post(api + "/parcels", timeout=10, json={
+    parcel = api.post("/parcels", timeout=10, json={
         "carrier": "acme", "tracking_code": code, "locker_id": "OFF-1", "width_mm": 100, "height_mm": 50,
         "depth_mm": 100, "recipient": {"name": "Ada", "phone": phone}}).json()
     board.wait_until(lambda c: c.has_reservation(code), 20, "reservation of " + code)
@@ -52,7 +52,7 @@ def _open_take_close(board, keys):
 
 
 def _state(api, parcel):
-    return httpx.get(api + "/parcels/" + parcel["id"], timeout=10).json()["state"]
+    return api.get("/parcels/" + parcel["id"], timeout=10).json()["state"]
 
 
 def test_deposits_and_pickups_go_on_while_the_broker_is_down_and_reach_the_cloud_after(world):

@@ -20,10 +20,11 @@ def _locker(*args):
 def test_a_board_is_provisioned_with_its_own_key_and_certificate(cloud, tmp_path):
     pki = tmp_path / "pki"
     _locker("ca", "init", "--dir", str(pki))
+    token = cloud.admin_headers["Authorization"].split()[1]
     boards = {}
     for locker_id in ("P-1", "P-2"):
         out = tmp_path / locker_id
-        _locker("provision", locker_id, "--api", cloud.api.url, "--ca-dir", str(pki), "--out", str(out),
+        _locker("provision", locker_id, "--api", cloud.api.url, "--token", token, "--ca-dir", str(pki), "--out", str(out),
                 "--layout", "S2,L2")
         cert = x509.load_pem_x509_certificate((out / "client.crt").read_bytes())
         boards[locker_id] = (json.loads((out / "identity.json").read_text()), cert)

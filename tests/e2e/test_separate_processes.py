@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from locker.access import login_headers
 from locker.scenario import Scenario
 from simulator.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
@@ -65,6 +66,18 @@ def _wait_healthy(url, cloud):
     raise AssertionError("cloud never became healthy:\n" + "".join(cloud.lines))
 
 
+ADMIN_PASSWORD = "a long and random enough passphrase"
+
+
+def _admin_headers(api, database):
+    """The first admin, made the only way there is (`locker admin create`), logged in."""
+    created = subprocess.run([sys.executable, "-m", "locker.cli", "admin", "create", "root", "--role", "admin",
+                              "--password-stdin", "--database-url", database],
+                             input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    assert created.returncode == 0, created.stderr
+    return login_headers(api, "root", ADMIN_PASSWORD)
+
+
 @pytest.fixture
 def processes(mosquitto, tmp_path):
     database = "sqlite:///%s" % (tmp_path / "locker.db")
@@ -72,31 +85,33 @@ def processes(mosquitto, tmp_path):
     env = {"LOCKER_DATABASE_URL": database, "LOCKER_MQTT_URL": mosquitto.url}
     cloud = ProcessOutput("cloud", "--port", str(port), env=env)
     bridge = ProcessOutput("bridge", "--client-id", "bridge-" + str(port), env=env)
-    yield "http://127.0.0.1:%d" % port, cloud, bridge
+    yield "http://127.0.0.1:%d" % port, cloud, database
     for process in (bridge, cloud):
         process.stop()
 
 
 def test_a_deposit_and_pickup_across_processes(processes, mosquitto):
-    api, cloud, _ = processes
+    api, cloud, database = processes
     _wait_healthy(api, cloud)
+    headers = _admin_headers(api, database)
     compartments = parse_layout("S4,M4,L4")
-    response = httpx.post(api + "/api/v1/lockers", timeout=10, json={
+    response = httpx.post(api + "/api/v1/lockers", timeout=10, headers=headers, json={
         "id": "PROC-1", "name": "Process St", "compartments": [{"number": n, "size": s} for n, s in compartments]})
     assert response.status_code == 201, response.text
     board = VirtualLocker("PROC-1", bytes.fromhex(response.json()["device_key"]), compartments,
                           mosquitto.url).start()
     try:
-        Scenario(api, board, LoggedPhones(cloud), say=lambda *_: None).run()
+        Scenario(api, board, LoggedPhones(cloud), say=lambda *_: None, headers=headers).run()
     finally:
         board.stop()
 
 
 def test_the_simulator_console_provisions_and_reports(processes, mosquitto, tmp_path):
-    api, cloud, _ = processes
+    api, cloud, database = processes
     _wait_healthy(api, cloud)
+    token = _admin_headers(api, database)["Authorization"].split()[1]
     sim = subprocess.run([sys.executable, "-m", "locker.cli", "sim", "--locker-id", "CONSOLE-1",
-                          "--api", api, "--layout", "S1,L1", "--mqtt-url", mosquitto.url,
+                          "--api", api, "--token", token, "--layout", "S1,L1", "--mqtt-url", mosquitto.url,
                           "--state-dir", str(tmp_path)],
                          input="press 12#\nopen 1\nstate\nquit\n", capture_output=True, text=True, timeout=60)
     assert sim.returncode == 0, sim.stderr

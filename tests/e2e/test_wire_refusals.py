@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _preadvise(cloud, board, code):
-    response = httpx.post(cloud.api.url + "/api/v1/parcels", timeout=10, json={
+    response = httpx.post(cloud.api.url + "/api/v1/parcels", timeout=10, headers=cloud.admin_headers, json={
         "carrier": "acme", "tracking_code": code, "locker_id": board.locker_id, "width_mm": 100,
         "height_mm": 50, "depth_mm": 100, "recipient": {"name": "Ada", "phone": "+4915100000001"}})
     assert response.status_code == 201, response.text
@@ -41,7 +41,7 @@ def _type(key, payload):
 
 
 def _register_courier(cloud, board, code="4711"):
-    httpx.post(cloud.api.url + "/api/v1/couriers", json={"name": "Sam", "code": code}, timeout=10)
+    httpx.post(cloud.api.url + "/api/v1/couriers", json={"name": "Sam", "code": code}, timeout=10, headers=cloud.admin_headers)
     board.wait_until(lambda c: c.courier_count() > 0, 15, "courier codes")
     return code
 
@@ -93,7 +93,7 @@ def test_forged_and_replayed_commands_are_refused_by_the_board(cloud, provision,
     spy = MqttSpy(broker.url, commands)
     first = _preadvise(cloud, board, "1003")
     _, reserve = spy.wait_for(lambda t, p: t == commands and _type(key, p) == "reserve", what="a reserve")
-    httpx.post(cloud.api.url + "/api/v1/parcels/%s/cancel" % first["id"], timeout=10).raise_for_status()
+    httpx.post(cloud.api.url + "/api/v1/parcels/%s/cancel" % first["id"], timeout=10, headers=cloud.admin_headers).raise_for_status()
     board.wait_until(lambda c: not c.has_reservation("1003"), 15, "the revoke")
     counter = board.controller.last_counter
 

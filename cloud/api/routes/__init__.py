@@ -4,14 +4,17 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from cloud.api.routes import alarms, couriers, lockers, parcels
+from cloud.api.routes import alarms, auth, carriers, couriers, lockers, operators, parcels
 
 
 def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
-    """Every resource under /api/v1; `dependencies` (e.g. an API-key check) guard them all."""
+    """Every resource under /api/v1; each route names who may call it (cloud/api/deps.py)."""
     router = APIRouter(prefix="/api/v1", dependencies=list(dependencies))
     router.include_router(lockers.router)
     router.include_router(couriers.router)
     router.include_router(parcels.router)
     router.include_router(alarms.router)
+    router.include_router(auth.router)
+    router.include_router(carriers.router)
+    router.include_router(operators.router)
     return router

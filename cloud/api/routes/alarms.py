@@ -1,7 +1,7 @@
 """Alarms: what the operator has to look at, and acknowledging one."""
 from fastapi import APIRouter
 
-from cloud.api.deps import NowDep, SessionDep
+from cloud.api.deps import CurrentOperator, NowDep, OperatorWriter, SessionDep
 from cloud.models import Alarm, AlarmPublic
 from cloud.services import alarms
 
@@ -9,13 +9,13 @@ router = APIRouter(prefix="/alarms", tags=["alarms"])
 
 
 @router.get("", response_model=list[AlarmPublic])
-def list_alarms(session: SessionDep, open: bool = False) -> list[Alarm]:
+def list_alarms(_viewer: CurrentOperator, session: SessionDep, open: bool = False) -> list[Alarm]:
     """Alarms, newest first; `open=true` for the unacknowledged ones only."""
     return alarms.list_alarms(session, open_only=open)
 
 
 @router.post("/{alarm_id}/acknowledge", response_model=AlarmPublic)
-def acknowledge_alarm(alarm_id: int, session: SessionDep, now: NowDep) -> Alarm:
+def acknowledge_alarm(alarm_id: int, _operator: OperatorWriter, session: SessionDep, now: NowDep) -> Alarm:
     """Acknowledge an alarm (404 for an unknown one); a repeat keeps the first time."""
     alarm = alarms.acknowledge(session, alarm_id, now)
     session.commit()

@@ -2,7 +2,7 @@
 from fastapi import APIRouter
 from sqlmodel import Session
 
-from cloud.api.deps import NowDep, SessionDep, SettingsDep
+from cloud.api.deps import CurrentPrincipal, NowDep, OperatorWriter, SessionDep, SettingsDep
 from cloud.models import (
     CompartmentPublic,
     Locker,
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/lockers", tags=["lockers"])
 
 
 @router.post("", status_code=201, response_model=LockerProvisioned)
-def provision_locker(data: LockerCreate, session: SessionDep, settings: SettingsDep,
+def provision_locker(data: LockerCreate, _operator: OperatorWriter, session: SessionDep, settings: SettingsDep,
                      now: NowDep) -> LockerProvisioned:
     """Provision a locker and its compartments; the response holds the board key, once."""
     locker, device_key = lockers.provision_locker(session, data, now, settings=settings)
@@ -26,13 +26,13 @@ def provision_locker(data: LockerCreate, session: SessionDep, settings: Settings
 
 
 @router.get("", response_model=list[LockerPublic])
-def list_lockers(session: SessionDep) -> list[Locker]:
-    """All lockers."""
+def list_lockers(_anyone: CurrentPrincipal, session: SessionDep) -> list[Locker]:
+    """All lockers (carriers too may read them)."""
     return lockers.list_lockers(session)
 
 
 @router.get("/{locker_id}", response_model=LockerDetail)
-def read_locker(locker_id: str, session: SessionDep) -> LockerDetail:
+def read_locker(locker_id: str, _anyone: CurrentPrincipal, session: SessionDep) -> LockerDetail:
     """One locker with its compartments, their states, and whether its board is online."""
     return _detail(session, lockers.get_locker(session, locker_id))
 

@@ -33,9 +33,25 @@ def test_production_refuses_a_missing_or_placeholder_pepper(pepper):
 
 
 def test_production_accepts_a_real_pepper_and_hides_it():
-    settings = Settings(environment="production", pin_pepper="9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c")
+    settings = Settings(environment="production", pin_pepper="9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c",
+                        auth_secret=AUTH_SECRET)
     assert settings.pepper == b"9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c"
-    assert "9f2c4e1a" not in repr(settings)
+    assert "9f2c4e1a" not in repr(settings) and AUTH_SECRET not in repr(settings)
+
+
+AUTH_SECRET = "5b1e9d7c3a2f4e6081b3d5f7a9c0e2d4"
+
+
+@pytest.mark.parametrize("secret", [None, "", "changeme", "secret", "dev-auth-secret-xxxxxxxx", "short"])
+def test_production_refuses_a_missing_or_placeholder_auth_secret(secret):
+    with pytest.raises(ValidationError, match="LOCKER_AUTH_SECRET"):
+        Settings(environment="production", pin_pepper="9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c",
+                 auth_secret=secret)
+
+
+def test_development_without_an_auth_secret_gets_a_random_one_never_a_known_one():
+    first, second = Settings(), Settings()
+    assert len(first.token_key) >= 32 and first.token_key != second.token_key
 
 
 def test_refuses_an_unknown_environment():

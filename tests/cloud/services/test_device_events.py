@@ -321,18 +321,17 @@ def test_the_board_verifier_is_kept_to_send_the_credential_again(session, reserv
     assert credential.board_verifier == pin_verifier(bytes.fromhex(locker.device_key), the_pin(session, settings))
 
 
-@pytest.mark.parametrize("active, pin", [(True, "0815"), (False, "4711")])
+@pytest.mark.parametrize("active, pin", [(True, "081508"), (False, "471147")])
 def test_a_pin_never_equals_an_active_courier_code(session, reserved, now, settings, monkeypatch, active, pin):
     """Typed at the keypad, such a PIN would start a courier session instead of opening the door."""
-    locker, _ = reserved
-    four = settings.model_copy(update={"pin_length": 4})
-    courier = couriers.register_courier(session, "Bob", "4711", now, settings=four)
+    locker, _ = reserved  # a PIN is never shorter than 6 digits (credentials.pin_length_for)
+    courier = couriers.register_courier(session, "Bob", "471147", now, settings=settings)
     courier.active = active
-    monkeypatch.setattr(credentials, "_random", ScriptedRandom("4711" "0815"))
-    apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=four)
+    monkeypatch.setattr(credentials, "_random", ScriptedRandom("471147" "081508"))
+    apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
     [credential] = session.exec(select(PickupCredential)).all()
-    assert credential.pin_hash == pin_hash(four.pepper, "L1", pin)
-    assert the_pin(session, four) == pin
+    assert credential.pin_hash == pin_hash(settings.pepper, "L1", pin)
+    assert the_pin(session, settings) == pin
 
 
 # strict seq order (Locker.applied_seq)
