@@ -10,6 +10,7 @@ import httpx
 
 from cloud.db import make_engine, migrate
 from locker import access
+from simulator.chaos import many_sockets
 from simulator.chaos.faults import FaultInjector, Sniffer, plan
 from simulator.chaos.fleet import FleetBoard
 from simulator.chaos.processes import LockerProcess, Mosquitto, PinBook, free_port
@@ -19,6 +20,7 @@ from simulator.chaos.workload import Workload
 from simulator.layout import parse_layout
 
 log = logging.getLogger(__name__)
+many_sockets.install()  # a fleet holds more sockets than select() can watch
 
 LAYOUT = "S2,M2"
 SHARE_GROUP = "chaos"
