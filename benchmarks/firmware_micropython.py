@@ -9,21 +9,15 @@ WiFi fit beside it on an ESP32 without PSRAM; the latency target is p99 under 50
 """
 import argparse
 import secrets
-import socket
 import tempfile
 from pathlib import Path
 
 from locker.embedded_broker import EmbeddedBroker
 from locker.firmware_build import board_config, build
+from locker.localhost import free_port
 from locker.mqtt_url import broker_address
 from simulator.layout import parse_layout
 from simulator.wasm_board import WasmBoard
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values, p):
@@ -38,7 +32,7 @@ def main(argv=None):
     parser.add_argument("--mqtt-url", help="a running broker (default: an embedded one)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="fw-bench-"))
-    broker = None if args.mqtt_url else EmbeddedBroker(port=_free_port()).start()
+    broker = None if args.mqtt_url else EmbeddedBroker(port=free_port()).start()
     host, port = broker_address(args.mqtt_url) if args.mqtt_url else ("127.0.0.1", broker.port)
     config = board_config("BENCH-1", secrets.token_hex(32), parse_layout("S8,M8,L8"), host, port)
     build("esp32", workdir / "bundle", config)

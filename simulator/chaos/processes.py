@@ -1,9 +1,7 @@
 """The parts of the platform as processes the harness can start, kill -9 and restart."""
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -11,27 +9,7 @@ import time
 from collections import deque
 
 from locker.broker_config import mosquitto_config
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError("nothing listens on port %d" % port)
-
-
-def mosquitto_binary():
-    return shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin:/usr/local/sbin")
+from locker.localhost import free_port, mosquitto_binary, wait_for_port
 
 
 class Mosquitto:

@@ -6,7 +6,7 @@ from locker.phone_inbox import PhoneInbox
 from locker.stack import CloudStack
 from simulator.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
-from tests.support.brokers import free_port
+from locker.localhost import free_port
 from tests.support.databases import pg_schema, reachable_pg_url
 
 

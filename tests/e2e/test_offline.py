@@ -8,7 +8,8 @@ from locker.phone_inbox import PhoneInbox
 from locker.stack import CloudStack
 from simulator.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
-from tests.support.brokers import MosquittoProcess, free_port
+from locker.localhost import free_port
+from tests.support.brokers import MosquittoProcess
 
 pytestmark = pytest.mark.e2e
 COURIER = "4711"

@@ -13,7 +13,7 @@ from locker.access import login_headers
 from locker.scenario import Scenario
 from simulator.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
-from tests.support.brokers import free_port
+from locker.localhost import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import pytest
 
 from locker.fleet_broker import bridge_identity, write_broker_config
 from locker.pki import FleetCA
-from tests.support.brokers import free_port, mosquitto_binary, wait_for_port
+from locker.localhost import free_port, mosquitto_binary, wait_for_port
 
 
 BRIDGE_1, BRIDGE_2 = bridge_identity(1), bridge_identity(2)

@@ -1,33 +1,10 @@
 """Real MQTT brokers for the tests: Mosquitto started from its binary, or the embedded one."""
 import os
-import shutil
-import socket
 import subprocess
-import time
 
 from locker.broker_config import mosquitto_config
+from locker.localhost import free_port, mosquitto_binary, wait_for_port
 from locker.embedded_broker import EmbeddedBroker
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError("nothing listens on port %d" % port)
-
-
-def mosquitto_binary():
-    return shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin:/usr/local/sbin")
 
 
 class MosquittoProcess:
