@@ -1,4 +1,11 @@
 """Mosquitto configuration for the platform's brokers (tests, single-building installs)."""
+import os
+
+
+def run_as():
+    """The user for a broker whose data lives in a private folder: started as root, Mosquitto
+    drops to its own user, which cannot write there; as anyone else it stays who it is."""
+    return "root" if os.geteuid() == 0 else None
 
 
 def mosquitto_config(port, data_dir, host="127.0.0.1", user=None):

@@ -161,7 +161,7 @@ class FaultInjector:
     def _broker_restart(self, fault):
         with self._lock:
             fault.injected_at = time.monotonic()
-            self.broker.kill()
+            self.broker.kill9()
             time.sleep(fault.details["down_s"])
             self.broker.start()
             fault.healed_at = time.monotonic()

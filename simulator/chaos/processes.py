@@ -8,11 +8,34 @@ import threading
 import time
 from collections import deque
 
-from locker.broker_config import mosquitto_config
+from locker.broker_config import mosquitto_config, run_as
 from locker.localhost import free_port, mosquitto_binary, wait_for_port
 
 
-class Mosquitto:
+class _Child:
+    """A child process that can be stopped politely or killed with -9."""
+
+    process = None
+    stop_timeout_s = 10
+
+    def running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def kill9(self):
+        if self.running():
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.running():
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=self.stop_timeout_s)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+
+class Mosquitto(_Child):
     """Mosquitto with the project's config on a fixed free port, in `workdir`; killed with -9
     and restarted on the same port and the same persistence file."""
 
@@ -23,9 +46,8 @@ class Mosquitto:
         self.port = port or free_port()
         self.workdir = str(workdir)
         self.conf = os.path.join(self.workdir, "mosquitto.conf")
-        user = "root" if os.geteuid() == 0 else None  # else it cannot save sessions in workdir
         with open(self.conf, "w") as f:
-            f.write(mosquitto_config(self.port, self.workdir, user=user))
+            f.write(mosquitto_config(self.port, self.workdir, user=run_as()))
         self.process = None
         self._log = open(os.path.join(self.workdir, "mosquitto.log"), "ab")
 
@@ -47,25 +69,12 @@ class Mosquitto:
                 if time.monotonic() > deadline:
                     raise
 
-    def running(self):
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self):
-        if self.running():
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
     def stop(self):
-        if self.running():
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        super().stop()
         self._log.close()
 
 
-class LockerProcess:
+class LockerProcess(_Child):
     """`python -m locker.cli ARGS` with its output kept (the last lines, and matches of a
     pattern handed to `on_match`); restartable after a kill -9."""
 
@@ -95,21 +104,7 @@ class LockerProcess:
                 self.on_line(line)
         self.logfile.flush()
 
-    def running(self):
-        return self.process is not None and self.process.poll() is None
-
-    def kill9(self):
-        if self.running():
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.running():
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill9()
+    stop_timeout_s = 15
 
     def close(self):
         self.stop()

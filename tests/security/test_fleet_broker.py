@@ -1,7 +1,5 @@
 """The fleet's broker, attacked: Mosquitto started with the config `locker broker-config` writes."""
-import os
 import ssl
-import subprocess
 import threading
 import time
 
@@ -10,32 +8,23 @@ import pytest
 
 from locker.fleet_broker import bridge_identity, write_broker_config
 from locker.pki import FleetCA
-from locker.localhost import free_port, mosquitto_binary, wait_for_port
+from locker.localhost import free_port, mosquitto_binary
+from locker.broker_config import run_as
+from tests.support.brokers import MosquittoProcess
 
 
 BRIDGE_1, BRIDGE_2 = bridge_identity(1), bridge_identity(2)
 
 
-class FleetBroker:
+class FleetBroker(MosquittoProcess):
+    """The same process handling as the tests' plain broker, with the fleet's TLS config."""
+
     def __init__(self, folder):
-        self.folder, self.port = folder, free_port()
+        self.folder, self.port, self.process = folder, free_port(), None
         self.ca = FleetCA(folder / "pki").create()
         self.ca.server_certificate(folder / "pki", "127.0.0.1")
         self.serials = {who: self.ca.issue(who, folder / who) for who in ("A", "B", BRIDGE_1, BRIDGE_2)}
-        user = "root" if os.geteuid() == 0 else None
-        self.conf = write_broker_config(folder / "broker", self.port, folder / "pki", "127.0.0.1", user)
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen([mosquitto_binary(), "-c", str(self.conf)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wait_for_port(self.port)
-        return self
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        self.conf = write_broker_config(folder / "broker", self.port, folder / "pki", "127.0.0.1", run_as())
 
 
 class Peer:

@@ -1,8 +1,7 @@
 """Real MQTT brokers for the tests: Mosquitto started from its binary, or the embedded one."""
-import os
 import subprocess
 
-from locker.broker_config import mosquitto_config
+from locker.broker_config import mosquitto_config, run_as
 from locker.localhost import free_port, mosquitto_binary, wait_for_port
 from locker.embedded_broker import EmbeddedBroker
 
@@ -16,8 +15,7 @@ class MosquittoProcess:
         self.port = free_port()
         self.workdir = workdir
         self.conf = workdir / "mosquitto.conf"
-        user = "root" if os.geteuid() == 0 else None  # else it cannot save sessions in workdir
-        self.conf.write_text(mosquitto_config(self.port, workdir, user=user))
+        self.conf.write_text(mosquitto_config(self.port, workdir, user=run_as()))
         self.process = None
 
     @property
