@@ -12,6 +12,10 @@ from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30
+# PostgreSQL connections per process: the API admits as many requests as these allow (less a
+# few for its background loops, cloud/api/admission.py); PostgreSQL's default 100 connections
+# leave room for a few API and bridge processes.
+PG_POOL_SIZE, PG_MAX_OVERFLOW = 10, 10
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -32,6 +36,8 @@ def make_engine(url: str, *, schema: str | None = None,
         return _sqlite_engine(url, args, kwargs)
     if schema is not None:
         args["options"] = f"-csearch_path={_checked_schema(schema)}"
+    kwargs.setdefault("pool_size", PG_POOL_SIZE)
+    kwargs.setdefault("max_overflow", PG_MAX_OVERFLOW)
     return create_engine(url, connect_args=args, pool_pre_ping=True, **kwargs)
 
 

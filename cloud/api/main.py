@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from cloud.api.admission import AdmissionLimit, limit_for
 from cloud.api.errors import install_error_handlers
 from cloud.api.routes import api_router, health
 from cloud.core.config import Settings, get_settings
@@ -26,6 +27,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app = FastAPI(title="openlocker cloud", lifespan=lifespan)
     app.state.settings, app.state.engine = settings, engine
+    # Requests queue before they take a thread or a connection (cloud/api/admission.py).
+    app.add_middleware(AdmissionLimit, limit=limit_for(engine))
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router())
