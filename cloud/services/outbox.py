@@ -86,7 +86,9 @@ def _oldest_pending(session: Session) -> OutboxMessage | None:
 
 
 def _seal(session: Session, message: OutboxMessage) -> SealedCommand:
-    locker = session.get(Locker, message.locker_id, with_for_update=True)
+    # FOR NO KEY UPDATE: counters are taken one at a time, and rows that merely reference the
+    # locker (new parcels, inbox and outbox rows) are not held up.
+    locker = session.get(Locker, message.locker_id, with_for_update={"key_share": True})
     if message.counter is None:
         locker.command_counter += 1
         message.counter = locker.command_counter
