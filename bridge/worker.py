@@ -18,7 +18,7 @@ import paho.mqtt.client as mqtt
 from bridge import inbound, topics
 from bridge.relay import OutboxRelay, PublishFailed
 from firmware.core import wire
-from locker.mqtt_url import broker_address
+from locker.mqtt_url import broker_address, is_tls
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +29,16 @@ MAX_DEFERRED = 1000  # out-of-order events held at once; beyond that they are dr
 
 
 class BridgeWorker:
-    def __init__(self, broker_url, engine, clock, client_id=None, share_group=None, settings=None):
+    def __init__(self, broker_url, engine, clock, client_id=None, share_group=None, settings=None,
+                 identity=None):
+        """`identity`: a BridgeIdentity (bridge/identity.py), required by an mqtts:// URL."""
         self.engine, self.clock, self.settings = engine, clock, settings
         self.host, self.port = broker_address(broker_url)
+        if is_tls(broker_url) and identity is None:
+            raise ValueError("a TLS broker (%s) needs the bridge's identity folder" % broker_url)
+        self.identity = identity
+        if identity is not None:
+            client_id = identity.name  # the fleet broker insists: client id = certificate name
         self.share_group = share_group
         self.inbox = queue.Queue(maxsize=10000)
         self.monotonic = time.monotonic
@@ -49,6 +56,8 @@ class BridgeWorker:
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
                              clean_session=False)
         client.reconnect_delay_set(min_delay=1, max_delay=8)
+        if self.identity is not None:
+            self.identity.apply_to(client)
         client.on_connect = self._on_connect
         client.on_disconnect = lambda *args: self.connected.clear()
         client.on_message = lambda c, u, msg: self._enqueue(msg.topic, msg.payload)

@@ -13,6 +13,7 @@ import board_profile as profile  # hardware/profiles/<board>.py, copied by `lock
 from firmware.board.bootguard import BootGuard
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
+from firmware.board.tls import broker_opener
 from firmware.board.wifi import WifiKeeper
 from firmware.board.wiring import build_hardware
 
@@ -83,11 +84,9 @@ def main():
     hardware = build_hardware(profile, config, Parts())
     wifi = WifiKeeper(network.WLAN(network.STA_IF), config["wifi"]["ssid"], config["wifi"]["password"],
                       ntptime.settime)
-    broker = config["broker"]
-
-    async def open_transport():
-        return await asyncio.open_connection(broker["host"], broker["port"])
-
+    # TLS with the board's own certificate (tls/ in the bundle); plain TCP only when config.json
+    # says "tls": false (the demo's embedded broker)
+    open_transport = broker_opener(config["broker"])
     board = Board(config, hardware, open_transport, Clock(), FlashStore(""), System(wifi), watchdog, mode)
     asyncio.run(run(board, wifi, guard))
 

@@ -51,6 +51,9 @@ def _parser():
                              "its broker session survives restarts")
     bridge.add_argument("--share-group", default=_env("LOCKER_SHARE_GROUP", None),
                         help="MQTT shared-subscription group, to split events across workers")
+    bridge.add_argument("--identity", default=_env("LOCKER_BRIDGE_IDENTITY", None),
+                        help="folder with this worker's ca.crt, client.crt and client.key "
+                             "(`locker broker-config` makes bridge-1 ... bridge-N); needed with mqtts://")
 
     sim = sub.add_parser("sim", help="a simulated locker bank you type into")
     _mqtt_option(sim)
@@ -67,10 +70,14 @@ def _parser():
         "build", help="compile the .mpy bundle and write the board's config.json")
     build.add_argument("--board", required=True, choices=["esp32", "picow"])
     build.add_argument("--out", help="output folder (default build/firmware-BOARD)")
-    build.add_argument("--locker-id", required=True)
-    build.add_argument("--key", required=True, help="the board key (hex) from provisioning")
+    build.add_argument("--identity", help="the folder `locker provision` wrote: id, key, certificate; "
+                                          "the board then speaks TLS (mqtts://, port 8883 by default)")
+    build.add_argument("--locker-id", help="without --identity: plain TCP, for demo brokers only")
+    build.add_argument("--key", help="without --identity: the board key (hex) from provisioning")
     build.add_argument("--layout", default="S8,M8,L8", help="compartments by size; at most 24")
-    build.add_argument("--broker", default=DEFAULT_MQTT, help="the broker the board connects to")
+    build.add_argument("--broker", help="the broker the board connects to (default %s, or "
+                                        "mqtts://127.0.0.1:8883 with --identity)" % DEFAULT_MQTT)
+    build.add_argument("--server-name", help="the name in the broker's certificate, if not the --broker host")
     build.add_argument("--wifi-ssid", default="")
     build.add_argument("--wifi-password", default="")
     build.add_argument("--keypad", default="3x4", choices=["3x4", "4x4"])
@@ -115,6 +122,11 @@ def _parser():
     create.add_argument("--role", default="admin", choices=["viewer", "operator", "admin"])
     create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     _database_option(create)
+
+    purge = sub.add_parser("purge", help="clear recipients' contact data of parcels whose life "
+                                         "ended over LOCKER_CONTACT_RETENTION_DAYS ago (the cloud "
+                                         "process also does it hourly)")
+    _database_option(purge)
 
     audit = sub.add_parser("audit", help="the hash-chained audit trail")
     verify = audit.add_subparsers(dest="audit_command", required=True).add_parser(

@@ -19,15 +19,17 @@ def cloud(args):
     from cloud.api.main import create_app
     from cloud.core.config import Settings
     from cloud.db import migrated_engine
-    from cloud.services.notifications import LoggingNotifier
+    from locker.maintenance_loop import MaintenanceLoop, default_jobs
     from locker.notification_loop import NotificationLoop
 
     settings = Settings(database_url=args.database_url)
     engine = migrated_engine(settings.database_url)
-    notifications = NotificationLoop(engine, LoggingNotifier(), settings).start()
+    notifications = NotificationLoop(engine, None, settings).start()  # channels from settings
+    maintenance = MaintenanceLoop(engine, settings, jobs=default_jobs()).start()
     try:
         uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port)
     finally:
+        maintenance.stop()
         notifications.stop()
 
 
@@ -37,10 +39,13 @@ def bridge(args):
 
     from cloud.core.config import Settings
 
+    from bridge.identity import BridgeIdentity
+
+    identity = BridgeIdentity(args.identity) if args.identity else None
     settings = Settings(database_url=args.database_url)
     engine = migrated_engine(settings.database_url)
     worker = BridgeWorker(args.mqtt_url, engine, utcnow, client_id=args.client_id,
-                          share_group=args.share_group, settings=settings).start()
+                          share_group=args.share_group, settings=settings, identity=identity).start()
     _wait_for_signal()
     worker.stop()
 
@@ -62,15 +67,14 @@ def sim(args):
 
 
 def firmware(args):
-    from locker.firmware_build import board_config, build
-    from locker.mqtt_url import broker_address
-    from simulator.layout import parse_layout
+    from locker.firmware_build import build, config_from_args
 
-    host, port = broker_address(args.broker)
-    config = board_config(args.locker_id, args.key, parse_layout(args.layout), host, port,
-                          args.wifi_ssid, args.wifi_password, args.keypad, args.display)
-    out = args.out or os.path.join("build", "firmware-" + args.board)
-    files = build(args.board, out, config)
+    try:
+        config = config_from_args(args)
+        out = args.out or os.path.join("build", "firmware-" + args.board)
+        files = build(args.board, out, config, args.identity)
+    except ValueError as error:
+        raise SystemExit("locker firmware build: %s" % error)
     print("built %d files for %s in %s; copy them to the board with e.g.\n"
           "  mpremote connect PORT fs cp -r %s/* :" % (len(files), args.board, out, out))
 
@@ -154,6 +158,23 @@ def audit(args):
               % (verdict.broken_at, verdict.reason, verdict.entries))
         return 1
     print("%d entries, chain intact" % verdict.entries)
+    return 0
+
+
+def purge(args):
+    from cloud.core.config import Settings
+    from cloud.db import migrated_engine, transaction
+    from cloud.services.purge import purge_contacts
+
+    settings = Settings(database_url=args.database_url)
+    engine = migrated_engine(settings.database_url)
+    try:
+        with transaction(engine) as session:
+            purged = purge_contacts(session, utcnow(), settings)
+    finally:
+        engine.dispose()
+    print("contact data purged from %d parcels (retention %d days)"
+          % (purged, settings.contact_retention_days))
     return 0
 
 

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from locker import board_identity
+
 ROOT = Path(__file__).resolve().parent.parent
 BOARDS = {"esp32": "esp32_devkitc", "picow": "pico_w"}
 # What goes on the board, compiled: the pure core, the drivers, the network client, the
@@ -23,10 +25,12 @@ def board_modules():
     return [(source, source.relative_to(ROOT).with_suffix(".mpy")) for source in sources]
 
 
-def build(board, out, config):
-    """Compile the bundle for `board` ("esp32" or "picow") into `out` with `config`."""
+def build(board, out, config, identity=None):
+    """Compile the bundle for `board` ("esp32" or "picow") into `out` with `config`; a TLS
+    config needs `identity`, the folder `locker provision` wrote (its certificates go in)."""
     if board not in BOARDS:
         raise ValueError("unknown board %r: choose %s" % (board, ", ".join(BOARDS)))
+    tls_files = _tls_files(config, identity)  # refused before anything is written
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
@@ -36,6 +40,7 @@ def build(board, out, config):
     for entry in ENTRY_POINTS:
         shutil.copy(ROOT / entry, out / Path(entry).name)
     (out / "config.json").write_text(json.dumps(dict(config, board=board), indent=1))
+    board_identity.write_tls_files(out, tls_files)
     return sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
 
 
@@ -47,11 +52,60 @@ def compile_module(source, target):
         raise RuntimeError("mpy-cross rejected %s: %s" % (source, result.stderr.strip()))
 
 
+def _tls_files(config, identity):
+    tls = config["broker"].get("tls", True) is not False
+    if tls and identity is None:
+        raise ValueError("a board that speaks TLS needs its identity: give --identity (the folder "
+                         "`locker provision` wrote)")
+    if not tls and identity is not None:
+        raise ValueError("the config says plain TCP but an identity was given: build it with TLS")
+    if identity is None:
+        return {}
+    found = board_identity.read_identity(identity)
+    if found["locker_id"] != config["locker_id"] or found["key"] != config["key"]:
+        raise board_identity.IdentityError("config.json and %s name different boards" % identity)
+    return board_identity.tls_files(identity)
+
+
 def board_config(locker_id, key, compartments, broker_host, broker_port, wifi_ssid="", wifi_password="",
-                 keypad="3x4", display=False):
-    """The config.json a board reads at boot."""
+                 keypad="3x4", display=False, tls=False, server_name=None):
+    """The config.json a board reads at boot. `tls`: connect with the board's certificate
+    (build with an identity); plain TCP is written out explicitly, for demo brokers only.
+    `server_name`: the name in the broker's certificate, when boards reach it by another."""
     bytes.fromhex(key)  # ValueError for a key that is not hex
+    broker = {"host": broker_host, "port": broker_port, "tls": bool(tls)}
+    if server_name:
+        broker["server_name"] = server_name
     return {"locker_id": locker_id, "key": key, "compartments": [list(c) for c in compartments],
-            "broker": {"host": broker_host, "port": broker_port},
+            "broker": broker,
             "wifi": {"ssid": wifi_ssid, "password": wifi_password},
             "keypad": keypad, "display": display}
+
+
+def config_from_args(args):
+    """config.json from `locker firmware build`'s options: with --identity, TLS and the
+    identity's id, key and compartments; without, plain TCP from --locker-id and --key."""
+    from simulator.layout import parse_layout
+    if args.identity:
+        if args.locker_id or args.key:
+            raise ValueError("--identity brings the locker id and key: drop --locker-id and --key")
+        identity = board_identity.read_identity(args.identity)
+        locker_id, key, compartments = identity["locker_id"], identity["key"], identity["compartments"]
+        host, port = tls_broker_address(args.broker or "mqtts://127.0.0.1:8883")
+    else:
+        if not (args.locker_id and args.key):
+            raise ValueError("give --identity (TLS), or --locker-id and --key (plain TCP, demo brokers)")
+        from locker.mqtt_url import broker_address
+        locker_id, key, compartments = args.locker_id, args.key, parse_layout(args.layout)
+        host, port = broker_address(args.broker or "mqtt://127.0.0.1:1883")
+    return board_config(locker_id, key, compartments, host, port, args.wifi_ssid, args.wifi_password,
+                        args.keypad, args.display, tls=bool(args.identity), server_name=args.server_name)
+
+
+def tls_broker_address(url):
+    """(host, port) from 'mqtts://host:port' or 'host:port'; the port defaults to 8883."""
+    from urllib.parse import urlparse
+    parsed = urlparse(url if "://" in url else "mqtts://" + url)
+    if parsed.scheme not in ("mqtts", "ssl", "tls"):
+        raise ValueError("a board with an identity speaks TLS: give --broker mqtts://host:port, not %r" % url)
+    return parsed.hostname or "127.0.0.1", parsed.port or 8883

@@ -1,5 +1,6 @@
 """The demo's scripted day at one locker bank, played through the real API, broker and board."""
 import time
+from datetime import UTC, datetime
 
 import httpx
 
@@ -49,9 +50,13 @@ class Scenario:
 
     def courier_is_registered(self):
         response = self.api.post("/couriers", json={"name": COURIER[0], "code": COURIER[1]})
-        self._expect(response, 201, "register courier")
+        courier = self._expect(response, 201, "register courier")
+        route = {"day": datetime.now(UTC).date().isoformat(), "locker_ids": [self.board.locker_id]}
+        self._expect(self.api.put("/couriers/%s/route" % courier["id"], json=route), 200,
+                     "route the courier")
         self.board.wait_until(lambda c: c.courier_count() > 0, WAIT_S, "courier codes on the board")
-        self.say("[cloud]   courier %s registered; the board knows the code" % COURIER[0])
+        self.say("[cloud]   courier %s registered and routed to %s today; the board knows the code "
+                 "until midnight UTC" % (COURIER[0], self.board.locker_id))
 
     def carriers_get_keys(self):
         for carrier in sorted({spec[0] for spec in PARCELS + [TOO_BIG]}):

@@ -6,6 +6,7 @@ from cloud.db import migrated_engine
 from bridge.worker import BridgeWorker
 from locker import access
 from locker.api_server import ApiServer
+from locker.maintenance_loop import MaintenanceLoop, default_jobs
 from locker.notification_loop import NotificationLoop
 
 
@@ -18,11 +19,13 @@ class CloudStack:
         self.api = ApiServer(create_app(self.settings, engine=self.engine), port=api_port)
         self.bridge = BridgeWorker(broker_url, self.engine, utcnow, settings=self.settings)
         self.notifications = NotificationLoop(self.engine, notifier, self.settings)
+        self.maintenance = MaintenanceLoop(self.engine, self.settings, jobs=default_jobs())
 
     def start(self):
         self.api.start()
         self.bridge.start()
         self.notifications.start()
+        self.maintenance.start()
         return self
 
     @property
@@ -37,6 +40,7 @@ class CloudStack:
         return access.carrier_headers(self.engine, name)
 
     def stop(self):
+        self.maintenance.stop()
         self.notifications.stop()
         self.bridge.stop()
         self.api.stop()

@@ -5,8 +5,8 @@ import time
 from firmware.core import wire
 from firmware.core.actions import Beep, Publish, Pulse, Show
 from firmware.core.controller import Controller
-from firmware.core.events import (Booted, Connected, Disconnected, DoorClosed, DoorOpened,
-                                  KeyPressed, MessageReceived, Tick)
+from firmware.core.events import (Booted, CodeScanned, Connected, Disconnected, DoorClosed,
+                                  DoorOpened, KeyPressed, MessageReceived, Tick)
 from simulator.board_state import BoardStateFile
 from simulator.hardware import VirtualDoor, VirtualLock, VirtualPanel
 from simulator.mqtt_link import MqttLink
@@ -60,6 +60,14 @@ class VirtualLocker:
         """Type on the keypad, e.g. press('4711#')."""
         for key in keys:
             self._handle(KeyPressed(key))
+
+    def scan(self, code):
+        """Hold a parcel's barcode (or a QR code) to the scanner."""
+        self._handle(CodeScanned(code))
+
+    def display(self):
+        """What the display shows now (the last line shown)."""
+        return self.panel.lines[-1] if self.panel.lines else ""
 
     def open_door(self, number):
         """Pull the door; it opens only if its lock was just released. Returns whether it did."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Security
+from fastapi import Depends, HTTPException, Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -34,6 +34,9 @@ def get_now() -> datetime:
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
+# A table's id in a path: within the id column's range (32-bit on PostgreSQL), so a huge
+# number is a clear 422 instead of a database overflow (a 500).
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 _bearer = HTTPBearer(auto_error=False, description="an operator's token from /api/v1/auth/login")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="a carrier's API key")

@@ -2,10 +2,10 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from cloud.services.errors import Conflict, DomainError, Invalid, NotFound
+from cloud.services.errors import Conflict, DomainError, Invalid, NotFound, RateLimited
 from cloud.services.operators import LoginFailed
 
-_STATUS = {NotFound: 404, Conflict: 409, Invalid: 422, LoginFailed: 401}
+_STATUS = {NotFound: 404, Conflict: 409, Invalid: 422, LoginFailed: 401, RateLimited: 429}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -16,4 +16,8 @@ def install_error_handlers(app: FastAPI) -> None:
 async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
     status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)
     detail = {"code": error.code, "message": error.message}
-    return JSONResponse(status_code=status, content={"detail": detail})
+    headers = None
+    if isinstance(error, RateLimited):
+        detail["retry_after_s"] = error.retry_after_s
+        headers = {"Retry-After": str(error.retry_after_s)}
+    return JSONResponse(status_code=status, content={"detail": detail}, headers=headers)

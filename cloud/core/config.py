@@ -28,6 +28,31 @@ class Settings(BaseSettings):
     auth_secret: SecretStr | None = None
     token_ttl_s: int = Field(default=8 * 3600, ge=60)  # an operator's shift
     login_failure_delay_s: float = Field(default=0.5, ge=0)  # slows password guessing
+    # Remote opens (cloud/services/remote_open.py): a stolen operator login opens a handful of
+    # doors, not a city's; a fleet-wide burst stops them all until an admin has looked.
+    remote_open_per_locker: int = Field(default=3, ge=1)
+    remote_open_per_operator: int = Field(default=10, ge=1)
+    remote_open_window_s: int = Field(default=3600, ge=1)
+    remote_open_burst: int = Field(default=20, ge=1)
+    remote_open_burst_window_s: int = Field(default=300, ge=1)
+    # Recipients' contact data is cleared this long after a parcel's life ended (cloud/services/purge.py).
+    contact_retention_days: int = Field(default=30, ge=1)
+    # Life of a parcel (cloud/services/lifecycle.py): a reservation no courier filled lapses
+    # after reservation_hours; a recipient may push the pickup deadline once by extension_hours.
+    reservation_hours: int = Field(default=48, ge=1, le=24 * 60)
+    extension_hours: int = Field(default=48, ge=1, le=24 * 14)
+    # Email (cloud/notify/smtp.py); without a host, emails are only logged.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "parcels@localhost"
+    smtp_starttls: bool = True
+    # SMS over an HTTP provider (cloud/notify/sms.py); without a URL, SMS are only logged.
+    sms_url: str | None = None
+    sms_token: SecretStr | None = None
+    # Where recipients' links (extend, delegate) point: the public address of this API.
+    public_url: str = "http://localhost:8000"
 
     @model_validator(mode="after")
     def _require_real_secrets(self) -> "Settings":

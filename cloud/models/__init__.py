@@ -14,7 +14,14 @@ from cloud.models.access import (
 from cloud.models.alarm import ALARM_KINDS, Alarm, AlarmPublic
 from cloud.models.audit import GENESIS_HASH, AuditEntry, AuditEntryPublic, AuditHead
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
-from cloud.models.courier import Courier, CourierCreate, CourierPublic
+from cloud.models.courier import (
+    Courier,
+    CourierCreate,
+    CourierListSent,
+    CourierPublic,
+    CourierRoute,
+    CourierRouteStop,
+)
 from cloud.models.device import DeviceEvent, OutboxMessage
 from cloud.models.locker import (
     COMPARTMENT_SIZES,
@@ -27,9 +34,12 @@ from cloud.models.locker import (
     LockerProvisioned,
     LockerPublic,
 )
-from cloud.models.notification import Notification
+from cloud.models.notification import Notification, WebhookConfig, WebhookIssued
+from cloud.models.occupancy import OccupancySample
+from cloud.models.remote import RemoteOpen, RemoteOpenPublic, RemoteOpenRequest
 from cloud.models.parcel import (
     LIVE_STATES,
+    Delegate,
     Parcel,
     ParcelCreate,
     ParcelPublic,
@@ -47,4 +57,8 @@ __all__ = [
     "CourierPublic", "DeviceEvent", "Locker", "LockerCreate", "LockerDetail", "LockerProvisioned",
     "LockerPublic", "Notification", "OutboxMessage", "Parcel", "ParcelCreate", "ParcelPublic",
     "PickupCredential", "Recipient",
+    "Delegate", "WebhookConfig", "WebhookIssued",
+    "CourierListSent", "CourierRoute", "CourierRouteStop",
+    "RemoteOpen", "RemoteOpenPublic", "RemoteOpenRequest",
+    "OccupancySample",
 ]

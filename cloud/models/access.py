@@ -3,6 +3,7 @@ import uuid
 from typing import Literal
 
 from pydantic import NaiveDatetime
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from cloud.core.clock import utcnow
@@ -46,6 +47,10 @@ class Carrier(CarrierBase, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     name: str = Field(max_length=64, unique=True)  # what its parcels' `carrier` says
     created_at: NaiveDatetime = Field(default_factory=utcnow)
+    # Where its parcels' status changes are posted (cloud/notify/webhooks.py), and the secret
+    # that signs them, sealed under the pepper (the carrier got it in clear once).
+    webhook_url: str | None = Field(default=None, max_length=2048)
+    sealed_webhook_secret: str | None = Field(default=None, sa_type=Text)
 
 
 class CarrierPublic(CarrierBase):

@@ -8,14 +8,16 @@ from sqlmodel import Field, SQLModel
 from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH
 
-AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing"]
-ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing")
+AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
+                    "remote_open_burst"]
+ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
+               "remote_open_burst")
 
 
 class AlarmBase(SQLModel):
     locker_id: str = Field(foreign_key="locker.id", index=True, max_length=CODE_LENGTH)
     compartment: int | None = None  # the compartment number; None for the whole locker
-    kind: str = Field(max_length=16)
+    kind: str = Field(max_length=32)  # 32 since 0006 (remote_open_burst)
     detail: str = Field(sa_type=Text)
     count: int = 1  # a repeat while the alarm is open bumps this instead of raising another
     raised_at: NaiveDatetime = Field(default_factory=utcnow)

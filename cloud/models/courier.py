@@ -1,13 +1,18 @@
-"""Couriers who deposit parcels, known by a keypad code."""
+"""Couriers who deposit parcels, known by a keypad code, and the lockers of their day's route."""
 import uuid
+from datetime import date
 
-from pydantic import NaiveDatetime
-from sqlalchemy import Text
+from typing import Annotated
+
+from pydantic import NaiveDatetime, StringConstraints
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cloud.core.clock import utcnow
+from cloud.models.base import CODE_LENGTH, CODE_PATTERN
 
 COURIER_CODE_PATTERN = r"^[0-9]{4,12}$"
+MAX_ROUTE_STOPS = 500  # a board's courier list holds at most wire.MAX_LIST verifiers anyway
 
 
 class CourierBase(SQLModel):
@@ -32,3 +37,35 @@ class CourierPublic(CourierBase):
     id: uuid.UUID
     active: bool
     created_at: NaiveDatetime
+
+
+class CourierRouteStop(SQLModel, table=True):
+    """A locker a courier may use on a day: their code reaches its board for that day only."""
+
+    __tablename__ = "courier_route_stop"
+    __table_args__ = (UniqueConstraint("courier_id", "locker_id", "day"),
+                      Index("ix_courier_route_stop_locker_id_day", "locker_id", "day"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    courier_id: uuid.UUID = Field(foreign_key="courier.id")
+    locker_id: str = Field(foreign_key="locker.id", max_length=CODE_LENGTH)
+    day: date
+
+
+class CourierListSent(SQLModel, table=True):
+    """The day and couriers of the last list queued for a locker: what the day rollover
+    compares against (cloud/services/courier_routes.py)."""
+
+    __tablename__ = "courier_list_sent"
+
+    locker_id: str = Field(foreign_key="locker.id", primary_key=True, max_length=CODE_LENGTH)
+    day: date
+    courier_ids: str = Field(sa_type=Text)  # sorted, comma-separated
+
+
+class CourierRoute(SQLModel):
+    """A courier's lockers for one day (PUT replaces the day's list; [] clears it)."""
+
+    day: date
+    locker_ids: list[Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=CODE_LENGTH)]] = \
+        Field(max_length=MAX_ROUTE_STOPS)

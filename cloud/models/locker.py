@@ -28,6 +28,7 @@ class LockerBase(SQLModel):
 class CompartmentSpec(SQLModel):
     number: int = Field(ge=1, le=999)
     size: CompartmentSize
+    accessible: bool = False  # low, reachable from a wheelchair
 
 
 class LockerCreate(LockerBase):
@@ -75,6 +76,8 @@ class CompartmentBase(SQLModel):
     height_mm: int
     depth_mm: int
     state: str = Field(default="free", max_length=16)
+    # Low, reachable from a wheelchair: kept for the parcels whose recipients asked for one.
+    accessible: bool = False
 
 
 class Compartment(CompartmentBase, table=True):

@@ -9,7 +9,11 @@ from sqlmodel import Field, SQLModel
 from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
 
-ParcelState = Literal["announced", "reserved", "deposited", "collected", "cancelled", "expired"]
+# expired: not collected by its deadline, waits in the locker to go back; lapsed: reserved but
+# no courier came within Settings.reservation_hours (cloud/services/lifecycle.py).
+ParcelState = Literal["announced", "reserved", "deposited", "collected", "cancelled", "expired",
+                      "lapsed", "returned"]  # returned: a courier took it back to its sender
+PARCEL_KINDS = ("delivery", "return", "unadvised")
 LIVE_STATES = ("announced", "reserved", "deposited")  # not yet collected, cancelled or expired
 MAX_PARCEL_MM = 3000  # anything longer is a typo, not a parcel
 PHONE_PATTERN = r"^\+?[0-9]{6,15}$"  # E.164 digits, optional +
@@ -32,11 +36,26 @@ class Recipient(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     phone: str | None = Field(default=None, schema_extra={"pattern": PHONE_PATTERN}, max_length=16)
     email: str | None = Field(default=None, schema_extra={"pattern": EMAIL_PATTERN}, max_length=254)
+    accessible: bool = False  # asks for a low compartment, reachable from a wheelchair
 
     @model_validator(mode="after")
     def _reachable(self) -> "Recipient":
         if not self.phone and not self.email:
             raise ValueError("a recipient needs a phone number or an email address")
+        return self
+
+
+class Delegate(SQLModel):
+    """Someone the recipient lets collect the parcel: reached by phone or email."""
+
+    name: str = Field(min_length=1, max_length=200)
+    phone: str | None = Field(default=None, schema_extra={"pattern": PHONE_PATTERN}, max_length=16)
+    email: str | None = Field(default=None, schema_extra={"pattern": EMAIL_PATTERN}, max_length=254)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "Delegate":
+        if not self.phone and not self.email:
+            raise ValueError("a delegate needs a phone number or an email address")
         return self
 
 
@@ -61,6 +80,23 @@ class Parcel(ParcelBase, table=True):
     deposited_at: NaiveDatetime | None = None
     collected_at: NaiveDatetime | None = None
     pickup_deadline: NaiveDatetime | None = None
+    accessible: bool = False  # goes only in an accessible compartment (Recipient.accessible)
+    extended_at: NaiveDatetime | None = None  # the one extension of the pickup deadline
+    expired_at: NaiveDatetime | None = None  # expired or lapsed (cloud/services/lifecycle.py)
+    # Someone the recipient lets collect instead (cloud/services/delegation.py): personal data.
+    delegate_name: str | None = Field(default=None, max_length=200)
+    delegate_phone: str | None = Field(default=None, max_length=16)
+    delegate_email: str | None = Field(default=None, max_length=254)
+    # The contact-data purge (cloud/services/purge.py): when the parcel was first seen out of
+    # LIVE_STATES (its collected_at if it has one), and when its contact data was cleared.
+    life_ended_at: NaiveDatetime | None = None
+    purged_at: NaiveDatetime | None = None
+    # What the parcel is (issue 6, courier flows): a carrier's `delivery`, a recipient's `return`
+    # (dropped off with a return code, taken back by a courier) or an `unadvised` parcel a courier
+    # brought without pre-advice (held until its carrier completes it: no recipient, no PIN).
+    kind: str = Field(default="delivery", max_length=16)
+    collect_scheduled_at: NaiveDatetime | None = None  # a courier is to take it away (collection.py)
+    returned_at: NaiveDatetime | None = None  # taken away by a courier: back to its sender
 
 
 class ParcelPublic(ParcelDimensions):
@@ -75,6 +111,10 @@ class ParcelPublic(ParcelDimensions):
     deposited_at: NaiveDatetime | None
     collected_at: NaiveDatetime | None
     pickup_deadline: NaiveDatetime | None
+    accessible: bool = False
+    extended_at: NaiveDatetime | None = None
+    expired_at: NaiveDatetime | None = None
+    delegated: bool = False  # a delegate holds a PIN of their own
 
 
 class PickupCredential(SQLModel, table=True):
@@ -86,6 +126,7 @@ class PickupCredential(SQLModel, table=True):
     # What the board checks a typed PIN against (firmware.core.verifiers.pin_verifier): kept to
     # send the `credential` again when the board comes back online. Not the PIN.
     board_verifier: str = Field(max_length=32)
+    holder: str = Field(default="recipient", max_length=16)  # or "delegate"
     expires_at: NaiveDatetime
     used_at: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=utcnow)

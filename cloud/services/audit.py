@@ -19,7 +19,13 @@ from cloud.models import GENESIS_HASH, AuditEntry, AuditHead
 
 ACTIONS = ("login", "login_failed", "parcel_preadvised", "parcel_cancelled", "credential_issued",
            "door_opened", "remote_command", "key_issued", "key_revoked", "operator_created",
-           "carrier_created")
+           "carrier_created",
+           "courier_route_set", "courier_revoked",  # courier routes (issue 5)
+           "compartment_out_of_service", "compartment_in_service",  # admin (issue 6)
+           "parcel_expired", "reservation_lapsed", "parcel_extended",  # lifecycle (issue 6)
+           "webhook_configured",  # carrier webhooks (issue 6)
+           # courier flows at the locker (issue 6)
+           "return_requested", "parcel_retargeted", "unadvised_parcel", "parcel_returned")
 _BATCH = 1000  # entries read at a time while verifying
 
 

@@ -1,5 +1,9 @@
 """Couriers and the verifier lists their codes become on each board.
 
+A board gets the codes of the couriers routed to it for the current UTC day only
+(cloud/services/courier_routes.py), with `until`: the end of that day, after which the board
+refuses them even if no newer list reached it.
+
 A board checks a typed courier code against HMAC(board key, "courier:" + code), so the cloud
 needs the clear code to serve any board, including a locker provisioned after the courier was
 registered. It therefore keeps the code sealed (AES-GCM under a key derived from the pepper)
@@ -7,13 +11,14 @@ next to the keyed hash it is looked up by; whoever can unseal it could equally b
 hash of a 4-12 digit code, so the seal gives away nothing the hash kept.
 """
 import re
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
 from cloud.core import security
+from cloud.core.clock import to_ms
 from cloud.core.config import Settings, get_settings
-from cloud.models import Courier, Locker
+from cloud.models import Courier, CourierListSent, CourierRouteStop, Locker
 from cloud.services import outbox
 from cloud.services.errors import Conflict, Invalid
 from firmware.core.verifiers import courier_verifier
@@ -23,7 +28,7 @@ _CODE = re.compile(r"^[0-9]{4,12}$")
 
 def register_courier(session: Session, name: str, code: str, now: datetime,
                      *, settings: Settings | None = None) -> Courier:
-    """A new active courier; every locker gets its new courier list."""
+    """A new active courier, on no route yet: no board knows the code until one is set."""
     settings = settings or get_settings()
     if not _CODE.match(code):
         raise Invalid("invalid_courier_code", "a courier code is 4 to 12 digits")
@@ -34,14 +39,13 @@ def register_courier(session: Session, name: str, code: str, now: datetime,
                       code_sealed=security.seal(settings.pepper, code))
     session.add(courier)
     session.flush()
-    for locker in session.exec(select(Locker).order_by(col(Locker.id))).all():  # lock order
-        push_couriers(session, locker, now, settings=settings)
     return courier
 
 
 def push_couriers(session: Session, locker: Locker, now: datetime, *,
                   settings: Settings | None = None, skip_empty: bool = False) -> None:
-    """Queue a `couriers` command with the verifiers of every active courier for this locker.
+    """Queue a `couriers` command with the verifiers of the active couriers routed to this
+    locker today, valid `until` the day's end; remember what was sent (CourierListSent).
 
     The list replaces the board's, so the last one queued must be the newest: the locker's row
     is locked first, and two transactions pushing lists to one board take turns. (FOR NO KEY
@@ -50,14 +54,39 @@ def push_couriers(session: Session, locker: Locker, now: datetime, *,
     """
     settings = settings or get_settings()
     session.get(Locker, locker.id, with_for_update={"key_share": True})
-    verifiers = courier_verifiers(session, locker, settings)
-    if verifiers or not skip_empty:
-        outbox.queue(session, locker.id, "couriers", {"v": verifiers}, now, settings=settings)
-
-
-def courier_verifiers(session: Session, locker: Locker, settings: Settings) -> list[str]:
-    """What `locker`'s board stores for each active courier's code."""
+    today = now.date()
+    routed = routed_couriers(session, locker.id, today)
+    if not routed and skip_empty:
+        return
     key = bytes.fromhex(locker.device_key)
-    query = select(Courier).where(col(Courier.active).is_(True)).order_by(col(Courier.created_at))
-    return [courier_verifier(key, security.unseal(settings.pepper, courier.code_sealed))
-            for courier in session.exec(query).all()]
+    verifiers = [courier_verifier(key, security.unseal(settings.pepper, courier.code_sealed))
+                 for courier in routed]
+    outbox.queue(session, locker.id, "couriers", {"v": verifiers, "until": day_end_ms(today)},
+                 now, settings=settings)
+    _remember_sent(session, locker.id, today, routed)
+
+
+def routed_couriers(session: Session, locker_id: str, day: date) -> list[Courier]:
+    """The active couriers with `locker_id` on their route for `day`, oldest first."""
+    query = (select(Courier).join(CourierRouteStop, col(CourierRouteStop.courier_id) == Courier.id)
+             .where(CourierRouteStop.locker_id == locker_id, CourierRouteStop.day == day,
+                    col(Courier.active).is_(True))
+             .order_by(col(Courier.created_at), col(Courier.id)))
+    return list(session.exec(query).all())
+
+
+def day_end_ms(day: date) -> int:
+    """The end of a UTC day (the next day's midnight) in ms: the `until` of its courier list."""
+    return to_ms(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def courier_ids_text(couriers: list[Courier]) -> str:
+    return ",".join(sorted(str(courier.id) for courier in couriers))
+
+
+def _remember_sent(session: Session, locker_id: str, day: date, routed: list[Courier]) -> None:
+    sent = session.get(CourierListSent, locker_id) or CourierListSent(locker_id=locker_id, day=day,
+                                                                      courier_ids="")
+    sent.day, sent.courier_ids = day, courier_ids_text(routed)
+    session.add(sent)
+    session.flush()

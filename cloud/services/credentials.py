@@ -8,7 +8,7 @@ from cloud.core.clock import to_ms
 from cloud.core.config import Settings
 from cloud.core.security import courier_code_hash, pin_hash
 from cloud.models import Compartment, Courier, Locker, Parcel, PickupCredential
-from cloud.services import lockers, notifications, outbox
+from cloud.services import lockers, notifications, outbox, qr
 from cloud.services.errors import Conflict
 from firmware.core.verifiers import pin_verifier
 
@@ -23,28 +23,44 @@ _random = secrets.SystemRandom()  # where PIN digits come from (tests put a scri
 
 def issue_pickup(session: Session, locker: Locker, parcel: Parcel, compartment: Compartment,
                  now: datetime, settings: Settings) -> str:
-    """A fresh PIN for the parcel: hash stored, verifier sent to the board, recipient notified."""
-    pin = _unique_pin(session, locker.id, now, settings)
-    deadline = now + timedelta(hours=settings.pickup_hours)
-    credential = PickupCredential(
-        parcel_id=parcel.id, pin_hash=pin_hash(settings.pepper, locker.id, pin),
-        board_verifier=pin_verifier(bytes.fromhex(locker.device_key), pin),
-        expires_at=deadline, created_at=now)
-    session.add(credential)
-    parcel.pickup_deadline = deadline
-    push_credential(session, locker.id, parcel, compartment, credential, now, settings)
-    notifications.queue_pickup_notice(session, parcel, locker, compartment, pin, now, settings)
+    """A fresh PIN for the parcel: hash stored, verifier sent to the board, recipient notified
+    (the PIN, and by email the QR code too)."""
+    parcel.pickup_deadline = now + timedelta(hours=settings.pickup_hours)
+    pin, credential = new_credential(session, locker, parcel, compartment, "recipient", now, settings)
+    notifications.queue_pickup_notice(session, parcel, locker, compartment, pin, now, settings,
+                                      qr_token=qr.token_for(locker, compartment, parcel, credential),
+                                      key=f"pickup:{parcel.id}:{credential.id}")
     return pin
 
 
+def new_credential(session: Session, locker: Locker, parcel: Parcel, compartment: Compartment,
+                   holder: str, now: datetime, settings: Settings) -> tuple[str, PickupCredential]:
+    """A fresh PIN for `holder`, valid until the parcel's deadline, pushed to the board; a
+    delegate's sits next to the recipient's there (`keep`)."""
+    pin = _unique_pin(session, locker.id, now, settings)
+    credential = PickupCredential(
+        parcel_id=parcel.id, pin_hash=pin_hash(settings.pepper, locker.id, pin),
+        board_verifier=pin_verifier(bytes.fromhex(locker.device_key), pin), holder=holder,
+        expires_at=parcel.pickup_deadline, created_at=now)
+    session.add(credential)
+    session.flush()
+    push_credential(session, locker.id, parcel, compartment, credential, now, settings,
+                    keep=holder != "recipient")
+    return pin, credential
+
+
 def push_credential(session: Session, locker_id: str, parcel: Parcel, compartment: Compartment,
-                    credential: PickupCredential, now: datetime, settings: Settings) -> None:
+                    credential: PickupCredential, now: datetime, settings: Settings,
+                    *, keep: bool = False) -> None:
     """Queue the `credential` command that lets the board check the parcel's PIN itself; its
     `asof` lets the board drop it if it saw the parcel collected in an event the cloud had not
-    applied yet (protocol.md, "Stale commands")."""
+    applied yet (protocol.md, "Stale commands"). Without `keep` it replaces the parcel's other
+    verifiers on the board; with it, it is added next to them (a delegate's PIN)."""
     fields = {"parcel": parcel.tracking_code, "cmp": compartment.number,
               "v": credential.board_verifier, "until": to_ms(credential.expires_at),
               "asof": lockers.applied_seq(session, locker_id)}
+    if keep:
+        fields["keep"] = 1
     # The board needs this for as long as the PIN lives, so it may arrive late but not never.
     ttl_s = int((credential.expires_at - now).total_seconds())
     outbox.queue(session, locker_id, "credential", fields, now, ttl_s, settings=settings)

@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import Compartment, DeviceEvent, Locker, Parcel
-from cloud.services import audit, credentials, device_alarms, lockers, outbox, parcels
+from cloud.services import audit, credentials, device_alarms, lockers, notifications, outbox, parcels
+from cloud.services import courier_events
 from cloud.services.event_outcomes import APPLIED, Ignored
 
 log = logging.getLogger(__name__)
@@ -123,9 +124,16 @@ def _deposited(ctx: _Context, body: Event) -> str:
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
     if parcel is None or parcel.state not in ("announced", "reserved"):
         return _occupied_anyway(ctx, compartment, _why_not(body["parcel"], parcel))
+    if parcel.kind == "return":  # a courier typed a return's code: it is in all the same
+        return courier_events.return_deposited(ctx, body)
     _place(ctx, parcel, compartment)
     parcel.state, parcel.deposited_at = "deposited", ctx.now
+    if parcel.kind == "unadvised":
+        # nobody to send a PIN to: it waits for its carrier to name the recipient
+        _audit_door(ctx, body, parcel, compartment)
+        return APPLIED
     credentials.issue_pickup(ctx.session, ctx.locker, parcel, compartment, ctx.now, ctx.settings)
+    notifications.queue_status_webhook(ctx.session, parcel, "deposited", ctx.now, ctx.settings)
     _audit_door(ctx, body, parcel, compartment)
     audit.record(ctx.session, "system", "credential_issued", f"parcel:{parcel.id}", ctx.now,
                  locker=ctx.locker.id, tracking_code=parcel.tracking_code)
@@ -175,6 +183,9 @@ def _displace(ctx: _Context, compartment: Compartment) -> bool:
     other.state, other.compartment_id = "announced", None
     outbox.queue(ctx.session, other.locker_id, "revoke", {"parcel": other.tracking_code}, ctx.now,
                  settings=ctx.settings)
+    if other.kind == "return":  # its code is out with a person: the return needs another door
+        ctx.session.flush()
+        courier_events.reassign(ctx, other)
     return True
 
 
@@ -186,6 +197,7 @@ def _collected(ctx: _Context, body: Event) -> str:
     parcel.state, parcel.collected_at = "collected", ctx.now
     compartment.state, compartment.parcel_id = "free", None
     credentials.mark_used(ctx.session, parcel, ctx.now)
+    notifications.queue_status_webhook(ctx.session, parcel, "collected", ctx.now, ctx.settings)
     _audit_door(ctx, body, parcel, compartment)
     return APPLIED
 
@@ -214,4 +226,5 @@ _HANDLERS: dict[str, Callable[[_Context, Event], str]] = {
     "deposited": _deposited,
     "collected": _collected,
     **device_alarms.HANDLERS,  # jammed, door_left_open, tamper, refused: operator alarms
+    **courier_events.HANDLERS,  # retargeted, unadvised, courier_collected, return_deposited
 }

@@ -20,5 +20,13 @@ class Conflict(DomainError):
     """The request clashes with the current state (HTTP 409)."""
 
 
+class RateLimited(DomainError):
+    """Too many of these in too short a time (HTTP 429, with Retry-After)."""
+
+    def __init__(self, code: str, message: str, retry_after_s: int):
+        super().__init__(code, message)
+        self.retry_after_s = max(1, retry_after_s)
+
+
 class Invalid(DomainError):
     """The request is malformed in a way the API's schema could not see (HTTP 422)."""

@@ -31,7 +31,8 @@ def provision_locker(session: Session, data: LockerCreate, now: datetime,
 def _compartment(locker_id: str, spec: CompartmentSpec) -> Compartment:
     width, height, depth = COMPARTMENT_SIZES[spec.size]
     return Compartment(locker_id=locker_id, number=spec.number, size=spec.size,
-                       width_mm=width, height_mm=height, depth_mm=depth, state="free")
+                       width_mm=width, height_mm=height, depth_mm=depth, state="free",
+                       accessible=spec.accessible)
 
 
 def get_locker(session: Session, locker_id: str) -> Locker:

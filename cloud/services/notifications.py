@@ -1,33 +1,45 @@
-"""Messages to recipients: written with the decision, sent later.
+"""Messages to recipients and carriers: an outbox written with the decision, sent later with
+retries (exponential backoff with jitter) until sent or dead.
 
-The PIN is never stored in clear: the message holds a placeholder and the PIN is kept sealed
-next to it; the text with the PIN is built only to hand it to the gateway, and the seal is
-cleared once the message is sent or given up on.
+The PIN and the QR token are never stored in clear: the message holds a placeholder and the
+secrets are kept sealed next to it; the text with the PIN is built only to hand it to the
+channel, and the seals are cleared once the message is sent or given up on.
 """
+import json
 import logging
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 from typing import Protocol, TextIO
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloud.core import security
 from cloud.core.config import Settings, get_settings
-from cloud.models import Compartment, Locker, Notification, Parcel
+from cloud.models import Carrier, Compartment, Locker, Notification, Parcel
+from cloud.notify import Outgoing
+from cloud.notify import webhooks
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8  # then the message is dead: about an hour of tries (BACKOFF_*)
+BACKOFF_BASE_S = 30
+BACKOFF_CAP_S = 3600
+BATCH = 100  # messages per pass: a long queue does not hold one transaction for ever
 PIN_PLACEHOLDER = "PIN ******"
+QR_SEAL = b"openlocker pickup-qr seal v1"
+_jitter = random.Random()
 
 
 class Notifier(Protocol):
-    """Delivers one message on a channel ("sms" or "email"); raises if it could not."""
+    """Delivers one message on a channel ("sms", "email" or "webhook"); raises if it could not.
+    A notifier with `deliver(Outgoing)` (cloud/notify/channels.py) gets the whole message."""
 
     def send(self, channel: str, recipient: str, message: str) -> None: ...
 
 
 class LoggingNotifier:
-    """Stands in for an SMS and email gateway: logs each message (and writes it to `stream`)."""
+    """Stands in for every channel: logs each message (and writes it to `stream`)."""
 
     def __init__(self, stream: TextIO | None = None):
         self.stream = stream
@@ -38,19 +50,81 @@ class LoggingNotifier:
             print(f"[{channel} to {recipient}] {message}", file=self.stream, flush=True)
 
 
-def queue_pickup_notice(session: Session, parcel: Parcel, locker: Locker, compartment: Compartment,
-                        pin: str, now: datetime, settings: Settings) -> Notification:
-    """Tell the recipient where the parcel is and the PIN that opens its door."""
-    channel, recipient = (("sms", parcel.recipient_phone) if parcel.recipient_phone
-                          else ("email", parcel.recipient_email))
-    where = f"locker {locker.name}" + (f", {locker.address}" if locker.address else "")
-    message = (f"Your parcel {parcel.tracking_code} ({parcel.carrier}) is in {where}, "
-               f"compartment {compartment.number}. {PIN_PLACEHOLDER}. "
-               f"Collect it by {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC.")
-    notification = Notification(parcel_id=parcel.id, channel=channel, recipient=recipient,
-                                message=message, sealed_pin=seal_pin(settings, pin), created_at=now)
-    session.add(notification)
+def queue(session: Session, parcel: Parcel, channel: str, recipient: str, kind: str,
+          message: str, key: str, now: datetime, settings: Settings, *, subject: str = "",
+          pin: str | None = None, qr_token: str | None = None) -> Notification:
+    """Write a message to the outbox; one already queued under `key` is kept instead."""
+    existing = session.exec(select(Notification).where(Notification.idempotency_key == key)).first()
+    if existing is not None:
+        return existing
+    notification = Notification(
+        parcel_id=parcel.id, channel=channel, recipient=recipient, kind=kind, subject=subject,
+        message=message, idempotency_key=key, created_at=now, next_attempt_at=now,
+        sealed_pin=seal_pin(settings, pin) if pin else None,
+        sealed_qr=security.seal(settings.pepper, qr_token, QR_SEAL) if qr_token else None)
+    try:
+        with session.begin_nested():  # a concurrent twin won: keep it
+            session.add(notification)
+    except IntegrityError:
+        return session.exec(select(Notification).where(Notification.idempotency_key == key)).one()
     return notification
+
+
+def contacts(phone: str | None, email: str | None) -> list[tuple[str, str]]:
+    """(channel, address) for each way to reach a person: SMS and, with the QR image, email."""
+    return ([("sms", phone)] if phone else []) + ([("email", email)] if email else [])
+
+
+def queue_pickup_notice(session: Session, parcel: Parcel, locker: Locker, compartment: Compartment,
+                        pin: str, now: datetime, settings: Settings, *, qr_token: str | None = None,
+                        key: str | None = None, to: list[tuple[str, str]] | None = None,
+                        name: str = "") -> list[Notification]:
+    """Tell the recipient (or `to`) where the parcel is and the PIN (and QR) that opens its door."""
+    where = f"locker {locker.name}" + (f", {locker.address}" if locker.address else "")
+    what = f"parcel {parcel.tracking_code} ({parcel.carrier})"
+    head = (f"{name} asks you to collect {what} from {where}" if name  # to a delegate
+            else f"Your {what} is in {where}")
+    message = (f"{head}, compartment {compartment.number}. {PIN_PLACEHOLDER}. "
+               f"Collect it by {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC.")
+    to = to if to is not None else contacts(parcel.recipient_phone, parcel.recipient_email)
+    key = key or f"pickup:{parcel.id}"
+    return [queue(session, parcel, channel, address, "pickup", message, f"{key}:{channel}", now,
+                  settings, subject=f"Your parcel {parcel.tracking_code} is ready", pin=pin,
+                  qr_token=qr_token)
+            for channel, address in to]
+
+
+def queue_to_recipient(session: Session, parcel: Parcel, kind: str, message: str, now: datetime,
+                       settings: Settings, *, qr_token: str | None = None,
+                       subject: str = "") -> list[Notification]:
+    """A message without PIN to the recipient on each channel they gave."""
+    to = contacts(parcel.recipient_phone, parcel.recipient_email)
+    return [queue(session, parcel, channel, address, kind, message,
+                  f"{kind}:{parcel.id}:{channel}", now, settings, subject=subject or message[:200],
+                  qr_token=qr_token)
+            for channel, address in to]
+
+
+def queue_status_webhook(session: Session, parcel: Parcel, event: str, now: datetime,
+                         settings: Settings | None = None) -> Notification | None:
+    """A `parcel.<event>` webhook for the parcel's carrier, if it takes webhooks (no personal
+    data in it: the carrier has its own)."""
+    carrier = session.exec(select(Carrier).where(Carrier.name == parcel.carrier)).first()
+    if carrier is None or not carrier.webhook_url:
+        return None
+    key = f"parcel.{event}:{parcel.id}"
+    body = {"id": key, "type": f"parcel.{event}", "created": int(now.timestamp()),
+            "data": {"parcel_id": str(parcel.id), "carrier": parcel.carrier,
+                     "tracking_code": parcel.tracking_code, "locker_id": parcel.locker_id,
+                     "state": parcel.state, "at": now.isoformat(),
+                     "pickup_deadline": _iso(parcel.pickup_deadline)}}
+    return queue(session, parcel, "webhook", carrier.name, f"parcel.{event}"[:32],
+                 json.dumps(body, separators=(",", ":"), sort_keys=True), key, now,
+                 settings or get_settings())  # (no secret to seal in a webhook)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def seal_pin(settings: Settings, pin: str) -> str:
@@ -70,31 +144,70 @@ def text_to_send(notification: Notification, settings: Settings) -> str:
     return f"{head}PIN {pin}{tail}"
 
 
-def dispatch_pending(session: Session, notifier: Notifier, now: datetime,
+def outgoing(session: Session, notification: Notification, settings: Settings) -> Outgoing:
+    """The message as its channel takes it, secrets unsealed."""
+    qr_token = (security.unseal(settings.pepper, notification.sealed_qr, QR_SEAL)
+                if notification.sealed_qr else None)
+    url = secret = None
+    if notification.channel == "webhook":
+        carrier = session.exec(select(Carrier).where(Carrier.name == notification.recipient)).first()
+        url, secret = webhooks.endpoint_of(carrier, settings) or (None, None)
+    return Outgoing(key=notification.idempotency_key, channel=notification.channel,
+                    recipient=notification.recipient, text=text_to_send(notification, settings),
+                    subject=notification.subject, qr_token=qr_token, webhook_url=url,
+                    webhook_secret=secret)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: doubling, capped, with "equal jitter"
+    (half fixed, half random) so that messages failed together do not retry together."""
+    delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempts - 1))
+    return timedelta(seconds=delay / 2 + _jitter.uniform(0, delay / 2))
+
+
+def dispatch_pending(session: Session, notifier, now: datetime,
                      *, settings: Settings | None = None) -> int:
-    """Send every unsent notification (up to MAX_ATTEMPTS tries each); the number sent."""
+    """Send the messages due now (not sent, not dead, next attempt reached); the number sent."""
     settings = settings or get_settings()
     query = (select(Notification)
-             .where(col(Notification.sent_at).is_(None), Notification.attempts < MAX_ATTEMPTS)
-             .order_by(col(Notification.id)).with_for_update(skip_locked=True))
-    sent = sum(_send(notifier, notification, now, settings)
+             .where(col(Notification.sent_at).is_(None), col(Notification.dead_at).is_(None),
+                    Notification.next_attempt_at <= now)
+             .order_by(col(Notification.next_attempt_at), col(Notification.id)).limit(BATCH)
+             .with_for_update(skip_locked=True))
+    sent = sum(_send(session, notifier, notification, now, settings)
                for notification in session.exec(query).all())
     session.flush()
     return sent
 
 
-def _send(notifier: Notifier, notification: Notification, now: datetime, settings: Settings) -> bool:
+def _send(session: Session, notifier, notification: Notification, now: datetime,
+          settings: Settings) -> bool:
     notification.attempts += 1
     try:
-        text = text_to_send(notification, settings)
-        notifier.send(notification.channel, notification.recipient, text)
-    except Exception:
-        log.exception("notification %s not sent (attempt %d)", notification.id, notification.attempts)
-        if notification.attempts >= MAX_ATTEMPTS:
-            log.error("notification %s given up after %d attempts; its PIN is discarded",
-                      notification.id, notification.attempts)
-            notification.sealed_pin = None
+        message = outgoing(session, notification, settings)
+        if hasattr(notifier, "deliver"):
+            notifier.deliver(message)
+        else:
+            notifier.send(message.channel, message.recipient, message.text)
+    except Exception as error:
+        _failed(notification, error, now)
         return False
-    notification.sent_at = now
-    notification.sealed_pin = None  # the PIN lives on only in the message the recipient got
+    notification.sent_at, notification.last_error = now, None
+    _forget_secrets(notification)  # they live on only in the message the recipient got
     return True
+
+
+def _failed(notification: Notification, error: Exception, now: datetime) -> None:
+    log.warning("notification %s not sent (attempt %d): %s", notification.id,
+                notification.attempts, error, exc_info=True)
+    notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+    notification.next_attempt_at = now + backoff(notification.attempts)
+    if notification.attempts >= MAX_ATTEMPTS:
+        log.error("notification %s given up after %d attempts (dead); its PIN is discarded",
+                  notification.id, notification.attempts)
+        notification.dead_at = now
+        _forget_secrets(notification)
+
+
+def _forget_secrets(notification: Notification) -> None:
+    notification.sealed_pin = notification.sealed_qr = None

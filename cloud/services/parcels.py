@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from cloud.core.config import Settings
+from cloud.core.config import Settings, get_settings
 from cloud.models import LIVE_STATES, Compartment, Parcel, ParcelCreate
-from cloud.services import assignment, audit, lockers, outbox
+from cloud.services import assignment, audit, lockers, notifications, outbox
 from cloud.services.errors import Conflict, NotFound
 
 CANCELLABLE = ("announced", "reserved")
@@ -21,7 +21,7 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
     compartments = lockers.compartments_of(session, locker.id, for_update=True)
     _refuse_duplicate(session, data)
     compartment = assignment.choose_compartment(
-        compartments, (data.width_mm, data.height_mm, data.depth_mm))
+        compartments, (data.width_mm, data.height_mm, data.depth_mm), data.recipient.accessible)
     parcel = _insert(session, _new_parcel(data, compartment, now))
     compartment.state, compartment.parcel_id = "reserved", parcel.id
     push_reservation(session, parcel, compartment, now, settings=settings)
@@ -68,7 +68,7 @@ def _new_parcel(data: ParcelCreate, compartment: Compartment, now: datetime) -> 
         width_mm=data.width_mm, height_mm=data.height_mm, depth_mm=data.depth_mm,
         recipient_name=data.recipient.name, recipient_phone=data.recipient.phone,
         recipient_email=data.recipient.email, state="reserved", compartment_id=compartment.id,
-        created_at=now)
+        accessible=data.recipient.accessible, created_at=now)
 
 
 def _insert(session: Session, parcel: Parcel) -> Parcel:
@@ -90,6 +90,7 @@ def cancel(session: Session, parcel_id: uuid.UUID, now: datetime,
     parcel.state = "cancelled"
     outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
                  settings=settings)
+    notifications.queue_status_webhook(session, parcel, "cancelled", now, settings or get_settings())
     audit.record(session, actor, "parcel_cancelled", f"parcel:{parcel.id}", now,
                  carrier=parcel.carrier, tracking_code=parcel.tracking_code)
     session.flush()

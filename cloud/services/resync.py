@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import Locker
-from cloud.services import couriers, credentials, lockers, parcels
+from cloud.services import collection, couriers, credentials, lockers, parcels
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,9 @@ def resync_locker(session: Session, locker: Locker, now: datetime,
         parcels.push_reservation(session, parcel, compartment, now, settings=settings)
     deposited = credentials.live_credentials(session, locker.id, now)
     for parcel, compartment, credential in deposited:
-        credentials.push_credential(session, locker.id, parcel, compartment, credential, now, settings)
+        credentials.push_credential(session, locker.id, parcel, compartment, credential, now, settings,
+                                    keep=credential.holder != "recipient")  # a delegate's PIN too
+    flows = collection.resync(session, locker, now, settings)  # return codes, parcels to collect
     log.info("locker %s online: resent couriers, %d reservations, %d credentials",
              locker.id, len(reserved), len(deposited))
-    return 1 + len(reserved) + len(deposited)
+    return 1 + len(reserved) + len(deposited) + flows

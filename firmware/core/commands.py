@@ -19,6 +19,7 @@ class Commands:
         self._uplink = uplink
         self._settled = settled
         self._refusals = Refusals(uplink, doors)
+        self.courier_session = None  # the keypad's: told when the cloud answers an `unadvised`
         self.last_counter = 0  # the highest ctr accepted; a restored board passes its own
 
     def receive(self, payload, now_ms):
@@ -39,9 +40,10 @@ class Commands:
         return _APPLY[body["type"]](self, body, now_ms)
 
     def _overtaken(self, body):
-        if body["type"] not in ("reserve", "credential"):
+        if body["type"] not in ("reserve", "credential", "return"):
             return False
-        return self._settled.is_stale(body["type"], body["parcel"], body.get("asof"))
+        kind = "reserve" if body["type"] == "return" else body["type"]  # a return is a reservation
+        return self._settled.is_stale(kind, body["parcel"], body.get("asof"))
 
     def _authentic(self, payload):
         try:
@@ -86,11 +88,31 @@ class Commands:
         compartment = self._compartments.get(body["cmp"])
         if compartment.state == states.FREE:
             compartment.state = states.RESERVED
+        if self.courier_session is not None:
+            return self.courier_session.reserved(body["parcel"], now_ms)  # asked for: it opens
         return []
+
+    def _return(self, body, now_ms):
+        # a return drop-off: a reservation the return code opens (keypad.py)
+        self._credentials.add_return(body["v"], body["parcel"], body["cmp"], body["until"])
+        compartment = self._compartments.get(body["cmp"])
+        if compartment.state == states.FREE:
+            compartment.state = states.RESERVED
+        return []
+
+    def _collect(self, body, now_ms):
+        # an expired parcel or a deposited return: the next courier session opens its door
+        self._credentials.collect(body["parcel"], body["cmp"])
+        return []
+
+    def _refuse_parcel(self, body, now_ms):
+        if self.courier_session is None:
+            return []
+        return self.courier_session.refused(body["parcel"], body["reason"])
 
     def _credential(self, body, now_ms):
         parcel, cmp = body["parcel"], body["cmp"]
-        self._credentials.add_pickup(body["v"], parcel, cmp, body["until"])
+        self._credentials.add_pickup(body["v"], parcel, cmp, body["until"], body.get("keep"))
         compartment = self._compartments.get(cmp)
         if compartment.state in (states.FREE, states.RESERVED):
             compartment.state = states.OCCUPIED
@@ -105,7 +127,7 @@ class Commands:
         return []
 
     def _couriers(self, body, now_ms):
-        self._credentials.set_couriers(body["v"])
+        self._credentials.set_couriers(body["v"], body.get("until"))  # none: an older cloud
         return []
 
     def _open(self, body, now_ms):
@@ -120,6 +142,9 @@ _CHECKS = {
     "revoke": Commands._any,
     "couriers": Commands._any,
     "open": Commands._can_open,
+    "return": Commands._has_cmp,
+    "collect": Commands._has_cmp,
+    "refuse_parcel": Commands._any,
 }
 _APPLY = {
     "ack": Commands._ack,
@@ -128,4 +153,7 @@ _APPLY = {
     "revoke": Commands._revoke,
     "couriers": Commands._couriers,
     "open": Commands._open,
+    "return": Commands._return,
+    "collect": Commands._collect,
+    "refuse_parcel": Commands._refuse_parcel,
 }

@@ -37,9 +37,10 @@ class Controller:
                             self._settled)
         self._lockout = Lockout(self._uplink, self._doors)
         self._keypad = Keypad(key, self._compartments, self._credentials, self._doors,
-                              self._uplink.journal, self._lockout)
+                              self._uplink.journal, self._lockout, self._uplink)
         self._commands = Commands(locker_id, key, self._compartments, self._credentials,
                                   self._doors, self._uplink, self._settled)
+        self._commands.courier_session = self._keypad.session  # answers to `unadvised`
         self._commands_topic = wire.topic(locker_id, "commands")
 
     def handle(self, event, now_ms):
@@ -59,7 +60,8 @@ class Controller:
         return self._doors.opened(event.cmp, now_ms)
 
     def _door_closed(self, event, now_ms):
-        return self._doors.closed(event.cmp, now_ms)
+        actions = self._doors.closed(event.cmp, now_ms)
+        return actions + self._keypad.door_closed(now_ms)  # a courier's next door, if queued
 
     def _booted(self, event, now_ms):
         return self._doors.boot(event.open_doors, now_ms)
@@ -108,6 +110,13 @@ class Controller:
 
     def has_credential_for(self, parcel):
         return self._credentials.has_pickup(parcel)
+
+    def has_return_code_for(self, parcel):
+        return self._credentials.has_return(parcel)
+
+    def parcels_to_collect(self):
+        """[(cmp, parcel)] the cloud asked a courier to take away."""
+        return self._credentials.to_collect()
 
     def pending_events(self):
         """Copies of the unacknowledged event bodies, in seq order."""

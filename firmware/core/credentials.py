@@ -1,15 +1,19 @@
 # The board-side credential store: what the cloud pushed ahead of time so that deposits and
 # pickups work offline (DESIGN invariant 1). Only verifiers are kept, never PINs or codes.
-from firmware.core.pickups import Pickups
+from firmware.core.courier_list import CourierList
+from firmware.core.pickups import Pickups, parcel_tag
 
 
 class Credentials:
-    __slots__ = ("_reservations", "_pickups", "_couriers")
+    __slots__ = ("_reservations", "_pickups", "_couriers", "_returns", "_to_collect")
 
     def __init__(self):
         self._reservations = {}  # parcel -> cmp
         self._pickups = Pickups()
-        self._couriers = set()  # verifiers of courier codes
+        self._couriers = CourierList()  # verifiers of today's courier codes, and their end
+        # return drop-offs: a reservation above plus the return code's verifier, packed alike
+        self._returns = Pickups()
+        self._to_collect = {}  # cmp -> parcel code: expired parcels and returns a courier takes
 
     # reservations: a courier may deposit the parcel in cmp
 
@@ -32,8 +36,8 @@ class Credentials:
 
     # pickup credentials: one live verifier per parcel, packed (firmware/core/pickups.py)
 
-    def add_pickup(self, v, parcel, cmp, until):
-        self._pickups.add(v, parcel, cmp, until)
+    def add_pickup(self, v, parcel, cmp, until, keep=None):
+        self._pickups.add(v, parcel, cmp, until, keep)
 
     def pickup(self, v, now_ms):
         """(cmp, parcel tag) for a verifier that is live at now_ms, else None."""
@@ -50,27 +54,69 @@ class Credentials:
 
     # couriers: who may open a courier session
 
-    def set_couriers(self, verifiers):
-        self._couriers = set(verifiers)
+    def set_couriers(self, verifiers, until=None):
+        self._couriers.replace(verifiers, until)
 
-    def is_courier(self, v):
-        return v in self._couriers
+    def is_courier(self, v, now_ms=None):
+        return self._couriers.accepts(v, now_ms)
 
     def courier_count(self):
-        return len(self._couriers)
+        return self._couriers.count()
 
     def dump(self):
         return {"reserved": self._reservations, "pickups": self._pickups.dump(),
-                "couriers": list(self._couriers)}
+                "couriers": self._couriers.verifiers(), "couriers_until": self._couriers.until,
+                "returns": self._returns.dump(),
+                "collect": [[cmp, parcel] for cmp, parcel in self._to_collect.items()]}
 
     def load(self, data):
         self._reservations = dict(data["reserved"])
         self._pickups.load(data["pickups"])
-        self._couriers = set(data["couriers"])
+        self._couriers.replace(data["couriers"], data.get("couriers_until"))  # older: no end
+        # absent from snapshots older than return drop-offs and collections: none of either
+        self._returns.load(data.get("returns", []))
+        self._to_collect = dict((cmp, parcel) for cmp, parcel in data.get("collect", []))
 
     def revoke(self, parcel):
         """Forget everything about `parcel`; the compartment it was reserved in, or None."""
         cmp = self.reservation(parcel)
         self.unreserve(parcel)
         self.drop_pickup(parcel)
+        self._returns.drop(parcel)
         return cmp
+
+    # return drop-offs: a recipient's return code opens the compartment reserved for the return
+
+    def add_return(self, v, parcel, cmp, until):
+        self.reserve(parcel, cmp)
+        self._returns.add(v, parcel, cmp, until)
+
+    def return_drop_off(self, v, now_ms):
+        """(cmp, parcel) for a live return code's verifier, else None."""
+        found = self._returns.find(v, now_ms)
+        if found is None:
+            return None
+        cmp, tag = found
+        for parcel, reserved in self._reservations.items():
+            if reserved == cmp and parcel_tag(parcel) == tag:
+                return cmp, parcel
+        return None  # the reservation was revoked: the code died with it
+
+    def consume_return(self, v):
+        self._returns.remove(v)
+
+    def has_return(self, parcel):
+        return self._returns.has(parcel)
+
+    # collection: what a courier takes away (expired parcels, deposited returns)
+
+    def collect(self, parcel, cmp):
+        self._to_collect[cmp] = parcel
+        self.drop_pickup(parcel)  # an expired parcel is no longer the recipient's to open
+
+    def to_collect(self):
+        """[(cmp, parcel)] a courier should take, by compartment number."""
+        return sorted(self._to_collect.items())
+
+    def collected(self, cmp):
+        self._to_collect.pop(cmp, None)

@@ -4,7 +4,7 @@
 from firmware.core import compartments as states
 from firmware.core import door_restore
 from firmware.core.actions import Pulse, Show
-from firmware.core.openings import DEPOSIT, FORCED, PICKUP, REMOTE, Opening
+from firmware.core.openings import COLLECT, DEPOSIT, FORCED, PICKUP, REMOTE, RETURN, Opening
 from firmware.core.settled import COLLECTED, DEPOSITED, Settled
 
 # What the person at the keypad is told when the door they were given will not open.
@@ -12,6 +12,8 @@ JAMMED_SAY = {
     DEPOSIT: "Door %d jammed - try another code",
     PICKUP: "Door %d jammed - call support",
     REMOTE: "Door %d jammed",
+    COLLECT: "Door %d jammed",
+    RETURN: "Door %d jammed - call support",
 }
 
 
@@ -119,6 +121,20 @@ class Doors:
         self.settled.note(opening.parcel, kind, self._uplink.journal.next_seq - 1)
         return actions
 
+    def _courier_collected(self, opening, now_ms):
+        compartment = self._compartments.get(opening.cmp)
+        compartment.parcel = None
+        self._credentials.collected(opening.cmp)
+        compartment.state = self.empty_state(opening.cmp)
+        return self._record_settled("courier_collected", COLLECTED, opening, now_ms)
+
+    def _returned(self, opening, now_ms):
+        compartment = self._compartments.get(opening.cmp)
+        compartment.state = states.OCCUPIED
+        compartment.parcel = opening.parcel
+        self._credentials.revoke(opening.parcel)  # the reservation and the return code are spent
+        return self._record_settled("return_deposited", DEPOSITED, opening, now_ms)
+
     def _remote_closed(self, opening, now_ms):
         compartment = self._compartments.get(opening.cmp)
         compartment.state = self._state_after_remote(opening, compartment)
@@ -148,6 +164,29 @@ class Doors:
     def forget(self, cmp):
         self._openings.pop(cmp, None)
 
+    # the courier at the keypad changes the plan for a door it was given (courier_session.py)
+
+    def purpose(self, cmp):
+        """What door `cmp` was opened for, or None when it is not in flight."""
+        opening = self._openings.get(cmp)
+        return opening.purpose if opening is not None else None
+
+    def release(self, cmp):
+        """The deposit through door `cmp` is off ("too small"): closing it settles nothing and
+        leaves the compartment as it was (written to flash at once: a power cut must not turn
+        it into a deposit)."""
+        opening = self._openings[cmp]
+        opening.purpose, opening.parcel = REMOTE, None
+        self.revision += 1
+
+    def declare_jammed(self, cmp, now_ms):
+        """The courier says door `cmp` will not open: it is jammed, as if the board had found
+        it so (journals `jammed`; the cloud raises the alarm and takes the door out of use)."""
+        self._openings.pop(cmp, None)
+        self._compartments.get(cmp).state = states.JAMMED
+        self.revision += 1
+        return self._uplink.record("jammed", {"cmp": cmp}, now_ms)
+
     # power loss (firmware/core/door_restore.py): openings go to flash with the snapshot
     def dump(self):
         return [opening.dump() for opening in self._openings.values()]
@@ -171,4 +210,6 @@ _SETTLE = {
     PICKUP: Doors._collected,
     REMOTE: Doors._remote_closed,
     FORCED: Doors._forced_closed,
+    COLLECT: Doors._courier_collected,
+    RETURN: Doors._returned,
 }

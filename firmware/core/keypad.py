@@ -1,16 +1,17 @@
-# What a person at the keypad can do (protocol.md, "Keypad"): a recipient types a PIN and '#';
-# a courier types a courier code and '#', then parcel codes, each followed by '#'. Wrong
-# pickup attempts close the keypad for a while (lockout.py); a courier's parcel codes do not.
+# What a person at the keypad can do (protocol.md, "Keypad"): a recipient types a PIN (or a
+# return code) and '#'; a courier types a courier code and '#', then parcel codes, each
+# followed by '#' (courier_session.py). Wrong pickup attempts close the keypad for a while
+# (lockout.py); a courier's parcel codes do not.
 from firmware.core import verifiers, wire
 from firmware.core.actions import KEY, OK, ERROR, Beep, Show
-from firmware.core.openings import DEPOSIT, PICKUP
+from firmware.core.courier_session import CourierSession
+from firmware.core.courier_session import COURIER_PROMPT, UNKNOWN_PARCEL  # noqa: F401 (re-exported)
+from firmware.core.openings import PICKUP, RETURN
 from firmware.core.keypad_entry import KeypadEntry, is_key
 from firmware.core.pickups import parcel_tag
 from firmware.core.qr_tokens import mac_matches, read_qr_token
 
 WRONG_CODE = "Wrong code"
-COURIER_PROMPT = "Courier: parcel code?"
-UNKNOWN_PARCEL = "Unknown parcel"
 SESSION_ENDED = "Session ended"
 UNREADABLE = "Unreadable code"
 OFFLINE = "Locker offline - try later"  # ASCII: a character LCD has no en dash
@@ -19,7 +20,7 @@ OFFLINE = "Locker offline - try later"  # ASCII: a character LCD has no en dash
 class Keypad:
     courier_timeout_ms = 60000  # a courier session ends after this long without a key
 
-    def __init__(self, key, compartments, credentials, doors, journal, lockout):
+    def __init__(self, key, compartments, credentials, doors, journal, lockout, uplink):
         self._key = key
         self._compartments = compartments
         self._credentials = credentials
@@ -28,6 +29,7 @@ class Keypad:
         self._lockout = lockout
         self.entry = KeypadEntry()
         self.courier_last_key_ms = None  # None when no courier session is open
+        self.session = CourierSession(compartments, credentials, doors, uplink, self._refusal)
 
     def session_active(self):
         return self.courier_last_key_ms is not None
@@ -37,6 +39,8 @@ class Keypad:
             return [Beep(ERROR)]
         if self.session_active():
             self.courier_last_key_ms = now_ms
+            if self.session.menu and key != "*":
+                return self.session.menu_key(key, now_ms)
         if key == "#":
             return self._submit(self.entry.take(), now_ms)
         if key == "*":
@@ -60,38 +64,55 @@ class Keypad:
         return self._submit(code, now_ms)
 
     def tick(self, now_ms):
-        if self.session_active() and now_ms - self.courier_last_key_ms >= self.courier_timeout_ms:
+        if not self.session_active():
+            return []
+        if now_ms - self.courier_last_key_ms >= self.courier_timeout_ms:
             return self._end_session()
-        return []
+        return self.session.tick(now_ms)
+
+    def door_closed(self, now_ms):
+        """A door closed: in a courier session the next queued door opens (and the courier,
+        busy with doors, has not gone away)."""
+        if not self.session_active():
+            return []
+        if self.session.menu and not self.session.menu_available():
+            # '*' then the door shut, no '1' or '2': the courier meant "done" (the '*' that ends
+            # a session), and the parcel went in
+            return self._end_session()
+        self.courier_last_key_ms = now_ms
+        return self.session.advance(now_ms)
 
     def _star(self):
         if self.entry.is_empty() and self.session_active():
-            return self._end_session()
+            if self.session.menu or not self.session.menu_available():
+                return self._end_session()
+            return self.session.open_menu()
         self.entry.clear()
         return [Beep(KEY)]
 
     def _end_session(self):
         self.courier_last_key_ms = None
         self.entry.clear()
+        self.session.end()
         return [Show(SESSION_ENDED)]
 
     def _submit(self, typed, now_ms):
         if not typed:
             return []
         if self.session_active():
-            return self._deposit(typed, now_ms)
+            return self.session.entered(typed, now_ms)
         refusal = self._lockout.refusal(now_ms)
         if refusal:
             return refusal  # not even checked, a courier code neither: it could be guessed too
-        if self._credentials.is_courier(verifiers.courier_verifier(self._key, typed)):
+        if self._credentials.is_courier(verifiers.courier_verifier(self._key, typed), now_ms):
             self.courier_last_key_ms = now_ms
-            return [Show(COURIER_PROMPT), Beep(OK)]
+            return self.session.start(now_ms)
         return self._pickup(verifiers.pin_verifier(self._key, typed), now_ms)
 
     def _pickup(self, v, now_ms):
         found = self._credentials.pickup(v, now_ms)
         if found is None:
-            return self._wrong(now_ms)
+            return self._return_drop_off(v, now_ms)
         cmp, tag = found
         parcel = self._compartments.get(cmp).parcel
         holds_it = parcel is not None and parcel_tag(parcel) == tag  # its parcel, nobody else's
@@ -118,17 +139,22 @@ class Keypad:
         self._lockout.succeeded()
         return self._doors.open(cmp, PICKUP, parcel, now_ms) + [Beep(OK)]
 
-    def _wrong(self, now_ms):
-        return _refuse(WRONG_CODE) + self._lockout.failed(now_ms)
-
-    def _deposit(self, parcel, now_ms):
-        cmp = self._credentials.reservation(parcel)
-        if cmp is None:
-            return _refuse(UNKNOWN_PARCEL)
+    def _return_drop_off(self, v, now_ms):
+        # a return code is checked like a PIN (same verifier, same lockout) and opens the
+        # compartment the cloud reserved for the return
+        found = self._credentials.return_drop_off(v, now_ms)
+        if found is None:
+            return self._wrong(now_ms)
+        cmp, parcel = found
         refusal = self._refusal(cmp, self._compartments.get(cmp).can_open_for_deposit(parcel))
         if refusal:
             return refusal
-        return self._doors.open(cmp, DEPOSIT, parcel, now_ms) + [Beep(OK)]
+        self._credentials.consume_return(v)  # single use, like a PIN
+        self._lockout.succeeded()
+        return self._doors.open(cmp, RETURN, parcel, now_ms) + [Beep(OK)]
+
+    def _wrong(self, now_ms):
+        return _refuse(WRONG_CODE) + self._lockout.failed(now_ms)
 
     def _refusal(self, cmp, door_ready):
         if not door_ready or self._doors.busy(cmp):

@@ -6,7 +6,9 @@ DEPOSIT = "deposit"
 PICKUP = "pickup"
 REMOTE = "remote"
 FORCED = "forced"  # opened without a pulse: a tamper alarm went up, nothing settles on close
-PURPOSES = (DEPOSIT, PICKUP, REMOTE, FORCED)
+COLLECT = "collect"  # a courier takes an expired parcel or a return away
+RETURN = "return"  # a recipient drops a return off with a return code
+PURPOSES = (DEPOSIT, PICKUP, REMOTE, FORCED, COLLECT, RETURN)
 
 
 class Opening:

@@ -25,8 +25,9 @@ class Pickups:
     def _reset(self):
         self._records = bytearray()
 
-    def add(self, v_hex, parcel, cmp, until_ms):
-        self.drop(parcel)  # a re-issued credential replaces the parcel's old PIN
+    def add(self, v_hex, parcel, cmp, until_ms, keep=None):
+        if not keep:  # a delegate's PIN (keep) lives next to the recipient's: first used wins
+            self.drop(parcel)  # a re-issued credential replaces the parcel's old PIN
         v = unhexlify(v_hex)
         self.remove(v_hex)
         record = v + cmp.to_bytes(2, "big") + (until_ms // 1000).to_bytes(4, "big") + \

@@ -23,7 +23,7 @@ def read_qr_token(code):
     if not isinstance(code, str) or not code.startswith(PREFIX):
         return None
     parts = code[1:].split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or len(parts[2]) != MAC_CHARS:
+    if len(parts) != 3 or not _is_cmp(parts[0]) or len(parts[2]) != MAC_CHARS:
         return None
     expires_s = _from_base36(parts[1])
     if expires_s is None or not 1 <= int(parts[0]) <= 999:
@@ -42,6 +42,11 @@ def mac_matches(key, cmp, expires_s, parcel, mac):
 def _mac(key, cmp, expiry, parcel):
     message = "qr:" + str(cmp) + ":" + expiry + ":" + parcel
     return hexlify(hmac_sha256(key, message.encode())).decode().upper()[:MAC_CHARS]
+
+
+def _is_cmp(text):
+    # ASCII digits only: CPython's isdigit() takes "²", which int() refuses
+    return 0 < len(text) <= 3 and all(c in "0123456789" for c in text)
 
 
 def _base36(n):

@@ -21,6 +21,11 @@ EVENT_FIELDS = {
     "tamper": (("cmp", "cmp"),),
     "refused": (("ctr", "seq"), ("reason", "str")),
     "pin_guessing": (("failures", "seq"),),
+    # courier and recipient flows at the keypad (protocol.md, "Keypad")
+    "retargeted": (("parcel", "code"), ("cmp", "cmp"), ("from", "cmp"), ("reason", "str")),
+    "unadvised": (("parcel", "code"), ("size", "str")),
+    "courier_collected": (("parcel", "code"), ("cmp", "cmp")),
+    "return_deposited": (("parcel", "code"), ("cmp", "cmp")),
 }
 COMMAND_FIELDS = {
     "ack": (("seqs", "seqs"),),
@@ -29,19 +34,26 @@ COMMAND_FIELDS = {
     "revoke": (("parcel", "code"),),
     "couriers": (("v", "hexlist"),),
     "open": (("cmp", "cmp"),),
+    "return": (("parcel", "code"), ("cmp", "cmp"), ("v", "hex"), ("until", "ms")),
+    "collect": (("parcel", "code"), ("cmp", "cmp")),
+    "refuse_parcel": (("parcel", "code"), ("reason", "str")),
 }
 # Fields a command may carry, checked when present. `asof` (protocol.md, "Stale commands"): the
 # highest seq the cloud had applied, contiguously, when it decided; a command without it (from
 # a cloud that predates it) is taken as current.
 OPTIONAL_COMMAND_FIELDS = {
     "reserve": (("asof", "ms"),),
-    "credential": (("asof", "ms"),),
+    "credential": (("asof", "ms"), ("keep", "ms")),  # keep: 1 adds a verifier (a delegate's)
+    "return": (("asof", "ms"),),
+    "couriers": (("until", "ms"),),  # the end of the day the list is for (courier_list.py)
 }
 # Telemetry: the board's health at an interval, signed like events but not journaled (QoS 0;
 # only the latest matters).
+# Counts and the mode fit the cloud's columns (32-bit integers, 16 characters): a board that
+# sends more is refused like any malformed message, never a database error.
 TELEMETRY_FIELDS = (("lkr", "code"), ("t", "ms"), ("type", "str"), ("fw", "str"), ("up", "ms"),
-                    ("reset", "str"), ("heap", "ms"), ("rssi", "int"), ("reconn", "ms"),
-                    ("mode", "str"))
+                    ("reset", "str"), ("heap", "count"), ("rssi", "int"), ("reconn", "count"),
+                    ("mode", "word"))
 # Inventory: every compartment as the board sees it, after each reconnect's journal replay;
 # signed, QoS 1, not journaled (the next connect sends a fresh one). `seq` is the last event the
 # board journaled (0 for none): the cloud compares only once it has applied that far.
@@ -157,6 +169,17 @@ def _is_int(value, low):
     return isinstance(value, int) and not isinstance(value, bool) and low <= value < 2 ** 53
 
 
+def _is_text(value, limit):
+    # printable ASCII: types, reasons, states and versions are words, and a NUL or a lone
+    # surrogate would reach the cloud's database (PostgreSQL refuses both in text)
+    if not isinstance(value, str) or not 0 < len(value) <= limit:
+        return False
+    for c in value:
+        if not " " <= c <= "~":
+            return False
+    return True
+
+
 def _is_hex(value):
     if not isinstance(value, str) or len(value) != VERIFIER_HEX:
         return False
@@ -178,11 +201,13 @@ def _is_list_of(value, item):
 
 _KINDS = {
     "code": is_code,
-    "str": lambda v: isinstance(v, str) and 0 < len(v) <= MAX_CODE,
+    "str": lambda v: _is_text(v, MAX_CODE),
     "cmp": lambda v: _is_int(v, 1) and v <= 999,
     "seq": lambda v: _is_int(v, 1),
     "ms": lambda v: _is_int(v, 0),
-    "int": lambda v: _is_int(v, -(2 ** 31)),
+    "int": lambda v: _is_int(v, -(2 ** 31)) and v < 2 ** 31,
+    "count": lambda v: _is_int(v, 0) and v < 2 ** 31,
+    "word": lambda v: _is_text(v, 16),
     "hex": _is_hex,
     "seqs": lambda v: _is_list_of(v, lambda s: _is_int(s, 1)) and len(v) > 0,
     "hexlist": lambda v: _is_list_of(v, _is_hex),

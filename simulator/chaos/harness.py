@@ -5,6 +5,7 @@ import secrets
 import shutil
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -74,6 +75,7 @@ class ChaosRun:
             response = client.post("/couriers", json={"name": "Chaos courier", "code": courier})
             if response.status_code != 201:
                 raise RuntimeError("courier: %s %s" % (response.status_code, response.text))
+            courier_id = response.json()["id"]
             self.proxy = NetworkProxy(self.broker.port).start()
             compartments = parse_layout(self.layout)
             state_dir = os.path.join(self.workdir, "boards")
@@ -88,6 +90,7 @@ class ChaosRun:
                 board = FleetBoard(locker_id, bytes.fromhex(response.json()["device_key"]), compartments,
                                    url, state_dir, proxy=self.proxy)
                 self.boards.append(board)
+            _route_courier(client, courier_id, [b.locker_id for b in self.boards])
         for board in self.boards:
             board.boot()
         # every board's connect triggers a resync the relay publishes one by one: allow for it
@@ -203,3 +206,13 @@ def _max_by_kind(recovery):
         if out.get(kind) != "not recovered":
             out[kind] = max(value, out.get(kind) or 0)
     return out
+
+
+def _route_courier(client, courier_id, locker_ids):
+    """The courier serves every locker today and tomorrow (a run may cross midnight, UTC)."""
+    today = datetime.now(UTC).date()
+    for day in (today, today + timedelta(days=1)):
+        response = client.put("/couriers/%s/route" % courier_id,
+                              json={"day": day.isoformat(), "locker_ids": locker_ids})
+        if response.status_code != 200:
+            raise RuntimeError("courier route: %s %s" % (response.status_code, response.text))

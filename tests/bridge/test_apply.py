@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from bridge import worker as worker_module
 from bridge.worker import BridgeWorker
 from cloud.models import DeviceEvent, Locker
-from cloud.services import couriers, outbox, parcels
+from cloud.services import courier_routes, couriers, outbox, parcels
 from firmware.core import wire
 from firmware.core.verifiers import courier_verifier
 
@@ -79,7 +79,8 @@ def _mark_all_sent(engine, now):
 
 def test_a_board_coming_online_is_sent_its_state_again(worker, engine, session, parcel_data, now, settings):
     bridge, key = worker
-    couriers.register_courier(session, "Bob", "4711", now, settings=settings)
+    bob = couriers.register_courier(session, "Bob", "4711", now, settings=settings)
+    courier_routes.set_route(session, bob.id, now.date(), ["L1"], now, actor="system", settings=settings)
     parcels.preadvise(session, parcel_data(tracking_code="WAITING"), now, settings=settings)
     parcels.preadvise(session, parcel_data(tracking_code="INSIDE"), now, settings=settings)
     session.commit()
@@ -88,7 +89,8 @@ def test_a_board_coming_online_is_sent_its_state_again(worker, engine, session, 
     [credential] = [body for type, body in _pending(engine) if type == "credential"]
     _mark_all_sent(engine, now)  # and lost: the board was never connected, or away too long
     bridge.apply("lockers/L1/status", b'{"online": true}')
-    assert _pending(engine) == [("couriers", {"v": [courier_verifier(key, "4711")]}),
+    until = couriers.day_end_ms(now.date())
+    assert _pending(engine) == [("couriers", {"v": [courier_verifier(key, "4711")], "until": until}),
                                 ("reserve", {"parcel": "WAITING", "cmp": 1, "asof": 1}),
                                 ("credential", credential)]
 

@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from cloud.models import DeviceEvent
 from simulator.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
+from tests.support.couriers import register_routed_courier
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,7 @@ def test_events_after_a_restart_are_applied_not_mistaken_for_repeats(cloud, prov
     flash = str(tmp_path / "board.json")
     board, key = provision(state_file=flash)
     api = cloud.api.url + "/api/v1"
-    httpx.post(api + "/couriers", json={"name": "Sam", "code": "4711"}, timeout=10, headers=cloud.admin_headers).raise_for_status()
+    register_routed_courier(cloud.api.url, cloud.admin_headers, [board.locker_id])
     parcels = {}
     for code in ("2001", "2002"):
         response = httpx.post(api + "/parcels", timeout=10, headers=cloud.admin_headers, json={

@@ -9,6 +9,7 @@ from locker.stack import CloudStack
 from simulator.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from locker.localhost import free_port
+from tests.support.couriers import register_routed_courier
 from tests.support.brokers import MosquittoProcess
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +29,7 @@ def world(tmp_path):
         "compartments": [{"number": n, "size": s} for n, s in compartments]}).json()["device_key"]
     board = VirtualLocker("OFF-1", bytes.fromhex(key), compartments, broker.url,
                           state_file=str(tmp_path / "board.json")).start()
-    api.post("/couriers", json={"name": "Sam", "code": COURIER}, timeout=10).raise_for_status()
+    register_routed_courier(cloud.api.url, cloud.admin_headers, ["OFF-1"], COURIER)
     board.wait_until(lambda c: c.is_online() and c.courier_count() > 0, 20, "online with couriers")
     yield broker, cloud, board, api
     board.stop()

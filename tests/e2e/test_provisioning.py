@@ -5,6 +5,7 @@ import sys
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 pytestmark = pytest.mark.e2e
 
@@ -32,6 +33,11 @@ def test_a_board_is_provisioned_with_its_own_key_and_certificate(cloud, tmp_path
     assert cert_one.subject.rfc4514_string().startswith("CN=P-1")  # its identity is its locker id
     assert one["key"] != two["key"] and cert_one.public_key() != cert_two.public_key()  # no shared secret
     assert oct((tmp_path / "P-1" / "client.key").stat().st_mode & 0o777) == "0o600"
+    # the installer's next step: the board's bundle, TLS with that identity
+    _locker("firmware", "build", "--board", "picow", "--identity", str(tmp_path / "P-1"), "--out", str(tmp_path / "fw"))
+    config = json.loads((tmp_path / "fw" / "config.json").read_text())
+    assert (config["locker_id"], config["key"], config["broker"]["tls"]) == ("P-1", one["key"], True)
+    assert (tmp_path / "fw" / "tls" / "client.der").read_bytes() == cert_one.public_bytes(Encoding.DER)
 
 
 def test_broker_config_writes_a_tls_only_listener_with_certificates_for_the_bridge(tmp_path):

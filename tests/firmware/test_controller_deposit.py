@@ -1,7 +1,7 @@
 """A courier deposits parcels at the keypad; the board journals `deposited` when the door shuts."""
 from firmware.core import wire
 from firmware.core.actions import Beep, Publish, Pulse, Show
-from firmware.core.events import DoorClosed, DoorOpened, KeyPressed
+from firmware.core.events import Disconnected, DoorClosed, DoorOpened, KeyPressed
 
 from tests.firmware.builders import (COURIER_CODE, EVENTS, KEY, LOCKER, NOW, deposit,
                                      event_bodies, pin_credential, ready_for_deposit, run,
@@ -54,8 +54,10 @@ def test_a_courier_deposits_several_parcels_in_one_session():
 def test_an_unknown_parcel_code_is_refused_and_changes_nothing():
     ctl, _ = ready_for_deposit("12345", 2)
     type_keys(ctl, COURIER_CODE + "#")
+    ctl.handle(Disconnected(), NOW)  # online, the cloud is asked (test_controller_unadvised.py)
     before = state(ctl)
-    assert type_keys(ctl, "54321#")[-2:] == [Show("Unknown parcel"), Beep("error")]
+    assert type_keys(ctl, "54321#")[-2:] == [Show("Unknown parcel - locker offline"),
+                                             Beep("error")]
     assert state(ctl) == before
 
 
@@ -113,7 +115,8 @@ def test_typing_the_courier_code_again_inside_the_session_is_an_unknown_parcel()
     ctl, _ = ready_for_deposit()
     type_keys(ctl, COURIER_CODE + "#")
     assert ctl.handle(KeyPressed("#"), NOW) == []  # empty submit: nothing
-    assert type_keys(ctl, COURIER_CODE + "#")[-2:] == [Show("Unknown parcel"), Beep("error")]
+    assert type_keys(ctl, COURIER_CODE + "#")[-2:] == [
+        Show("Unknown parcel - size? 1=S 2=M 3=L #"), Beep("ok")]  # online: the cloud is asked
 
 
 def test_a_credential_that_came_before_the_deposit_does_not_block_it():

@@ -30,7 +30,8 @@ def test_an_unknown_scanned_parcel_is_refused():
     board = _board()
     for key in "4711#":
         board.handle(KeyPressed(key), NOW)
-    assert board.handle(CodeScanned("JJD9999"), NOW) == [Show("Unknown parcel"), Beep("error")]
+    assert board.handle(CodeScanned("JJD9999"), NOW) == [Show("Unknown parcel - locker offline"),
+                                                         Beep("error")]
 
 
 def test_a_scanned_courier_card_opens_a_session():

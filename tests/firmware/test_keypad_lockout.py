@@ -114,7 +114,7 @@ def test_a_couriers_parcel_code_typos_do_not_count_but_a_courier_code_waits_too(
     run(ctl, [couriers(cloud, COURIER_CODE), cloud.command("reserve", parcel="777", cmp=2)])
     type_keys(ctl, COURIER_CODE + "#")
     for _ in range(5):
-        assert submit(ctl, "123")[:1] == [Show("Unknown parcel")]
+        assert submit(ctl, "123")[:1] == [Show("Unknown parcel - locker offline")]
     assert ctl.keypad_wait_ms(NOW) == 0
     type_keys(ctl, "*")  # session ended
     locked_out(ctl)

@@ -65,6 +65,15 @@ class Peer:
             time.sleep(0.05)
         return False
 
+    def wait_for_any(self, matches, timeout=10):
+        """Whether a message whose payload `matches` arrives within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(matches(p) for _, p in list(self.messages)):
+                return True
+            time.sleep(0.05)
+        return False
+
     def close(self):
         self.client.disconnect()
         self.client.loop_stop()

@@ -4,7 +4,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from cloud.api.routes import alarms, auth, carriers, couriers, lockers, operators, parcels
+from cloud.api.routes import alarms, auth, carriers, couriers, lockers, operators, parcels, remote_opens
+from cloud.api.routes import returns
+from cloud.api.routes import webhooks
 
 
 def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
@@ -17,4 +19,7 @@ def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
     router.include_router(auth.router)
     router.include_router(carriers.router)
     router.include_router(operators.router)
+    router.include_router(remote_opens.router)
+    router.include_router(returns.router)
+    router.include_router(webhooks.router)
     return router

@@ -1,7 +1,7 @@
 """Carriers and their API keys (admins only); a key is shown once, when it is issued."""
 from fastapi import APIRouter
 
-from cloud.api.deps import CurrentAdmin, NowDep, SessionDep
+from cloud.api.deps import CurrentAdmin, NowDep, RowId, SessionDep
 from cloud.models import ApiKey, ApiKeyIssued, ApiKeyPublic, Carrier, CarrierCreate, CarrierPublic
 from cloud.services import carriers
 
@@ -40,7 +40,7 @@ def list_keys(name: str, _admin: CurrentAdmin, session: SessionDep) -> list[ApiK
 
 
 @router.post("/{name}/keys/{key_id}/revoke", response_model=ApiKeyPublic)
-def revoke_key(name: str, key_id: int, admin: CurrentAdmin, session: SessionDep,
+def revoke_key(name: str, key_id: RowId, admin: CurrentAdmin, session: SessionDep,
                now: NowDep) -> ApiKeyPublic:
     """Revoke a key: from now on it is refused (401)."""
     row = carriers.revoke_key(session, carriers.get_carrier(session, name), key_id, now,

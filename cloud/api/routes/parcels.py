@@ -3,13 +3,16 @@
 A carrier (API key) sees and changes only its own parcels: another carrier's is 404, as if it
 did not exist. Operators see all; viewers only read."""
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Security
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlmodel import Session
 
+from cloud.api import deps
 from cloud.api.deps import CurrentPrincipal, NowDep, ParcelWriter, Principal, SessionDep, SettingsDep
-from cloud.models import Compartment, Parcel, ParcelCreate, ParcelPublic
-from cloud.services import parcels
+from cloud.models import Compartment, Delegate, Parcel, ParcelCreate, ParcelPublic
+from cloud.services import delegation, lifecycle, operators, parcels, recipient_links
 from cloud.services.errors import NotFound
 
 router = APIRouter(prefix="/parcels", tags=["parcels"])
@@ -51,6 +54,48 @@ def cancel_parcel(parcel_id: uuid.UUID, caller: ParcelWriter, session: SessionDe
     return _public(session, parcel)
 
 
+def recipient_or_writer(
+        parcel_id: uuid.UUID, session: SessionDep, settings: SettingsDep, now: NowDep,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(deps._bearer)],
+        api_key: Annotated[str | None, Security(deps._api_key)],
+        token: str | None = None) -> Principal:
+    """The recipient by the signed link they were sent (`?token=`), or the parcel's carrier
+    acting for them, or an operator."""
+    if token is None:
+        caller = deps.get_principal(session, settings, now, bearer, api_key)
+        if caller.carrier is None and not operators.role_at_least(caller.role, "operator"):
+            raise HTTPException(403, {"code": "forbidden", "message": "only the recipient, the "
+                                      "parcel's carrier and operators may do this"})
+        return caller
+    if recipient_links.parcel_of(settings, token, now) != parcel_id:
+        raise HTTPException(401, {"code": "unauthenticated",
+                                  "message": "this link is invalid or has expired"})
+    return Principal(actor="recipient", carrier=parcels.get_parcel(session, parcel_id).carrier)
+
+
+ParcelActor = Annotated[Principal, Depends(recipient_or_writer)]
+
+
+@router.post("/{parcel_id}/extend", response_model=ParcelPublic)
+def extend_parcel(parcel_id: uuid.UUID, caller: ParcelActor, session: SessionDep,
+                  settings: SettingsDep, now: NowDep) -> ParcelPublic:
+    """Push the pickup deadline back, once, before it passes (the board gets the new expiry)."""
+    _visible_parcel(session, caller, parcel_id)
+    parcel = lifecycle.extend(session, parcel_id, now, settings, actor=caller.actor)
+    session.commit()
+    return _public(session, parcel)
+
+
+@router.post("/{parcel_id}/delegate", response_model=ParcelPublic)
+def delegate_parcel(parcel_id: uuid.UUID, data: Delegate, caller: ParcelActor,
+                    session: SessionDep, settings: SettingsDep, now: NowDep) -> ParcelPublic:
+    """Let someone else collect: they get a single-use PIN and QR code of their own."""
+    _visible_parcel(session, caller, parcel_id)
+    parcel = delegation.delegate(session, parcel_id, data, now, settings, actor=caller.actor)
+    session.commit()
+    return _public(session, parcel)
+
+
 def _refuse_other_carrier(caller: Principal, carrier: str) -> None:
     if not caller.sees_parcels_of(carrier):
         raise HTTPException(403, {"code": "other_carrier",
@@ -64,11 +109,12 @@ def _visible_parcel(session: Session, caller: Principal, parcel_id: uuid.UUID) -
     return parcel
 
 
-_PARCEL_FIELDS = set(ParcelPublic.model_fields) - {"compartment", "size"}
+_PARCEL_FIELDS = set(ParcelPublic.model_fields) - {"compartment", "size", "delegated"}
 
 
 def _public(session: Session, parcel: Parcel) -> ParcelPublic:
     compartment = session.get(Compartment, parcel.compartment_id) if parcel.compartment_id else None
     return ParcelPublic(**{name: getattr(parcel, name) for name in _PARCEL_FIELDS},
                         compartment=compartment.number if compartment else None,
-                        size=compartment.size if compartment else None)
+                        size=compartment.size if compartment else None,
+                        delegated=parcel.delegate_name is not None)

@@ -19,7 +19,8 @@ def test_a_locker_shows_its_compartments_and_connection(client):
     body = client.get("/api/v1/lockers/L1").json()
     assert (body["id"], body["online"], body["last_seen_at"]) == ("L1", False, None)
     assert body["compartments"][1] == {"number": 2, "size": "L", "width_mm": 380, "height_mm": 410,
-                                       "depth_mm": 640, "state": "free", "parcel_id": None}
+                                       "depth_mm": 640, "state": "free", "parcel_id": None,
+                                       "accessible": False}
 
 
 def test_lists_lockers(client):

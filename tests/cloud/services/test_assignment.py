@@ -15,6 +15,7 @@ class Box:
     number: int
     size: str
     state: str = "free"
+    accessible: bool = False
 
     @property
     def width_mm(self):
@@ -96,3 +97,29 @@ def test_the_choice_fits_and_nothing_smaller_free_does(compartments, parcel):
     rank = (volume(inner_dimensions(chosen)), chosen.number)
     assert not any(c.state == "free" and fits(parcel, inner_dimensions(c))
                    and (volume(inner_dimensions(c)), c.number) < rank for c in compartments)
+
+
+def test_an_accessible_parcel_gets_only_an_accessible_compartment():
+    compartments = boxes("SSM")
+    compartments[2].accessible = True  # the M, low
+    assert choose_compartment(compartments, (100, 50, 100), accessible=True).number == 3
+    compartments[2].state = "occupied"
+    with pytest.raises(Conflict) as refused:
+        choose_compartment(compartments, (100, 50, 100), accessible=True)
+    assert refused.value.code == "locker_full" and "accessible" in str(refused.value)
+
+
+def test_an_accessible_parcel_that_fits_no_accessible_compartment_is_refused():
+    compartments = boxes("SL")
+    compartments[0].accessible = True
+    with pytest.raises(Conflict) as refused:
+        choose_compartment(compartments, (300, 400, 500), accessible=True)
+    assert refused.value.code == "no_compartment_fits"
+
+
+def test_other_parcels_leave_the_accessible_compartments_free_while_another_fits():
+    compartments = boxes("SM")
+    compartments[0].accessible = True  # the smaller one is the low one
+    assert choose_compartment(compartments, (100, 50, 100)).number == 2  # M, though S fits
+    compartments[1].state = "occupied"
+    assert choose_compartment(compartments, (100, 50, 100)).number == 1  # then the low S

@@ -1,9 +1,9 @@
-"""The audit trail: hash-chained, written with the action, and `verify` finds any tampering."""
+"""The audit trail: hash-chained and written with the action (tampering with it, attacked:
+tests/security/test_audit_tampering.py)."""
 import subprocess
 import sys
 
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from cloud.models import AuditEntry, Compartment
 from cloud.services import audit, parcels
@@ -22,32 +22,6 @@ def test_entries_chain_and_verify_intact(session, now):
     assert [e.id for e in entries] == [1, 2, 3]
     assert entries[1].prev_hash == entries[0].hash and entries[2].prev_hash == entries[1].hash
     assert audit.verify(session).entries == 3 and audit.verify(session).intact
-
-
-def test_an_altered_detail_breaks_the_chain_at_that_entry(session, engine, now):
-    _three(session, now)
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE auditentry SET detail = :d WHERE id = 2"), {"d": '{"n":7}'})
-    with Session(engine) as fresh:
-        verdict = audit.verify(fresh)
-    assert (verdict.intact, verdict.broken_at, verdict.entries) == (False, 2, 1)
-    assert "altered" in verdict.reason
-
-
-def test_a_deleted_entry_breaks_the_chain(session, engine, now):
-    _three(session, now)
-    with engine.begin() as connection:
-        connection.execute(text("DELETE FROM auditentry WHERE id = 2"))
-    with Session(engine) as fresh:
-        assert audit.verify(fresh).broken_at == 2
-
-
-def test_cutting_off_the_newest_entry_is_seen_too(session, engine, now):
-    _three(session, now)
-    with engine.begin() as connection:
-        connection.execute(text("DELETE FROM auditentry WHERE id = 3"))
-    with Session(engine) as fresh:
-        assert audit.verify(fresh).broken_at == 3
 
 
 def test_a_rolled_back_action_leaves_no_entry(session, now):
@@ -75,24 +49,6 @@ def test_preadvice_cancel_deposit_and_pickup_are_audited(session, make_locker, p
         ("operator:alice", "parcel_cancelled"), ("board:L1", "door_opened"),
         ("system", "credential_issued"), ("board:L1", "door_opened")]
     assert audit.verify(session).entries == 6
-
-
-def test_locker_audit_verify_reports_and_exits_1_on_tampering(tmp_path, now):
-    url = f"sqlite:///{tmp_path / 'a.db'}"
-    cli = [sys.executable, "-m", "locker.cli", "audit", "verify", "--database-url", url]
-    created = subprocess.run([sys.executable, "-m", "locker.cli", "admin", "create", "root",
-                              "--password-stdin", "--database-url", url],
-                             input="a long enough passphrase\n", capture_output=True, text=True, timeout=60)
-    assert created.returncode == 0, created.stderr
-    ok = subprocess.run(cli, capture_output=True, text=True, timeout=60)
-    assert ok.returncode == 0 and "1 entries, chain intact" in ok.stdout
-    from cloud.db import make_engine
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE auditentry SET actor = 'system:someone-else'"))
-    engine.dispose()
-    broken = subprocess.run(cli, capture_output=True, text=True, timeout=60)
-    assert broken.returncode == 1 and "BROKEN at entry #1" in broken.stdout
 
 
 def test_locker_admin_create_refuses_a_weak_password(tmp_path):

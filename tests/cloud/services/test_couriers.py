@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from cloud.models import Courier
-from cloud.services import couriers, outbox
+from cloud.services import courier_routes, couriers, outbox
 from cloud.services.errors import Conflict, Invalid
 from firmware.core.verifiers import courier_verifier
 
@@ -13,27 +13,35 @@ def courier_lists(session, locker_id):
     return [json.loads(m.body)["v"] for m in outbox.pending(session, locker_id) if m.type == "couriers"]
 
 
-def test_registering_keeps_no_clear_code_and_updates_every_locker(session, make_locker, now, settings):
-    one, _ = make_locker("L1")
-    two, _ = make_locker("L2")
+def route(session, courier, now, settings, *locker_ids):
+    courier_routes.set_route(session, courier.id, now.date(), list(locker_ids), now,
+                             actor="operator:test", settings=settings)
+
+
+def test_registering_keeps_no_clear_code_and_tells_no_locker_before_a_route(session, make_locker, now, settings):
+    make_locker("L1")
     courier = couriers.register_courier(session, "Bob", "482913", now, settings=settings)
     assert courier.active and "482913" not in courier.code_hash + courier.code_sealed
-    for locker in (one, two):
-        key = bytes.fromhex(locker.device_key)
-        assert courier_lists(session, locker.id) == [[courier_verifier(key, "482913")]]
+    assert courier_lists(session, "L1") == []
 
 
-def test_each_update_carries_every_active_courier(session, make_locker, now, settings):
+def test_each_update_carries_every_active_courier_routed_there_today(session, make_locker, now, settings):
     locker, _ = make_locker()
-    couriers.register_courier(session, "Bob", "1111", now, settings=settings)
-    couriers.register_courier(session, "Eve", "2222", now, settings=settings)
+    bob = couriers.register_courier(session, "Bob", "1111", now, settings=settings)
+    eve = couriers.register_courier(session, "Eve", "2222", now, settings=settings)
+    route(session, bob, now, settings, "L1")
+    route(session, eve, now, settings, "L1")
     key = bytes.fromhex(locker.device_key)
-    assert courier_lists(session, "L1")[-1] == [courier_verifier(key, "1111"), courier_verifier(key, "2222")]
+    # registered in the same instant: their order is the uuids', and the board doesn't care
+    assert sorted(courier_lists(session, "L1")[-1]) == sorted([courier_verifier(key, "1111"),
+                                                              courier_verifier(key, "2222")])
 
 
-def test_a_locker_provisioned_later_gets_the_couriers_registered_before(session, make_locker, now, settings):
-    couriers.register_courier(session, "Bob", "1111", now, settings=settings)
+def test_a_locker_provisioned_later_gets_no_courier_list_until_a_route_names_it(session, make_locker, now, settings):
+    bob = couriers.register_courier(session, "Bob", "1111", now, settings=settings)
     locker, _ = make_locker("LATE")
+    assert courier_lists(session, "LATE") == []
+    route(session, bob, now, settings, "LATE")
     assert courier_lists(session, "LATE") == [[courier_verifier(bytes.fromhex(locker.device_key), "1111")]]
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from cloud.core.clock import to_ms
 from cloud.models import DeviceEvent, Notification, Parcel
-from cloud.services import couriers, devices, lockers, notifications, outbox, parcels
+from cloud.services import courier_routes, couriers, devices, lockers, notifications, outbox, parcels
 from cloud.services.device_events import APPLIED, apply_device_event
 from firmware.core.verifiers import courier_verifier, pin_verifier
 
@@ -26,6 +26,13 @@ def mark_all_sent(session, now):
     session.flush()
 
 
+def routed_courier(session, now, settings, code="4711"):
+    """A courier with L1 on today's route."""
+    courier = couriers.register_courier(session, "Bob", code, now, settings=settings)
+    courier_routes.set_route(session, courier.id, now.date(), ["L1"], now, actor="system", settings=settings)
+    return courier
+
+
 def pending(session):
     return [(m.type, json.loads(m.body), m.expires_at) for m in outbox.pending(session, "L1")]
 
@@ -39,7 +46,7 @@ def pin_of(session, settings, tracking_code):
 def test_coming_online_queues_couriers_reservations_and_live_credentials(session, make_locker, parcel_data, now, settings):
     locker, key = make_locker(sizes="SSSSS")
     key = bytes.fromhex(key)
-    couriers.register_courier(session, "Bob", "4711", now, settings=settings)
+    routed_courier(session, now, settings)
 
     def preadvise(code, at=now):
         return parcels.preadvise(session, parcel_data(tracking_code=code), at, settings=settings)
@@ -61,7 +68,8 @@ def test_coming_online_queues_couriers_reservations_and_live_credentials(session
 
     deadline = now + timedelta(hours=72)
     assert pending(session) == [
-        ("couriers", {"v": [courier_verifier(key, "4711")]}, later + WEEK),
+        ("couriers", {"v": [courier_verifier(key, "4711")], "until": couriers.day_end_ms(later.date())},
+         later + WEEK),
         # each decided with the board's events up to 4 applied (protocol.md, "Stale commands")
         ("reserve", {"parcel": "RESERVED", "cmp": 1, "asof": 4}, later + WEEK),
         ("credential", {"parcel": "DEPOSITED", "cmp": 2, "until": to_ms(deadline),
@@ -71,12 +79,12 @@ def test_coming_online_queues_couriers_reservations_and_live_credentials(session
 
 def test_a_board_provisioned_and_preadvised_before_it_ever_connected_gets_its_commands(session, make_locker, parcel_data, now, settings):
     """No broker session existed to keep the first `couriers` and `reserve`: they come again."""
-    couriers.register_courier(session, "Bob", "4711", now, settings=settings)
     make_locker()
+    routed_courier(session, now, settings)
     parcels.preadvise(session, parcel_data(), now, settings=settings)
     first = pending(session)
     mark_all_sent(session, now)
-    later = now + timedelta(days=3)
+    later = now + timedelta(hours=3)  # the same day: the same courier list
     devices.set_online(session, "L1", True, later, settings=settings)
     assert [(type, body) for type, body, _ in pending(session)] == [(type, body) for type, body, _ in first]
 
@@ -87,7 +95,8 @@ def test_every_online_message_resyncs_and_an_offline_one_does_not(session, make_
     assert pending(session) == []
     for _ in range(2):
         devices.set_online(session, "L1", True, now, settings=settings)
-    assert pending(session) == [("couriers", {"v": []}, now + WEEK)] * 2  # an empty list replaces too
+    empty = {"v": [], "until": couriers.day_end_ms(now.date())}
+    assert pending(session) == [("couriers", empty, now + WEEK)] * 2  # an empty list replaces too
 
 
 def test_no_parcels_of_other_lockers_are_sent(session, make_locker, parcel_data, now, settings):
@@ -105,7 +114,7 @@ def test_a_resync_waits_for_nothing_an_event_of_the_same_board_holds(engine, ses
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs one writing transaction at a time")
     make_locker()
-    couriers.register_courier(session, "Bob", "4711", now, settings=settings)
+    routed_courier(session, now, settings)
     session.commit()
     with Session(engine) as event_tx:
         event_tx.add(DeviceEvent(locker_id="L1", seq=1, type="jammed", body="{}", outcome=APPLIED,

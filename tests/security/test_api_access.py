@@ -1,5 +1,6 @@
-"""Who may call what: every endpoint refuses the anonymous (401), the wrong role (403), and a
-carrier never sees or changes another carrier's parcel."""
+"""Who may call what (moved here from tests/cloud/api/test_access.py): every endpoint refuses the
+anonymous (401), the wrong role (403), and a carrier never sees or changes another carrier's parcel.
+The enumerated versions are in test_operator_roles.py and test_carrier_isolation.py."""
 import uuid
 
 import pytest
@@ -31,6 +32,10 @@ ENDPOINTS = [
     ("POST", "/api/v1/carriers/acme/keys/1/revoke", None),
     ("POST", "/api/v1/operators", {"username": "bob", "password": TEST_PASSWORD, "role": "viewer"}),
     ("GET", "/api/v1/audit", None),
+    ("POST", "/api/v1/lockers/L1/compartments/1/open", {"reason": "stuck door"}),
+    ("GET", "/api/v1/remote-opens", None),
+    ("POST", f"/api/v1/couriers/{PID}/revoke", None), ("GET", f"/api/v1/couriers/{PID}/route", None),
+    ("PUT", f"/api/v1/couriers/{PID}/route", {"day": "2030-01-01", "locker_ids": ["L1"]}),
 ]
 VIEWER_MAY_NOT = [e for e in ENDPOINTS if e[0] == "POST"]
 ADMIN_ONLY = [e for e in ENDPOINTS if e[1].startswith(("/api/v1/carriers", "/api/v1/operators", "/api/v1/audit"))]

@@ -1,0 +1,29 @@
+"""The operators' admin: server-rendered pages (Jinja2, htmx) under /admin, beside the API.
+
+Same operators, roles and signed tokens as the API (cloud/api/deps.py); the token rides in an
+HttpOnly, SameSite=Strict cookie, and every POST carries a CSRF token (cloud/admin/auth.py).
+"""
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from cloud.admin import alarm_pages, events, fleet_pages, kpi_pages, locker_pages, login_pages, parcel_pages
+
+STATIC = Path(__file__).parent / "static"
+
+
+def admin_router() -> APIRouter:
+    """Every admin page under /admin, one module per page family."""
+    router = APIRouter(prefix="/admin", include_in_schema=False)
+    router.add_api_route("", fleet_pages.fleet, methods=["GET"])  # /admin itself, no slash
+    for pages in (login_pages, fleet_pages, locker_pages, alarm_pages, parcel_pages, kpi_pages,
+                  events):
+        router.include_router(pages.router)
+    return router
+
+
+def mount_admin(app: FastAPI) -> None:
+    """The admin's pages and its static files (htmx, CSS): no CDN at run time."""
+    app.include_router(admin_router())
+    app.mount("/admin/static", StaticFiles(directory=STATIC), name="admin-static")

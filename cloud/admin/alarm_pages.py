@@ -1,0 +1,36 @@
+"""Alarms (jammed, left open, tamper, conflict, offline, ...) and acknowledging them."""
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from cloud.admin.auth import AdminViewer, AdminWriter
+from cloud.admin.templating import page
+from cloud.api.deps import NowDep, SessionDep
+from cloud.services import alarms
+
+router = APIRouter(prefix="/alarms")
+
+
+@router.get("")
+def alarm_list(request: Request, user: AdminViewer, session: SessionDep, all: bool = False):
+    """The open alarms (all of them with ?all=1), newest first."""
+    return page(request, user, "alarms.html", alarms=_alarms(session, all), show_all=all,
+                nav="alarms")
+
+
+@router.get("/rows")
+def alarm_rows(request: Request, user: AdminViewer, session: SessionDep, all: bool = False):
+    """The alarm table's rows alone, for htmx to swap in when something changed."""
+    return page(request, user, "_alarm_rows.html", alarms=_alarms(session, all), show_all=all)
+
+
+@router.post("/{alarm_id}/acknowledge")
+def acknowledge(alarm_id: int, _user: AdminWriter, session: SessionDep, now: NowDep,
+                all: bool = False):
+    """Mark an alarm seen (404 for an unknown one); back to the list."""
+    alarms.acknowledge(session, alarm_id, now)
+    session.commit()
+    return RedirectResponse("/admin/alarms" + ("?all=true" if all else ""), status_code=303)
+
+
+def _alarms(session, show_all: bool, limit: int = 500):
+    return alarms.list_alarms(session, open_only=not show_all)[:limit]

@@ -1,0 +1,85 @@
+"""Who is logged in to the admin, and the CSRF check every POST passes.
+
+The session cookie carries the very token /api/v1/auth/login hands out (cloud/core/tokens.py):
+the operator's role and `active` flag are read on every request, as in the API. The CSRF token
+is an HMAC of that cookie under the same key, so a page from another site can neither read it
+nor forge it; the login form gets one bound to a short-lived pre-login cookie instead.
+"""
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from cloud.api.deps import NowDep, SessionDep, SettingsDep
+from cloud.services import operators
+
+SESSION_COOKIE = "locker_admin"
+LOGIN_COOKIE = "locker_admin_login"
+COOKIE_PATH = "/admin"
+
+
+@dataclass(frozen=True)
+class AdminUser:
+    username: str
+    role: str
+    csrf: str  # what this session's forms must send back
+
+    def may(self, role: str) -> bool:
+        return operators.role_at_least(self.role, role)
+
+
+def csrf_token(key: bytes, purpose: str, value: str) -> str:
+    """The token a form of `purpose` ("session" or "login") carries for the cookie `value`."""
+    return hmac.new(key, f"admin-csrf:{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_matches(key: bytes, purpose: str, value: str | None, sent: object) -> bool:
+    if not value or not isinstance(sent, str) or not sent:
+        return False
+    return hmac.compare_digest(sent, csrf_token(key, purpose, value))
+
+
+def current_user(request: Request, session: SessionDep, settings: SettingsDep,
+                 now: NowDep) -> AdminUser:
+    """The logged-in operator; a page view without one is sent to the login page."""
+    token = request.cookies.get(SESSION_COOKIE)
+    operator = operators.from_token(session, token, now, settings) if token else None
+    if operator is None:
+        if request.method == "GET":
+            raise HTTPException(303, "log in first", headers={"Location": "/admin/login"})
+        raise HTTPException(401, {"code": "unauthenticated", "message": "log in to the admin first"})
+    return AdminUser(operator.username, operator.role,
+                     csrf_token(settings.token_key, "session", token))
+
+
+async def _checked_csrf(request: Request, user: Annotated[AdminUser, Depends(current_user)]) -> AdminUser:
+    form = await request.form()  # starlette keeps it: the route's Form() fields read it again
+    sent = form.get("csrf") or request.headers.get("X-CSRF-Token")
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, user.csrf):
+        raise HTTPException(403, {"code": "csrf_failed",
+                                  "message": "the form's CSRF token is missing or wrong: reload the page"})
+    return user
+
+
+def _writer(user: Annotated[AdminUser, Depends(_checked_csrf)]) -> AdminUser:
+    if not user.may("operator"):
+        raise HTTPException(403, {"code": "forbidden",
+                                  "message": "only operators with the role operator or above may do this"})
+    return user
+
+
+AdminViewer = Annotated[AdminUser, Depends(current_user)]  # reads
+AdminPoster = Annotated[AdminUser, Depends(_checked_csrf)]  # any POST of a logged-in operator
+AdminWriter = Annotated[AdminUser, Depends(_writer)]  # changes the fleet
+
+
+def set_session_cookie(response, token: str, max_age: int, secure: bool) -> None:
+    response.set_cookie(SESSION_COOKIE, token, max_age=max_age, path=COOKIE_PATH, httponly=True,
+                        samesite="strict", secure=secure)
+
+
+def set_login_cookie(response, nonce: str, secure: bool) -> None:
+    response.set_cookie(LOGIN_COOKIE, nonce, max_age=3600, path=COOKIE_PATH, httponly=True,
+                        samesite="strict", secure=secure)

@@ -1,0 +1,64 @@
+"""Live updates: server-sent events at /admin/events whenever the fleet's picture changes.
+
+The database is the one source every API and bridge worker writes to, so the stream polls it
+(about once a second) for a small snapshot (links, compartment states, open alarms) and sends
+a `change` event when the snapshot differs; the pages' htmx fragments reload on it.
+"""
+import asyncio
+import hashlib
+import json
+import time
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from sqlmodel import Session, col, func, select
+from starlette.concurrency import run_in_threadpool
+
+from cloud.admin.auth import AdminViewer
+from cloud.api.deps import SessionDep
+from cloud.models import Alarm, Compartment, Locker
+
+router = APIRouter()
+POLL_S = 1.0
+STREAM_LIFETIME_S = 300  # then the browser's EventSource reconnects: no stream lives forever
+RETRY_MS = 1000
+
+
+@router.get("/events")
+async def events(request: Request, _user: AdminViewer, session: SessionDep):
+    """`change` events carrying the snapshot (open alarms and lockers online among them)."""
+    # The request's session (it found the operator) would live as long as the stream: let its
+    # connection go now, or on SQLite its transaction would lock every writer out for minutes.
+    session.close()
+    engine = request.app.state.engine
+    return StreamingResponse(_stream(request, engine), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+async def _stream(request: Request, engine):
+    yield f"retry: {RETRY_MS}\n\n"
+    last, ends = None, time.monotonic() + STREAM_LIFETIME_S
+    while time.monotonic() < ends and not await request.is_disconnected():
+        current = await run_in_threadpool(snapshot, engine)
+        if current != last:
+            yield "event: change\ndata: " + json.dumps(current, sort_keys=True) + "\n\n"
+            last = current
+        await asyncio.sleep(POLL_S)
+
+
+def snapshot(engine) -> dict:
+    """What the pages show that the boards and other operators change."""
+    with Session(engine) as session:
+        online = session.exec(select(Locker.id, Locker.online).order_by(col(Locker.id))).all()
+        states = session.exec(select(Compartment.locker_id, Compartment.state, func.count())
+                              .group_by(col(Compartment.locker_id), col(Compartment.state))).all()
+        alarms = session.exec(select(Alarm.id, Alarm.count).where(col(Alarm.acknowledged_at).is_(None))
+                              .order_by(col(Alarm.id))).all()
+    return {"lockers": len(online), "online": sum(1 for _, up in online if up),
+            "offline": [locker_id for locker_id, up in online if not up],
+            "open_alarms": len(alarms),
+            "version": _digest(online, sorted(map(tuple, states)), alarms)}
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]

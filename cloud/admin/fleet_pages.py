@@ -1,0 +1,24 @@
+"""The fleet: every locker's link, occupancy by size, firmware and open alarms."""
+from fastapi import APIRouter, Request
+
+from cloud.admin.auth import AdminViewer
+from cloud.admin.fleet_view import fleet_rows, firmware_versions
+from cloud.admin.occupancy import SIZES
+from cloud.admin.templating import page
+from cloud.api.deps import NowDep, SessionDep
+
+router = APIRouter()
+
+
+@router.get("/")
+def fleet(request: Request, user: AdminViewer, session: SessionDep, now: NowDep):
+    """The dashboard: the fleet table, refreshed live (cloud/admin/events.py)."""
+    rows = fleet_rows(session, now)
+    return page(request, user, "fleet.html", rows=rows, sizes=SIZES,
+                versions=firmware_versions(rows), nav="fleet")
+
+
+@router.get("/fleet/rows")
+def fleet_table_rows(request: Request, user: AdminViewer, session: SessionDep, now: NowDep):
+    """The fleet table's rows alone, for htmx to swap in when something changed."""
+    return page(request, user, "_fleet_rows.html", rows=fleet_rows(session, now), sizes=SIZES)

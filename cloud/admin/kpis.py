@@ -1,0 +1,106 @@
+"""The last-mile KPIs, read from the database over a time window [since, until).
+
+- pickup rate / expired rate: of the parcels deposited in the window whose stay has ended,
+  the share collected / the share that expired in the locker;
+- failed rate: of the parcels pre-advised in the window whose delivery is settled (deposited,
+  or lapsed because no courier came), the share that lapsed;
+- mean dwell time: deposit to pickup, over the parcels deposited in the window and collected;
+- occupancy over time: the sampled history (cloud/admin/occupancy.py), summed over lockers;
+- parcels per courier stop: deposits at one locker no more than STOP_GAP apart make one stop.
+"""
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from cloud.models import OccupancySample, Parcel
+
+STOP_GAP = timedelta(minutes=15)  # a courier's deposits in one go are minutes apart, not hours
+EXPIRED_STATES = ("expired",)  # left in the locker past the deadline (cloud/models/parcel.py)
+FAILED_STATES = ("lapsed",)  # reserved, but no courier came
+
+
+@dataclass(frozen=True)
+class Kpis:
+    delivered: int  # deposited in the window
+    collected: int  # of those, collected so far
+    expired: int  # of those, expired so far
+    settled: int  # pre-advised in the window and deposited or lapsed
+    failed: int  # of those, lapsed
+    mean_dwell: timedelta | None
+    deposits: int  # deposits counted into stops (the same as delivered)
+    stops: int
+
+    @property
+    def pickup_rate(self) -> float | None:
+        return _rate(self.collected, self.collected + self.expired)
+
+    @property
+    def expired_rate(self) -> float | None:
+        return _rate(self.expired, self.collected + self.expired)
+
+    @property
+    def failed_rate(self) -> float | None:
+        return _rate(self.failed, self.settled)
+
+    @property
+    def parcels_per_stop(self) -> float | None:
+        return None if not self.stops else self.deposits / self.stops
+
+
+def last_mile_kpis(session: Session, since: datetime, until: datetime) -> Kpis:
+    """Every KPI but the occupancy history, for the window [since, until)."""
+    delivered = _delivered(session, since, until)
+    collected = [p for p in delivered if p.collected_at is not None]
+    dwell = [p.collected_at - p.deposited_at for p in collected]
+    settled, failed = _settled(session, since, until)
+    times: dict[str, list[datetime]] = defaultdict(list)
+    for parcel in delivered:
+        times[parcel.locker_id].append(parcel.deposited_at)
+    return Kpis(delivered=len(delivered), collected=len(collected),
+                expired=sum(p.state in EXPIRED_STATES for p in delivered),
+                settled=settled, failed=failed,
+                mean_dwell=sum(dwell, timedelta()) / len(dwell) if dwell else None,
+                deposits=len(delivered), stops=count_stops(times.values()))
+
+
+def count_stops(deposit_times: Iterable[list[datetime]], gap: timedelta = STOP_GAP) -> int:
+    """Courier stops in each locker's deposit times: a new stop after a pause longer than `gap`."""
+    stops = 0
+    for times in deposit_times:
+        ordered = sorted(times)
+        stops += sum(1 for before, at in zip([None] + ordered, ordered)
+                     if before is None or at - before > gap)
+    return stops
+
+
+def occupancy_series(session: Session, since: datetime, until: datetime,
+                     locker_id: str | None = None) -> list[tuple[datetime, int, int]]:
+    """(sampled_at, occupied, total) per sampling in the window, over all lockers (or one)."""
+    query = (select(OccupancySample.sampled_at, func.sum(OccupancySample.occupied),
+                    func.sum(OccupancySample.total))
+             .where(OccupancySample.sampled_at >= since, OccupancySample.sampled_at < until)
+             .group_by(col(OccupancySample.sampled_at)).order_by(col(OccupancySample.sampled_at)))
+    if locker_id is not None:
+        query = query.where(OccupancySample.locker_id == locker_id)
+    return [(at, int(occupied), int(total)) for at, occupied, total in session.exec(query).all()]
+
+
+def _delivered(session: Session, since: datetime, until: datetime) -> list[Parcel]:
+    query = select(Parcel).where(col(Parcel.deposited_at) >= since, col(Parcel.deposited_at) < until)
+    return list(session.exec(query).all())
+
+
+def _settled(session: Session, since: datetime, until: datetime) -> tuple[int, int]:
+    in_window = (Parcel.created_at >= since) & (Parcel.created_at < until)
+    deposited = session.exec(select(func.count()).select_from(Parcel).where(
+        in_window, col(Parcel.deposited_at).is_not(None))).one()
+    failed = session.exec(select(func.count()).select_from(Parcel).where(
+        in_window, col(Parcel.deposited_at).is_(None), col(Parcel.state).in_(FAILED_STATES))).one()
+    return deposited + failed, failed
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return None if not whole else part / whole

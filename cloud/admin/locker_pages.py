@@ -1,0 +1,109 @@
+"""One locker: its compartments and states, out of service and back, and remote open."""
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from cloud.admin.auth import AdminViewer, AdminWriter
+from cloud.admin.fleet_view import link_status
+from cloud.admin.templating import page
+from cloud.api.deps import NowDep, SessionDep, SettingsDep
+from cloud.api.errors import _STATUS  # noqa: PLC2701 - one mapping of refusals to statuses
+from cloud.models import Parcel
+from cloud.services import alarms, compartment_service, lockers, remote_open
+from cloud.services.errors import DomainError, NotFound
+
+router = APIRouter(prefix="/lockers")
+Reason = Annotated[str, Form(max_length=200)]
+
+
+@router.get("/{locker_id}")
+def locker_page(request: Request, locker_id: str, user: AdminViewer, session: SessionDep,
+                now: NowDep, error: str = ""):
+    """A locker's board health and compartments, with what an operator may do to each."""
+    return _locker_page(request, user, session, locker_id, now, error=error)
+
+
+@router.get("/{locker_id}/compartments")
+def compartment_rows(request: Request, locker_id: str, user: AdminViewer, session: SessionDep,
+                     now: NowDep):
+    """The compartments table alone, for htmx to swap in when something changed."""
+    return _locker_page(request, user, session, locker_id, now, template="_compartment_rows.html")
+
+
+@router.post("/{locker_id}/compartments/{number}/out-of-service")
+def out_of_service(request: Request, locker_id: str, number: int, user: AdminWriter,
+                   session: SessionDep, now: NowDep, reason: Reason = ""):
+    """Stop assigning this compartment (audited); refused while it holds or awaits a parcel."""
+    return _change(request, user, session, locker_id, now, compartment_service.take_out_of_service,
+                   number, reason=reason)
+
+
+@router.post("/{locker_id}/compartments/{number}/in-service")
+def in_service(request: Request, locker_id: str, number: int, user: AdminWriter,
+               session: SessionDep, now: NowDep):
+    """Put an out-of-service (or cleared jammed) compartment back into use (audited)."""
+    return _change(request, user, session, locker_id, now, compartment_service.return_to_service,
+                   number)
+
+
+@router.get("/{locker_id}/compartments/{number}/open")
+def confirm_open(request: Request, locker_id: str, number: int, user: AdminViewer,
+                 session: SessionDep):
+    """The confirmation step before a remote open: what will open, and why (asked)."""
+    locker = lockers.get_locker(session, locker_id)
+    compartment = _compartment(session, locker_id, number)
+    return page(request, user, "confirm_open.html", locker=locker, compartment=compartment,
+                nav="fleet")
+
+
+@router.post("/{locker_id}/compartments/{number}/open")
+def open_door(request: Request, locker_id: str, number: int, user: AdminWriter,
+              session: SessionDep, settings: SettingsDep, now: NowDep,
+              reason: Annotated[str, Form(min_length=3, max_length=200)]):
+    """Open the door remotely: a signed command through the outbox, audited by the service."""
+    try:
+        remote_open.open_remotely(session, locker_id, number, user.username, reason, now, settings)
+    except DomainError as refused:  # recorded, audited and committed by the service
+        return _locker_page(request, user, session, locker_id, now, error=refused.message,
+                            status_code=_status(refused))
+    session.commit()
+    return RedirectResponse(f"/admin/lockers/{locker_id}?opened={number}", status_code=303)
+
+
+def _change(request, user, session, locker_id, now, action, number, **kwargs):
+    try:
+        action(session, locker_id, number, now, actor="operator:" + user.username, **kwargs)
+    except DomainError as refused:
+        session.rollback()
+        return _locker_page(request, user, session, locker_id, now, error=refused.message,
+                            status_code=_status(refused))
+    session.commit()
+    return RedirectResponse(f"/admin/lockers/{locker_id}", status_code=303)
+
+
+def _locker_page(request, user, session, locker_id, now, *, error="", status_code=200,
+                 template="locker.html"):
+    locker = lockers.get_locker(session, locker_id)
+    compartments = lockers.compartments_of(session, locker_id)
+    parcels = _parcels_of(session, compartments)
+    open_alarms = [a for a in alarms.list_alarms(session, open_only=True) if a.locker_id == locker_id]
+    return page(request, user, template, status_code, locker=locker, compartments=compartments,
+                parcels=parcels, status=link_status(locker, now), alarms=open_alarms, error=error,
+                opened=request.query_params.get("opened"), nav="fleet")
+
+
+def _parcels_of(session, compartments) -> dict:
+    return {c.parcel_id: session.get(Parcel, c.parcel_id) for c in compartments if c.parcel_id}
+
+
+def _compartment(session, locker_id: str, number: int):
+    found = [c for c in lockers.compartments_of(session, locker_id) if c.number == number]
+    if not found:
+        raise NotFound("compartment", f"{locker_id}/{number}")
+    return found[0]
+
+
+def _status(error: DomainError) -> int:
+    """The status the API answers the same refusal with (cloud/api/errors.py)."""
+    return next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)

@@ -1,0 +1,34 @@
+"""Remote opens: an operator opens one compartment's door, within limits; the recent attempts."""
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from cloud.api.deps import CurrentOperator, NowDep, OperatorWriter, SessionDep, SettingsDep
+from cloud.models import CODE_LENGTH, CODE_PATTERN, RemoteOpen, RemoteOpenPublic, RemoteOpenRequest
+from cloud.services import remote_open
+
+router = APIRouter(tags=["remote opens"])
+
+LockerId = Annotated[str, Path(pattern=CODE_PATTERN, max_length=CODE_LENGTH)]
+Number = Annotated[int, Path(ge=1, le=999)]
+
+
+@router.post("/lockers/{locker_id}/compartments/{number}/open", status_code=202,
+             response_model=RemoteOpenPublic)
+def open_compartment(locker_id: LockerId, number: Number, data: RemoteOpenRequest,
+                     operator: OperatorWriter, session: SessionDep, settings: SettingsDep,
+                     now: NowDep) -> RemoteOpen:
+    """Queue a signed `open` for the door (429 past the limits; every attempt is audited)."""
+    username = operator.actor.removeprefix("operator:")
+    opened = remote_open.open_remotely(session, locker_id, number, username, data.reason, now,
+                                       settings)
+    session.commit()
+    session.refresh(opened)
+    return opened
+
+
+@router.get("/remote-opens", response_model=list[RemoteOpenPublic])
+def list_remote_opens(_viewer: CurrentOperator, session: SessionDep,
+                      limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[RemoteOpen]:
+    """Recent remote open attempts, refused ones too, newest first."""
+    return remote_open.recent(session, limit)

@@ -1,0 +1,58 @@
+"""Taking a compartment out of service and back (an operator's decision, audited).
+
+Out of service is a cloud-side state the reconciliation respects (cloud/services/reconcile.py,
+ADOPTED): the assignment never picks such a compartment, and a board's "free" does not undo it.
+"""
+from datetime import datetime
+
+from sqlmodel import Session
+
+from cloud.models import Compartment
+from cloud.services import audit, lockers
+from cloud.services.errors import Conflict, NotFound
+
+IN_SERVICE_AGAIN = ("out_of_service", "jammed")  # what a person may clear
+
+
+def take_out_of_service(session: Session, locker_id: str, number: int, now: datetime,
+                        *, actor: str, reason: str = "") -> Compartment:
+    """Stop using an empty compartment; Conflict if it holds or awaits a parcel."""
+    compartment = _locked(session, locker_id, number)
+    if compartment.state == "out_of_service":
+        return compartment
+    if compartment.parcel_id is not None or compartment.state not in ("free", "jammed"):
+        raise Conflict("compartment_in_use", f"compartment {number} of locker {locker_id} is "
+                       f"{compartment.state}: empty it before taking it out of service")
+    before, compartment.state = compartment.state, "out_of_service"
+    audit.record(session, actor, "compartment_out_of_service", _subject(locker_id, number), now,
+                 was=before, reason=reason)
+    return compartment
+
+
+def return_to_service(session: Session, locker_id: str, number: int, now: datetime,
+                      *, actor: str) -> Compartment:
+    """Make an out-of-service (or cleared jammed) compartment free again."""
+    compartment = _locked(session, locker_id, number)
+    if compartment.state == "free":
+        return compartment
+    if compartment.state not in IN_SERVICE_AGAIN or compartment.parcel_id is not None:
+        raise Conflict("compartment_in_service", f"compartment {number} of locker {locker_id} "
+                       f"is {compartment.state}, not out of service")
+    before, compartment.state = compartment.state, "free"
+    audit.record(session, actor, "compartment_in_service", _subject(locker_id, number), now,
+                 was=before)
+    return compartment
+
+
+def _locked(session: Session, locker_id: str, number: int) -> Compartment:
+    lockers.get_locker(session, locker_id)
+    # All of the locker's compartments, locked in the order pre-advices and events lock them.
+    compartments = lockers.compartments_of(session, locker_id, for_update=True)
+    compartment = next((c for c in compartments if c.number == number), None)
+    if compartment is None:
+        raise NotFound("compartment", f"{locker_id}/{number}")
+    return compartment
+
+
+def _subject(locker_id: str, number: int) -> str:
+    return f"compartment:{locker_id}/{number}"

@@ -1,0 +1,31 @@
+"""Pickup QR codes: the token a board checks offline (firmware/core/qr_tokens.py: compartment,
+expiry and a MAC under the board's own key over those and the parcel code), and its image.
+
+The board takes it once: a QR pickup drops the parcel's credentials (its PIN dies too), and a
+`revoke` kills it with the PIN, so the code is single use and dies with the parcel."""
+import io
+
+import segno
+
+from cloud.core.clock import to_ms
+from cloud.models import Compartment, Locker, Parcel, PickupCredential
+from firmware.core.qr_tokens import qr_token
+
+
+def token_for(locker: Locker, compartment: Compartment, parcel: Parcel,
+              credential: PickupCredential) -> str:
+    """The QR token for the parcel in its compartment, valid as long as the credential."""
+    return qr_token(bytes.fromhex(locker.device_key), compartment.number, parcel.tracking_code,
+                    to_ms(credential.expires_at) // 1000)
+
+
+def qr_code(token: str) -> segno.QRCode:
+    # Upper case, digits and '.': QR's alphanumeric mode, the smallest code a scanner reads.
+    return segno.make_qr(token, error="m", mode="alphanumeric")
+
+
+def png(token: str, scale: int = 8) -> bytes:
+    """The token as a PNG image a phone shows to the locker's scanner."""
+    buffer = io.BytesIO()
+    qr_code(token).save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
