@@ -13,7 +13,7 @@ from cloud.models import COMPARTMENT_SIZES, Compartment, Parcel
 from cloud.services import (assignment, audit, collection, credentials, lockers, notifications,
                             outbox, parcels)
 from cloud.services.errors import Conflict
-from cloud.services.event_outcomes import APPLIED, Ignored
+from cloud.services.event_outcomes import APPLIED, Ignored, locked_compartment
 
 log = logging.getLogger(__name__)
 Event = dict[str, Any]
@@ -24,7 +24,7 @@ UNADVISED_ANSWER_S = 60  # the courier waits 20 s at the keypad: an older questi
 def retargeted(ctx: Any, body: Event) -> str:
     """The courier said "too small" or "door jammed" and the board gave the parcel another
     free compartment: the reservation moves with it (the board's choice wins, invariant 4)."""
-    old, new = _compartment(ctx, body["from"]), _compartment(ctx, body["cmp"])
+    old, new = locked_compartment(ctx, body["from"]), locked_compartment(ctx, body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
     if parcel is None or parcel.state not in ("announced", "reserved"):
         raise Ignored(f"parcel {body['parcel']} is not waiting for a deposit")
@@ -155,7 +155,7 @@ def _refuse(ctx: Any, code: str, reason: str) -> str:
 
 def courier_collected(ctx: Any, body: Event) -> str:
     """A courier took a parcel to collect out of its compartment: back to its sender."""
-    compartment = _compartment(ctx, body["cmp"])
+    compartment = locked_compartment(ctx, body["cmp"])
     query = select(Parcel).where(Parcel.locker_id == ctx.locker.id,
                                  Parcel.tracking_code == body["parcel"],
                                  col(Parcel.collect_scheduled_at).is_not(None),
@@ -176,7 +176,7 @@ def courier_collected(ctx: Any, body: Event) -> str:
 def return_deposited(ctx: Any, body: Event) -> str:
     """The person returning closed the door: the return is in, a courier is to collect it."""
     from cloud.services.device_events import _occupied_anyway, _place, _why_not
-    compartment = _compartment(ctx, body["cmp"])
+    compartment = locked_compartment(ctx, body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
     if parcel is None or parcel.kind != "return" or parcel.state != "reserved":
         return _occupied_anyway(ctx, compartment, _why_not(body["parcel"], parcel))
@@ -189,13 +189,6 @@ def return_deposited(ctx: Any, body: Event) -> str:
                  tracking_code=parcel.tracking_code)
     return APPLIED
 
-
-def _compartment(ctx: Any, number: int) -> Compartment:
-    compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
-    compartment = next((c for c in compartments if c.number == number), None)
-    if compartment is None:
-        raise Ignored(f"locker {ctx.locker.id} has no compartment {number}")
-    return compartment
 
 
 HANDLERS = {

@@ -5,29 +5,29 @@ from typing import Any
 
 from sqlmodel import select
 
-from cloud.models import Compartment, OutboxMessage
-from cloud.services import alarms, lockers
-from cloud.services.event_outcomes import APPLIED, Ignored
+from cloud.models import OutboxMessage
+from cloud.services import alarms
+from cloud.services.event_outcomes import APPLIED, Ignored, locked_compartment
 Event = dict[str, Any]
 
 
 def jammed(ctx: Any, body: Event) -> str:
     """The lock was pulsed twice and the door never opened: out of use until someone looks."""
-    _compartment(ctx, body["cmp"]).state = "jammed"
+    locked_compartment(ctx, body["cmp"]).state = "jammed"
     alarms.raise_alarm(ctx.session, ctx.locker.id, "jammed",
                        f"door {body['cmp']} did not open after two pulses", ctx.now, body["cmp"])
     return APPLIED
 
 
 def left_open(ctx: Any, body: Event) -> str:
-    _compartment(ctx, body["cmp"])
+    locked_compartment(ctx, body["cmp"])
     alarms.raise_alarm(ctx.session, ctx.locker.id, "left_open",
                        f"door {body['cmp']} has been open too long", ctx.now, body["cmp"])
     return APPLIED
 
 
 def tamper(ctx: Any, body: Event) -> str:
-    _compartment(ctx, body["cmp"])
+    locked_compartment(ctx, body["cmp"])
     alarms.raise_alarm(ctx.session, ctx.locker.id, "tamper",
                        f"door {body['cmp']} opened without an unlock", ctx.now, body["cmp"])
     return APPLIED
@@ -54,13 +54,6 @@ def pin_guessing(ctx: Any, body: Event) -> str:
                        f"keypad locked out after {failures} wrong PINs or codes in a row", ctx.now)
     return APPLIED
 
-
-def _compartment(ctx: Any, number: int) -> Compartment:
-    compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
-    compartment = next((c for c in compartments if c.number == number), None)
-    if compartment is None:
-        raise Ignored(f"locker {ctx.locker.id} has no compartment {number}")
-    return compartment
 
 
 HANDLERS = {

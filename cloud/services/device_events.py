@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import Compartment, DeviceEvent, Locker, Parcel
-from cloud.services import audit, credentials, device_alarms, lockers, notifications, outbox, parcels
+from cloud.services import audit, credentials, device_alarms, notifications, outbox, parcels
 from cloud.services import courier_events
-from cloud.services.event_outcomes import APPLIED, Ignored
+from cloud.services.event_outcomes import APPLIED, Ignored, locked_compartment
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def _apply(ctx: _Context, body: Event) -> str:
 
 
 def _deposited(ctx: _Context, body: Event) -> str:
-    compartment = _compartment(ctx, body["cmp"])
+    compartment = locked_compartment(ctx, body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
     if parcel is None or parcel.state not in ("announced", "reserved"):
         return _occupied_anyway(ctx, compartment, _why_not(body["parcel"], parcel))
@@ -190,7 +190,7 @@ def _displace(ctx: _Context, compartment: Compartment) -> bool:
 
 
 def _collected(ctx: _Context, body: Event) -> str:
-    compartment = _compartment(ctx, body["cmp"])
+    compartment = locked_compartment(ctx, body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
     if parcel is None or parcel.state != "deposited":
         return _emptied_anyway(compartment, _why_not(body["parcel"], parcel))
@@ -211,15 +211,6 @@ def _emptied_anyway(compartment: Compartment, reason: str) -> str:
     compartment.state = "free"
     return f"ignored: {reason}; compartment {compartment.number} marked free"
 
-
-def _compartment(ctx: _Context, number: int) -> Compartment:
-    # All of the locker's compartments are locked, in the order a pre-advice and a resync lock
-    # them: the three take turns instead of deciding on states the others are changing.
-    compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
-    compartment = next((c for c in compartments if c.number == number), None)
-    if compartment is None:
-        raise Ignored(f"locker {ctx.locker.id} has no compartment {number}")
-    return compartment
 
 
 _HANDLERS: dict[str, Callable[[_Context, Event], str]] = {
