@@ -30,6 +30,8 @@ LOCKERS = [("BER-001", "Alexanderplatz 1", "SSSSMMML", "1.4.2"),
            ("BER-002", "Friedrichstraße 43", "SSMMLL", "1.4.2"),
            ("BER-003", "Warschauer Str. 9", "SSSMML", "1.3.9"),
            ("HAM-001", "Jungfernstieg 7", "SSMML", None)]  # never reported: offline
+PLACES = {"BER-001": (52.5219, 13.4132), "BER-002": (52.5163, 13.3889),  # for the fleet map
+          "BER-003": (52.5058, 13.4497), "HAM-001": (53.5526, 9.9936)}
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "admin-dashboard.png"
 
 
@@ -37,8 +39,10 @@ def fill(engine, settings):
     now = utcnow()
     with transaction(engine) as session:
         for locker_id, address, sizes, firmware in LOCKERS:
-            data = LockerCreate(id=locker_id, name=address.split(",")[0], address=address + ", Berlin",
-                                compartments=[{"number": n, "size": s} for n, s in enumerate(sizes, 1)])
+            city = "Hamburg" if locker_id.startswith("HAM") else "Berlin"
+            latitude, longitude = PLACES[locker_id]
+            data = LockerCreate(id=locker_id, name=address.split(",")[0], address=address + ", " + city,
+                                latitude=latitude, longitude=longitude, compartments=[{"number": n, "size": s} for n, s in enumerate(sizes, 1)])
             lockers.provision_locker(session, data, now, settings=settings)
             if firmware:
                 devices.set_online(session, locker_id, True, now, settings=settings)

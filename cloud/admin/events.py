@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from cloud.admin.auth import AdminViewer
 from cloud.api.deps import SessionDep
 from cloud.models import Alarm, Compartment, Locker
+from cloud.services import alarms as alarm_service
 
 router = APIRouter()
 POLL_S = 1.0
@@ -52,7 +53,7 @@ def snapshot(engine) -> dict:
         online = session.exec(select(Locker.id, Locker.online).order_by(col(Locker.id))).all()
         states = session.exec(select(Compartment.locker_id, Compartment.state, func.count())
                               .group_by(col(Compartment.locker_id), col(Compartment.state))).all()
-        alarms = session.exec(select(Alarm.id, Alarm.count).where(col(Alarm.acknowledged_at).is_(None))
+        alarms = session.exec(select(Alarm.id, Alarm.count).where(alarm_service.is_open())
                               .order_by(col(Alarm.id))).all()
     return {"lockers": len(online), "online": sum(1 for _, up in online if up),
             "offline": [locker_id for locker_id, up in online if not up],

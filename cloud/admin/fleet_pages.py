@@ -1,7 +1,8 @@
-"""The fleet: every locker's link, occupancy by size, firmware and open alarms."""
+"""The fleet: every locker's link, occupancy by size, firmware and open alarms, and its map."""
 from fastapi import APIRouter, Request
 
 from cloud.admin.auth import AdminViewer
+from cloud.admin.fleet_map import fleet_map
 from cloud.admin.fleet_view import fleet_rows, firmware_versions
 from cloud.admin.occupancy import SIZES
 from cloud.admin.templating import page
@@ -14,7 +15,7 @@ router = APIRouter()
 def fleet(request: Request, user: AdminViewer, session: SessionDep, now: NowDep):
     """The dashboard: the fleet table, refreshed live (cloud/admin/events.py)."""
     rows = fleet_rows(session, now)
-    return page(request, user, "fleet.html", rows=rows, sizes=SIZES,
+    return page(request, user, "fleet.html", rows=rows, sizes=SIZES, fleet_map=fleet_map(rows),
                 versions=firmware_versions(rows), nav="fleet")
 
 
@@ -22,3 +23,9 @@ def fleet(request: Request, user: AdminViewer, session: SessionDep, now: NowDep)
 def fleet_table_rows(request: Request, user: AdminViewer, session: SessionDep, now: NowDep):
     """The fleet table's rows alone, for htmx to swap in when something changed."""
     return page(request, user, "_fleet_rows.html", rows=fleet_rows(session, now), sizes=SIZES)
+
+
+@router.get("/fleet/map")
+def fleet_map_fragment(request: Request, user: AdminViewer, session: SessionDep, now: NowDep):
+    """The fleet map alone, for htmx to swap in when a board's link changed."""
+    return page(request, user, "_fleet_map.html", fleet_map=fleet_map(fleet_rows(session, now)))

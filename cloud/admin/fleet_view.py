@@ -7,6 +7,7 @@ from sqlmodel import Session, col, func, select
 
 from cloud.admin.occupancy import LockerOccupancy, current_occupancy
 from cloud.models import Alarm, Locker
+from cloud.services import alarms as alarms_service
 from cloud.services import lockers
 
 # A board reports telemetry every minute (firmware/board/runtime.py, telemetry_s): three
@@ -40,7 +41,7 @@ def fleet_rows(session: Session, now: datetime) -> list[LockerRow]:
 
 
 def open_alarm_counts(session: Session) -> dict[str, int]:
-    query = (select(Alarm.locker_id, func.count()).where(col(Alarm.acknowledged_at).is_(None))
+    query = (select(Alarm.locker_id, func.count()).where(alarms_service.is_open())
              .group_by(col(Alarm.locker_id)))
     return dict(session.exec(query).all())
 

@@ -9,9 +9,9 @@ from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH
 
 AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-                    "remote_open_burst"]
+                    "remote_open_burst", "offline", "full"]
 ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-               "remote_open_burst")
+               "remote_open_burst", "offline", "full")
 
 
 class AlarmBase(SQLModel):
@@ -22,10 +22,12 @@ class AlarmBase(SQLModel):
     count: int = 1  # a repeat while the alarm is open bumps this instead of raising another
     raised_at: NaiveDatetime = Field(default_factory=utcnow)
     acknowledged_at: NaiveDatetime | None = None
+    # Set when the cause went away by itself (the board back online, a compartment free again).
+    resolved_at: NaiveDatetime | None = None
 
 
 class Alarm(AlarmBase, table=True):
-    """At most one open (unacknowledged) alarm per locker, compartment and kind."""
+    """At most one open (neither acknowledged nor resolved) alarm per locker, compartment and kind."""
 
     id: int | None = Field(default=None, primary_key=True)
 

@@ -2,7 +2,7 @@
 import uuid
 from typing import Literal
 
-from pydantic import NaiveDatetime, field_validator
+from pydantic import NaiveDatetime, field_validator, model_validator
 from sqlalchemy import BigInteger, Column, ForeignKey, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
@@ -23,6 +23,9 @@ COMPARTMENT_SIZES: dict[str, tuple[int, int, int]] = {
 class LockerBase(SQLModel):
     name: str = Field(min_length=1, max_length=100)
     address: str = Field(default="", max_length=255)
+    # WGS84 degrees, for the admin's fleet map; both or neither (LockerCreate checks).
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
 
 
 class CompartmentSpec(SQLModel):
@@ -42,6 +45,12 @@ class LockerCreate(LockerBase):
         if len(set(numbers)) != len(numbers):
             raise ValueError("compartment numbers must be unique")
         return compartments
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> "LockerCreate":
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        return self
 
 
 class BoardHealth(SQLModel):

@@ -63,6 +63,14 @@ class ParcelCreate(ParcelBase):
     recipient: Recipient
 
 
+class RecipientClaim(SQLModel):
+    """Who an unadvised parcel is for, and whose it is: an operator names the carrier, a
+    carrier's API key implies its own (cloud/services/unadvised.py)."""
+
+    carrier: str | None = Field(default=None, min_length=1, max_length=64)
+    recipient: Recipient
+
+
 class Parcel(ParcelBase, table=True):
     __table_args__ = (
         UniqueConstraint("carrier", "tracking_code"),

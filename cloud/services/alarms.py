@@ -1,6 +1,7 @@
 """Operator alarms: raised by board events and reconciliation, acknowledged by an operator.
 
-At most one open alarm per (locker, compartment, kind): a repeat bumps its count. Callers hold
+At most one open alarm per (locker, compartment, kind): a repeat bumps its count. An alarm is
+open until an operator acknowledges it or its cause goes away by itself (`resolve`). Callers hold
 the locker's compartment rows locked (lockers.compartments_of(for_update=True)), so two bridge
 workers never raise the same alarm twice.
 """
@@ -21,8 +22,7 @@ def raise_alarm(session: Session, locker_id: str, kind: str, detail: str, now: d
     """The open alarm of this kind for the compartment, new or with its count bumped."""
     assert kind in ALARM_KINDS, kind
     lockers.compartments_of(session, locker_id, for_update=True)  # one raiser per locker at a time
-    query = select(Alarm).where(Alarm.locker_id == locker_id, Alarm.kind == kind,
-                                col(Alarm.acknowledged_at).is_(None))
+    query = select(Alarm).where(Alarm.locker_id == locker_id, Alarm.kind == kind, is_open())
     query = query.where(col(Alarm.compartment).is_(None) if compartment is None
                         else Alarm.compartment == compartment)
     alarm = session.exec(query).first()
@@ -41,8 +41,26 @@ def list_alarms(session: Session, open_only: bool = False) -> list[Alarm]:
     """Alarms, newest first; only the unacknowledged ones with open_only."""
     query = select(Alarm).order_by(col(Alarm.raised_at).desc(), col(Alarm.id).desc())
     if open_only:
-        query = query.where(col(Alarm.acknowledged_at).is_(None))
+        query = query.where(is_open())
     return list(session.exec(query).all())
+
+
+def is_open():  # noqa: ANN201 (an SQL expression)
+    """The condition of an open alarm: neither acknowledged nor resolved."""
+    return col(Alarm.acknowledged_at).is_(None) & col(Alarm.resolved_at).is_(None)
+
+
+def resolve(session: Session, locker_id: str, kind: str, now: datetime) -> list[Alarm]:
+    """Close the locker's unresolved alarms of this kind because their cause went away (an
+    acknowledged one too: it now says when the cause ended)."""
+    query = select(Alarm).where(Alarm.locker_id == locker_id, Alarm.kind == kind,
+                                col(Alarm.resolved_at).is_(None))
+    resolved = list(session.exec(query).all())
+    for alarm in resolved:
+        alarm.resolved_at = now
+    if resolved:
+        log.info("alarm %s on locker %s resolved", kind, locker_id)
+    return resolved
 
 
 def acknowledge(session: Session, alarm_id: int, now: datetime) -> Alarm:

@@ -25,7 +25,8 @@ ACTIONS = ("login", "login_failed", "parcel_preadvised", "parcel_cancelled", "cr
            "parcel_expired", "reservation_lapsed", "parcel_extended",  # lifecycle (issue 6)
            "webhook_configured",  # carrier webhooks (issue 6)
            # courier flows at the locker (issue 6)
-           "return_requested", "parcel_retargeted", "unadvised_parcel", "parcel_returned")
+           "return_requested", "parcel_retargeted", "unadvised_parcel", "parcel_returned",
+           "unadvised_completed")  # an unadvised parcel given its carrier and recipient
 _BATCH = 1000  # entries read at a time while verifying
 
 

@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from cloud.core.config import Settings
 from cloud.models import Locker
-from cloud.services import resync
+from cloud.services import locker_alarms, resync
 from cloud.services.lockers import get_locker
 
 
@@ -13,11 +13,14 @@ def set_online(session: Session, locker_id: str, online: bool, now: datetime,
                *, settings: Settings | None = None) -> Locker:
     """Record a board's retained status message (or its last will); NotFound for unknown ids.
 
-    Every `{"online": true}` also queues the board's state again (cloud.services.resync).
+    A board that goes offline raises an `offline` alarm; coming back resolves it. Every
+    `{"online": true}` also queues the board's state again (cloud.services.resync).
     """
     locker = get_locker(session, locker_id)
+    was_online = locker.online
     locker.online, locker.last_seen_at = online, now
     session.flush()
+    locker_alarms.board_link_changed(session, locker, was_online, now)
     if online:
         resync.resync_locker(session, locker, now, settings=settings)
     return locker

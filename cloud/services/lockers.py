@@ -19,7 +19,7 @@ def provision_locker(session: Session, data: LockerCreate, now: datetime,
         raise Conflict("duplicate_locker", f"locker {data.id} already exists")
     device_key = secrets.token_hex(DEVICE_KEY_BYTES)  # the board's own: shared with no other
     locker = Locker(id=data.id, name=data.name, address=data.address, device_key=device_key,
-                    created_at=now)
+                    latitude=data.latitude, longitude=data.longitude, created_at=now)
     session.add(locker)
     session.flush()
     session.add_all(_compartment(locker.id, spec) for spec in data.compartments)

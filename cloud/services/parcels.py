@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import LIVE_STATES, Compartment, Parcel, ParcelCreate
-from cloud.services import assignment, audit, lockers, notifications, outbox
+from cloud.services import assignment, audit, locker_alarms, lockers, notifications, outbox
 from cloud.services.errors import Conflict, NotFound
 
 CANCELLABLE = ("announced", "reserved")
@@ -20,8 +20,15 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
     # Locking the locker's compartments makes concurrent pre-advices for it take turns.
     compartments = lockers.compartments_of(session, locker.id, for_update=True)
     _refuse_duplicate(session, data)
-    compartment = assignment.choose_compartment(
-        compartments, (data.width_mm, data.height_mm, data.depth_mm), data.recipient.accessible)
+    try:
+        compartment = assignment.choose_compartment(
+            compartments, (data.width_mm, data.height_mm, data.depth_mm), data.recipient.accessible)
+    except Conflict as refusal:
+        if refusal.code == "locker_full":
+            # The operators must hear of it although this pre-advice fails: commit the alarm here.
+            locker_alarms.locker_full(session, locker.id, refusal.message, now)
+            session.commit()
+        raise
     parcel = _insert(session, _new_parcel(data, compartment, now))
     compartment.state, compartment.parcel_id = "reserved", parcel.id
     push_reservation(session, parcel, compartment, now, settings=settings)

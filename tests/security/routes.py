@@ -56,6 +56,7 @@ BODIES = {
     ("POST", "/api/v1/parcels"): {"carrier": "acme", "tracking_code": "T9", "locker_id": "L1", "width_mm": 100,
                                   "height_mm": 100, "depth_mm": 100, "recipient": recipient()},
     ("POST", "/api/v1/parcels/{parcel_id}/delegate"): recipient("Bob"),
+    ("PUT", "/api/v1/parcels/{parcel_id}/recipient"): {"carrier": "acme", "recipient": recipient()},
     ("POST", "/api/v1/auth/login"): {"username": "nobody", "password": "nothing at all"},
     ("POST", "/api/v1/carriers"): {"name": "newco"},
     ("POST", "/api/v1/operators"): {"username": "bob", "password": "correct horse battery staple",

@@ -23,6 +23,7 @@ ADMIN_ONLY = ("/api/v1/carriers", "/api/v1/operators", "/api/v1/audit")  # peopl
 CARRIER_WRITES = {("POST", "/api/v1/parcels"), ("POST", "/api/v1/parcels/{parcel_id}/cancel"),
                   ("POST", "/api/v1/parcels/{parcel_id}/extend"),
                   ("POST", "/api/v1/parcels/{parcel_id}/delegate"), ("POST", "/api/v1/returns"),
+                  ("PUT", "/api/v1/parcels/{parcel_id}/recipient"),  # a carrier claims an unadvised one
                   ("PUT", "/api/v1/webhook"), ("DELETE", "/api/v1/webhook")}
 GUARDED = [r for r in api_routes() if r not in PUBLIC]
 GUARDED_WRITES = [r for r in writes() if r not in PUBLIC]

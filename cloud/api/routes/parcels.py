@@ -12,7 +12,9 @@ from sqlmodel import Session
 from cloud.api import deps
 from cloud.api.deps import CurrentPrincipal, NowDep, ParcelWriter, Principal, SessionDep, SettingsDep
 from cloud.models import Compartment, Delegate, Parcel, ParcelCreate, ParcelPublic
-from cloud.services import delegation, lifecycle, operators, parcels, recipient_links
+from cloud.models.parcel import RecipientClaim
+from cloud.services import delegation, lifecycle, operators, parcels, recipient_links, unadvised
+from cloud.services.courier_events import UNADVISED_CARRIER
 from cloud.services.errors import NotFound
 
 router = APIRouter(prefix="/parcels", tags=["parcels"])
@@ -92,6 +94,21 @@ def delegate_parcel(parcel_id: uuid.UUID, data: Delegate, caller: ParcelActor,
     """Let someone else collect: they get a single-use PIN and QR code of their own."""
     _visible_parcel(session, caller, parcel_id)
     parcel = delegation.delegate(session, parcel_id, data, now, settings, actor=caller.actor)
+    session.commit()
+    return _public(session, parcel)
+
+
+@router.put("/{parcel_id}/recipient", response_model=ParcelPublic)
+def complete_unadvised(parcel_id: uuid.UUID, data: RecipientClaim, caller: ParcelWriter,
+                       session: SessionDep, settings: SettingsDep, now: NowDep) -> ParcelPublic:
+    """Name an unadvised parcel's recipient (and carrier): their PIN is issued and sent."""
+    parcel = parcels.get_parcel(session, parcel_id)
+    if parcel.carrier != UNADVISED_CARRIER:  # unclaimed ones are anyone's to claim
+        _visible_parcel(session, caller, parcel_id)
+    if data.carrier is not None:
+        _refuse_other_carrier(caller, data.carrier)
+    parcel = unadvised.complete(session, parcel_id, data, caller.carrier, now, settings,
+                                actor=caller.actor)
     session.commit()
     return _public(session, parcel)
 
