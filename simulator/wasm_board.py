@@ -15,6 +15,22 @@ ROOT = Path(__file__).resolve().parent.parent
 WASM = ROOT / "simulator" / "wasm"
 
 
+def provision_wasm_board(api_url, headers, locker_id, layout, broker, workdir):
+    """Register a locker through the API, build its ESP32 bundle and boot it on MicroPython."""
+    import httpx  # the cloud side of the test tooling: a board itself never needs it
+    from locker.firmware_build import board_config, build
+    from simulator.layout import parse_layout
+    compartments = parse_layout(layout)
+    response = httpx.post(api_url + "/api/v1/lockers", timeout=10, headers=headers, json={
+        "id": locker_id, "name": locker_id,
+        "compartments": [{"number": n, "size": s} for n, s in compartments]})
+    if response.status_code != 201:
+        raise RuntimeError("locker %s not created: %s" % (locker_id, response.text))
+    config = board_config(locker_id, response.json()["device_key"], compartments, *broker)
+    build("esp32", Path(workdir) / "bundle", config)
+    return WasmBoard(Path(workdir) / "bundle", workdir)
+
+
 def node_ready():
     return shutil.which("node") is not None and (WASM / "node_modules" / "@micropython").is_dir()
 
@@ -37,6 +53,12 @@ class BoardView:
     def has_credential_for(self, parcel):
         return parcel in self._state.get("credentials", [])
 
+    def has_return_code_for(self, parcel):
+        return parcel in self._state.get("returns", [])
+
+    def parcels_to_collect(self):
+        return [(cmp, parcel) for cmp, parcel in self._state.get("collect", [])]
+
     def pending_events(self):
         return [None] * self._state.get("pending", 0)
 
@@ -45,15 +67,15 @@ class BoardView:
         return self._state.get("counter", 0)
 
     def compartment(self, number):
-        for n, state, parcel in self._state.get("compartments", []):
+        for n, state, parcel, size in self._state.get("compartments", []):
             if n == number:
-                return _Compartment(state, parcel)
+                return _Compartment(number, state, parcel, size)
         return None
 
 
 class _Compartment:
-    def __init__(self, state, parcel):
-        self.state, self.parcel = state, parcel
+    def __init__(self, number, state, parcel, size):
+        self.number, self.state, self.parcel, self.size = number, state, parcel, size
 
 
 class _Panel:

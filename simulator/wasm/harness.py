@@ -12,11 +12,14 @@ import board_profile as profile
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
 from firmware.board.wiring import build_hardware
+from firmware.drivers.door_sensor import DoorSensor
 from firmware.drivers.matrix_keypad import KEYS_3X4
+from firmware.drivers.ticks import ticks_diff
 from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
 from virtual_bank import VirtualBank
 
 KEY_HOLD_S = 0.06  # a finger on a key: longer than the keypad's debounce
+SETTLE_CAP_S = 5  # a part's reading not taken in this long: give up waiting, the test will tell
 
 
 def emit(**observation):
@@ -102,12 +105,15 @@ class Harness:
         self.quiet = False  # benchmarks switch the observations off
         self._reported = None
         self._pulses_reported = 0
+        self.hardware, self.polls, self.polled_at = hardware, 0, 0
         self._wrap(hardware)
 
     def _wrap(self, hardware):
         handle, carry_out = self.board.handle, hardware.carry_out
 
         def observed_handle(event):
+            if not self.quiet and type(event).__name__ == "KeyPressed":
+                emit(key=event.key)  # what the keypad driver took, to tell a lost key from a bug
             actions = handle(event)
             self.report()
             return actions
@@ -117,8 +123,26 @@ class Harness:
             if not self.quiet and type(action).__name__ == "Show":
                 emit(show=action.text)
 
+        poll = hardware.poll
+
+        def counted_poll(now_ms):
+            self.polls, self.polled_at = self.polls + 1, now_ms
+            return poll(now_ms)
+
         self.board.handle = observed_handle
         hardware.carry_out = observed_carry_out
+        hardware.poll = counted_poll
+
+    async def debounced(self, debounce_ms):
+        """Wait until the parts were polled once after a change and again debounce_ms later,
+        so the driver took it: a fixed sleep loses keys when the interpreter is starved."""
+        polls, started = self.polls, self.clock.ticks_ms()
+        while self.polls == polls and ticks_diff(self.clock.ticks_ms(), started) < SETTLE_CAP_S * 1000:
+            await asyncio.sleep(0.002)
+        seen_at = self.polled_at
+        while ticks_diff(self.polled_at, seen_at) < debounce_ms and \
+                ticks_diff(self.clock.ticks_ms(), started) < SETTLE_CAP_S * 1000:
+            await asyncio.sleep(0.002)
 
     def report(self):
         if self.quiet:
@@ -135,11 +159,16 @@ class Harness:
     def state(self):
         c = self.board.controller
         snapshot = c.snapshot()
-        compartments = [[n, c.compartment(n).state, c.compartment(n).parcel] for n in c.compartment_numbers()]
+        compartments = [[n, c.compartment(n).state, c.compartment(n).parcel, c.compartment(n).size]
+                        for n in c.compartment_numbers()]
+        reserved = sorted(snapshot["credentials"]["reserved"])
         return {"online": c.is_online(), "couriers": c.courier_count(), "counter": c.last_counter,
-                "reserved": sorted(snapshot["credentials"]["reserved"]),
+                "reserved": reserved,
                 # the board keeps tags, not parcel codes: name the parcels inside that have one
-                "credentials": sorted([p for _, _, p in compartments if p and c.has_credential_for(p)]),
+                "credentials": sorted([p for _, _, p, _ in compartments if p and c.has_credential_for(p)]),
+                # a return code rides on its reservation: name the reserved parcels that have one
+                "returns": [p for p in reserved if c.has_return_code_for(p)],
+                "collect": [[n, p] for n, p in c.parcels_to_collect()],
                 "compartments": compartments,
                 "pending": len(snapshot["journal"]["pending"])}
 
@@ -155,20 +184,25 @@ class Harness:
 
     async def obey(self, command):
         if "press" in command:
+            debounce_ms = self.hardware.keypad.debounce_ms
             for key in command["press"]:
                 self.bank.keypad.pressed = key
                 await asyncio.sleep(KEY_HOLD_S)
+                await self.debounced(debounce_ms)
                 self.bank.keypad.pressed = None
                 await asyncio.sleep(KEY_HOLD_S)
+                await self.debounced(debounce_ms)
         elif "open" in command:
             opened = self.bank.door_can_open(command["open"])
             if opened:
                 self.bank.set_door(command["open"], True)
             await asyncio.sleep(0.1)  # the sensor's debounce
+            await self.debounced(DoorSensor.debounce_ms)
             emit(door=command["open"], open=opened)
         elif "close" in command:
             self.bank.set_door(command["close"], False)
             await asyncio.sleep(0.1)
+            await self.debounced(DoorSensor.debounce_ms)
         elif "bench" in command:
             import bench  # only loaded when asked: it is not part of a board's day
             self.quiet = True

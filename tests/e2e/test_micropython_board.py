@@ -5,10 +5,8 @@ import pytest
 from sqlmodel import Session, select
 
 from cloud.models import Parcel
-from locker.firmware_build import board_config, build
 from locker.scenario import PARCELS, Scenario
-from simulator.layout import parse_layout
-from simulator.wasm_board import WasmBoard, node_ready
+from simulator.wasm_board import node_ready, provision_wasm_board
 
 pytestmark = pytest.mark.e2e
 
@@ -17,14 +15,8 @@ pytestmark = pytest.mark.e2e
 def wasm_board(cloud, mosquitto, tmp_path):
     if not node_ready():
         pytest.fail("Node.js and simulator/wasm/node_modules are missing: run `make test`")
-    compartments = parse_layout("S4,M4,L4")
-    response = httpx.post(cloud.api.url + "/api/v1/lockers", timeout=10, headers=cloud.admin_headers, json={
-        "id": "MPY-1", "name": "MicroPython St",
-        "compartments": [{"number": n, "size": s} for n, s in compartments]})
-    assert response.status_code == 201, response.text
-    config = board_config("MPY-1", response.json()["device_key"], compartments, "127.0.0.1", mosquitto.port)
-    build("esp32", tmp_path / "bundle", config)
-    board = WasmBoard(tmp_path / "bundle", tmp_path)
+    board = provision_wasm_board(cloud.api.url, cloud.admin_headers, "MPY-1", "S4,M4,L4",
+                                 ("127.0.0.1", mosquitto.port), tmp_path)
     yield board
     board.stop()
 
