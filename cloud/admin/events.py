@@ -23,6 +23,9 @@ router = APIRouter()
 POLL_S = 1.0
 STREAM_LIFETIME_S = 300  # then the browser's EventSource reconnects: no stream lives forever
 RETRY_MS = 1000
+# The snapshot goes out again this often even when nothing changed, so a page that missed an
+# update (a fragment request lost while another was in flight, a tab asleep) catches up.
+RESEND_S = 10.0
 
 
 @router.get("/events")
@@ -38,12 +41,12 @@ async def events(request: Request, _user: AdminViewer, session: SessionDep):
 
 async def _stream(request: Request, engine):
     yield f"retry: {RETRY_MS}\n\n"
-    last, ends = None, time.monotonic() + STREAM_LIFETIME_S
+    last, sent_at, ends = None, 0.0, time.monotonic() + STREAM_LIFETIME_S
     while time.monotonic() < ends and not await request.is_disconnected():
         current = await run_in_threadpool(snapshot, engine)
-        if current != last:
+        if current != last or time.monotonic() - sent_at > RESEND_S:
             yield "event: change\ndata: " + json.dumps(current, sort_keys=True) + "\n\n"
-            last = current
+            last, sent_at = current, time.monotonic()
         await asyncio.sleep(POLL_S)
 
 

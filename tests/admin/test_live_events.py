@@ -37,3 +37,14 @@ def test_the_stream_reports_a_locker_going_offline(live_cloud):
 def test_the_stream_needs_a_session(live_cloud):
     response = httpx.get(live_cloud.url + "/admin/events", timeout=30)
     assert response.status_code == 303 and response.headers["location"] == "/admin/login"
+
+
+def test_an_unchanged_picture_goes_out_again_so_a_missed_update_is_repaired(live_cloud, monkeypatch):
+    from cloud.admin import events
+    monkeypatch.setattr(events, "RESEND_S", 0.5)
+    token = _login(live_cloud, "events-resend")
+    with httpx.Client(base_url=live_cloud.url, timeout=60, cookies={SESSION_COOKIE: token}) as client:
+        with client.stream("GET", "/admin/events") as stream:
+            changes = _changes(stream.iter_lines())
+            first, again = next(changes), next(changes)  # nothing changed in between
+            assert again["version"] == first["version"]
