@@ -21,17 +21,18 @@ def handle_event(engine, locker_id, payload, now, settings=None):
     """Verify, apply once, acknowledge. True if newly applied, False for a repeat; OutOfOrder
     (nothing stored, nothing acknowledged) for an event whose predecessor is not applied yet."""
     with Session(engine) as session:
-        locker = session.get(Locker, locker_id)
-        if locker is None:
-            raise Rejected("event from unknown locker %s" % locker_id)
-        body = _verified_event(locker, payload)
+        locker = _sender(session, locker_id, "event")
+        body = _verified(locker, payload, wire.check_event, "event")
         applied = apply_device_event(session, locker, body, now, settings=settings)
         session.commit()
         return applied
 
 
-def _verified_event(locker, payload):
-    return _verified(locker, payload, wire.check_event, "event")
+def _sender(session, locker_id, what):
+    locker = session.get(Locker, locker_id)
+    if locker is None:
+        raise Rejected("%s from unknown locker %s" % (what, locker_id))
+    return locker
 
 
 def _verified(locker, payload, check, what):
@@ -47,19 +48,16 @@ def _verified(locker, payload, check, what):
 def handle_telemetry(engine, locker_id, payload, now):
     """Keep the board's latest health report, signed like its events."""
     with Session(engine) as session:
-        locker = session.get(Locker, locker_id)
-        if locker is None:
-            raise Rejected("telemetry from unknown locker %s" % locker_id)
-        devices.record_telemetry(session, locker, _verified(locker, payload, wire.check_telemetry, "telemetry"), now)
+        locker = _sender(session, locker_id, "telemetry")
+        body = _verified(locker, payload, wire.check_telemetry, "telemetry")
+        devices.record_telemetry(session, locker, body, now)
         session.commit()
 
 
 def handle_inventory(engine, locker_id, payload, now):
     """Compare the board's signed inventory with the cloud's view (alarms, never overwrites)."""
     with Session(engine) as session:
-        locker = session.get(Locker, locker_id)
-        if locker is None:
-            raise Rejected("inventory from unknown locker %s" % locker_id)
+        locker = _sender(session, locker_id, "inventory")
         body = _verified(locker, payload, wire.check_inventory, "inventory")
         findings = reconcile.reconcile_inventory(session, locker, body, now)
         session.commit()
@@ -71,8 +69,7 @@ def handle_status(engine, locker_id, payload, now, settings=None):
     `{"online": true}` also queues the board's state again, in the same transaction."""
     online = _online_flag(payload)
     with Session(engine) as session:
-        if session.get(Locker, locker_id) is None:
-            raise Rejected("status from unknown locker %s" % locker_id)
+        _sender(session, locker_id, "status")
         devices.set_online(session, locker_id, online, now, settings=settings)
         session.commit()
 

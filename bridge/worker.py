@@ -131,10 +131,11 @@ class BridgeWorker:
         log.info("deferred out-of-order message on %s: %s", topic, gap)
         self._deferred.append([now + RETRY_EVERY_S, first_tried, topic, payload])
 
-    def _predecessor_applied(self, locker_id):
-        # an event of this locker went in: what waits for it may go in now, not in 0.2 s
+    def _predecessor_applied(self, topic):
+        # an event of this locker went in: what waits for it (on the same events topic, the
+        # only one deferred) may go in now, not in 0.2 s
         for entry in self._deferred:
-            if topics.route(entry[2])[1] == locker_id:
+            if entry[2] == topic:
                 entry[0] = 0.0
 
     def apply(self, topic, payload, first_tried=None):
@@ -145,7 +146,7 @@ class BridgeWorker:
             if channel == topics.EVENTS:
                 inbound.handle_event(self.engine, locker_id, payload, self.clock(), self.settings)
                 self.relay.wake.set()
-                self._predecessor_applied(locker_id)
+                self._predecessor_applied(topic)
             elif channel == topics.INVENTORY:
                 inbound.handle_inventory(self.engine, locker_id, payload, self.clock())
             elif channel == topics.TELEMETRY:

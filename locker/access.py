@@ -43,5 +43,3 @@ def carrier_headers(engine, name):
 def admin_headers(engine, api_url):
     """Headers of a freshly made admin, logged in through the API."""
     return login_headers(api_url, *create_admin(engine))
-
-

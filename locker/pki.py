@@ -5,6 +5,7 @@ takes it as the username and the username as the client id, so a board can only 
 itself. Keys are EC P-256: small enough for an ESP32's TLS stack.
 """
 import datetime
+import ipaddress
 from pathlib import Path
 
 from cryptography import x509
@@ -67,44 +68,37 @@ class FleetCA:
 
     def issue(self, common_name, out_folder):
         """A client certificate and key for `common_name` (a locker id, or "bridge")."""
+        cert = self._issue_leaf(common_name, out_folder, "client", ExtendedKeyUsageOID.CLIENT_AUTH,
+                                x509.BasicConstraints(ca=False, path_length=None), True)
+        (Path(out_folder) / "ca.crt").write_bytes(self.cert_path.read_bytes())
+        return cert.serial_number
+
+    def server_certificate(self, out_folder, host="127.0.0.1"):
+        """The broker's own certificate, for `host` (an IP address or a DNS name)."""
+        try:
+            alt = x509.IPAddress(ipaddress.ip_address(host))
+        except ValueError:
+            alt = x509.DNSName(host)
+        self._issue_leaf(host, out_folder, "server", ExtendedKeyUsageOID.SERVER_AUTH,
+                         x509.SubjectAlternativeName([alt]), False)
+
+    def _issue_leaf(self, common_name, out_folder, stem, usage, extension, critical):
+        # a fresh key and its certificate signed by this CA, written as <stem>.key / <stem>.crt
         ca_key, ca_cert = self._load()
         key = ec.generate_private_key(ec.SECP256R1())
         cert = (x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(ca_cert.subject)
                 .public_key(key.public_key()).serial_number(x509.random_serial_number())
                 .not_valid_before(_now() - datetime.timedelta(minutes=5))
                 .not_valid_after(_now() + datetime.timedelta(days=365 * LEAF_YEARS))
-                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+                .add_extension(extension, critical=critical)
+                .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
                 .sign(ca_key, hashes.SHA256()))
         out = Path(out_folder)
         out.mkdir(parents=True, exist_ok=True)
-        (out / "client.key").write_bytes(_pem_key(key))
-        (out / "client.key").chmod(0o600)
-        (out / "client.crt").write_bytes(_pem_cert(cert))
-        (out / "ca.crt").write_bytes(self.cert_path.read_bytes())
-        return cert.serial_number
-
-    def server_certificate(self, out_folder, host="127.0.0.1"):
-        """The broker's own certificate, for `host` (an IP address or a DNS name)."""
-        import ipaddress
-        ca_key, ca_cert = self._load()
-        key = ec.generate_private_key(ec.SECP256R1())
-        try:
-            alt = x509.IPAddress(ipaddress.ip_address(host))
-        except ValueError:
-            alt = x509.DNSName(host)
-        cert = (x509.CertificateBuilder().subject_name(_name(host)).issuer_name(ca_cert.subject)
-                .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(_now() - datetime.timedelta(minutes=5))
-                .not_valid_after(_now() + datetime.timedelta(days=365 * LEAF_YEARS))
-                .add_extension(x509.SubjectAlternativeName([alt]), critical=False)
-                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-                .sign(ca_key, hashes.SHA256()))
-        out = Path(out_folder)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "server.key").write_bytes(_pem_key(key))
-        (out / "server.key").chmod(0o600)
-        (out / "server.crt").write_bytes(_pem_cert(cert))
+        (out / (stem + ".key")).write_bytes(_pem_key(key))
+        (out / (stem + ".key")).chmod(0o600)
+        (out / (stem + ".crt")).write_bytes(_pem_cert(cert))
+        return cert
 
     def revoke(self, serial):
         serials = set(self.revoked_path.read_text().split())

@@ -65,10 +65,6 @@ class VirtualLocker:
         """Hold a parcel's barcode (or a QR code) to the scanner."""
         self._handle(CodeScanned(code))
 
-    def display(self):
-        """What the display shows now (the last line shown)."""
-        return self.panel.lines[-1] if self.panel.lines else ""
-
     def open_door(self, number):
         """Pull the door; it opens only if its lock was just released. Returns whether it did."""
         with self._lock:

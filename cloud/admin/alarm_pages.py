@@ -33,4 +33,4 @@ def acknowledge(alarm_id: int, _user: AdminWriter, session: SessionDep, now: Now
 
 
 def _alarms(session, show_all: bool, limit: int = 500):
-    return alarms.list_alarms(session, open_only=not show_all)[:limit]
+    return alarms.list_alarms(session, open_only=not show_all, limit=limit)

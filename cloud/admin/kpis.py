@@ -30,8 +30,12 @@ class Kpis:
     settled: int  # pre-advised in the window and deposited or lapsed
     failed: int  # of those, lapsed
     mean_dwell: timedelta | None
-    deposits: int  # deposits counted into stops (the same as delivered)
     stops: int
+
+    @property
+    def deposits(self) -> int:
+        """The deposits counted into stops: those of the window."""
+        return self.delivered
 
     @property
     def pickup_rate(self) -> float | None:
@@ -63,7 +67,7 @@ def last_mile_kpis(session: Session, since: datetime, until: datetime) -> Kpis:
                 expired=sum(p.state in EXPIRED_STATES for p in delivered),
                 settled=settled, failed=failed,
                 mean_dwell=sum(dwell, timedelta()) / len(dwell) if dwell else None,
-                deposits=len(delivered), stops=count_stops(times.values()))
+                stops=count_stops(times.values()))
 
 
 def count_stops(deposit_times: Iterable[list[datetime]], gap: timedelta = STOP_GAP) -> int:

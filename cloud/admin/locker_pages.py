@@ -11,7 +11,7 @@ from cloud.api.deps import NowDep, SessionDep, SettingsDep
 from cloud.api.errors import _STATUS  # noqa: PLC2701 - one mapping of refusals to statuses
 from cloud.models import Parcel
 from cloud.services import alarms, compartment_service, lockers, remote_open
-from cloud.services.errors import DomainError, NotFound
+from cloud.services.errors import DomainError
 
 router = APIRouter(prefix="/lockers")
 Reason = Annotated[str, Form(max_length=200)]
@@ -52,7 +52,7 @@ def confirm_open(request: Request, locker_id: str, number: int, user: AdminViewe
                  session: SessionDep):
     """The confirmation step before a remote open: what will open, and why (asked)."""
     locker = lockers.get_locker(session, locker_id)
-    compartment = _compartment(session, locker_id, number)
+    compartment = compartment_service.find_compartment(session, locker_id, number)
     return page(request, user, "confirm_open.html", locker=locker, compartment=compartment,
                 nav="fleet")
 
@@ -87,7 +87,7 @@ def _locker_page(request, user, session, locker_id, now, *, error="", status_cod
     locker = lockers.get_locker(session, locker_id)
     compartments = lockers.compartments_of(session, locker_id)
     parcels = _parcels_of(session, compartments)
-    open_alarms = [a for a in alarms.list_alarms(session, open_only=True) if a.locker_id == locker_id]
+    open_alarms = alarms.list_alarms(session, open_only=True, locker_id=locker_id)
     return page(request, user, template, status_code, locker=locker, compartments=compartments,
                 parcels=parcels, status=link_status(locker, now), alarms=open_alarms, error=error,
                 opened=request.query_params.get("opened"), nav="fleet")
@@ -95,13 +95,6 @@ def _locker_page(request, user, session, locker_id, now, *, error="", status_cod
 
 def _parcels_of(session, compartments) -> dict:
     return {c.parcel_id: session.get(Parcel, c.parcel_id) for c in compartments if c.parcel_id}
-
-
-def _compartment(session, locker_id: str, number: int):
-    found = [c for c in lockers.compartments_of(session, locker_id) if c.number == number]
-    if not found:
-        raise NotFound("compartment", f"{locker_id}/{number}")
-    return found[0]
 
 
 def _status(error: DomainError) -> int:

@@ -1,9 +1,9 @@
 """Operator alarms: raised by board events and reconciliation, acknowledged by an operator.
 
 At most one open alarm per (locker, compartment, kind): a repeat bumps its count. An alarm is
-open until an operator acknowledges it or its cause goes away by itself (`resolve`). Callers hold
-the locker's compartment rows locked (lockers.compartments_of(for_update=True)), so two bridge
-workers never raise the same alarm twice.
+open until an operator acknowledges it or its cause goes away by itself (`resolve`). Raising
+locks the locker's compartment rows (lockers.compartments_of(for_update=True); callers that hold
+them already lose nothing), so two bridge workers never raise the same alarm twice.
 """
 import logging
 from datetime import datetime
@@ -37,11 +37,15 @@ def raise_alarm(session: Session, locker_id: str, kind: str, detail: str, now: d
     return alarm
 
 
-def list_alarms(session: Session, open_only: bool = False) -> list[Alarm]:
-    """Alarms, newest first; only the unacknowledged ones with open_only."""
-    query = select(Alarm).order_by(col(Alarm.raised_at).desc(), col(Alarm.id).desc())
+def list_alarms(session: Session, open_only: bool = False, *, locker_id: str | None = None,
+                limit: int | None = None) -> list[Alarm]:
+    """Alarms, newest first; only the unacknowledged ones with open_only, only one locker's with
+    locker_id, at most `limit` of them."""
+    query = select(Alarm).order_by(col(Alarm.raised_at).desc(), col(Alarm.id).desc()).limit(limit)
     if open_only:
         query = query.where(is_open())
+    if locker_id is not None:
+        query = query.where(Alarm.locker_id == locker_id)
     return list(session.exec(query).all())
 
 

@@ -17,7 +17,7 @@ IN_SERVICE_AGAIN = ("out_of_service", "jammed")  # what a person may clear
 def take_out_of_service(session: Session, locker_id: str, number: int, now: datetime,
                         *, actor: str, reason: str = "") -> Compartment:
     """Stop using an empty compartment; Conflict if it holds or awaits a parcel."""
-    compartment = _locked(session, locker_id, number)
+    compartment = find_compartment(session, locker_id, number, for_update=True)
     if compartment.state == "out_of_service":
         return compartment
     if compartment.parcel_id is not None or compartment.state not in ("free", "jammed"):
@@ -32,7 +32,7 @@ def take_out_of_service(session: Session, locker_id: str, number: int, now: date
 def return_to_service(session: Session, locker_id: str, number: int, now: datetime,
                       *, actor: str) -> Compartment:
     """Make an out-of-service (or cleared jammed) compartment free again."""
-    compartment = _locked(session, locker_id, number)
+    compartment = find_compartment(session, locker_id, number, for_update=True)
     if compartment.state == "free":
         return compartment
     if compartment.state not in IN_SERVICE_AGAIN or compartment.parcel_id is not None:
@@ -44,10 +44,12 @@ def return_to_service(session: Session, locker_id: str, number: int, now: dateti
     return compartment
 
 
-def _locked(session: Session, locker_id: str, number: int) -> Compartment:
+def find_compartment(session: Session, locker_id: str, number: int, *,
+                     for_update: bool = False) -> Compartment:
+    """The locker's compartment of this number; NotFound for an unknown locker or number."""
     lockers.get_locker(session, locker_id)
     # All of the locker's compartments, locked in the order pre-advices and events lock them.
-    compartments = lockers.compartments_of(session, locker_id, for_update=True)
+    compartments = lockers.compartments_of(session, locker_id, for_update=for_update)
     compartment = next((c for c in compartments if c.number == number), None)
     if compartment is None:
         raise NotFound("compartment", f"{locker_id}/{number}")

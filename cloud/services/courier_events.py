@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from cloud.core.clock import to_ms
 from cloud.models import COMPARTMENT_SIZES, Compartment, Parcel
 from cloud.services import (assignment, audit, collection, credentials, lockers, notifications,
-                            outbox, parcels)
+                            outbox, parcels, returns)
 from cloud.services.errors import Conflict
 from cloud.services.event_outcomes import APPLIED, Ignored, locked_compartment
 
@@ -74,7 +74,6 @@ def _reassign(ctx: Any, parcel: Parcel) -> None:
     chosen.state, chosen.parcel_id = "reserved", parcel.id
     parcel.state, parcel.compartment_id = "reserved", chosen.id
     if parcel.kind == "return":
-        from cloud.services import returns  # returns imports collection, which imports us
         returns.push_again(ctx.session, parcel, chosen, ctx.now, ctx.settings)
     else:
         parcels.push_reservation(ctx.session, parcel, chosen, ctx.now, settings=ctx.settings)

@@ -7,7 +7,8 @@ from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings
 from cloud.models import Compartment, Locker, Parcel, PickupCredential
-from cloud.services import audit, credentials, lockers, notifications, outbox, parcels, qr
+from cloud.services import (audit, collection, credentials, lockers, notifications, outbox,
+                            parcels, qr)
 from cloud.services.errors import Conflict
 
 UNFILLED = ("announced", "reserved")  # a courier has yet to bring it
@@ -36,22 +37,30 @@ def _reservation_cutoff(now: datetime, settings: Settings) -> datetime:
 
 
 def _lockers_with_due(session: Session, now: datetime, settings: Settings) -> list[str]:
-    overdue = ((Parcel.state == "deposited") & (col(Parcel.pickup_deadline) <= now))
-    unfilled = (col(Parcel.state).in_(UNFILLED)
-                & (col(Parcel.created_at) <= _reservation_cutoff(now, settings)))
-    query = select(Parcel.locker_id).where(overdue | unfilled).distinct().order_by(Parcel.locker_id)
+    due = _is_overdue(now) | _is_unfilled(_reservation_cutoff(now, settings))
+    query = select(Parcel.locker_id).where(due).distinct().order_by(Parcel.locker_id)
     return list(session.exec(query).all())
+
+
+def _is_overdue(now: datetime):
+    return (Parcel.state == "deposited") & (col(Parcel.pickup_deadline) <= now)
+
+
+def _is_unfilled(cutoff: datetime):
+    return col(Parcel.state).in_(UNFILLED) & (col(Parcel.created_at) <= cutoff)
 
 
 def _overdue(session: Session, locker_id: str, now: datetime) -> list[Parcel]:
-    query = select(Parcel).where(Parcel.locker_id == locker_id, Parcel.state == "deposited",
-                                 col(Parcel.pickup_deadline) <= now).order_by(col(Parcel.created_at))
-    return list(session.exec(query).all())
+    return _of_locker(session, locker_id, _is_overdue(now))
 
 
 def _unfilled(session: Session, locker_id: str, cutoff: datetime) -> list[Parcel]:
-    query = select(Parcel).where(Parcel.locker_id == locker_id, col(Parcel.state).in_(UNFILLED),
-                                 col(Parcel.created_at) <= cutoff).order_by(col(Parcel.created_at))
+    return _of_locker(session, locker_id, _is_unfilled(cutoff))
+
+
+def _of_locker(session: Session, locker_id: str, condition) -> list[Parcel]:
+    query = (select(Parcel).where(Parcel.locker_id == locker_id, condition)
+             .order_by(col(Parcel.created_at)))
     return list(session.exec(query).all())
 
 
@@ -68,8 +77,7 @@ def expire(session: Session, parcel: Parcel, now: datetime, settings: Settings) 
     notifications.queue_status_webhook(session, parcel, "expired", now, settings)
     audit.record(session, "system", "parcel_expired", f"parcel:{parcel.id}", now,
                  locker=parcel.locker_id, tracking_code=parcel.tracking_code)
-    from cloud.services.collection import schedule_collection  # written alongside (issue 6)
-    schedule_collection(session, parcel, now, settings)
+    collection.schedule_collection(session, parcel, now, settings)
 
 
 def lapse(session: Session, parcel: Parcel, now: datetime, settings: Settings) -> None:

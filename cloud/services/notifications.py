@@ -54,7 +54,7 @@ def queue(session: Session, parcel: Parcel, channel: str, recipient: str, kind: 
           message: str, key: str, now: datetime, settings: Settings, *, subject: str = "",
           pin: str | None = None, qr_token: str | None = None) -> Notification:
     """Write a message to the outbox; one already queued under `key` is kept instead."""
-    existing = session.exec(select(Notification).where(Notification.idempotency_key == key)).first()
+    existing = _queued(session, key)
     if existing is not None:
         return existing
     notification = Notification(
@@ -66,8 +66,12 @@ def queue(session: Session, parcel: Parcel, channel: str, recipient: str, kind: 
         with session.begin_nested():  # a concurrent twin won: keep it
             session.add(notification)
     except IntegrityError:
-        return session.exec(select(Notification).where(Notification.idempotency_key == key)).one()
+        return _queued(session, key)
     return notification
+
+
+def _queued(session: Session, key: str) -> Notification | None:
+    return session.exec(select(Notification).where(Notification.idempotency_key == key)).first()
 
 
 def contacts(phone: str | None, email: str | None) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
     locker = lockers.get_locker(session, data.locker_id)
     # Locking the locker's compartments makes concurrent pre-advices for it take turns.
     compartments = lockers.compartments_of(session, locker.id, for_update=True)
-    _refuse_duplicate(session, data)
+    refuse_duplicate(session, data.carrier, data.locker_id, data.tracking_code)
     try:
         compartment = assignment.choose_compartment(
             compartments, (data.width_mm, data.height_mm, data.depth_mm), data.recipient.accessible)
@@ -29,7 +29,7 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
             locker_alarms.locker_full(session, locker.id, refusal.message, now)
             session.commit()
         raise
-    parcel = _insert(session, _new_parcel(data, compartment, now))
+    parcel = insert(session, _new_parcel(data, compartment, now))
     compartment.state, compartment.parcel_id = "reserved", parcel.id
     push_reservation(session, parcel, compartment, now, settings=settings)
     audit.record(session, actor, "parcel_preadvised", f"parcel:{parcel.id}", now,
@@ -57,12 +57,13 @@ def reservations(session: Session, locker_id: str) -> list[tuple[Parcel, Compart
     return [tuple(row) for row in session.exec(query).all()]
 
 
-def _refuse_duplicate(session: Session, data: ParcelCreate) -> None:
-    same_carrier = (Parcel.carrier == data.carrier) & (Parcel.tracking_code == data.tracking_code)
-    live_here = ((Parcel.locker_id == data.locker_id) & (Parcel.tracking_code == data.tracking_code)
+def refuse_duplicate(session: Session, carrier: str, locker_id: str, tracking_code: str) -> None:
+    """Conflict if the carrier already has this code, or a live parcel of the locker has it."""
+    same_carrier = (Parcel.carrier == carrier) & (Parcel.tracking_code == tracking_code)
+    live_here = ((Parcel.locker_id == locker_id) & (Parcel.tracking_code == tracking_code)
                  & col(Parcel.state).in_(LIVE_STATES))  # the board knows parcels by code alone
     if session.exec(select(Parcel.id).where(same_carrier | live_here)).first() is not None:
-        raise _duplicate(data.tracking_code)
+        raise _duplicate(tracking_code)
 
 
 def _duplicate(tracking_code: str) -> Conflict:
@@ -78,7 +79,8 @@ def _new_parcel(data: ParcelCreate, compartment: Compartment, now: datetime) -> 
         accessible=data.recipient.accessible, created_at=now)
 
 
-def _insert(session: Session, parcel: Parcel) -> Parcel:
+def insert(session: Session, parcel: Parcel) -> Parcel:
+    """Add the parcel; Conflict if a concurrent twin got in first."""
     try:
         with session.begin_nested():  # a concurrent twin lost the race: refuse, keep the rest
             session.add(parcel)

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from cloud.core.config import Settings, get_settings
-from cloud.models import Alarm, AuditHead, Compartment, Locker, RemoteOpen
+from cloud.models import Alarm, AuditHead, RemoteOpen
 from cloud.models.base import CODE_LENGTH
 from cloud.models.remote import OPENED
-from cloud.services import alarms, audit, outbox
-from cloud.services.errors import Conflict, DomainError, NotFound, RateLimited
+from cloud.services import alarms, audit, compartment_service, outbox
+from cloud.services.errors import Conflict, DomainError, RateLimited
 
 BURST = "remote_open_burst"
 _UNUSABLE = {"out_of_service": "is out of service", "jammed": "is jammed: its lock needs a visit"}
@@ -58,7 +58,7 @@ def recent(session: Session, limit: int = 100) -> list[RemoteOpen]:
 
 
 def _check(session: Session, attempt: RemoteOpen, now: datetime, settings: Settings) -> None:
-    compartment = _compartment(session, attempt.locker_id, attempt.compartment)
+    compartment = compartment_service.find_compartment(session, attempt.locker_id, attempt.compartment)
     _refuse_while_burst_alarm_open(session)
     if compartment.state in _UNUSABLE:
         raise Conflict("compartment_" + compartment.state, f"compartment {attempt.compartment} "
@@ -71,17 +71,6 @@ def _check(session: Session, attempt: RemoteOpen, now: datetime, settings: Setti
            settings.remote_open_per_operator, settings.remote_open_window_s,
            "remote_open_operator_limit", f"operator {attempt.operator}")
     _watch_for_burst(session, attempt, now, settings)
-
-
-def _compartment(session: Session, locker_id: str, number: int) -> Compartment:
-    if session.get(Locker, locker_id) is None:
-        raise NotFound("locker", locker_id)
-    query = select(Compartment).where(Compartment.locker_id == locker_id,
-                                      Compartment.number == number)
-    compartment = session.exec(query).first()
-    if compartment is None:
-        raise NotFound("compartment", f"{number} of locker {locker_id}")
-    return compartment
 
 
 def _limit(session: Session, whose, since: datetime, most: int, window_s: int, code: str,

@@ -6,18 +6,16 @@ import secrets
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloud.core.clock import to_ms
 from cloud.core.config import Settings
 from cloud.core.security import pin_hash
-from cloud.models import (COMPARTMENT_SIZES, LIVE_STATES, Compartment, Locker, Parcel,
-                          PickupCredential)
+from cloud.models import COMPARTMENT_SIZES, Compartment, Locker, Parcel, PickupCredential
 from cloud.models.returns import ReturnCreate
-from cloud.services import assignment, audit, lockers, notifications, outbox
+from cloud.services import assignment, audit, lockers, notifications, outbox, parcels
 from cloud.services.credentials import _unique_pin  # one PIN space per locker: no clashes
-from cloud.services.errors import Conflict, Invalid
+from cloud.services.errors import Invalid
 from firmware.core.verifiers import pin_verifier
 
 RETURN = "return"  # Parcel.kind of a return, PickupCredential.holder of its return code
@@ -48,22 +46,8 @@ def create_return(session: Session, data: ReturnCreate, now: datetime, settings:
 
 
 def _insert(session: Session, parcel: Parcel) -> None:
-    # the board knows parcels by code alone: no live parcel of this locker may share it
-    taken = select(Parcel.id).where(
-        ((Parcel.carrier == parcel.carrier) & (Parcel.tracking_code == parcel.tracking_code))
-        | ((Parcel.locker_id == parcel.locker_id) & (Parcel.tracking_code == parcel.tracking_code)
-           & col(Parcel.state).in_(LIVE_STATES)))
-    if session.exec(taken).first() is not None:
-        raise _duplicate(parcel)
-    try:
-        with session.begin_nested():  # a concurrent twin lost the race
-            session.add(parcel)
-    except IntegrityError:
-        raise _duplicate(parcel) from None
-
-
-def _duplicate(parcel: Parcel) -> Conflict:
-    return Conflict("duplicate_parcel", f"parcel {parcel.tracking_code} is already announced")
+    parcels.refuse_duplicate(session, parcel.carrier, parcel.locker_id, parcel.tracking_code)
+    parcels.insert(session, parcel)
 
 
 def _dimensions(data: ReturnCreate) -> tuple[int, int, int]:

@@ -85,9 +85,7 @@ class Commands:
 
     def _reserve(self, body, now_ms):
         self._credentials.reserve(body["parcel"], body["cmp"])
-        compartment = self._compartments.get(body["cmp"])
-        if compartment.state == states.FREE:
-            compartment.state = states.RESERVED
+        self._hold(body["cmp"])
         if self.courier_session is not None:
             return self.courier_session.reserved(body["parcel"], now_ms)  # asked for: it opens
         return []
@@ -95,10 +93,13 @@ class Commands:
     def _return(self, body, now_ms):
         # a return drop-off: a reservation the return code opens (keypad.py)
         self._credentials.add_return(body["v"], body["parcel"], body["cmp"], body["until"])
-        compartment = self._compartments.get(body["cmp"])
-        if compartment.state == states.FREE:
-            compartment.state = states.RESERVED
+        self._hold(body["cmp"])
         return []
+
+    def _hold(self, cmp):
+        compartment = self._compartments.get(cmp)
+        if compartment.state == states.FREE:
+            compartment.state = states.RESERVED  # anything else already holds or is out of use
 
     def _collect(self, body, now_ms):
         # an expired parcel or a deposited return: the next courier session opens its door

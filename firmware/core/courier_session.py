@@ -230,10 +230,6 @@ class CourierSession:
                 actions += _refuse(NO_ANSWER)
         return actions + self.advance(now_ms)
 
-    def waiting_for_cloud(self):
-        return len(self._asked) > 0
-
-
 
 def _refuse(text):
     return [Show(text), Beep(ERROR)]

@@ -97,12 +97,10 @@ class Workload:
                 if found is None:
                     continue
                 response = found
-            if response.status_code == 201 or getattr(response, "existing", False):
+            if response.status_code == 409:  # pre-advised already, its answer lost on the way
+                response = self._find(api, tx.code) or response
+            if response.status_code == 201:
                 data = response.json()
-                tx.parcel_id, tx.cmp, tx.preadvised_at = data["id"], data["compartment"], time.monotonic()
-                return True
-            if response.status_code == 409 and self._find(api, tx.code) is not None:
-                data = self._find(api, tx.code).json()
                 tx.parcel_id, tx.cmp, tx.preadvised_at = data["id"], data["compartment"], time.monotonic()
                 return True
             time.sleep(1)  # no compartment free yet (the cloud lags behind the board): wait
@@ -114,8 +112,7 @@ class Workload:
             return None
         if response.status_code != 200 or not response.json():
             return None
-        found = _Found(response.json()[0])
-        return found
+        return _Found(response.json()[0])
 
     def _deposit(self, fb, tx, rng):
         while True:
@@ -135,14 +132,12 @@ class Workload:
                 fb.board.press("*")
                 tx.cmp, tx.deposited = outcome, True
                 return
-            if outcome == "power" and self._holds(fb, tx):
+            held = self._holds(fb, tx) if outcome == "power" else None
+            if held:
                 # the door was shut while the board was dark: it settled the deposit at boot
-                tx.cmp, tx.deposited = self._holds(fb, tx), True
+                tx.cmp, tx.deposited = held, True
                 return
-            tx.retries += 1
-            log.info("%s: deposit of %s -> %r", fb.locker_id, tx.code, outcome)
-            if outcome != "power":
-                time.sleep(1)
+            self._retry(fb, tx, "deposit", outcome)
 
     def _pickup(self, fb, tx, rng):
         while True:
@@ -160,10 +155,15 @@ class Workload:
             if outcome == "power" and not self._holds(fb, tx) and not fb.board.controller.has_credential_for(tx.code):
                 tx.collected = True  # shut while the board was dark: settled at boot
                 return
-            tx.retries += 1
-            log.info("%s: pickup of %s -> %r", fb.locker_id, tx.code, outcome)
-            if outcome != "power":
-                time.sleep(1)
+            self._retry(fb, tx, "pickup", outcome)
+
+    def _retry(self, fb, tx, step, outcome):
+        """Count a failed `step` and pause before the next try (none after a power cut: the
+        board is booting already)."""
+        tx.retries += 1
+        log.info("%s: %s of %s -> %r", fb.locker_id, step, tx.code, outcome)
+        if outcome != "power":
+            time.sleep(1)
 
     def _door_cycle(self, fb, keys, rng):
         """Type `keys`, pull the door that opens, (maybe lose power now), push it shut.
@@ -224,7 +224,6 @@ class _HardStop(Exception):
 class _Found:
     """A parcel found by its tracking code, shaped like the pre-advice's response."""
     status_code = 201
-    existing = True
 
     def __init__(self, data):
         self._data = data

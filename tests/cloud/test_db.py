@@ -46,19 +46,6 @@ def test_migrate_is_idempotent_and_reaches_head(engine):
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
 
 
-def test_every_migration_goes_down_and_up_again(tmp_path):
-    url = "sqlite:///%s" % (tmp_path / "roundtrip.db")
-    migrate(url)
-    config = alembic_config()
-    config.set_main_option("sqlalchemy.url", url)
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
-        command.upgrade(config, "head")
-    engine.dispose()
-
-
 def test_downgrade_to_nothing_and_back(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
     migrate(engine)

@@ -6,6 +6,7 @@ from locker.phone_inbox import PhoneInbox
 from locker.stack import CloudStack
 from simulator.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
+from simulator.wasm_board import node_ready, provision_wasm_board
 from locker.localhost import free_port
 from tests.support.databases import pg_schema, reachable_pg_url
 
@@ -52,5 +53,24 @@ def provision(cloud, broker):
         return board, key
 
     yield make
+    for board in boards:
+        board.stop()
+
+
+@pytest.fixture
+def start_wasm_board(cloud, mosquitto, tmp_path):
+    """Provision a locker and start the firmware bundle on MicroPython (WebAssembly in Node.js)
+    on the plain Mosquitto; stopped afterwards."""
+    if not node_ready():
+        pytest.fail("Node.js and simulator/wasm/node_modules are missing: run `make test`")
+    boards = []
+
+    def start(locker_id, layout):
+        board = provision_wasm_board(cloud.api.url, cloud.admin_headers, locker_id, layout,
+                                     ("127.0.0.1", mosquitto.port), tmp_path)
+        boards.append(board)
+        return board
+
+    yield start
     for board in boards:
         board.stop()

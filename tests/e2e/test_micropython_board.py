@@ -6,23 +6,13 @@ from sqlmodel import Session, select
 
 from cloud.models import Parcel
 from locker.scenario import PARCELS, Scenario
-from simulator.wasm_board import node_ready, provision_wasm_board
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def wasm_board(cloud, mosquitto, tmp_path):
-    if not node_ready():
-        pytest.fail("Node.js and simulator/wasm/node_modules are missing: run `make test`")
-    board = provision_wasm_board(cloud.api.url, cloud.admin_headers, "MPY-1", "S4,M4,L4",
-                                 ("127.0.0.1", mosquitto.port), tmp_path)
-    yield board
-    board.stop()
-
-
 @pytest.mark.parametrize("broker", ["mosquitto"], indirect=True)
-def test_the_micropython_board_deposits_and_hands_out_every_parcel(wasm_board, cloud):
+def test_the_micropython_board_deposits_and_hands_out_every_parcel(start_wasm_board, cloud):
+    wasm_board = start_wasm_board("MPY-1", "S4,M4,L4")
     Scenario(cloud.api.url, wasm_board, cloud.notifications.notifier, say=print,
              headers=cloud.admin_headers).run()
     wasm_board.wait_until(lambda c: not c.pending_events(), 20, "every event acknowledged")

@@ -8,29 +8,18 @@ import json
 import ssl
 import time
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from firmware.board import tls
 from firmware.net.mqtt_client import MqttClient
 from locker.firmware_build import board_config, build
-from locker.localhost import mosquitto_binary
 from locker.pki import FleetCA
 from tests.firmware.net.fakes import ticks_ms
-from tests.security.test_fleet_broker import BRIDGE_1, FleetBroker, Peer
+from tests.security.test_fleet_broker import BRIDGE_1, Peer
 
 KEY = "5a" * 32
 REFUSAL_WAIT_S = 30  # generous: the refusal itself is awaited, never a fixed pause
-
-
-@pytest.fixture
-def fleet(tmp_path):
-    if mosquitto_binary() is None:
-        pytest.fail("mosquitto is not installed: run `make test`")
-    broker = FleetBroker(tmp_path).start()
-    yield broker
-    broker.stop()
 
 
 def provisioned(folder, locker_id, ca_folder):

@@ -14,7 +14,7 @@ from cloud.core.config import Settings
 from cloud.db import migrated_engine
 from cloud.models import CompartmentSpec, LockerCreate
 from cloud.services import lockers, outbox
-from tests.security.test_fleet_broker import BRIDGE_1, Peer, broker  # noqa: F401 (fixture)
+from tests.security.test_fleet_broker import BRIDGE_1, Peer
 
 
 @pytest.fixture
@@ -31,15 +31,15 @@ def _provision(engine, locker_id):
         session.commit()
 
 
-def test_the_bridge_relays_commands_over_tls_with_its_own_identity(broker, engine):  # noqa: F811
+def test_the_bridge_relays_commands_over_tls_with_its_own_identity(fleet, engine):
     _provision(engine, "A")
-    board_a, board_b = Peer(broker, "A"), Peer(broker, "B")
+    board_a, board_b = Peer(fleet, "A"), Peer(fleet, "B")
     assert board_a.connected.wait(10) and board_b.connected.wait(10)
     board_a.subscribe("lockers/A/commands")
     board_b.subscribe("lockers/+/commands")  # the ACL keeps A's commands from B
-    identity = BridgeIdentity(broker.folder / BRIDGE_1)
+    identity = BridgeIdentity(fleet.folder / BRIDGE_1)
     assert identity.name == BRIDGE_1
-    worker = BridgeWorker("mqtts://127.0.0.1:%d" % broker.port, engine, utcnow,
+    worker = BridgeWorker("mqtts://127.0.0.1:%d" % fleet.port, engine, utcnow,
                           settings=Settings(database_url=str(engine.url)), identity=identity).start()
     try:
         assert worker.connected.wait(15), "the bridge did not connect over TLS"

@@ -4,11 +4,10 @@ import threading
 import time
 
 import paho.mqtt.client as mqtt
-import pytest
 
 from locker.fleet_broker import bridge_identity, write_broker_config
 from locker.pki import FleetCA
-from locker.localhost import free_port, mosquitto_binary
+from locker.localhost import free_port
 from locker.broker_config import run_as
 from tests.support.brokers import MosquittoProcess
 
@@ -79,38 +78,29 @@ class Peer:
         self.client.loop_stop()
 
 
-@pytest.fixture
-def broker(tmp_path):
-    if mosquitto_binary() is None:
-        pytest.fail("mosquitto is not installed: run `make test`")
-    fleet = FleetBroker(tmp_path).start()
-    yield fleet
-    fleet.stop()
-
-
 def _connected(peer):
     assert peer.connected.wait(10), "refused"
     return peer
 
 
-def test_a_client_without_a_certificate_is_refused(broker):
-    peer = Peer(broker, None)
+def test_a_client_without_a_certificate_is_refused(fleet):
+    peer = Peer(fleet, None)
     assert not peer.connected.wait(3)
 
 
-def test_a_board_cannot_publish_as_another_board(broker):
-    bridge = _connected(Peer(broker, BRIDGE_1, BRIDGE_1))
+def test_a_board_cannot_publish_as_another_board(fleet):
+    bridge = _connected(Peer(fleet, BRIDGE_1, BRIDGE_1))
     bridge.subscribe("lockers/+/events")
-    a = _connected(Peer(broker, "A"))
+    a = _connected(Peer(fleet, "A"))
     a.publish("lockers/B/events", b"forged by A")
     a.publish("lockers/A/events", b"from A")  # arrives after the forgery would have
     assert bridge.wait_for(b"from A")
     assert (("lockers/B/events", b"forged by A") not in bridge.messages)
 
 
-def test_a_board_cannot_read_another_boards_commands(broker):
-    bridge = _connected(Peer(broker, BRIDGE_1, BRIDGE_1))
-    a, b = _connected(Peer(broker, "A")), _connected(Peer(broker, "B"))
+def test_a_board_cannot_read_another_boards_commands(fleet):
+    bridge = _connected(Peer(fleet, BRIDGE_1, BRIDGE_1))
+    a, b = _connected(Peer(fleet, "A")), _connected(Peer(fleet, "B"))
     b.subscribe("lockers/B/commands")
     a.client.subscribe("lockers/B/commands", qos=1)
     a.subscribe("lockers/A/commands")
@@ -119,37 +109,37 @@ def test_a_board_cannot_read_another_boards_commands(broker):
     assert not a.wait_for(b"open door 3", timeout=1)
 
 
-def test_a_board_cannot_send_commands_to_another(broker):
-    b = _connected(Peer(broker, "B"))
+def test_a_board_cannot_send_commands_to_another(fleet):
+    b = _connected(Peer(fleet, "B"))
     b.subscribe("lockers/B/commands")
-    a = _connected(Peer(broker, "A"))
+    a = _connected(Peer(fleet, "A"))
     a.publish("lockers/B/commands", b"forged command")
-    bridge = _connected(Peer(broker, BRIDGE_1, BRIDGE_1))
+    bridge = _connected(Peer(fleet, BRIDGE_1, BRIDGE_1))
     bridge.publish("lockers/B/commands", b"real command")
     assert b.wait_for(b"real command") and not any(p == b"forged command" for _, p in b.messages)
 
 
-def test_claiming_a_boards_client_id_does_not_push_it_off(broker):
-    a = _connected(Peer(broker, "A"))
-    impostor = _connected(Peer(broker, "B", client_id="locker-A"))
+def test_claiming_a_boards_client_id_does_not_push_it_off(fleet):
+    a = _connected(Peer(fleet, "A"))
+    impostor = _connected(Peer(fleet, "B", client_id="locker-A"))
     time.sleep(1)
     assert not a.kicked.is_set()
     impostor.close()
 
 
-def test_a_revoked_board_is_refused_after_the_broker_rereads_its_list(broker):
-    broker.ca.revoke(broker.serials["A"])
-    broker.stop()
-    broker.start()
-    assert not Peer(broker, "A").connected.wait(3)
-    assert Peer(broker, "B").connected.wait(10)
+def test_a_revoked_board_is_refused_after_the_broker_rereads_its_list(fleet):
+    fleet.ca.revoke(fleet.serials["A"])
+    fleet.stop()
+    fleet.start()
+    assert not Peer(fleet, "A").connected.wait(3)
+    assert Peer(fleet, "B").connected.wait(10)
 
 
-def test_bridge_workers_share_the_events_under_the_acl(broker):
-    workers = [_connected(Peer(broker, who, who)) for who in (BRIDGE_1, BRIDGE_2)]
+def test_bridge_workers_share_the_events_under_the_acl(fleet):
+    workers = [_connected(Peer(fleet, who, who)) for who in (BRIDGE_1, BRIDGE_2)]
     for worker in workers:
         worker.subscribe("$share/bridge/lockers/+/events")
-    a = _connected(Peer(broker, "A"))
+    a = _connected(Peer(fleet, "A"))
     for n in range(20):
         a.publish("lockers/A/events", b"event %d" % n)
     deadline = time.monotonic() + 10
