@@ -13,7 +13,7 @@ import re
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-_PART = re.compile(r"0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")  # hex, octal, decimal (inet_aton)
+_PART = re.compile(r"0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*")  # hex, octal, decimal (inet_aton)
 _NUMBER_LABEL = re.compile(r"[0-9]+|0[xX][0-9a-fA-F]*")  # WHATWG's "ends in a number"
 
 # Where ipaddress's flags are not enough (Python 3.11): these IPv6 ranges carry an IPv4 address
@@ -21,11 +21,13 @@ _NUMBER_LABEL = re.compile(r"[0-9]+|0[xX][0-9a-fA-F]*")  # WHATWG's "ends in a n
 # (64:ff9b::7f00:1, 2002:7f00:1::, ::7f00:1). The embedded IPv4 address is what gets checked.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated ::a.b.c.d, and :: and ::1
-_NO_IPV4_INSIDE = (ipaddress.IPv6Address("::"), ipaddress.IPv6Address("::1"))  # in ::/96, but themselves
+# :: and ::1 lie in ::/96 but are themselves: unspecified and loopback
+_NO_IPV4_INSIDE = (ipaddress.IPv6Address("::"), ipaddress.IPv6Address("::1"))
 _SHARED_CGNAT = ipaddress.IPv4Network("100.64.0.0/10")  # RFC 6598: the carrier's own network
 
 LOOPBACK, PRIVATE, LINK_LOCAL, MULTICAST = "loopback", "private", "link-local", "multicast"
-UNSPECIFIED, RESERVED, SHARED, NOT_GLOBAL = "unspecified", "reserved", "shared (CGNAT)", "non-global"
+UNSPECIFIED, RESERVED, SHARED = "unspecified", "reserved", "shared (CGNAT)"
+NOT_GLOBAL = "non-global"
 
 
 def ipv4_literal(text: str) -> ipaddress.IPv4Address | None:
@@ -46,7 +48,7 @@ def ipv4_literal(text: str) -> ipaddress.IPv4Address | None:
 
 def _part_value(part: str) -> int:
     if part[:2] in ("0x", "0X"):
-        return int(part[2:] or "0", 16)
+        return int(part[2:], 16)
     if len(part) > 1 and part[0] == "0":
         return int(part, 8)
     return int(part)
@@ -94,8 +96,9 @@ def _kind(address: IPAddress) -> str | None:
     # The order matters only for the word in the message: every listed kind is refused.
     for kind, flag in ((UNSPECIFIED, address.is_unspecified), (LOOPBACK, address.is_loopback),
                        (LINK_LOCAL, address.is_link_local), (MULTICAST, address.is_multicast),
-                       (SHARED, address in _SHARED_CGNAT), (PRIVATE, address.is_private),
-                       (RESERVED, address.is_reserved or _site_local(address))):
+                       (SHARED, address in _SHARED_CGNAT),
+                       (RESERVED, address.is_reserved or _site_local(address)),
+                       (PRIVATE, address.is_private)):
         if flag:
             return kind
     # is_global is False for the rest of IANA's special-purpose ranges (documentation, 6to4

@@ -29,7 +29,8 @@ class GuardedBackend(httpcore.NetworkBackend):
         self.inner = inner or httpcore.SyncBackend()
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None, socket_options=None) -> httpcore.NetworkStream:
+                    local_address: str | None = None,
+                    socket_options=None) -> httpcore.NetworkStream:
         try:
             addresses = self.policy.addresses(host, port, self.resolver)
         except OSError as error:  # does not resolve (now): a failure to retry, like any other

@@ -18,7 +18,8 @@ import httpx
 
 from cloud.core.config import Settings
 from cloud.notify import Undeliverable
-from cloud.notify.addresses import MULTICAST, RESERVED, UNSPECIFIED, IPAddress, literal_address, why_not_public
+from cloud.notify.addresses import (MULTICAST, RESERVED, UNSPECIFIED, IPAddress, literal_address,
+                                   why_not_public)
 
 URL_INVALID = "webhook_url_invalid"
 SCHEME_REFUSED = "webhook_scheme_refused"
@@ -75,7 +76,7 @@ class TargetPolicy:
         try:
             parsed = httpx.URL(url)
         except (httpx.InvalidURL, TypeError) as error:
-            raise RefusedTarget(URL_INVALID, f"the webhook URL is not a valid URL: {error}") from None
+            raise RefusedTarget(URL_INVALID, f"the webhook URL is not valid: {error}") from None
         schemes = ("https",) if self.https_only else ("http", "https")
         if parsed.scheme not in schemes:
             raise RefusedTarget(SCHEME_REFUSED, "a webhook URL starts with " + " or ".join(
@@ -144,4 +145,4 @@ def _literal(host: str) -> IPAddress | None:
     try:
         return literal_address(host)
     except ValueError as error:
-        raise RefusedTarget(URL_INVALID, f"the webhook host is not a valid address: {error}") from None
+        raise RefusedTarget(URL_INVALID, f"the webhook host is no valid address: {error}") from None
