@@ -121,7 +121,12 @@ class WebhookPoster:
                                                       int(self.clock()))}
         with guarded_client(self.policy, self.resolver, timeout=self.timeout_s,
                             verify=self.verify) as client:
-            response = client.post(url, content=body, headers=headers)
+            # streamed and never read: only the status matters, not a body of any size
+            with client.stream("POST", url, content=body, headers=headers) as response:
+                self._check_answer(outgoing, response)
+
+    @staticmethod
+    def _check_answer(outgoing: Outgoing, response) -> None:
         if response.is_redirect:
             location = response.headers.get("Location", "")
             log.warning("webhook to carrier %s answered %d with a redirect to %r: not followed",
