@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
+from cloud.notify.targets import Resolver
 from cloud.services import carriers, operators
 
 
@@ -27,6 +28,11 @@ def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_resolver(request: Request) -> Resolver:
+    """How host names become addresses (the system's resolver unless the app was given one)."""
+    return request.app.state.resolver
+
+
 def get_now() -> datetime:
     return utcnow()
 
@@ -34,6 +40,7 @@ def get_now() -> datetime:
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
+ResolverDep = Annotated[Resolver, Depends(get_resolver)]
 # A table's id in a path: within the id column's range (32-bit on PostgreSQL), so a huge
 # number is a clear 422 instead of a database overflow (a 500).
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -12,10 +12,13 @@ from cloud.api.routes import api_router, health
 from cloud.api.text_guard import refuse_nul_characters
 from cloud.core.config import Settings, get_settings
 from cloud.db import make_engine, migrate
+from cloud.notify.targets import Resolver, SystemResolver
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """The API over `engine` (default: one for settings.database_url), migrated on startup."""
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
+               resolver: Resolver | None = None) -> FastAPI:
+    """The API over `engine` (default: one for settings.database_url), migrated on startup;
+    `resolver` turns webhook host names into addresses (default: the system's)."""
     settings = settings or get_settings()
     owns_engine = engine is None
     engine = engine if engine is not None else make_engine(settings.database_url)
@@ -29,6 +32,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app = FastAPI(title="openlocker cloud", lifespan=lifespan)
     app.state.settings, app.state.engine = settings, engine
+    app.state.resolver = resolver or SystemResolver()
     # Requests queue before they take a thread or a connection (cloud/api/admission.py).
     app.add_middleware(AdmissionLimit, limit=limit_for(engine))
     install_error_handlers(app)

@@ -1,10 +1,12 @@
 """One Settings object, read from LOCKER_* environment variables."""
+import ipaddress
+import re
 import secrets
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_PIN_PEPPER = "dev-pepper-not-a-secret"  # development only; production refuses it
 MIN_PEPPER_LENGTH = 16
@@ -53,6 +55,21 @@ class Settings(BaseSettings):
     sms_token: SecretStr | None = None
     # Where recipients' links (extend, delegate) point: the public address of this API.
     public_url: str = "http://localhost:8000"
+    # Carriers' webhooks go only to public addresses (cloud/notify/targets.py). For an
+    # on-premise carrier, a comma-separated list of host names (exact) and networks (CIDR, or
+    # one address) that may be private, e.g. "hooks.dhl.internal,10.20.0.0/16".
+    webhook_allow_private_hosts: Annotated[list[str], NoDecode] = []
+
+    @field_validator("webhook_allow_private_hosts", mode="before")
+    @classmethod
+    def _split_allow_list(cls, value: object) -> object:
+        entries = value.split(",") if isinstance(value, str) else value
+        if not isinstance(entries, list):
+            return entries
+        entries = [entry.strip() for entry in entries if str(entry).strip()]
+        for entry in entries:
+            _check_allow_entry(entry)
+        return entries
 
     @model_validator(mode="after")
     def _require_real_secrets(self) -> "Settings":
@@ -75,6 +92,15 @@ class Settings(BaseSettings):
     def token_key(self) -> bytes:
         """The auth_secret as the bytes of the HMAC key that signs bearer tokens."""
         return self.auth_secret.get_secret_value().encode()
+
+
+def _check_allow_entry(entry: str) -> None:
+    try:
+        ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", entry):
+            raise ValueError(f"LOCKER_WEBHOOK_ALLOW_PRIVATE_HOSTS: {entry!r} is neither a host "
+                             "name nor a network (10.20.0.0/16)") from None
 
 
 def _refuse_placeholder(secret: SecretStr | None, name: str) -> None:

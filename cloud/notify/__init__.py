@@ -16,3 +16,8 @@ class Outgoing:
     qr_token: str | None = None  # email: shown as an inline QR image
     webhook_url: str | None = None
     webhook_secret: str | None = None
+
+
+class Undeliverable(Exception):
+    """A message no retry can deliver (its target is refused): it is given up at once, with
+    this as the reason, instead of being tried again and again."""

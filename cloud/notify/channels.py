@@ -12,7 +12,7 @@ class Channels:
     def __init__(self, email=None, sms: SmsProvider | None = None, webhook=None):
         self.email = email or LoggingMailer()
         self.sms = sms or LoggingSmsProvider()
-        self.webhook = webhook or WebhookPoster()
+        self.webhook = webhook or WebhookPoster()  # public https addresses only
 
     def deliver(self, outgoing: Outgoing) -> None:
         if outgoing.channel == "email":
@@ -29,4 +29,4 @@ def channels_from(settings: Settings) -> Channels:
     """Real SMTP and SMS providers where configured, logging stand-ins where not."""
     email = SmtpMailer.from_settings(settings) if settings.smtp_host else LoggingMailer()
     sms = HttpSmsProvider.from_settings(settings) if settings.sms_url else LoggingSmsProvider()
-    return Channels(email=email, sms=sms, webhook=WebhookPoster())
+    return Channels(email=email, sms=sms, webhook=WebhookPoster.from_settings(settings))

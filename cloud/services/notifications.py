@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from cloud.core import security
 from cloud.core.config import Settings, get_settings
 from cloud.models import Carrier, Compartment, Locker, Notification, Parcel
-from cloud.notify import Outgoing
+from cloud.notify import Outgoing, Undeliverable
 from cloud.notify import webhooks
 
 log = logging.getLogger(__name__)
@@ -206,11 +206,18 @@ def _failed(notification: Notification, error: Exception, now: datetime) -> None
                 notification.attempts, error, exc_info=True)
     notification.last_error = f"{type(error).__name__}: {error}"[:2000]
     notification.next_attempt_at = now + backoff(notification.attempts)
-    if notification.attempts >= MAX_ATTEMPTS:
+    if isinstance(error, Undeliverable):  # e.g. a webhook to a refused address: no retry helps
+        log.error("notification %s given up at once (dead): %s", notification.id, error)
+        _dead(notification, now)
+    elif notification.attempts >= MAX_ATTEMPTS:
         log.error("notification %s given up after %d attempts (dead); its PIN is discarded",
                   notification.id, notification.attempts)
-        notification.dead_at = now
-        _forget_secrets(notification)
+        _dead(notification, now)
+
+
+def _dead(notification: Notification, now: datetime) -> None:
+    notification.dead_at = now
+    _forget_secrets(notification)
 
 
 def _forget_secrets(notification: Notification) -> None:

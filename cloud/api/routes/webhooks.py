@@ -2,20 +2,23 @@
 signs them (shown once, when set). A carrier sets its own; an admin any carrier's."""
 from fastapi import APIRouter, HTTPException
 
-from cloud.api.deps import CurrentAdmin, CurrentPrincipal, NowDep, Principal, SessionDep, SettingsDep
+from cloud.api.deps import (CurrentAdmin, CurrentPrincipal, NowDep, Principal, ResolverDep,
+                            SessionDep, SettingsDep)
 from cloud.models import WebhookConfig, WebhookIssued
 from cloud.notify import webhooks
+from cloud.notify.targets import RefusedTarget
 from cloud.services import audit, carriers
-from cloud.services.errors import Conflict
+from cloud.services.errors import Invalid
 
 router = APIRouter(tags=["webhooks"])
 
 
 @router.put("/webhook", response_model=WebhookIssued)
 def set_own_webhook(data: WebhookConfig, caller: CurrentPrincipal, session: SessionDep,
-                    settings: SettingsDep, now: NowDep) -> WebhookIssued:
-    """Post this carrier's status changes to `url`; a fresh signing secret is returned once."""
-    return _configure(session, _own_carrier(caller), data, caller, settings, now)
+                    settings: SettingsDep, resolver: ResolverDep, now: NowDep) -> WebhookIssued:
+    """Post this carrier's status changes to `url` (a public address); a fresh signing secret
+    is returned once."""
+    return _configure(session, _own_carrier(caller), data, caller, settings, resolver, now)
 
 
 @router.delete("/webhook", status_code=204)
@@ -30,9 +33,9 @@ def remove_own_webhook(caller: CurrentPrincipal, session: SessionDep, settings: 
 
 @router.put("/carriers/{name}/webhook", response_model=WebhookIssued)
 def set_webhook(name: str, data: WebhookConfig, admin: CurrentAdmin, session: SessionDep,
-                settings: SettingsDep, now: NowDep) -> WebhookIssued:
+                settings: SettingsDep, resolver: ResolverDep, now: NowDep) -> WebhookIssued:
     """Post carrier `name`'s status changes to `url` (admins)."""
-    return _configure(session, name, data, admin, settings, now)
+    return _configure(session, name, data, admin, settings, resolver, now)
 
 
 def _own_carrier(caller: Principal) -> str:
@@ -42,13 +45,13 @@ def _own_carrier(caller: Principal) -> str:
     return caller.carrier
 
 
-def _configure(session, name: str, data: WebhookConfig, caller: Principal, settings,
+def _configure(session, name: str, data: WebhookConfig, caller: Principal, settings, resolver,
                now) -> WebhookIssued:
     carrier = carriers.get_carrier(session, name)
     try:
-        secret = webhooks.configure(session, carrier, data.url, settings)
-    except ValueError as refused:
-        raise Conflict("webhook_url_refused", str(refused)) from None
+        secret = webhooks.configure(session, carrier, data.url, settings, resolver=resolver)
+    except RefusedTarget as refused:  # a private address, a scheme, userinfo: 422, nothing kept
+        raise Invalid(refused.code, refused.message) from None
     audit.record(session, caller.actor, "webhook_configured", f"carrier:{carrier.name}", now,
                  url=data.url)
     session.commit()

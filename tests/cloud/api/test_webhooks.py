@@ -1,5 +1,6 @@
 """Carriers set their webhook over the API; a status change reaches a real HTTP receiver,
-signed with the secret the carrier was given."""
+signed with the secret the carrier was given. The receiver is on 127.0.0.1, allowed as an
+on-premise carrier's host would be (LOCKER_WEBHOOK_ALLOW_PRIVATE_HOSTS)."""
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +24,12 @@ class _Keep(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@pytest.fixture
+def settings(settings):
+    """The shared settings, with the local receiver's address allow-listed."""
+    return settings.model_copy(update={"webhook_allow_private_hosts": ["127.0.0.1"]})
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""Carrier webhooks to a real HTTP receiver: signed as Stripe signs, retried with backoff."""
+"""Carrier webhooks to a real HTTP receiver: signed as Stripe signs, retried with backoff.
+The receiver listens on 127.0.0.1, a private address: the operator's allow-list lets it in, as
+it would an on-premise carrier's (tests/security/test_webhook_ssrf.py: nothing else gets in)."""
 import json
 import threading
 import time
@@ -9,7 +11,7 @@ from sqlmodel import select
 
 from cloud.models import Carrier, Notification
 from cloud.notify import webhooks
-from cloud.notify.channels import Channels
+from cloud.notify.channels import channels_from
 from cloud.services import carriers, notifications, parcels
 
 
@@ -35,6 +37,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@pytest.fixture
+def settings(settings):
+    """The shared settings, with the local receiver's address allow-listed."""
+    return settings.model_copy(update={"webhook_allow_private_hosts": ["127.0.0.1"]})
 
 
 @pytest.fixture
@@ -64,7 +72,7 @@ def test_a_cancelled_parcel_is_posted_signed_and_retried_with_backoff_after_a_50
     make_locker()
     parcel = parcels.preadvise(session, parcel_data(), now, settings=settings)
     parcels.cancel(session, parcel.id, now, settings=settings)
-    channels = Channels()
+    channels = channels_from(settings)
 
     assert notifications.dispatch_pending(session, channels, now, settings=settings) == 0
     [hook] = session.exec(select(Notification).where(Notification.channel == "webhook")).all()
