@@ -64,7 +64,9 @@ def open_door(request: Request, locker_id: str, number: int, user: AdminWriter,
     """Open the door remotely: a signed command through the outbox, audited by the service."""
     try:
         remote_open.open_remotely(session, locker_id, number, user.username, reason, now, settings)
-    except DomainError as refused:  # recorded, audited and committed by the service
+    except DomainError as refused:
+        if refused.on_record:  # the refused attempt is on the ledger and audited: keep that
+            session.commit()
         return _locker_page(request, user, session, locker_id, now, error=refused.message,
                             status_code=_status(refused))
     session.commit()

@@ -2,7 +2,7 @@
 from sqlmodel import Session, select
 
 from cloud.admin.auth import LOGIN_COOKIE, SESSION_COOKIE
-from cloud.models import Alarm, AuditEntry, Compartment, Locker, OutboxMessage, RemoteOpen
+from cloud.models import Alarm, AuditEntry, Compartment, DoorRelease, Locker, OutboxMessage
 from tests.admin.conftest import csrf_of, read
 from tests.conftest import TEST_PASSWORD
 
@@ -156,8 +156,9 @@ def test_an_operator_opens_a_door_after_confirming(web, fleet, engine):
     assert (response.status_code, response.headers["location"]) == (303, "/admin/lockers/L2?opened=1")
     assert read(engine, select(OutboxMessage.body).where(OutboxMessage.locker_id == "L2",
                                                          OutboxMessage.type == "open")) == ['{"cmp": 1}']
-    [opened] = read(engine, select(RemoteOpen))
-    assert (opened.operator, opened.reason, opened.outcome) == ("operator-1", "recipient on the phone", "queued")
+    [opened] = read(engine, select(DoorRelease))
+    assert (opened.kind, opened.actor, opened.reason, opened.outcome) == (
+        "remote_open", "operator:operator-1", "recipient on the phone", "queued")
 
 
 def test_a_refused_remote_open_is_shown_and_opens_nothing(web, fleet, engine):
