@@ -107,12 +107,11 @@ def _take_turn(session: Session, locker_id: str) -> None:
 
 
 def _check(session: Session, attempted: DoorRelease, settings: Settings) -> None:
-    if attempted.counted:
+    if attempted.counted:  # the budget first: an actor past it raises the burst alarm
         _refuse_while_suspended(session, attempted)
-    delegate_contacts.check(session, attempted, settings)
-    if attempted.counted:
         _check_limits(session, attempted, settings)
         _watch_for_burst(session, attempted, settings)
+    delegate_contacts.check(session, attempted, settings)
 
 
 def _refuse_while_suspended(session: Session, attempted: DoorRelease) -> None:
