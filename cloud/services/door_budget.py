@@ -90,11 +90,15 @@ def may_acknowledge(session: Session, alarm_id: int, role: str | None) -> bool:
     return alarm is None or alarm.kind != BURST or role == "admin"
 
 
-def recent(session: Session, limit: int = 100, *, kind: str | None = None) -> list[DoorRelease]:
-    """The newest attempts first, refused ones included; only `kind`'s if given."""
+def recent(session: Session, limit: int = 100, *, kind: str | None = None,
+           locker_id: str | None = None) -> list[DoorRelease]:
+    """The newest attempts first, refused ones included; only `kind`'s, or only one
+    locker's, if given."""
     query = select(DoorRelease).order_by(col(DoorRelease.at).desc(), col(DoorRelease.id).desc())
     if kind is not None:
         query = query.where(DoorRelease.kind == kind)
+    if locker_id is not None:
+        query = query.where(DoorRelease.locker_id == locker_id)
     return list(session.exec(query.limit(limit)).all())
 
 

@@ -161,6 +161,18 @@ def test_an_operator_opens_a_door_after_confirming(web, fleet, engine):
         "remote_open", "operator:operator-1", "recipient on the phone", "queued")
 
 
+def test_the_locker_page_lists_the_doors_released_for_others_refused_ones_too(web, fleet, engine):
+    operator = web("operator")
+    token = csrf_of(operator.get("/admin/lockers/L2").text)
+    for _ in range(2):  # the second one: compartment 1 of L2 is asked for again, L2 has 2 doors
+        operator.post("/admin/lockers/L2/compartments/1/open", data={"csrf": token, "reason": "stuck"})
+    operator.post("/admin/lockers/L2/compartments/9/open", data={"csrf": token, "reason": "typo"})
+    page = operator.get("/admin/lockers/L2").text
+    table = page[page.index('id="door-releases"'):]
+    assert table.count("remote_open") == 3 and "operator:operator-1" in table
+    assert "compartment_not_found" in table and table.count("queued") == 2
+
+
 def test_a_refused_remote_open_is_shown_and_opens_nothing(web, fleet, engine):
     operator = web("operator")
     token = csrf_of(operator.get("/admin/lockers/L2").text)
