@@ -74,8 +74,10 @@ def test_one_login_delegating_every_parcel_to_one_phone_is_stopped(world, creden
     assert world.client.post(acknowledge, headers=olga).status_code == 403
     assert world.client.post(acknowledge).status_code == 200  # the admin
     assert world.delegate(spare, olga, phone="+15550100777").status_code == RECEIVED
-    # The acknowledgement gives the stolen login no new budget.
+    # The acknowledgement gives the stolen login no new budget, and its refusals in this window
+    # no longer stop everyone else: the admin has looked (and may deactivate the login).
     assert code_of(world.delegate(world.parcels["B4"][3], mallory)) == "delegation_operator_limit"
+    assert world.remote_open("B4", 6, olga).status_code == 202
 
 
 def test_remote_opens_and_delegations_share_one_budget(world, credentials):
