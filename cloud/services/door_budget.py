@@ -7,8 +7,8 @@ audit entry. What an actor asks for (everything but the recipient's own and cour
 collections) is `counted`: at most `remote_open_per_locker` per locker and
 `remote_open_per_operator` per actor in `remote_open_window_s`. An actor that runs past its
 limit (once in the window), or more than `remote_open_burst` across the fleet in
-`remote_open_burst_window_s`, raises the `door_release_burst` alarm, and every counted release is refused until an admin
-acknowledges it. Collections cannot be refused (the board opened the door already and reports
+`remote_open_burst_window_s`, raises the `door_release_burst` alarm, and every counted release
+is refused until an admin acknowledges it. Collections cannot be refused (the board opened the door already and reports
 it); they are recorded and too many raise the same alarm. Delegates' contacts are watched in
 delegate_contacts.py.
 """
