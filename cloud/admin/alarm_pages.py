@@ -1,11 +1,11 @@
 """Alarms (jammed, left open, tamper, conflict, offline, ...) and acknowledging them."""
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.templating import page
 from cloud.api.deps import NowDep, SessionDep
-from cloud.services import alarms
+from cloud.services import alarms, door_budget
 
 router = APIRouter(prefix="/alarms")
 
@@ -24,9 +24,13 @@ def alarm_rows(request: Request, user: AdminViewer, session: SessionDep, all: bo
 
 
 @router.post("/{alarm_id}/acknowledge")
-def acknowledge(alarm_id: int, _user: AdminWriter, session: SessionDep, now: NowDep,
+def acknowledge(alarm_id: int, user: AdminWriter, session: SessionDep, now: NowDep,
                 all: bool = False):
-    """Mark an alarm seen (404 for an unknown one); back to the list."""
+    """Mark an alarm seen (404 for an unknown one); back to the list. A door-release burst
+    alarm only an admin may acknowledge: it resumes remote opens and delegations."""
+    if not door_budget.may_acknowledge(session, alarm_id, user.role):
+        raise HTTPException(403, {"code": "forbidden", "message": "only an admin may acknowledge a "
+                                  f"{door_budget.BURST} alarm"})
     alarms.acknowledge(session, alarm_id, now)
     session.commit()
     return RedirectResponse("/admin/alarms" + ("?all=true" if all else ""), status_code=303)

@@ -10,10 +10,11 @@ from cloud.admin.templating import page
 from cloud.api.deps import NowDep, SessionDep, SettingsDep
 from cloud.api.errors import _STATUS  # noqa: PLC2701 - one mapping of refusals to statuses
 from cloud.models import Parcel
-from cloud.services import alarms, compartment_service, lockers, remote_open
+from cloud.services import alarms, compartment_service, door_budget, lockers, remote_open
 from cloud.services.errors import DomainError
 
 router = APIRouter(prefix="/lockers")
+RELEASES_SHOWN = 20  # the door-release ledger at this locker, newest first
 Reason = Annotated[str, Form(max_length=200)]
 
 
@@ -64,7 +65,9 @@ def open_door(request: Request, locker_id: str, number: int, user: AdminWriter,
     """Open the door remotely: a signed command through the outbox, audited by the service."""
     try:
         remote_open.open_remotely(session, locker_id, number, user.username, reason, now, settings)
-    except DomainError as refused:  # recorded, audited and committed by the service
+    except DomainError as refused:
+        if refused.on_record:  # the refused attempt is on the ledger and audited: keep that
+            session.commit()
         return _locker_page(request, user, session, locker_id, now, error=refused.message,
                             status_code=_status(refused))
     session.commit()
@@ -88,9 +91,10 @@ def _locker_page(request, user, session, locker_id, now, *, error="", status_cod
     compartments = lockers.compartments_of(session, locker_id)
     parcels = _parcels_of(session, compartments)
     open_alarms = alarms.list_alarms(session, open_only=True, locker_id=locker_id)
+    releases = door_budget.recent(session, RELEASES_SHOWN, locker_id=locker_id)
     return page(request, user, template, status_code, locker=locker, compartments=compartments,
                 parcels=parcels, status=link_status(locker, now), alarms=open_alarms, error=error,
-                opened=request.query_params.get("opened"), nav="fleet")
+                opened=request.query_params.get("opened"), releases=releases, nav="fleet")
 
 
 def _parcels_of(session, compartments) -> dict:

@@ -16,12 +16,20 @@ from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.notify.targets import Resolver
 from cloud.services import carriers, operators
+from cloud.services.errors import DomainError
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; a route that changes data commits it once."""
+    """One session per request; a route that changes data commits it once. A refusal that is
+    on record (a door release refused, cloud/services/door_budget.py) is committed here: the
+    record must outlive the error answer."""
     with Session(request.app.state.engine) as session:
-        yield session
+        try:
+            yield session
+        except DomainError as refusal:
+            if refusal.on_record:
+                session.commit()
+            raise
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -30,13 +30,26 @@ class Settings(BaseSettings):
     auth_secret: SecretStr | None = None
     token_ttl_s: int = Field(default=8 * 3600, ge=60)  # an operator's shift
     login_failure_delay_s: float = Field(default=0.5, ge=0)  # slows password guessing
-    # Remote opens (cloud/services/remote_open.py): a stolen operator login opens a handful of
-    # doors, not a city's; a fleet-wide burst stops them all until an admin has looked.
+    # The door-release budget (cloud/services/door_budget.py): remote opens, delegations by an
+    # operator, redirects and reissued PINs share these (the names predate the sharing), so a
+    # stolen login opens a handful of doors by any path, not a city's; an actor past its limit,
+    # or a fleet-wide burst, stops them all until an admin has looked.
     remote_open_per_locker: int = Field(default=3, ge=1)
-    remote_open_per_operator: int = Field(default=10, ge=1)
+    remote_open_per_operator: int = Field(default=10, ge=1)  # per actor: operator, carrier, ...
     remote_open_window_s: int = Field(default=3600, ge=1)
     remote_open_burst: int = Field(default=20, ge=1)
     remote_open_burst_window_s: int = Field(default=300, ge=1)
+    # One delegate phone or email across the fleet (cloud/services/delegate_contacts.py): given
+    # for more than delegate_contact_flag parcels in the window it raises an alarm, for more
+    # than delegate_contact_limit it is refused.
+    delegate_contact_flag: int = Field(default=3, ge=1)
+    delegate_contact_limit: int = Field(default=10, ge=1)
+    delegate_contact_window_s: int = Field(default=7 * 24 * 3600, ge=1)
+    # Couriers' collections are the system's own and never refused (the board opened the door
+    # already), but more than these raise the door-release burst alarm: per courier in
+    # remote_open_window_s, across the fleet in remote_open_burst_window_s.
+    collection_per_courier: int = Field(default=60, ge=1)
+    collection_burst: int = Field(default=300, ge=1)
     # Recipients' contact data is cleared this long after a parcel's life ended (cloud/services/purge.py).
     contact_retention_days: int = Field(default=30, ge=1)
     # Life of a parcel (cloud/services/lifecycle.py): a reservation no courier filled lapses

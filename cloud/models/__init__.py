@@ -23,6 +23,7 @@ from cloud.models.courier import (
     CourierRouteStop,
 )
 from cloud.models.device import DeviceEvent, OutboxMessage
+from cloud.models.door_release import DoorRelease, DoorReleasePublic
 from cloud.models.locker import (
     COMPARTMENT_SIZES,
     Compartment,
@@ -36,7 +37,7 @@ from cloud.models.locker import (
 )
 from cloud.models.notification import Notification, WebhookConfig, WebhookIssued
 from cloud.models.occupancy import OccupancySample
-from cloud.models.remote import RemoteOpen, RemoteOpenPublic, RemoteOpenRequest
+from cloud.models.remote import RemoteOpenPublic, RemoteOpenRequest
 from cloud.models.parcel import (
     LIVE_STATES,
     Delegate,
@@ -59,6 +60,7 @@ __all__ = [
     "PickupCredential", "Recipient",
     "Delegate", "WebhookConfig", "WebhookIssued",
     "CourierListSent", "CourierRoute", "CourierRouteStop",
-    "RemoteOpen", "RemoteOpenPublic", "RemoteOpenRequest",
+    "RemoteOpenPublic", "RemoteOpenRequest",
     "OccupancySample",
+    "DoorRelease", "DoorReleasePublic",
 ]

@@ -8,10 +8,13 @@ from sqlmodel import Field, SQLModel
 from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH
 
+# door_release_burst (remote_open_burst before 0012) stops every door release for someone other
+# than the recipient until an admin acknowledges it; delegate_contact: one delegate's phone or
+# email given for many parcels (cloud/services/door_budget.py, delegate_contacts.py).
 AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-                    "remote_open_burst", "offline", "full"]
+                    "door_release_burst", "offline", "full", "delegate_contact"]
 ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-               "remote_open_burst", "offline", "full")
+               "door_release_burst", "offline", "full", "delegate_contact")
 
 
 class AlarmBase(SQLModel):

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
+from cloud.models.door_release import REASON_LENGTH
 
 # expired: not collected by its deadline, waits in the locker to go back; lapsed: reserved but
 # no courier came within Settings.reservation_hours (cloud/services/lifecycle.py).
@@ -51,6 +52,9 @@ class Delegate(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     phone: str | None = Field(default=None, schema_extra={"pattern": PHONE_PATTERN}, max_length=16)
     email: str | None = Field(default=None, schema_extra={"pattern": EMAIL_PATTERN}, max_length=254)
+    # Why, in an operator's words: required of anyone but the recipient (cloud/services/
+    # delegation.py), audited, kept on the door-release ledger.
+    reason: str | None = Field(default=None, min_length=3, max_length=REASON_LENGTH)
 
     @model_validator(mode="after")
     def _reachable(self) -> "Delegate":

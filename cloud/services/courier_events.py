@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from cloud.core.clock import to_ms
 from cloud.models import COMPARTMENT_SIZES, Compartment, Parcel
-from cloud.services import (assignment, audit, collection, credentials, lockers, notifications,
-                            outbox, parcels, returns)
+from cloud.services import (assignment, audit, collection, credentials, door_budget, lockers,
+                            notifications, outbox, parcels, returns)
 from cloud.services.errors import Conflict
 from cloud.services.event_outcomes import APPLIED, Ignored, locked_compartment
 
@@ -164,6 +164,7 @@ def courier_collected(ctx: Any, body: Event) -> str:
         from cloud.services.device_events import _emptied_anyway
         return _emptied_anyway(compartment, f"parcel {body['parcel']} was not to collect")
     collection.mark_returned(ctx.session, parcel, compartment, ctx.now)
+    door_budget.record_collection(ctx.session, parcel, compartment.number, ctx.now, ctx.settings)
     credentials.mark_used(ctx.session, parcel, ctx.now)
     notifications.queue_status_webhook(ctx.session, parcel, "returned", ctx.now, ctx.settings)
     audit.record(ctx.session, "board:" + ctx.locker.id, "parcel_returned", f"parcel:{parcel.id}",

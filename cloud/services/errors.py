@@ -4,6 +4,10 @@
 class DomainError(Exception):
     """A refusal with a stable machine-readable code and a human message."""
 
+    # True once the refusal itself is on record in the session (the door-release ledger, its
+    # audit entry, an alarm it raised): the caller commits the session instead of rolling back.
+    on_record = False
+
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code, self.message = code, message

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import LIVE_STATES, Notification, Parcel
+from cloud.services import delegate_contacts
 
 PERSONAL_CHANNELS = ("sms", "email")  # a webhook's recipient is the carrier, not a person
 _BATCH = 500  # parcels purged per query, so a first run over a big table holds few rows at once
@@ -18,8 +19,10 @@ _BATCH = 500  # parcels purged per query, so a first run over a big table holds 
 
 def purge_contacts(session: Session, now: datetime, settings: Settings | None = None) -> int:
     """Clear the contact data of parcels whose life ended over the retention period ago (and
-    their notifications' addresses); the number of parcels purged. Idempotent."""
+    their notifications' addresses), and delegates' contact keys past their window; the number
+    of parcels purged. Idempotent."""
     settings = settings or get_settings()
+    delegate_contacts.forget(session, now, settings)
     _start_clocks(session, now)
     cutoff = now - timedelta(days=settings.contact_retention_days)
     purged = 0

@@ -2,7 +2,7 @@
 from sqlmodel import Session, select
 
 from cloud.admin.auth import LOGIN_COOKIE, SESSION_COOKIE
-from cloud.models import Alarm, AuditEntry, Compartment, Locker, OutboxMessage, RemoteOpen
+from cloud.models import Alarm, AuditEntry, Compartment, DoorRelease, Locker, OutboxMessage
 from tests.admin.conftest import csrf_of, read
 from tests.conftest import TEST_PASSWORD
 
@@ -156,8 +156,21 @@ def test_an_operator_opens_a_door_after_confirming(web, fleet, engine):
     assert (response.status_code, response.headers["location"]) == (303, "/admin/lockers/L2?opened=1")
     assert read(engine, select(OutboxMessage.body).where(OutboxMessage.locker_id == "L2",
                                                          OutboxMessage.type == "open")) == ['{"cmp": 1}']
-    [opened] = read(engine, select(RemoteOpen))
-    assert (opened.operator, opened.reason, opened.outcome) == ("operator-1", "recipient on the phone", "queued")
+    [opened] = read(engine, select(DoorRelease))
+    assert (opened.kind, opened.actor, opened.reason, opened.outcome) == (
+        "remote_open", "operator:operator-1", "recipient on the phone", "queued")
+
+
+def test_the_locker_page_lists_the_doors_released_for_others_refused_ones_too(web, fleet, engine):
+    operator = web("operator")
+    token = csrf_of(operator.get("/admin/lockers/L2").text)
+    for _ in range(2):  # the second one: compartment 1 of L2 is asked for again, L2 has 2 doors
+        operator.post("/admin/lockers/L2/compartments/1/open", data={"csrf": token, "reason": "stuck"})
+    operator.post("/admin/lockers/L2/compartments/9/open", data={"csrf": token, "reason": "typo"})
+    page = operator.get("/admin/lockers/L2").text
+    table = page[page.index('id="door-releases"'):]
+    assert table.count("remote_open") == 3 and "operator:operator-1" in table
+    assert "compartment_not_found" in table and table.count("queued") == 2
 
 
 def test_a_refused_remote_open_is_shown_and_opens_nothing(web, fleet, engine):

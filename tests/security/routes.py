@@ -55,7 +55,7 @@ BODIES = {
     ("PUT", "/api/v1/couriers/{courier_id}/route"): {"day": "2030-01-01", "locker_ids": ["L1"]},
     ("POST", "/api/v1/parcels"): {"carrier": "acme", "tracking_code": "T9", "locker_id": "L1", "width_mm": 100,
                                   "height_mm": 100, "depth_mm": 100, "recipient": recipient()},
-    ("POST", "/api/v1/parcels/{parcel_id}/delegate"): recipient("Bob"),
+    ("POST", "/api/v1/parcels/{parcel_id}/delegate"): {**recipient("Bob"), "reason": "recipient called"},
     ("PUT", "/api/v1/parcels/{parcel_id}/recipient"): {"carrier": "acme", "recipient": recipient()},
     ("POST", "/api/v1/auth/login"): {"username": "nobody", "password": "nothing at all"},
     ("POST", "/api/v1/carriers"): {"name": "newco"},

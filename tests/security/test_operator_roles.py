@@ -22,7 +22,7 @@ ADMIN_ONLY = ("/api/v1/carriers", "/api/v1/operators", "/api/v1/audit")  # peopl
 # What a carrier's key may write: its own parcels, returns and webhook; nothing else.
 CARRIER_WRITES = {("POST", "/api/v1/parcels"), ("POST", "/api/v1/parcels/{parcel_id}/cancel"),
                   ("POST", "/api/v1/parcels/{parcel_id}/extend"),
-                  ("POST", "/api/v1/parcels/{parcel_id}/delegate"), ("POST", "/api/v1/returns"),
+                  ("POST", "/api/v1/returns"),  # not delegate: the recipient's or an operator's
                   ("PUT", "/api/v1/parcels/{parcel_id}/recipient"),  # a carrier claims an unadvised one
                   ("PUT", "/api/v1/webhook"), ("DELETE", "/api/v1/webhook")}
 GUARDED = [r for r in api_routes() if r not in PUBLIC]

@@ -3,7 +3,7 @@ from fastapi import APIRouter, HTTPException
 
 from cloud.api.deps import CurrentOperator, NowDep, OperatorWriter, RowId, SessionDep
 from cloud.models import Alarm, AlarmPublic
-from cloud.services import alarms, remote_open
+from cloud.services import alarms, door_budget
 
 router = APIRouter(prefix="/alarms", tags=["alarms"])
 
@@ -17,9 +17,10 @@ def list_alarms(_viewer: CurrentOperator, session: SessionDep, open: bool = Fals
 @router.post("/{alarm_id}/acknowledge", response_model=AlarmPublic)
 def acknowledge_alarm(alarm_id: RowId, operator: OperatorWriter, session: SessionDep, now: NowDep) -> Alarm:
     """Acknowledge an alarm (404 for an unknown one); a repeat keeps the first time."""
-    if not remote_open.may_acknowledge(session, alarm_id, operator.role):
+    if not door_budget.may_acknowledge(session, alarm_id, operator.role):
         raise HTTPException(403, {"code": "forbidden", "message": "only an admin may acknowledge a "
-                                  "remote_open_burst alarm: it resumes remote opens"})
+                                  f"{door_budget.BURST} alarm: it resumes remote opens, "
+                                  "delegations and every other door release"})
     alarm = alarms.acknowledge(session, alarm_id, now)
     session.commit()
     session.refresh(alarm)

@@ -13,7 +13,8 @@ from cloud.api import deps
 from cloud.api.deps import CurrentPrincipal, NowDep, ParcelWriter, Principal, SessionDep, SettingsDep
 from cloud.models import Compartment, Delegate, Parcel, ParcelCreate, ParcelPublic
 from cloud.models.parcel import RecipientClaim
-from cloud.services import delegation, lifecycle, operators, parcels, recipient_links, unadvised
+from cloud.services import (delegation, door_budget, lifecycle, operators, parcels,
+                            recipient_links, unadvised)
 from cloud.services.courier_events import UNADVISED_CARRIER
 from cloud.services.errors import NotFound
 
@@ -72,7 +73,7 @@ def recipient_or_writer(
     if recipient_links.parcel_of(settings, token, now) != parcel_id:
         raise HTTPException(401, {"code": "unauthenticated",
                                   "message": "this link is invalid or has expired"})
-    return Principal(actor="recipient", carrier=parcels.get_parcel(session, parcel_id).carrier)
+    return Principal(actor=door_budget.RECIPIENT, carrier=parcels.get_parcel(session, parcel_id).carrier)
 
 
 ParcelActor = Annotated[Principal, Depends(recipient_or_writer)]
@@ -88,11 +89,23 @@ def extend_parcel(parcel_id: uuid.UUID, caller: ParcelActor, session: SessionDep
     return _public(session, parcel)
 
 
+def recipient_or_operator(caller: ParcelActor) -> Principal:
+    """The recipient by their link, or an operator (who must give a reason); not a carrier:
+    its key would otherwise send a door's PIN anywhere for every parcel it has."""
+    if caller.actor.startswith("carrier:"):
+        raise HTTPException(403, {"code": "delegation_forbidden", "message": "a carrier may not "
+                                  "name a delegate: the recipient does, by their link, or an "
+                                  "operator, with a reason"})
+    return caller
+
+
 @router.post("/{parcel_id}/delegate", response_model=ParcelPublic)
-def delegate_parcel(parcel_id: uuid.UUID, data: Delegate, caller: ParcelActor,
+def delegate_parcel(parcel_id: uuid.UUID, data: Delegate,
+                    caller: Annotated[Principal, Depends(recipient_or_operator)],
                     session: SessionDep, settings: SettingsDep, now: NowDep) -> ParcelPublic:
-    """Let someone else collect: they get a single-use PIN and QR code of their own."""
-    _visible_parcel(session, caller, parcel_id)
+    """Let someone else collect: they get a single-use PIN and QR code of their own. The
+    recipient by their link, or an operator with a `reason`; counted against the door-release
+    budget (429 past its limits, 409 while suspended), every attempt audited."""
     parcel = delegation.delegate(session, parcel_id, data, now, settings, actor=caller.actor)
     session.commit()
     return _public(session, parcel)

@@ -1,13 +1,14 @@
 """Extension and delegation over the API: by the recipient's signed link, by the parcel's
 carrier, refused to anyone else; bad input changes nothing."""
+import json
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from cloud.core.clock import utcnow
-from cloud.models import Locker, Parcel
+from cloud.models import AuditEntry, DoorRelease, Locker, Parcel
 from cloud.services import recipient_links
 from cloud.services.device_events import apply_device_event
 
@@ -52,17 +53,39 @@ def test_a_link_for_another_parcel_or_a_forged_one_is_refused(anonymous, parcel,
         assert session.get(Parcel, uuid.UUID(parcel)).extended_at is None
 
 
-def test_the_carrier_delegates_for_the_recipient_and_another_carrier_cannot(client, credentials, parcel, engine):
-    other = client.post(f"/api/v1/parcels/{parcel}/delegate", json={"name": "Bob", "phone": "+449876543210"},
-                        headers=credentials.carrier("UPS"))
-    assert other.status_code == 404
-    viewer = client.post(f"/api/v1/parcels/{parcel}/delegate", json={"name": "Bob", "phone": "+449876543210"},
-                         headers=credentials.operator("viewer"))
-    assert viewer.status_code == 403
-    response = client.post(f"/api/v1/parcels/{parcel}/delegate", json={"name": "Bob", "phone": "+449876543210"},
-                           headers=credentials.carrier("DHL"))
+def test_the_recipient_delegates_by_the_signed_link(anonymous, parcel, settings, engine):
+    response = anonymous.post(f"/api/v1/parcels/{parcel}/delegate", params={"token": link(settings, parcel)},
+                              json={"name": "Bob", "phone": "+449876543210"})
     assert response.status_code == 200, response.text
     assert response.json()["delegated"] is True and "Bob" not in response.text
+    with Session(engine) as session:
+        [release] = session.exec(select(DoorRelease)).all()
+    assert (release.kind, release.actor, release.counted, release.outcome) == (
+        "delegation", "recipient", False, "issued")
+
+
+def test_an_operator_delegates_only_with_a_reason_and_carriers_and_viewers_not_at_all(
+        client, credentials, parcel, engine):
+    bob = {"name": "Bob", "phone": "+449876543210"}
+    for headers in (credentials.carrier("UPS"), credentials.carrier("DHL")):  # another's, its own
+        refused = client.post(f"/api/v1/parcels/{parcel}/delegate", json=bob, headers=headers)
+        assert refused.status_code == 403 and refused.json()["detail"]["code"] == "delegation_forbidden"
+    viewer = client.post(f"/api/v1/parcels/{parcel}/delegate", json=bob, headers=credentials.operator("viewer"))
+    assert viewer.status_code == 403
+    operator = credentials.operator("operator", "olga")
+    no_reason = client.post(f"/api/v1/parcels/{parcel}/delegate", json=bob, headers=operator)
+    assert no_reason.status_code == 422 and no_reason.json()["detail"]["code"] == "reason_required"
+    with Session(engine) as session:
+        assert session.exec(select(DoorRelease)).all() == []  # bad input changes nothing
+    response = client.post(f"/api/v1/parcels/{parcel}/delegate", json={**bob, "reason": "recipient called"},
+                           headers=operator)
+    assert response.status_code == 200, response.text
+    assert response.json()["delegated"] is True and "Bob" not in response.text
+    with Session(engine) as session:
+        [release] = session.exec(select(DoorRelease)).all()
+        [entry] = session.exec(select(AuditEntry).where(AuditEntry.action == "door_release")).all()
+    assert (release.actor, release.reason, release.counted) == ("operator:olga", "recipient called", True)
+    assert entry.actor == "operator:olga" and json.loads(entry.detail)["reason"] == "recipient called"
 
 
 @pytest.mark.parametrize("body", [{"name": "Bob"}, {"name": "", "phone": "+449876543210"},

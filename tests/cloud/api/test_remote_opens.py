@@ -42,3 +42,16 @@ def test_unknown_door_404_and_bad_input_422(client):
     assert client.post("/api/v1/lockers/L1/compartments/0/open", json={"reason": "abc"}).status_code == 422
     assert client.post("/api/v1/lockers/L%201/compartments/1/open", json={"reason": "abc"}).status_code == 422
     assert client.get("/api/v1/remote-opens?limit=0").status_code == 422
+
+
+def test_the_door_release_ledger_lists_every_kind_to_operators_and_viewers_only(client, credentials):
+    client.post("/api/v1/lockers", json=LOCKER)
+    opened = client.post(OPEN % 1, json={"reason": "inspection"}).json()
+    refused = client.post(OPEN % 9, json={"reason": "inspection"})
+    assert refused.status_code == 404
+    ledger = client.get("/api/v1/door-releases", headers=credentials.operator("viewer")).json()
+    assert [(r["kind"], r["compartment"], r["actor"], r["outcome"]) for r in ledger] == [
+        ("remote_open", 9, "operator:admin-1", "compartment_not_found"),
+        ("remote_open", 1, "operator:admin-1", "queued")]
+    assert ledger[1]["id"] == opened["id"] and "phone_key" not in ledger[0]
+    assert client.get("/api/v1/door-releases", headers=credentials.carrier("acme")).status_code == 403

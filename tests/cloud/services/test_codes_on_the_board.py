@@ -44,7 +44,8 @@ def test_the_emailed_qr_code_opens_the_door_once(session, make_locker, parcel_da
 
 def test_either_the_recipients_or_the_delegates_pin_opens(session, make_locker, parcel_data, now, settings):
     locker, parcel = deposited(session, make_locker, parcel_data, now, settings)
-    delegation.delegate(session, parcel.id, Delegate(name="Bob", phone="+449876543210"), now, settings)
+    delegation.delegate(session, parcel.id, Delegate(name="Bob", phone="+449876543210"), now, settings,
+                        actor="recipient")
     for holder in ("pickup:", "delegate:"):
         board = board_fed_by_the_cloud(session, locker, now)
         actions = []

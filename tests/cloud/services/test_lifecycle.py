@@ -122,13 +122,15 @@ def test_a_delegate_gets_a_pin_of_their_own_that_the_board_holds_next_to_the_rec
     audit = session.exec(select(AuditEntry).where(AuditEntry.action == "credential_issued")).all()
     assert json.loads(audit[-1].detail)["holder"] == "delegate"
     with pytest.raises(Conflict) as refused:
-        delegation.delegate(session, parcel.id, Delegate(name="Eve", email="eve@example.org"), now, settings)
+        delegation.delegate(session, parcel.id, Delegate(name="Eve", email="eve@example.org"), now, settings,
+                            actor="recipient")
     assert refused.value.code == "already_delegated"
 
 
 def test_an_extension_keeps_the_delegates_pin_on_the_board(session, deposited, now, settings):
     locker, parcel = deposited
-    delegation.delegate(session, parcel.id, Delegate(name="Bob", email="bob@example.org"), now, settings)
+    delegation.delegate(session, parcel.id, Delegate(name="Bob", email="bob@example.org"), now, settings,
+                        actor="recipient")
     lifecycle.extend(session, parcel.id, now, settings)
     key, board = bytes.fromhex(locker.device_key), Pickups()
     for command in commands(session, "credential"):
