@@ -37,7 +37,7 @@ def new_credential(session: Session, locker: Locker, parcel: Parcel, compartment
                    holder: str, now: datetime, settings: Settings) -> tuple[str, PickupCredential]:
     """A fresh PIN for `holder`, valid until the parcel's deadline, pushed to the board; a
     delegate's sits next to the recipient's there (`keep`)."""
-    pin = _unique_pin(session, locker.id, now, settings)
+    pin = _unique_pin(session, locker.id, now, settings, tracking_code=parcel.tracking_code)
     credential = PickupCredential(
         parcel_id=parcel.id, pin_hash=pin_hash(settings.pepper, locker.id, pin),
         board_verifier=pin_verifier(bytes.fromhex(locker.device_key), pin), holder=holder,
@@ -79,12 +79,16 @@ def pin_length_for(live_after: int, minimum: int) -> int:
     return length
 
 
-def _unique_pin(session: Session, locker_id: str, now: datetime, settings: Settings) -> str:
+def _unique_pin(session: Session, locker_id: str, now: datetime, settings: Settings,
+                *, tracking_code: str | None = None) -> str:
     # A PIN equal to a live PIN of this locker would open two doors; one equal to an active
     # courier's code would start a courier session on the keypad instead of opening the door.
-    taken = _live_pin_hashes(session, locker_id, now)
+    # One an earlier parcel with `tracking_code` had here would let its holder, and its QR code
+    # (bound to the PIN's verifier), open this parcel: the board knows parcels by code alone.
+    live = _live_pin_hashes(session, locker_id, now)
+    taken = live | (_pin_hashes_of_code(session, locker_id, tracking_code) if tracking_code else set())
     courier_codes = _active_courier_code_hashes(session)
-    length = pin_length_for(len(taken) + 1, settings.pin_length)
+    length = pin_length_for(len(live) + 1, settings.pin_length)  # the guessing odds: live PINs
     for _ in range(MAX_PIN_DRAWS):
         pin = "".join(_random.choice(DIGITS) for _ in range(length))
         if (pin_hash(settings.pepper, locker_id, pin) not in taken
@@ -97,6 +101,12 @@ def _live_pin_hashes(session: Session, locker_id: str, now: datetime) -> set[str
     query = (select(PickupCredential.pin_hash).join(Parcel, col(Parcel.id) == PickupCredential.parcel_id)
              .where(Parcel.locker_id == locker_id, col(PickupCredential.used_at).is_(None),
                     PickupCredential.expires_at > now))
+    return set(session.exec(query).all())
+
+
+def _pin_hashes_of_code(session: Session, locker_id: str, tracking_code: str) -> set[str]:
+    query = (select(PickupCredential.pin_hash).join(Parcel, col(Parcel.id) == PickupCredential.parcel_id)
+             .where(Parcel.locker_id == locker_id, Parcel.tracking_code == tracking_code))
     return set(session.exec(query).all())
 
 

@@ -105,10 +105,11 @@ def extend(session: Session, parcel_id: uuid.UUID, now: datetime, settings: Sett
         credential.expires_at = parcel.pickup_deadline
         credentials.push_credential(session, locker.id, parcel, compartment, credential, now,
                                     settings, keep=n > 0)  # the first replaces, the rest join it
+    mine = [credential for credential in live if credential.holder == "recipient"]  # a code each
     notifications.queue_to_recipient(
         session, parcel, "extended", f"You have until {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC "
         f"to collect parcel {parcel.tracking_code}; your PIN stays the same.", now, settings,
-        qr_token=qr.token_for(locker, compartment, parcel, live[0]) if live else None)
+        qr_token=qr.token_for(locker, compartment, parcel, mine[0]) if mine else None)
     notifications.queue_status_webhook(session, parcel, "extended", now, settings)
     audit.record(session, actor, "parcel_extended", f"parcel:{parcel.id}", now,
                  until=parcel.pickup_deadline.isoformat(), tracking_code=parcel.tracking_code)

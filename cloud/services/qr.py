@@ -1,8 +1,11 @@
 """Pickup QR codes: the token a board checks offline (firmware/core/qr_tokens.py: compartment,
-expiry and a MAC under the board's own key over those and the parcel code), and its image.
+expiry and a MAC under the board's own key over those, the parcel code and the verifier of one
+pickup credential), and its image.
 
-The board takes it once: a QR pickup drops the parcel's credentials (its PIN dies too), and a
-`revoke` kills it with the PIN, so the code is single use and dies with the parcel."""
+Each credential has its own code: a delegate's is not the recipient's. The board opens only for
+a code bound to a live credential of the parcel inside, and a pickup (by PIN or code) drops all
+the parcel's credentials, a `revoke` too, so the code is single use, dies with its PIN, and never
+opens a later parcel that comes with the same tracking code into the same compartment."""
 import io
 
 import segno
@@ -14,9 +17,9 @@ from firmware.core.qr_tokens import qr_token
 
 def token_for(locker: Locker, compartment: Compartment, parcel: Parcel,
               credential: PickupCredential) -> str:
-    """The QR token for the parcel in its compartment, valid as long as the credential."""
-    return qr_token(bytes.fromhex(locker.device_key), compartment.number, parcel.tracking_code,
-                    to_ms(credential.expires_at) // 1000)
+    """The QR token of `credential` for the parcel in its compartment, valid as long as it is."""
+    return qr_token(bytes.fromhex(locker.device_key), credential.board_verifier, compartment.number,
+                    parcel.tracking_code, to_ms(credential.expires_at) // 1000)
 
 
 def qr_code(token: str) -> segno.QRCode:

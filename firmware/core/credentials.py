@@ -43,8 +43,9 @@ class Credentials:
         """(cmp, parcel tag) for a verifier that is live at now_ms, else None."""
         return self._pickups.find(v, now_ms)
 
-    def consume(self, v):
-        self._pickups.remove(v)
+    def pickup_verifiers(self, parcel, cmp, now_ms):
+        """The verifiers of `parcel`'s credentials for compartment `cmp` live at now_ms."""
+        return self._pickups.verifiers_of(parcel, cmp, now_ms)
 
     def has_pickup(self, parcel):
         return self._pickups.has(parcel)

@@ -112,6 +112,9 @@ class Doors:
     def _collected(self, opening, now_ms):
         compartment = self._compartments.get(opening.cmp)
         compartment.parcel = None
+        # one that arrived while the door was open (a resync) must not wait for the next
+        # parcel with this code in this compartment
+        self._credentials.drop_pickup(opening.parcel)
         compartment.state = self.empty_state(opening.cmp)
         return self._record_settled("collected", COLLECTED, opening, now_ms)
 

@@ -119,23 +119,33 @@ class Keypad:
         refusal = self._refusal(cmp, holds_it and self._compartments.get(cmp).can_open_for_pickup(parcel))
         if refusal:
             return refusal
-        self._credentials.consume(v)  # single use: the same PIN never opens twice
-        self._lockout.succeeded()
-        return self._doors.open(cmp, PICKUP, parcel, now_ms) + [Beep(OK)]
+        return self._hand_out(cmp, parcel, now_ms)
 
     def _qr_pickup(self, token, now_ms):
         cmp, expires_s, mac = token
         compartment = self._compartments.get(cmp)
         parcel = compartment.parcel if compartment is not None else None
-        # the code must be this board's, for the parcel inside, unexpired, and its PIN still live
-        # (a revoked parcel's QR code dies with its PIN)
-        if parcel is None or expires_s * 1000 < now_ms or not self._credentials.has_pickup(parcel) \
-                or not mac_matches(self._key, cmp, expires_s, parcel, mac):
+        # the code must be this board's, unexpired, and bound to a credential of the parcel
+        # inside that is live now: one of an earlier stay, or a revoked one, opens nothing
+        if parcel is None or expires_s * 1000 < now_ms or not self._binds(token, parcel, now_ms):
             return self._wrong(now_ms)
         refusal = self._refusal(cmp, compartment.can_open_for_pickup(parcel))
         if refusal:
             return refusal
-        self._credentials.drop_pickup(parcel)  # single use: the QR code and the PIN both die
+        return self._hand_out(cmp, parcel, now_ms)
+
+    def _binds(self, token, parcel, now_ms):
+        cmp, expires_s, mac = token
+        for v in self._credentials.pickup_verifiers(parcel, cmp, now_ms):  # recipient's, delegate's
+            if mac_matches(self._key, v, cmp, parcel, expires_s, mac):
+                return True
+        return False
+
+    def _hand_out(self, cmp, parcel, now_ms):
+        # the door opens once per stay: every PIN and QR code of the parcel dies with this one
+        # (the recipient's and a delegate's alike), so none is left for a later parcel that
+        # comes with the same code into the same compartment
+        self._credentials.drop_pickup(parcel)
         self._lockout.succeeded()
         return self._doors.open(cmp, PICKUP, parcel, now_ms) + [Beep(OK)]
 

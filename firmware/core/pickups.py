@@ -53,6 +53,17 @@ class Pickups:
     def has(self, parcel):
         return len(self._slots_of(parcel_tag(parcel))) > 0
 
+    def verifiers_of(self, parcel, cmp, now_ms):
+        """The verifiers (hex) of `parcel`'s credentials for compartment `cmp` live at now_ms:
+        what a QR code of that parcel must be bound to (qr_tokens.py)."""
+        found = []
+        for slot in self._slots_of(parcel_tag(parcel)):
+            base = slot * RECORD
+            if _int(self._records, base + _CMP, 2) == cmp and \
+                    _int(self._records, base + _UNTIL, 4) * 1000 >= now_ms:
+                found.append(hexlify(self._records[base:base + 16]).decode())
+        return found
+
     def drop(self, parcel):
         for slot in self._slots_of(parcel_tag(parcel)):
             self._clear(slot)

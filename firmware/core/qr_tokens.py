@@ -1,7 +1,10 @@
 # Pickup QR codes a board checks offline (DESIGN invariant 1): "Q<cmp>.<expiry>.<mac>", e.g.
-# "Q12.1KX9ZT4.9F3A61C0B27D5E88". The MAC is HMAC-SHA256 under the board's own key over the
-# compartment, the expiry and the parcel code, so a code opens one compartment of one board
-# while that parcel is inside it, and is dead once the parcel is taken. It fits the scanner's
+# "Q12.1KX9ZT4.9F3A61C0B27D5E88". The MAC is HMAC-SHA256 under the board's own key over one
+# pickup credential's verifier (the PIN's, firmware/core/verifiers.py), the compartment, the
+# expiry and the parcel code. So a code opens one compartment of one board only while that very
+# credential is live there: not a later stay of a parcel with the same code in the same
+# compartment (a new PIN, a new verifier), and a delegate's code is not the recipient's. The
+# board already holds the verifier, so the binding costs it no memory. It fits the scanner's
 # 32-character codes in QR's compact alphanumeric mode (upper case, digits, '.').
 from binascii import hexlify
 
@@ -12,10 +15,11 @@ MAC_CHARS = 16  # 64 bits: a forger gets one guess per scan, and scans are rate-
 _BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def qr_token(key, cmp, parcel, expires_s):
-    """The token for the parcel in compartment `cmp`, valid until expires_s (Unix seconds)."""
+def qr_token(key, v, cmp, parcel, expires_s):
+    """The token of the pickup credential with verifier `v` (hex) for the parcel in compartment
+    `cmp`, valid until expires_s (Unix seconds)."""
     expiry = _base36(expires_s)
-    return PREFIX + str(cmp) + "." + expiry + "." + _mac(key, cmp, expiry, parcel)
+    return PREFIX + str(cmp) + "." + expiry + "." + _mac(key, v, cmp, expiry, parcel)
 
 
 def read_qr_token(code):
@@ -31,16 +35,18 @@ def read_qr_token(code):
     return int(parts[0]), expires_s, parts[2]
 
 
-def mac_matches(key, cmp, expires_s, parcel, mac):
-    expected = _mac(key, cmp, _base36(expires_s), parcel)
+def mac_matches(key, v, cmp, parcel, expires_s, mac):
+    """True when `mac` is the token's for the credential with verifier `v`."""
+    expected = _mac(key, v, cmp, _base36(expires_s), parcel)
     diff = 0
     for a, b in zip(expected, mac):
         diff |= ord(a) ^ ord(b)  # constant time: the scanner is an oracle otherwise
     return diff == 0 and len(mac) == len(expected)
 
 
-def _mac(key, cmp, expiry, parcel):
-    message = "qr:" + str(cmp) + ":" + expiry + ":" + parcel
+def _mac(key, v, cmp, expiry, parcel):
+    # "qr2": tokens of the first format (no verifier) can never match one of this one
+    message = "qr2:" + v + ":" + str(cmp) + ":" + expiry + ":" + parcel
     return hexlify(hmac_sha256(key, message.encode())).decode().upper()[:MAC_CHARS]
 
 

@@ -9,6 +9,7 @@ from firmware.core.verifiers import courier_verifier, pin_verifier
 KEY = bytes(range(32))
 NOW = 1_700_000_000_000
 DEADLINE_S = NOW // 1000 + 3600
+V = pin_verifier(KEY, "123456")  # the credential the cloud pushed: its QR code is bound to it
 
 
 class Cloud:
@@ -32,7 +33,7 @@ def _board_with_parcel_inside():
     board.handle(DoorOpened(2), NOW)
     board.handle(DoorClosed(2), NOW)
     board.handle(KeyPressed("*"), NOW)  # the courier leaves
-    cloud.send("credential", parcel="JJD0001", cmp=2, v=pin_verifier(KEY, "123456"), until=DEADLINE_S * 1000)
+    cloud.send("credential", parcel="JJD0001", cmp=2, v=V, until=DEADLINE_S * 1000)
     return board, cloud
 
 
@@ -42,26 +43,27 @@ def _pickup(board, code):
 
 def test_the_qr_code_opens_the_parcels_door_once_and_the_pin_dies_with_it():
     board, _ = _board_with_parcel_inside()
-    assert Pulse(2, 300) in _pickup(board, qr_token(KEY, 2, "JJD0001", DEADLINE_S))
+    assert Pulse(2, 300) in _pickup(board, qr_token(KEY, V, 2, "JJD0001", DEADLINE_S))
     board.handle(DoorOpened(2), NOW)
     board.handle(DoorClosed(2), NOW)
-    assert _pickup(board, qr_token(KEY, 2, "JJD0001", DEADLINE_S)) == [Show("Wrong code"), Beep("error")]
+    assert _pickup(board, qr_token(KEY, V, 2, "JJD0001", DEADLINE_S)) == [Show("Wrong code"), Beep("error")]
     actions = []
     for key in "123456#":
         actions += board.handle(KeyPressed(key), NOW)
     assert not [a for a in actions if isinstance(a, Pulse)]
 
 
-def test_a_code_from_another_board_an_expired_code_or_one_for_another_door_is_refused():
+def test_a_code_from_another_board_an_expired_code_or_one_for_another_door_or_pin_is_refused():
     board, _ = _board_with_parcel_inside()
     before = board.snapshot()
-    codes = [qr_token(bytes(32), 2, "JJD0001", DEADLINE_S), qr_token(KEY, 2, "JJD0001", NOW // 1000 - 1),
-             qr_token(KEY, 1, "JJD0001", DEADLINE_S), qr_token(KEY, 2, "JJD0002", DEADLINE_S)]
+    codes = [qr_token(bytes(32), V, 2, "JJD0001", DEADLINE_S), qr_token(KEY, V, 2, "JJD0001", NOW // 1000 - 1),
+             qr_token(KEY, V, 1, "JJD0001", DEADLINE_S), qr_token(KEY, V, 2, "JJD0002", DEADLINE_S),
+             qr_token(KEY, pin_verifier(KEY, "654321"), 2, "JJD0001", DEADLINE_S)]
     for i, code in enumerate(codes):  # minutes apart: each after the keypad's back-off window
         assert board.handle(CodeScanned(code), NOW + i * 60_000)[:2] == [Show("Wrong code"), Beep("error")]
     after = board.snapshot()
     # only the wrong attempts are counted (and reported: tests/firmware/test_keypad_lockout.py)
-    assert after.pop("lockout")[0] == 4 and before.pop("lockout")[0] == 0
+    assert after.pop("lockout")[0] == 5 and before.pop("lockout")[0] == 0
     old, new = before.pop("journal")["pending"], after.pop("journal")["pending"]
     assert new[:len(old)] == old and [e["type"] for e in new[len(old):]] == ["pin_guessing"]
     assert after == before  # nothing else changed: no door, no credential
@@ -70,4 +72,21 @@ def test_a_code_from_another_board_an_expired_code_or_one_for_another_door_is_re
 def test_a_revoked_parcels_qr_code_no_longer_opens():
     board, cloud = _board_with_parcel_inside()
     cloud.send("revoke", parcel="JJD0001")
-    assert _pickup(board, qr_token(KEY, 2, "JJD0001", DEADLINE_S)) == [Show("Wrong code"), Beep("error")]
+    assert _pickup(board, qr_token(KEY, V, 2, "JJD0001", DEADLINE_S)) == [Show("Wrong code"), Beep("error")]
+
+
+def test_after_an_extension_the_same_credentials_codes_open_until_their_own_expiry():
+    board, cloud = _board_with_parcel_inside()
+    extended_s = DEADLINE_S + 86400
+    cloud.send("credential", parcel="JJD0001", cmp=2, v=V, until=extended_s * 1000)  # the same PIN
+    first, fresh = qr_token(KEY, V, 2, "JJD0001", DEADLINE_S), qr_token(KEY, V, 2, "JJD0001", extended_s)
+    later_ms = DEADLINE_S * 1000 + 1000  # past the first code's expiry, before the new deadline
+    assert board.handle(CodeScanned(first), later_ms)[:2] == [Show("Wrong code"), Beep("error")]
+    assert Pulse(2, 300) in board.handle(CodeScanned(fresh), later_ms)
+
+
+def test_a_delegates_code_opens_next_to_the_recipients():
+    board, cloud = _board_with_parcel_inside()
+    delegate_v = pin_verifier(KEY, "222222")
+    cloud.send("credential", parcel="JJD0001", cmp=2, v=delegate_v, until=DEADLINE_S * 1000, keep=1)
+    assert Pulse(2, 300) in _pickup(board, qr_token(KEY, delegate_v, 2, "JJD0001", DEADLINE_S))

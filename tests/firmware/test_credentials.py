@@ -54,7 +54,7 @@ def test_verifiers_sharing_their_first_bytes_are_told_apart():
     store.add_pickup(V1, "P1", 1, 10_000)
     store.add_pickup(twin, "P2", 2, 10_000)
     assert store.pickup(twin, 0) == (2, parcel_tag("P2")) and store.pickup(V1, 0) == (1, parcel_tag("P1"))
-    store.consume(V1)
+    store.drop_pickup("P1")
     assert store.pickup(V1, 0) is None and store.pickup(twin, 0) == (2, parcel_tag("P2"))
 
 
@@ -62,7 +62,19 @@ def test_the_packed_store_round_trips_through_a_snapshot():
     store = Credentials()
     for i in range(30):
         store.add_pickup("%032x" % (i + 1), "P%d" % i, i % 5 + 1, 2_000_000_000_000)
-    store.consume("%032x" % 3)
+    store.drop_pickup("P2")  # verifier 3: a free slot in the middle
     again = Credentials()
     again.load(store.dump())
     assert again.dump() == store.dump() and again.pickup("%032x" % 3, 0) is None
+
+
+def test_a_parcels_live_verifiers_for_its_compartment_are_what_a_qr_code_may_be_bound_to():
+    store = Credentials()
+    store.add_pickup(V1, "P1", 3, 5000)
+    store.add_pickup(V2, "P1", 3, 9000, keep=1)  # a delegate's, next to the recipient's
+    store.add_pickup("c" * 32, "P2", 3, 9000)
+    assert sorted(store.pickup_verifiers("P1", 3, 5000)) == [V1, V2]
+    assert store.pickup_verifiers("P1", 3, 5001) == [V2]  # V1 expired
+    assert store.pickup_verifiers("P1", 4, 0) == []  # not for another compartment
+    store.drop_pickup("P1")
+    assert store.pickup_verifiers("P1", 3, 0) == [] and store.pickup_verifiers("P2", 3, 0) == ["c" * 32]

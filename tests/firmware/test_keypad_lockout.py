@@ -8,6 +8,7 @@ from firmware.core.controller import Controller
 from firmware.core.events import CodeScanned, Connected
 from firmware.core.lockout import Lockout
 from firmware.core.qr_tokens import qr_token
+from firmware.core.verifiers import pin_verifier
 
 from tests.firmware.builders import (COURIER_CODE, EVENTS, KEY, LAYOUT, LOCKER, NOW, PIN, Cloud,
                                      controller, couriers, event_bodies, pin_credential, run,
@@ -95,9 +96,10 @@ def test_the_count_is_forgotten_after_fifteen_minutes_without_a_failure():
 def test_a_wrong_scanned_code_or_qr_counts_and_the_scanner_waits_too():
     ctl = board()
     ctl.handle(CodeScanned("0000"), NOW)  # a PIN on a card
-    ctl.handle(CodeScanned(qr_token(bytes(32), 1, "PKG-1", NOW // 1000 + 60)), NOW)  # forged
+    v = pin_verifier(KEY, PIN)
+    ctl.handle(CodeScanned(qr_token(bytes(32), v, 1, "PKG-1", NOW // 1000 + 60)), NOW)  # forged
     wrong(ctl, NOW)
-    good_qr = qr_token(KEY, 1, "PKG-1", NOW // 1000 + 60)
+    good_qr = qr_token(KEY, v, 1, "PKG-1", NOW // 1000 + 60)
     assert ctl.handle(CodeScanned(good_qr), NOW) == waiting(2)
     assert Pulse(1, 300) in ctl.handle(CodeScanned(good_qr), NOW + 2 * S)
 

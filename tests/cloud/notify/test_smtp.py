@@ -58,7 +58,8 @@ def test_the_pickup_email_carries_the_pin_and_the_qr_code_the_board_accepts(
     assert png == qr.png(token)  # segno renders one token to one image: this one
     cmp, expires_s, mac = read_qr_token(token)
     assert (cmp, expires_s) == (1, to_ms(credential.expires_at) // 1000)
-    assert mac_matches(bytes.fromhex(locker.device_key), cmp, expires_s, "JJD0001", mac)
+    assert mac_matches(bytes.fromhex(locker.device_key), credential.board_verifier, cmp, "JJD0001",
+                       expires_s, mac)
 
 
 def test_an_smtp_server_that_is_down_is_a_failed_attempt_retried_later(session, deposit, now, settings):

@@ -334,6 +334,22 @@ def test_a_pin_never_equals_an_active_courier_code(session, reserved, now, setti
     assert the_pin(session, settings) == pin
 
 
+def test_a_pin_never_equals_one_an_earlier_parcel_with_the_same_code_had_at_the_locker(
+        session, reserved, parcel_data, now, settings, monkeypatch):
+    """The board knows parcels by code alone: the first parcel's PIN (and its QR code, bound to
+    the PIN's verifier) would open the second, another carrier's, in the same compartment."""
+    locker, first = reserved
+    monkeypatch.setattr(credentials, "_random", ScriptedRandom("471147" "471147" "081508"))
+    apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    apply_device_event(session, locker, event(2, "collected", parcel="JJD0001", cmp=1), now, settings=settings)
+    second = parcels.preadvise(session, parcel_data(carrier="UPS"), now, settings=settings)  # same code
+    apply_device_event(session, locker, event(3, parcel="JJD0001", cmp=1), now, settings=settings)
+    assert (first.state, second.state, second.compartment_id) == ("collected", "deposited", first.compartment_id)
+    pins = {c.parcel_id: c.pin_hash for c in session.exec(select(PickupCredential)).all()}
+    assert pins == {first.id: pin_hash(settings.pepper, "L1", "471147"),
+                    second.id: pin_hash(settings.pepper, "L1", "081508")}
+
+
 # strict seq order (Locker.applied_seq)
 
 def test_events_in_order_advance_the_watermark(session, reserved, now, settings):

@@ -13,6 +13,7 @@ from cloud.services import carriers, delegation, lifecycle, notifications, outbo
 from cloud.services.device_events import apply_device_event
 from cloud.services.errors import Conflict
 from firmware.core.pickups import Pickups
+from firmware.core.qr_tokens import mac_matches, read_qr_token
 from firmware.core.verifiers import pin_verifier
 
 
@@ -139,6 +140,20 @@ def test_an_extension_keeps_the_delegates_pin_on_the_board(session, deposited, n
     late = to_ms(parcel.pickup_deadline) - 1000  # after the first deadline, before the new one
     for credential in session.exec(select(PickupCredential)).all():
         assert board.find(credential.board_verifier, late) is not None
+
+
+def test_the_extension_mails_the_recipient_a_code_of_their_own_credential_until_the_new_deadline(
+        session, deposited, now, settings):
+    locker, parcel = deposited
+    delegation.delegate(session, parcel.id, Delegate(name="Bob", email="bob@example.org"), now, settings)
+    lifecycle.extend(session, parcel.id, now, settings)
+    [notice] = session.exec(select(Notification).where(Notification.kind == "extended")).all()
+    cmp, expires_s, mac = read_qr_token(notifications.outgoing(session, notice, settings).qr_token)
+    assert (cmp, expires_s) == (1, to_ms(parcel.pickup_deadline) // 1000)
+    key = bytes.fromhex(locker.device_key)
+    bound = [c.holder for c in session.exec(select(PickupCredential)).all()
+             if mac_matches(key, c.board_verifier, cmp, "JJD0001", expires_s, mac)]
+    assert bound == ["recipient"]  # not the delegate's: each credential has its own code
 
 
 def test_an_accessible_recipient_gets_a_low_compartment(session, make_locker, parcel_data, now, settings):
