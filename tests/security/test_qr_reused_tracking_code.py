@@ -99,7 +99,8 @@ def test_a_collected_parcels_qr_codes_do_not_open_the_next_parcel_with_its_track
     courier_routed(cloud, board, WAIT_S)
     first = _deposited(api, board, "acme", "ada@example.org")
     pin, recipients_code = mailbox.pickup_mail("ada@example.org")  # mailed once the deposit is in
-    response = api.post("/parcels/%s/delegate" % first["id"], json={"name": "Dan", "email": "dan@example.org"})
+    response = api.post("/parcels/%s/delegate" % first["id"], json={"name": "Dan", "email": "dan@example.org",
+                                                                 "reason": "the recipient asked by phone"})
     assert response.status_code == 200, response.text
     _, delegates_code = mailbox.pickup_mail("dan@example.org")
     assert _genuine(cloud, board, recipients_code, "recipient") and _genuine(cloud, board, delegates_code, "delegate")

@@ -145,7 +145,8 @@ def test_an_extension_keeps_the_delegates_pin_on_the_board(session, deposited, n
 def test_the_extension_mails_the_recipient_a_code_of_their_own_credential_until_the_new_deadline(
         session, deposited, now, settings):
     locker, parcel = deposited
-    delegation.delegate(session, parcel.id, Delegate(name="Bob", email="bob@example.org"), now, settings)
+    delegation.delegate(session, parcel.id, Delegate(name="Bob", email="bob@example.org"), now, settings,
+                        actor="recipient")
     lifecycle.extend(session, parcel.id, now, settings)
     [notice] = session.exec(select(Notification).where(Notification.kind == "extended")).all()
     cmp, expires_s, mac = read_qr_token(notifications.outgoing(session, notice, settings).qr_token)
