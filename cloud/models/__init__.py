@@ -21,6 +21,7 @@ from cloud.models.courier import (
     CourierPublic,
     CourierRoute,
     CourierRouteStop,
+    CourierWithCode,
 )
 from cloud.models.device import DeviceEvent, OutboxMessage
 from cloud.models.locker import (
@@ -61,4 +62,5 @@ __all__ = [
     "CourierListSent", "CourierRoute", "CourierRouteStop",
     "RemoteOpen", "RemoteOpenPublic", "RemoteOpenRequest",
     "OccupancySample",
+    "CourierWithCode",
 ]

@@ -9,9 +9,9 @@ from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH
 
 AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-                    "remote_open_burst", "offline", "full"]
+                    "remote_open_burst", "offline", "full", "courier_guessing"]
 ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-               "remote_open_burst", "offline", "full")
+               "remote_open_burst", "offline", "full", "courier_guessing")
 
 
 class AlarmBase(SQLModel):
