@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import httpx
 
 LAYOUT = "S4,M4,L4"
-COURIER = ("Sam (ParcelCo courier)", "4711")
+COURIER = "Sam (ParcelCo courier)"
 # (carrier, tracking code, width, height, depth mm, recipient, phone, what it is)
 PARCELS = [
     ("acme", "100200301", 200, 60, 150, "Ada", "+4915100000001", "a book"),
@@ -30,6 +30,7 @@ class Scenario:
         self.board, self.phones, self.say = board, phones, say
         self.parcels = {}  # tracking code -> (parcel id, compartment, recipient phone)
         self.carrier_keys = {}  # carrier -> its X-API-Key headers
+        self.courier_code = None  # drawn by the cloud when the courier is registered
 
     def run(self):
         self.board_comes_online()
@@ -49,14 +50,16 @@ class Scenario:
         self.say("[board]   %s is online" % self.board.locker_id)
 
     def courier_is_registered(self):
-        response = self.api.post("/couriers", json={"name": COURIER[0], "code": COURIER[1]})
-        courier = self._expect(response, 201, "register courier")
+        courier = self._expect(self.api.post("/couriers", json={"name": COURIER}), 201,
+                               "register courier")
+        self.courier_code = courier["code"]  # shown once: the courier keeps it
         route = {"day": datetime.now(UTC).date().isoformat(), "locker_ids": [self.board.locker_id]}
         self._expect(self.api.put("/couriers/%s/route" % courier["id"], json=route), 200,
                      "route the courier")
         self.board.wait_until(lambda c: c.courier_count() > 0, WAIT_S, "courier codes on the board")
-        self.say("[cloud]   courier %s registered and routed to %s today; the board knows the code "
-                 "until midnight UTC" % (COURIER[0], self.board.locker_id))
+        self.say("[cloud]   courier %s registered with code %s (drawn by the cloud, shown once) and "
+                 "routed to %s today; the board knows the code until midnight UTC"
+                 % (COURIER, self.courier_code, self.board.locker_id))
 
     def carriers_get_keys(self):
         for carrier in sorted({spec[0] for spec in PARCELS + [TOO_BIG]}):
@@ -86,7 +89,7 @@ class Scenario:
         self.say("[board]   %d reservations received" % len(self.parcels))
 
     def courier_deposits(self):
-        self._press(COURIER[1] + "#", "courier code")
+        self._press(self.courier_code + "#", "courier code")
         for code, (_, compartment, _) in self.parcels.items():
             self._open_take_close(code + "#", compartment, "deposits " + code)
         self.board.press("*")  # ends the courier session

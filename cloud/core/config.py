@@ -19,7 +19,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./locker.db"
     environment: Literal["development", "production"] = "development"
     pin_pepper: SecretStr | None = None  # key of the HMAC over PINs and courier codes
-    pin_length: int = Field(default=6, ge=4, le=12)
+    # the shortest PIN; below wire.COURIER_CODE_MIN (10), the courier codes' own lengths
+    pin_length: int = Field(default=6, ge=4, le=9)
     pickup_hours: int = Field(default=72, ge=1, le=24 * 60)
     command_ttl_s: int = Field(default=600, ge=10)  # `ack` and `open`: now or never
     # `reserve`, `revoke` and `couriers` describe state the board must reach even if it is

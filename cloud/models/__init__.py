@@ -21,6 +21,7 @@ from cloud.models.courier import (
     CourierPublic,
     CourierRoute,
     CourierRouteStop,
+    CourierWithCode,
 )
 from cloud.models.device import DeviceEvent, OutboxMessage
 from cloud.models.door_release import DoorRelease, DoorReleasePublic
@@ -62,5 +63,5 @@ __all__ = [
     "CourierListSent", "CourierRoute", "CourierRouteStop",
     "RemoteOpenPublic", "RemoteOpenRequest",
     "OccupancySample",
-    "DoorRelease", "DoorReleasePublic",
+    "DoorRelease", "DoorReleasePublic", "CourierWithCode",
 ]

@@ -12,9 +12,9 @@ from cloud.models.base import CODE_LENGTH
 # than the recipient until an admin acknowledges it; delegate_contact: one delegate's phone or
 # email given for many parcels (cloud/services/door_budget.py, delegate_contacts.py).
 AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-                    "door_release_burst", "offline", "full", "delegate_contact"]
+                    "door_release_burst", "offline", "full", "delegate_contact", "courier_guessing"]
 ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-               "door_release_burst", "offline", "full", "delegate_contact")
+               "door_release_burst", "offline", "full", "delegate_contact", "courier_guessing")
 
 
 class AlarmBase(SQLModel):

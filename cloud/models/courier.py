@@ -5,13 +5,13 @@ from datetime import date
 from typing import Annotated
 
 from pydantic import NaiveDatetime, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
 
-COURIER_CODE_PATTERN = r"^[0-9]{4,12}$"
 MAX_ROUTE_STOPS = 500  # a board's courier list holds at most wire.MAX_LIST verifiers anyway
 
 
@@ -20,7 +20,10 @@ class CourierBase(SQLModel):
 
 
 class CourierCreate(CourierBase):
-    code: str = Field(schema_extra={"pattern": COURIER_CODE_PATTERN})
+    # The cloud draws every courier code (cloud/services/couriers.py). A client that still
+    # sends one of its own is told so (422), not silently given another: it would hand out the
+    # wrong code. Not in the schema: no client should send it.
+    code: SkipJsonSchema[object] = None
 
 
 class Courier(CourierBase, table=True):
@@ -31,12 +34,22 @@ class Courier(CourierBase, table=True):
     code_sealed: str = Field(sa_type=Text)
     active: bool = True
     created_at: NaiveDatetime = Field(default_factory=utcnow)
+    # A code chosen by a person before the cloud drew them (migration 0013): no board gets it
+    # until POST /couriers/{id}/code gives the courier a drawn one.
+    needs_new_code: bool = False
 
 
 class CourierPublic(CourierBase):
     id: uuid.UUID
     active: bool
     created_at: NaiveDatetime
+    needs_new_code: bool
+
+
+class CourierWithCode(CourierPublic):
+    """A courier and their new code: in the one response that creates the code, never again."""
+
+    code: str
 
 
 class CourierRouteStop(SQLModel, table=True):

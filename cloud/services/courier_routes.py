@@ -7,12 +7,13 @@ Changing today's route or revoking a courier sends new lists at once; at the sta
 """
 import uuid
 from datetime import date, datetime
+from random import Random
 
 from sqlmodel import Session, col, delete, select
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import Courier, CourierListSent, CourierRouteStop, Locker
-from cloud.services import audit
+from cloud.services import audit, courier_codes
 from cloud.services.couriers import courier_ids_text, push_couriers, routed_couriers
 from cloud.services.errors import Conflict, Invalid, NotFound
 
@@ -27,6 +28,10 @@ def set_route(session: Session, courier_id: uuid.UUID, day: date, locker_ids: li
     if not courier.active:
         raise Conflict("courier_revoked", f"courier {courier_id} is revoked: a revoked courier "
                        "gets no route")
+    if courier.needs_new_code:
+        raise Conflict("courier_needs_new_code", f"courier {courier_id} has a code chosen before "
+                       "the cloud drew them, which no board gets: give them a new one first "
+                       f"(POST /api/v1/couriers/{courier_id}/code)")
     if day < now.date():
         raise Invalid("route_in_the_past", f"{day} is over (today is {now.date()} UTC)")
     wanted = sorted(set(locker_ids))
@@ -67,6 +72,29 @@ def revoke_courier(session: Session, courier_id: uuid.UUID, now: datetime, *, ac
     audit.record(session, actor, "courier_revoked", f"courier:{courier_id}", now,
                  name=courier.name, was_active=was_active)
     return courier
+
+
+def rotate_code(session: Session, courier_id: uuid.UUID, now: datetime, *, actor: str,
+                settings: Settings | None = None,
+                rng: Random = courier_codes.SYSTEM_RANDOM) -> tuple[Courier, str]:
+    """Give the courier a newly drawn code, to hand over once; the old one dies now: every
+    locker on today's route gets a list with the new code instead."""
+    settings = settings or get_settings()
+    courier = get_courier(session, courier_id)
+    if not courier.active:
+        raise Conflict("courier_revoked", f"courier {courier_id} is revoked: a revoked courier "
+                       "gets no code")
+    live_after = courier_codes.live_codes(session, besides=courier.id) + 1
+    code = courier_codes.draw_code(session, live_after, settings=settings, rng=rng)
+    for field, value in courier_codes.stored_code(settings, code).items():
+        setattr(courier, field, value)
+    courier.needs_new_code = False
+    session.add(courier)
+    session.flush()
+    _push_to(session, set(route_of(session, courier_id, now.date())), now, settings)
+    audit.record(session, actor, "courier_code_issued", f"courier:{courier_id}", now,
+                 name=courier.name, digits=len(code))
+    return courier, code
 
 
 def refresh_courier_lists(session: Session, now: datetime, settings: Settings | None = None) -> int:

@@ -8,9 +8,10 @@ A board checks a typed courier code against HMAC(board key, "courier:" + code), 
 needs the clear code to serve any board, including a locker provisioned after the courier was
 registered. It therefore keeps the code sealed (AES-GCM under a key derived from the pepper)
 next to the keyed hash it is looked up by; whoever can unseal it could equally brute-force the
-hash of a 4-12 digit code, so the seal gives away nothing the hash kept.
+hash of a 10-digit code, so the seal gives away nothing the hash kept. The codes are drawn by
+the cloud (courier_codes.py); one chosen by a person before that (`needs_new_code`) reaches no
+board.
 """
-import re
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
@@ -20,26 +21,12 @@ from cloud.core.clock import to_ms
 from cloud.core.config import Settings, get_settings
 from cloud.models import Courier, CourierListSent, CourierRouteStop, Locker
 from cloud.services import outbox
-from cloud.services.errors import Conflict, Invalid
 from firmware.core.verifiers import courier_verifier
 
-_CODE = re.compile(r"^[0-9]{4,12}$")
 
-
-def register_courier(session: Session, name: str, code: str, now: datetime,
-                     *, settings: Settings | None = None) -> Courier:
-    """A new active courier, on no route yet: no board knows the code until one is set."""
-    settings = settings or get_settings()
-    if not _CODE.match(code):
-        raise Invalid("invalid_courier_code", "a courier code is 4 to 12 digits")
-    code_hash = security.courier_code_hash(settings.pepper, code)
-    if session.exec(select(Courier).where(Courier.code_hash == code_hash)).first() is not None:
-        raise Conflict("duplicate_courier_code", "another courier already has this code")
-    courier = Courier(name=name, code_hash=code_hash, active=True, created_at=now,
-                      code_sealed=security.seal(settings.pepper, code))
-    session.add(courier)
-    session.flush()
-    return courier
+def list_couriers(session: Session) -> list[Courier]:
+    """Every courier, revoked ones too, oldest first."""
+    return list(session.exec(select(Courier).order_by(col(Courier.created_at), col(Courier.id))).all())
 
 
 def push_couriers(session: Session, locker: Locker, now: datetime, *,
@@ -67,10 +54,11 @@ def push_couriers(session: Session, locker: Locker, now: datetime, *,
 
 
 def routed_couriers(session: Session, locker_id: str, day: date) -> list[Courier]:
-    """The active couriers with `locker_id` on their route for `day`, oldest first."""
+    """The active couriers with `locker_id` on their route for `day`, oldest first; not those
+    whose code was chosen by a person (`needs_new_code`): a board never gets such a code."""
     query = (select(Courier).join(CourierRouteStop, col(CourierRouteStop.courier_id) == Courier.id)
              .where(CourierRouteStop.locker_id == locker_id, CourierRouteStop.day == day,
-                    col(Courier.active).is_(True))
+                    col(Courier.active).is_(True), col(Courier.needs_new_code).is_(False))
              .order_by(col(Courier.created_at), col(Courier.id)))
     return list(session.exec(query).all())
 

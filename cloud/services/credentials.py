@@ -6,11 +6,12 @@ from sqlmodel import Session, col, select
 
 from cloud.core.clock import to_ms
 from cloud.core.config import Settings
-from cloud.core.security import courier_code_hash, pin_hash
-from cloud.models import Compartment, Courier, Locker, Parcel, PickupCredential
+from cloud.core.security import pin_hash
+from cloud.models import Compartment, Locker, Parcel, PickupCredential
 from cloud.services import lockers, notifications, outbox, qr
 from cloud.services.errors import Conflict
 from firmware.core.verifiers import pin_verifier
+from firmware.core.wire import COURIER_CODE_MIN
 
 MAX_PIN_DRAWS = 50  # at most 1 in GUESS_ODDS PINs is live: one draw nearly always does
 # One guess at a keypad opens a door with a chance of at most 1 in GUESS_ODDS: a locker's PINs
@@ -81,18 +82,19 @@ def pin_length_for(live_after: int, minimum: int) -> int:
 
 def _unique_pin(session: Session, locker_id: str, now: datetime, settings: Settings,
                 *, tracking_code: str | None = None) -> str:
-    # A PIN equal to a live PIN of this locker would open two doors; one equal to an active
-    # courier's code would start a courier session on the keypad instead of opening the door.
-    # One an earlier parcel with `tracking_code` had here would let its holder, and its QR code
-    # (bound to the PIN's verifier), open this parcel: the board knows parcels by code alone.
+    # A PIN equal to a live PIN of this locker would open two doors. A PIN is always shorter
+    # than a courier code (wire.COURIER_CODE_MIN), so it never equals one, and a guess tries
+    # PINs or courier codes, never both (courier_codes.py). One an earlier parcel with
+    # `tracking_code` had here would let its holder, and its QR code (bound to the PIN's
+    # verifier), open this parcel: the board knows parcels by code alone.
     live = _live_pin_hashes(session, locker_id, now)
     taken = live | (_pin_hashes_of_code(session, locker_id, tracking_code) if tracking_code else set())
-    courier_codes = _active_courier_code_hashes(session)
     length = pin_length_for(len(live) + 1, settings.pin_length)  # the guessing odds: live PINs
+    if length >= COURIER_CODE_MIN:  # more than 10,000 live PINs at one locker
+        raise Conflict("pins_exhausted", f"locker {locker_id} has too many live PINs")
     for _ in range(MAX_PIN_DRAWS):
         pin = "".join(_random.choice(DIGITS) for _ in range(length))
-        if (pin_hash(settings.pepper, locker_id, pin) not in taken
-                and courier_code_hash(settings.pepper, pin) not in courier_codes):
+        if pin_hash(settings.pepper, locker_id, pin) not in taken:
             return pin
     raise Conflict("pins_exhausted", f"no unused PIN found for locker {locker_id}")
 
@@ -108,11 +110,6 @@ def _pin_hashes_of_code(session: Session, locker_id: str, tracking_code: str) ->
     query = (select(PickupCredential.pin_hash).join(Parcel, col(Parcel.id) == PickupCredential.parcel_id)
              .where(Parcel.locker_id == locker_id, Parcel.tracking_code == tracking_code))
     return set(session.exec(query).all())
-
-
-def _active_courier_code_hashes(session: Session) -> set[str]:
-    # Every active courier may use every locker's keypad (each board gets the whole list).
-    return set(session.exec(select(Courier.code_hash).where(col(Courier.active).is_(True))).all())
 
 
 def live_credentials(session: Session, locker_id: str,

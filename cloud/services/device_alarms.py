@@ -55,6 +55,14 @@ def pin_guessing(ctx: Any, body: Event) -> str:
     return APPLIED
 
 
+def courier_guessing(ctx: Any, body: Event) -> str:
+    """The keypad locked itself after repeated wrong courier codes: someone may be guessing
+    one, and a courier session opens the doors of everything waiting to be collected."""
+    failures = body["failures"]
+    alarms.raise_alarm(ctx.session, ctx.locker.id, "courier_guessing",
+                       f"keypad locked out after {failures} wrong courier codes", ctx.now)
+    return APPLIED
+
 
 HANDLERS = {
     "jammed": jammed,
@@ -62,4 +70,5 @@ HANDLERS = {
     "tamper": tamper,
     "refused": refused,
     "pin_guessing": pin_guessing,
+    "courier_guessing": courier_guessing,
 }

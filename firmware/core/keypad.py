@@ -1,7 +1,8 @@
 # What a person at the keypad can do (protocol.md, "Keypad"): a recipient types a PIN (or a
-# return code) and '#'; a courier types a courier code and '#', then parcel codes, each
-# followed by '#' (courier_session.py). Wrong pickup attempts close the keypad for a while
-# (lockout.py); a courier's parcel codes do not.
+# return code) and '#'; a courier types a courier code (wire.COURIER_CODE_MIN digits or more,
+# longer than any PIN) and '#', then parcel codes, each followed by '#' (courier_session.py).
+# Wrong PINs and courier codes close the keypad for a while (lockout.py); a courier's parcel
+# codes do not.
 from firmware.core import verifiers, wire
 from firmware.core.actions import KEY, OK, ERROR, Beep, Show
 from firmware.core.courier_session import CourierSession
@@ -104,10 +105,12 @@ class Keypad:
         refusal = self._lockout.refusal(now_ms)
         if refusal:
             return refusal  # not even checked, a courier code neither: it could be guessed too
+        if len(typed) < wire.COURIER_CODE_MIN:  # a PIN or return code: always shorter
+            return self._pickup(verifiers.pin_verifier(self._key, typed), now_ms)
         if self._credentials.is_courier(verifiers.courier_verifier(self._key, typed), now_ms):
             self.courier_last_key_ms = now_ms
             return self.session.start(now_ms)
-        return self._pickup(verifiers.pin_verifier(self._key, typed), now_ms)
+        return self._wrong(now_ms, True)  # a wrong courier code: counted apart too
 
     def _pickup(self, v, now_ms):
         found = self._credentials.pickup(v, now_ms)
@@ -163,8 +166,8 @@ class Keypad:
         self._lockout.succeeded()
         return self._doors.open(cmp, RETURN, parcel, now_ms) + [Beep(OK)]
 
-    def _wrong(self, now_ms):
-        return _refuse(WRONG_CODE) + self._lockout.failed(now_ms)
+    def _wrong(self, now_ms, courier=False):
+        return _refuse(WRONG_CODE) + self._lockout.failed(now_ms, courier)
 
     def _refusal(self, cmp, door_ready):
         if not door_ready or self._doors.busy(cmp):

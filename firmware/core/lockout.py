@@ -10,10 +10,13 @@
 # When a lockout starts or grows the board journals `pin_guessing` {"failures": n} so that the
 # cloud raises an alarm: at once for the first lockout of a series, then at most once every
 # report_ms, and only while the journal is less than half full, so a patient guesser on an
-# offline board can never fill it and block pickups.
+# offline board can never fill it and block pickups. Wrong courier codes (entries as long as
+# one, wire.COURIER_CODE_MIN) count for the back-off like the rest and are also counted apart:
+# from free_attempts of them on, `courier_guessing` is journaled instead, with its own rate.
 from firmware.core.actions import ERROR, Beep, Show
 
 WAIT = "Too many attempts - wait %d s"
+REPORTS = ("pin_guessing", "courier_guessing")  # by failed(courier=False / True)
 
 
 class Lockout:
@@ -27,8 +30,9 @@ class Lockout:
         self._uplink = uplink
         self._doors = doors
         self.failures = 0
+        self.courier_failures = 0  # of the failures, wrong courier codes
         self._last_ms = 0  # when the last failure was counted
-        self._reported_ms = None  # when this series was last reported; None: not yet
+        self._reported_ms = [None, None]  # when this series was last reported, per REPORTS
 
     def wait_ms(self, now_ms):
         """How much longer the keypad refuses pickup attempts (0: it checks them)."""
@@ -44,28 +48,34 @@ class Lockout:
             return None
         return [Show(WAIT % ((wait + 999) // 1000)), Beep(ERROR)]
 
-    def failed(self, now_ms):
-        """Count a wrong pickup attempt; the actions of its report, if one is due."""
+    def failed(self, now_ms, courier=False):
+        """Count a wrong attempt (`courier`: a wrong courier code); the actions of its report,
+        if one is due."""
         self._settle(now_ms)
         self.failures += 1
         self._last_ms = now_ms
-        if self.failures < self.free_attempts:
+        if courier:
+            self.courier_failures += 1
+        count = self.courier_failures if courier else self.failures
+        if count < self.free_attempts:
             return []
-        return self._report(now_ms)
+        return self._report(now_ms, courier, count)
 
     def succeeded(self):
         """A pickup went through (after any window): the count starts again."""
-        self.failures = 0
-        self._reported_ms = None
+        self.failures = self.courier_failures = 0
+        self._reported_ms = [None, None]
 
     def dump(self):
-        return [self.failures, self._last_ms, self._reported_ms]
+        return [self.failures, self._last_ms, self._reported_ms[0], self.courier_failures,
+                self._reported_ms[1]]
 
     def load(self, data):
-        """Take back dump(); None (a snapshot from before the lockout) is a clean slate."""
-        if data is None:
-            data = [0, 0, None]
-        self.failures, self._last_ms, self._reported_ms = data
+        """Take back dump(); None (a snapshot from before the lockout) is a clean slate, and
+        one from before courier codes were counted apart has none."""
+        data = (data or [0, 0, None]) + [0, None]
+        self.failures, self._last_ms, pin_ms, self.courier_failures, courier_ms = data[:5]
+        self._reported_ms = [pin_ms, courier_ms]
 
     def _settle(self, now_ms):
         if now_ms < self._last_ms:
@@ -83,12 +93,12 @@ class Lockout:
                 break
         return min(wait, self.max_wait_ms)
 
-    def _report(self, now_ms):
-        last = self._reported_ms
+    def _report(self, now_ms, courier, count):
+        last = self._reported_ms[courier]
         if last is not None and 0 <= now_ms - last < self.report_ms:
             return []
         journal = self._uplink.journal
         if journal.room() * 2 <= journal.capacity or journal.room() <= self._doors.in_flight():
             return []  # the rest of the journal belongs to deposits and pickups
-        self._reported_ms = now_ms
-        return self._uplink.record("pin_guessing", {"failures": self.failures}, now_ms)
+        self._reported_ms[courier] = now_ms
+        return self._uplink.record(REPORTS[courier], {"failures": count}, now_ms)

@@ -11,6 +11,9 @@ MAX_PAYLOAD = 4096  # bigger than any message we send; refuse before parsing
 MAX_CODE = 32  # parcel and locker ids: a carrier barcode fits
 MAX_LIST = 500
 VERIFIER_HEX = 32  # 16 bytes of HMAC: plenty against guessing, small in flash
+# A courier code has this many digits or more, a PIN always fewer (protocol.md, "Courier
+# codes"): so a keypad entry is a courier guess or a PIN guess by its length alone.
+COURIER_CODE_MIN = 10
 
 # Per message type: the fields besides the envelope, each (name, kind).
 EVENT_FIELDS = {
@@ -21,6 +24,7 @@ EVENT_FIELDS = {
     "tamper": (("cmp", "cmp"),),
     "refused": (("ctr", "seq"), ("reason", "str")),
     "pin_guessing": (("failures", "seq"),),
+    "courier_guessing": (("failures", "seq"),),
     # courier and recipient flows at the keypad (protocol.md, "Keypad")
     "retargeted": (("parcel", "code"), ("cmp", "cmp"), ("from", "cmp"), ("reason", "str")),
     "unadvised": (("parcel", "code"), ("size", "str")),

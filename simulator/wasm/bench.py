@@ -8,7 +8,7 @@ from firmware.core import wire
 from firmware.core.events import DoorClosed, DoorOpened, KeyPressed, MessageReceived
 from firmware.core.verifiers import courier_verifier, pin_verifier
 
-COURIER = "4711"
+COURIER = "4711471147"  # wire.COURIER_CODE_MIN digits, as the cloud draws them
 DAY_MS = 86400000
 WORK_COMPARTMENTS = (1, 2, 3, 4)  # transactions here; the stored credentials sit in the rest
 

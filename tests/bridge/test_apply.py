@@ -14,6 +14,7 @@ from cloud.models import DeviceEvent, Locker
 from cloud.services import courier_routes, couriers, outbox, parcels
 from firmware.core import wire
 from firmware.core.verifiers import courier_verifier
+from tests.support.couriers import registered
 
 any_topic = st.one_of(st.text(max_size=60), st.sampled_from(
     ["lockers/L1/events", "lockers/L1/status", "lockers/L2/events", "lockers/L1/commands"]))
@@ -79,7 +80,7 @@ def _mark_all_sent(engine, now):
 
 def test_a_board_coming_online_is_sent_its_state_again(worker, engine, session, parcel_data, now, settings):
     bridge, key = worker
-    bob = couriers.register_courier(session, "Bob", "4711", now, settings=settings)
+    bob = registered(session, "Bob", now, settings, "4711471147")
     courier_routes.set_route(session, bob.id, now.date(), ["L1"], now, actor="system", settings=settings)
     parcels.preadvise(session, parcel_data(tracking_code="WAITING"), now, settings=settings)
     parcels.preadvise(session, parcel_data(tracking_code="INSIDE"), now, settings=settings)
@@ -90,7 +91,7 @@ def test_a_board_coming_online_is_sent_its_state_again(worker, engine, session, 
     _mark_all_sent(engine, now)  # and lost: the board was never connected, or away too long
     bridge.apply("lockers/L1/status", b'{"online": true}')
     until = couriers.day_end_ms(now.date())
-    assert _pending(engine) == [("couriers", {"v": [courier_verifier(key, "4711")], "until": until}),
+    assert _pending(engine) == [("couriers", {"v": [courier_verifier(key, "4711471147")], "until": until}),
                                 ("reserve", {"parcel": "WAITING", "cmp": 1, "asof": 1}),
                                 ("credential", credential)]
 

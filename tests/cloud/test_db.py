@@ -93,3 +93,25 @@ def test_migration_0004_starts_each_lockers_watermark_at_its_inbox(tmp_path):
         rows = connection.exec_driver_sql("SELECT id, applied_seq FROM locker ORDER BY id").all()
     engine.dispose()
     assert [tuple(row) for row in rows] == [("NEW", 0), ("OLD", 7)]
+
+
+def test_migration_0013_keeps_every_chosen_courier_code_off_the_boards(tmp_path):
+    """Codes from before the cloud drew them were chosen by people: each courier needs a new
+    one; a courier registered after the migration does not."""
+    url = "sqlite:///%s" % (tmp_path / "before.db")
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0012")
+        connection.exec_driver_sql(
+            "INSERT INTO courier (id, name, code_hash, code_sealed, active, created_at)"
+            " VALUES ('00000000000000000000000000000001', 'Sam', 'h1', 's', 1, '2030-01-01 00:00:00')")
+        command.upgrade(config, "head")
+        connection.exec_driver_sql(
+            "INSERT INTO courier (id, name, code_hash, code_sealed, active, created_at)"
+            " VALUES ('00000000000000000000000000000002', 'Ada', 'h2', 's', 1, '2030-01-02 00:00:00')")
+        rows = connection.exec_driver_sql("SELECT name, needs_new_code FROM courier ORDER BY name").all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [("Ada", 0), ("Sam", 1)]

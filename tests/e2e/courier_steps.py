@@ -4,16 +4,16 @@ import httpx
 
 from tests.support.couriers import register_routed_courier
 
-COURIER = "4711"
-
 
 def api_client(cloud):
     return httpx.Client(base_url=cloud.api.url + "/api/v1", timeout=10, headers=cloud.admin_headers)
 
 
 def courier_routed(cloud, board, wait_s):
-    register_routed_courier(cloud.api.url, cloud.admin_headers, [board.locker_id], COURIER)
+    """The code of a courier routed to `board` today, once the board has it."""
+    _, code = register_routed_courier(cloud.api.url, cloud.admin_headers, [board.locker_id])
     board.wait_until(lambda c: c.courier_count() > 0, wait_s, "courier code on the board")
+    return code
 
 
 def preadvise(api, board, code):
@@ -42,12 +42,12 @@ def through_door(board, after, wait_s):
     return cmp
 
 
-def bulk_deposit_with_too_small(api, board, wait_s):
+def bulk_deposit_with_too_small(api, board, courier, wait_s):
     """Two parcels in one session, the first too small for its door; (bigger, second)."""
     first, second = preadvise(api, board, "300400501"), preadvise(api, board, "300400502")
     board.wait_until(lambda c: c.has_reservation("300400501") and c.has_reservation("300400502"),
                      wait_s, "reservations on the board")
-    board.press(COURIER + "#300400501#")
+    board.press(courier + "#300400501#")
     assert pulse(board, 0, wait_s) == first
     assert board.open_door(first)
     board.scan("300400502")  # scanned while the first door is open: it waits its turn

@@ -11,9 +11,9 @@ from tests.support.couriers import register_routed_courier
 pytestmark = pytest.mark.e2e
 
 
-def _deposit(board, parcel):
+def _deposit(board, courier, parcel):
     pulses = len(board.pulsed)
-    board.press("4711#%s#*" % parcel)
+    board.press("%s#%s#*" % (courier, parcel))
     door = board.wait_for_pulse(after=pulses)
     assert board.open_door(door)
     board.close_door(door)
@@ -24,7 +24,7 @@ def test_events_after_a_restart_are_applied_not_mistaken_for_repeats(cloud, prov
     flash = str(tmp_path / "board.json")
     board, key = provision(state_file=flash)
     api = cloud.api.url + "/api/v1"
-    register_routed_courier(cloud.api.url, cloud.admin_headers, [board.locker_id])
+    _, courier = register_routed_courier(cloud.api.url, cloud.admin_headers, [board.locker_id])
     parcels = {}
     for code in ("2001", "2002"):
         response = httpx.post(api + "/parcels", timeout=10, headers=cloud.admin_headers, json={
@@ -33,7 +33,7 @@ def test_events_after_a_restart_are_applied_not_mistaken_for_repeats(cloud, prov
         parcels[code] = response.json()["id"]
         board.wait_until(lambda c, code=code: c.has_reservation(code), 15, "reservation")
     board.wait_until(lambda c: c.courier_count() > 0, 15, "courier codes")
-    _deposit(board, "2001")
+    _deposit(board, courier, "2001")
     counter = board.controller.last_counter
     board.stop()
 
@@ -41,7 +41,7 @@ def test_events_after_a_restart_are_applied_not_mistaken_for_repeats(cloud, prov
     try:
         assert again.controller.last_counter == counter
         again.wait_until(lambda c: c.is_online(), 15, "online again")
-        _deposit(again, "2002")
+        _deposit(again, courier, "2002")
     finally:
         again.stop()
     for code, parcel_id in parcels.items():

@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cloud.models import Compartment, DeviceEvent, Parcel
-from tests.e2e.courier_steps import (COURIER, api_client, bulk_deposit_with_too_small, courier_routed,
+from tests.e2e.courier_steps import (api_client, bulk_deposit_with_too_small, courier_routed,
                                      return_dropped_off, through_door)
 
 pytestmark = pytest.mark.e2e
@@ -14,12 +14,12 @@ WAIT_S = 20
 def test_bulk_deposit_with_too_small_then_a_return_collected_by_the_courier(cloud, provision):
     board, _ = provision(layout="S2,M2,L2")
     api = api_client(cloud)
-    courier_routed(cloud, board, WAIT_S)
-    bigger, second = bulk_deposit_with_too_small(api, board, WAIT_S)
+    courier = courier_routed(cloud, board, WAIT_S)
+    bigger, second = bulk_deposit_with_too_small(api, board, courier, WAIT_S)
     ret = return_dropped_off(api, board, WAIT_S)
 
     # the courier comes back: the return's door opens first, shutting it confirms the collection
-    board.press(COURIER + "#")
+    board.press(courier + "#")
     assert through_door(board, 4, WAIT_S) == ret["compartment"]
     board.wait_until(lambda c: not c.pending_events(), WAIT_S, "every event acknowledged")
 

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cloud.models import Compartment, DeviceEvent, Parcel
-from tests.e2e.courier_steps import (COURIER, api_client, bulk_deposit_with_too_small, courier_routed,
+from tests.e2e.courier_steps import (api_client, bulk_deposit_with_too_small, courier_routed,
                                      return_dropped_off, through_door)
 
 pytestmark = pytest.mark.e2e
@@ -28,8 +28,8 @@ def _cloud_state(cloud, locker_id):
 def test_the_micropython_board_takes_a_bulk_deposit_and_a_return(start_wasm_board, cloud):
     board, api = start_wasm_board("MPY-C1", "S2,M2,L2"), api_client(cloud)
     board.wait_until(lambda c: c.is_online(), WAIT_S, "board online")
-    courier_routed(cloud, board, WAIT_S)
-    bigger, second = bulk_deposit_with_too_small(api, board, WAIT_S)
+    courier = courier_routed(cloud, board, WAIT_S)
+    bigger, second = bulk_deposit_with_too_small(api, board, courier, WAIT_S)
 
     parcels, numbers, _ = _cloud_state(cloud, board.locker_id)
     assert parcels["300400501"].state == parcels["300400502"].state == "deposited"
@@ -43,7 +43,7 @@ def test_the_micropython_board_takes_a_bulk_deposit_and_a_return(start_wasm_boar
     assert numbers[returned.compartment_id] == ret["compartment"]
 
     # the courier comes back: the return's door opens first, shutting it confirms the collection
-    board.press(COURIER + "#")
+    board.press(courier + "#")
     assert through_door(board, 4, WAIT_S) == ret["compartment"]
     board.wait_until(lambda c: not c.pending_events(), WAIT_S, "every event acknowledged")
     parcels, _, events = _cloud_state(cloud, board.locker_id)

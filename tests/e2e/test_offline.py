@@ -13,7 +13,6 @@ from tests.support.couriers import register_routed_courier
 from tests.support.brokers import MosquittoProcess
 
 pytestmark = pytest.mark.e2e
-COURIER = "4711"
 
 
 @pytest.fixture
@@ -29,9 +28,9 @@ def world(tmp_path):
         "compartments": [{"number": n, "size": s} for n, s in compartments]}).json()["device_key"]
     board = VirtualLocker("OFF-1", bytes.fromhex(key), compartments, broker.url,
                           state_file=str(tmp_path / "board.json")).start()
-    register_routed_courier(cloud.api.url, cloud.admin_headers, ["OFF-1"], COURIER)
+    _, courier = register_routed_courier(cloud.api.url, cloud.admin_headers, ["OFF-1"])
     board.wait_until(lambda c: c.is_online() and c.courier_count() > 0, 20, "online with couriers")
-    yield broker, cloud, board, api
+    yield broker, cloud, board, api, courier
     board.stop()
     cloud.stop()
     broker.stop()
@@ -58,9 +57,9 @@ def _state(api, parcel):
 
 
 def test_deposits_and_pickups_go_on_while_the_broker_is_down_and_reach_the_cloud_after(world):
-    broker, cloud, board, api = world
+    broker, cloud, board, api, courier = world
     inside = _preadvise(api, board, "5001", "+4915100000001")
-    _open_take_close(board, COURIER + "#5001#*")
+    _open_take_close(board, courier + "#5001#*")
     pin = cloud.notifications.notifier.wait_for_pin("+4915100000001", "5001")
     board.wait_until(lambda c: c.has_credential_for("5001") and not c.pending_events(), 20, "credential")
     waiting = _preadvise(api, board, "5002", "+4915100000002")
@@ -68,7 +67,7 @@ def test_deposits_and_pickups_go_on_while_the_broker_is_down_and_reach_the_cloud
     broker.stop()  # the network is gone
     board.wait_until(lambda c: not c.is_online(), 20, "the board to notice")
     _open_take_close(board, pin + "#")  # offline pickup: checked on the board
-    _open_take_close(board, COURIER + "#5002#*")  # offline deposit: the reservation was pushed
+    _open_take_close(board, courier + "#5002#*")  # offline deposit: the reservation was pushed
     assert len(board.controller.pending_events()) == 2
     assert (_state(api, inside), _state(api, waiting)) == ("deposited", "reserved")  # cloud can't know yet
 

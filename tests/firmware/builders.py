@@ -12,7 +12,7 @@ LAYOUT = [(1, "S"), (2, "M"), (3, "L")]
 COMMANDS = wire.topic(LOCKER, "commands")
 EVENTS = wire.topic(LOCKER, "events")
 STATUS = wire.topic(LOCKER, "status")
-COURIER_CODE = "9999"
+COURIER_CODE = "9999999999"  # wire.COURIER_CODE_MIN digits: no PIN is that long
 PIN = "4711"
 
 

@@ -60,12 +60,12 @@ def test_revoke_drops_a_credential_but_the_parcel_stays_where_it_is():
 
 def test_couriers_replaces_the_courier_list():
     ctl, cloud = controller(), Cloud()
-    new = [verifiers.courier_verifier(KEY, "1111")]
+    new = [verifiers.courier_verifier(KEY, "1111111111")]
     run(ctl, [cloud.command("couriers", v=[verifiers.courier_verifier(KEY, COURIER_CODE)]),
               cloud.command("couriers", v=new)])
     assert type_keys(ctl, COURIER_CODE + "#")[-2] == Show("Wrong code")
     assert not ctl.courier_session_active()
-    type_keys(ctl, "1111#")
+    type_keys(ctl, "1111111111#")
     assert ctl.courier_session_active()
 
 

@@ -25,9 +25,9 @@ class Cloud:
 def _board_with_parcel_inside():
     board = Controller("L1", KEY, [(1, "S"), (2, "M")])
     cloud = Cloud(board)
-    cloud.send("couriers", v=[courier_verifier(KEY, "4711")])
+    cloud.send("couriers", v=[courier_verifier(KEY, "4711471147")])
     cloud.send("reserve", parcel="JJD0001", cmp=2)
-    for key in "4711#":
+    for key in "4711471147#":
         board.handle(KeyPressed(key), NOW)
     board.handle(CodeScanned("JJD0001"), NOW)
     board.handle(DoorOpened(2), NOW)

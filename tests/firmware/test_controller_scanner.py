@@ -11,7 +11,7 @@ NOW = 1_700_000_000_000
 
 def _board():
     board = Controller("L1", KEY, [(1, "S"), (2, "M")])
-    for ctr, kind, fields in [(1, "couriers", {"v": [courier_verifier(KEY, "4711")]}),
+    for ctr, kind, fields in [(1, "couriers", {"v": [courier_verifier(KEY, "4711471147")]}),
                               (2, "reserve", {"parcel": "JJD0001", "cmp": 2})]:
         body = dict({"lkr": "L1", "ctr": ctr, "exp": NOW + 60_000, "type": kind}, **fields)
         board.handle(MessageReceived("lockers/L1/commands", wire.sign(KEY, body)), NOW)
@@ -20,7 +20,7 @@ def _board():
 
 def test_a_courier_scans_a_lettered_parcel_code_the_keypad_cannot_type():
     board = _board()
-    for key in "4711#":
+    for key in "4711471147#":
         board.handle(KeyPressed(key), NOW)
     actions = board.handle(CodeScanned("JJD0001"), NOW)
     assert Pulse(2, 300) in actions and Show("Door 2 open") in actions
@@ -28,7 +28,7 @@ def test_a_courier_scans_a_lettered_parcel_code_the_keypad_cannot_type():
 
 def test_an_unknown_scanned_parcel_is_refused():
     board = _board()
-    for key in "4711#":
+    for key in "4711471147#":
         board.handle(KeyPressed(key), NOW)
     assert board.handle(CodeScanned("JJD9999"), NOW) == [Show("Unknown parcel - locker offline"),
                                                          Beep("error")]
@@ -36,7 +36,7 @@ def test_an_unknown_scanned_parcel_is_refused():
 
 def test_a_scanned_courier_card_opens_a_session():
     board = _board()
-    board.handle(CodeScanned("4711"), NOW)
+    board.handle(CodeScanned("4711471147"), NOW)
     assert board.courier_session_active()
 
 

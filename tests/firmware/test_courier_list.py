@@ -32,8 +32,8 @@ def test_from_until_on_the_code_is_refused_like_any_wrong_code():
 def test_a_newer_list_replaces_the_old_one_and_its_until():
     ctl, cloud = controller(), Cloud()
     ctl.handle(courier_list(cloud), NOW)
-    ctl.handle(courier_list(cloud, until=MIDNIGHT + 86_400_000, codes=("1234",)), NOW)
-    assert Show(COURIER_PROMPT) in type_keys(ctl, "1234#", MIDNIGHT + 1)
+    ctl.handle(courier_list(cloud, until=MIDNIGHT + 86_400_000, codes=("1234567890",)), NOW)
+    assert Show(COURIER_PROMPT) in type_keys(ctl, "1234567890#", MIDNIGHT + 1)
     assert ctl.courier_count() == 1
 
 

@@ -179,3 +179,85 @@ def test_a_clock_set_back_after_a_reset_never_makes_the_wait_longer_than_the_win
     earlier = NOW - 86_400_000  # the board's clock before it was set again
     assert ctl.keypad_wait_ms(earlier) == 2 * S
     assert ctl.keypad_wait_ms(earlier + 2 * S) == 0
+
+
+# wrong courier codes: an entry of a courier code's length (wire.COURIER_CODE_MIN) or more
+
+WRONG_COURIER = "1234567890"
+
+
+def courier_guessing(ctl):
+    return [b["failures"] for b in ctl.pending_events() if b["type"] == "courier_guessing"]
+
+
+def with_courier():
+    ctl = board()
+    ctl.handle(couriers(Cloud(), COURIER_CODE), NOW)
+    return ctl
+
+
+def test_wrong_courier_codes_are_backed_off_like_pins_and_reported_apart():
+    ctl = with_courier()
+    for _ in range(Lockout.free_attempts):
+        assert wrong(ctl, NOW, WRONG_COURIER)[:2] == WRONG
+    assert courier_guessing(ctl) == [3] and guessing(ctl) == []
+    assert submit(ctl, COURIER_CODE, NOW) == waiting(2)  # the right one: not even checked
+    assert submit(ctl, PIN, NOW) == waiting(2)  # one back-off for the whole keypad
+    assert Show("Courier: parcel code?") in submit(ctl, COURIER_CODE, NOW + 2 * S)
+
+
+def test_courier_and_pin_guesses_share_the_back_off_but_each_kind_raises_its_own_report():
+    ctl = with_courier()
+    wrong(ctl, NOW)
+    wrong(ctl, NOW, WRONG_COURIER)
+    wrong(ctl, NOW)  # the third failure: the keypad waits, and it was a PIN
+    assert ctl.keypad_wait_ms(NOW) == 2 * S and guessing(ctl) == [3] and courier_guessing(ctl) == []
+    now = NOW
+    for _ in range(2):
+        now += ctl.keypad_wait_ms(now)
+        wrong(ctl, now, WRONG_COURIER)
+    assert courier_guessing(ctl) == [3] and guessing(ctl) == [3]
+
+
+def test_courier_reports_come_at_most_every_ten_minutes_and_never_fill_half_the_journal():
+    ctl = controller()  # offline: nothing is ever acknowledged
+    now = NOW
+    for _ in range(40):  # each as soon as the keypad lets it: over 2 h of guessing
+        now += ctl.keypad_wait_ms(now)
+        wrong(ctl, now, WRONG_COURIER)
+    reports = [b["t"] for b in ctl.pending_events() if b["type"] == "courier_guessing"]
+    assert len(reports) > 1 and all(b - a >= Lockout.report_ms for a, b in zip(reports, reports[1:]))
+    for _ in range(400):
+        now += Lockout.report_ms
+        wrong(ctl, now, WRONG_COURIER)
+        wrong(ctl, now)
+    assert len(ctl.pending_events()) == 128  # half of JOURNAL_CAPACITY, both kinds together
+
+
+def test_a_code_shorter_than_a_courier_code_never_opens_a_courier_session():
+    """Even if a list carried one (a cloud from before drawn codes): so every entry that can
+    open a courier session is counted as a courier guess when wrong."""
+    ctl = board()
+    ctl.handle(couriers(Cloud(), "4712"), NOW)
+    assert submit(ctl, "4712")[:2] == WRONG and not ctl.courier_session_active()
+    assert courier_guessing(ctl) == [] and ctl.snapshot()["lockout"][3] == 0
+
+
+def test_a_reset_keeps_the_courier_count_and_its_report_time():
+    ctl = with_courier()
+    for _ in range(Lockout.free_attempts):
+        wrong(ctl, NOW, WRONG_COURIER)
+    fresh = with_courier()
+    fresh.restore(json.loads(json.dumps(ctl.snapshot())))
+    assert fresh.snapshot()["lockout"] == ctl.snapshot()["lockout"]
+    wrong(fresh, NOW + 2 * S, WRONG_COURIER)  # the 4th: counted on, too soon for a 2nd report
+    assert courier_guessing(fresh) == [3] and fresh.snapshot()["lockout"][3] == 4
+
+
+def test_a_lockout_from_before_courier_codes_were_counted_apart_restores_with_none():
+    ctl = locked_out(with_courier())
+    data = json.loads(json.dumps(ctl.snapshot()))
+    data["lockout"] = data["lockout"][:3]
+    fresh = with_courier()
+    fresh.restore(data)
+    assert fresh.snapshot()["lockout"][3:] == [0, None] and fresh.keypad_wait_ms(NOW) == 2 * S

@@ -27,10 +27,10 @@ def _press(controller, keys):
 
 def _busy_board():
     board = Controller("L1", KEY, LAYOUT)
-    board.handle(_command(1, "couriers", v=[courier_verifier(KEY, "4711")]), NOW)
+    board.handle(_command(1, "couriers", v=[courier_verifier(KEY, "4711471147")]), NOW)
     board.handle(_command(2, "reserve", parcel="11", cmp=1), NOW)
     board.handle(_command(3, "reserve", parcel="P2", cmp=2), NOW)
-    _press(board, "4711#11#")
+    _press(board, "4711471147#11#")
     board.handle(DoorOpened(1), NOW)
     board.handle(DoorClosed(1), NOW)  # journals `deposited` seq 1
     board.handle(_command(4, "credential", parcel="11", cmp=1, v=pin_verifier(KEY, "123456"),

@@ -1,6 +1,6 @@
 """The end-to-end fixtures (a cloud stack on a real broker and database, simulated boards) for
 the attacks that go over the wire."""
-from tests.e2e.conftest import cloud, database, provision  # noqa: F401  (pytest fixtures)
+from tests.e2e.conftest import cloud, database, provision, start_wasm_board  # noqa: F401  (pytest fixtures)
 import pytest
 
 from locker.localhost import mosquitto_binary

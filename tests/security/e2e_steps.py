@@ -17,9 +17,9 @@ def preadvise(cloud, board, code):
     return response.json()
 
 
-def register_courier(cloud, board, code="4711"):
-    """A courier routed to `board` for today (without a route no board knows the code)."""
-    register_routed_courier(cloud.api.url, cloud.admin_headers, [board.locker_id], code)
+def register_courier(cloud, board):
+    """The code of a courier routed to `board` for today (without a route no board knows it)."""
+    _, code = register_routed_courier(cloud.api.url, cloud.admin_headers, [board.locker_id])
     board.wait_until(lambda c: c.courier_count() > 0, 15, "courier codes")
     return code
 

@@ -51,7 +51,7 @@ def recipient(name="Ada"):
 # callers must be refused for who they are, not for a malformed request.
 BODIES = {
     ("POST", "/api/v1/lockers"): {"id": "L9", "name": "New", "compartments": [{"number": 1, "size": "S"}]},
-    ("POST", "/api/v1/couriers"): {"name": "Sam", "code": "4711"},
+    ("POST", "/api/v1/couriers"): {"name": "Sam"},
     ("PUT", "/api/v1/couriers/{courier_id}/route"): {"day": "2030-01-01", "locker_ids": ["L1"]},
     ("POST", "/api/v1/parcels"): {"carrier": "acme", "tracking_code": "T9", "locker_id": "L1", "width_mm": 100,
                                   "height_mm": 100, "depth_mm": 100, "recipient": recipient()},

@@ -10,7 +10,7 @@ from cloud.models import Parcel
 from tests.conftest import TEST_PASSWORD
 
 LOCKER = {"id": "L1", "name": "Main St", "compartments": [{"number": n, "size": "L"} for n in (1, 2, 3)]}
-COURIER = {"name": "Sam", "code": "4711"}
+COURIER = {"name": "Sam"}
 
 
 def parcel(carrier, code="T1"):
@@ -35,6 +35,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/lockers/L1/compartments/1/open", {"reason": "stuck door"}),
     ("GET", "/api/v1/remote-opens", None),
     ("POST", f"/api/v1/couriers/{PID}/revoke", None), ("GET", f"/api/v1/couriers/{PID}/route", None),
+    ("GET", "/api/v1/couriers", None), ("POST", f"/api/v1/couriers/{PID}/code", None),
     ("PUT", f"/api/v1/couriers/{PID}/route", {"day": "2030-01-01", "locker_ids": ["L1"]}),
 ]
 VIEWER_MAY_NOT = [e for e in ENDPOINTS if e[0] == "POST"]

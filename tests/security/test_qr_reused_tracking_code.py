@@ -19,7 +19,7 @@ from locker.stack import CloudStack
 from simulator.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from simulator.wasm_board import node_ready, provision_wasm_board
-from tests.e2e.courier_steps import COURIER, courier_routed, through_door
+from tests.e2e.courier_steps import courier_routed, through_door
 
 pytestmark = pytest.mark.e2e
 WAIT_S = 30  # the MicroPython board runs a good deal slower than CPython on a shared machine
@@ -96,8 +96,8 @@ def _virtual_board(cloud, locker_id, mosquitto):
 def test_a_collected_parcels_qr_codes_do_not_open_the_next_parcel_with_its_tracking_code(cloud, board, mailbox):
     api = httpx.Client(base_url=cloud.api.url + "/api/v1", timeout=10, headers=cloud.admin_headers)
     board.wait_until(lambda c: c.is_online(), WAIT_S, "board online")
-    courier_routed(cloud, board, WAIT_S)
-    first = _deposited(api, board, "acme", "ada@example.org")
+    courier = courier_routed(cloud, board, WAIT_S)
+    first = _deposited(api, board, courier, "acme", "ada@example.org")
     pin, recipients_code = mailbox.pickup_mail("ada@example.org")  # mailed once the deposit is in
     response = api.post("/parcels/%s/delegate" % first["id"], json={"name": "Dan", "email": "dan@example.org",
                                                                  "reason": "the recipient asked by phone"})
@@ -109,7 +109,7 @@ def test_a_collected_parcels_qr_codes_do_not_open_the_next_parcel_with_its_track
     assert through_door(board, 1, WAIT_S) == 1
     _wait_for_state(cloud, first["id"], "collected")
 
-    second = _deposited(api, board, "bolt", "bea@example.org", after=2)  # another carrier, same code
+    second = _deposited(api, board, courier, "bolt", "bea@example.org", after=2)  # another carrier, same code
     assert second["compartment"] == 1
     _, own_code = mailbox.pickup_mail("bea@example.org")
     board.wait_until(lambda c: c.has_credential_for(CODE), WAIT_S, "the new parcel's PIN on the board")
@@ -122,14 +122,14 @@ def test_a_collected_parcels_qr_codes_do_not_open_the_next_parcel_with_its_track
     assert delegates_code != recipients_code  # each credential has its own code
 
 
-def _deposited(api, board, carrier, email, after=0):
+def _deposited(api, board, courier, carrier, email, after=0):
     """Parcel CODE of `carrier` pre-advised for `email` and deposited by the courier; the parcel."""
     response = api.post("/parcels", json={
         "carrier": carrier, "tracking_code": CODE, "locker_id": board.locker_id, "width_mm": 100,
         "height_mm": 50, "depth_mm": 100, "recipient": {"name": "R", "email": email}})
     assert response.status_code == 201, response.text
     board.wait_until(lambda c: c.has_reservation(CODE), WAIT_S, "reservation of " + CODE)
-    board.press(COURIER + "#")
+    board.press(courier + "#")
     board.scan(CODE)
     assert through_door(board, after, WAIT_S) == 1
     board.press("*")  # the courier leaves

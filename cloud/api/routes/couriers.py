@@ -1,24 +1,46 @@
-"""Couriers: register one (the code is stored hashed and never echoed), route them, revoke them."""
+"""Couriers: register one (the cloud draws the code, shows it once and keeps it hashed), give
+one a new code, route them, revoke them."""
 import uuid
 from datetime import date
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from cloud.api.deps import CurrentOperator, NowDep, OperatorWriter, SessionDep, SettingsDep
-from cloud.models import Courier, CourierCreate, CourierPublic, CourierRoute
-from cloud.services import courier_routes, couriers
+from cloud.models import Courier, CourierCreate, CourierPublic, CourierRoute, CourierWithCode
+from cloud.services import courier_codes, courier_routes, couriers
+from cloud.services.errors import Invalid
 
 router = APIRouter(prefix="/couriers", tags=["couriers"])
 
 
-@router.post("", status_code=201, response_model=CourierPublic)
-def register_courier(data: CourierCreate, _operator: OperatorWriter, session: SessionDep, settings: SettingsDep,
-                     now: NowDep) -> Courier:
-    """Register a courier; no board knows the code until the courier has a route."""
-    courier = couriers.register_courier(session, data.name, data.code, now, settings=settings)
-    session.commit()
-    session.refresh(courier)
-    return courier
+@router.post("", status_code=201, response_model=CourierWithCode)
+def register_courier(data: CourierCreate, operator: OperatorWriter, session: SessionDep,
+                     settings: SettingsDep, now: NowDep, response: Response) -> CourierWithCode:
+    """Register a courier; their code, drawn by the cloud, is in this response only. No board
+    knows it until the courier has a route."""
+    if "code" in data.model_fields_set:  # even null: the client still thinks it chooses
+        raise Invalid("courier_code_not_accepted", "the cloud draws courier codes: send only "
+                      "the name, and hand the courier the code in the response")
+    courier, code = courier_codes.register_courier(session, data.name, now, actor=operator.actor,
+                                                   settings=settings)
+    return _with_code(session, courier, code, response)
+
+
+@router.get("", response_model=list[CourierPublic])
+def list_couriers(_viewer: CurrentOperator, session: SessionDep) -> list[Courier]:
+    """Every courier, revoked ones too, oldest first (`needs_new_code`: no board gets their
+    code until they are given a new one)."""
+    return couriers.list_couriers(session)
+
+
+@router.post("/{courier_id}/code", response_model=CourierWithCode)
+def new_code(courier_id: uuid.UUID, operator: OperatorWriter, session: SessionDep,
+             settings: SettingsDep, now: NowDep, response: Response) -> CourierWithCode:
+    """A new code for the courier, in this response only; the old one stops working now (the
+    lockers of today's route get it instead)."""
+    courier, code = courier_routes.rotate_code(session, courier_id, now, actor=operator.actor,
+                                               settings=settings)
+    return _with_code(session, courier, code, response)
 
 
 @router.put("/{courier_id}/route", response_model=CourierRoute)
@@ -49,3 +71,10 @@ def revoke_courier(courier_id: uuid.UUID, operator: OperatorWriter, session: Ses
     session.commit()
     session.refresh(courier)
     return courier
+
+
+def _with_code(session: SessionDep, courier: Courier, code: str, response: Response) -> CourierWithCode:
+    session.commit()
+    session.refresh(courier)
+    response.headers["Cache-Control"] = "no-store"  # the code must not linger in a cache
+    return CourierWithCode(**CourierPublic.model_validate(courier).model_dump(), code=code)

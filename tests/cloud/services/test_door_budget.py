@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from cloud.models import CourierRouteStop, Delegate, DoorRelease
 from cloud.models.door_release import COLLECTION, DELEGATION, REMOTE_OPEN
-from cloud.services import couriers, delegate_contacts, delegation, door_budget, parcels, purge
+from cloud.services import courier_codes, delegate_contacts, delegation, door_budget, parcels, purge
 from cloud.services.device_events import apply_device_event
 from cloud.services.errors import RateLimited
 from cloud.services.remote_open import open_remotely
@@ -86,12 +86,12 @@ def test_contact_keys_older_than_their_window_are_forgotten_by_the_purge(session
 def test_a_collection_is_booked_to_the_one_courier_routed_there_that_day(session, deposited, now, settings):
     parcel = parcels.get_parcel(session, deposited[0])
     assert door_budget.collecting_courier(session, "L1", now) == door_budget.UNATTRIBUTED
-    sam = couriers.register_courier(session, "Sam", "40001", now, settings=settings)
+    sam = courier_codes.register_courier(session, "Sam", now, actor="system", settings=settings)[0]
     session.add(CourierRouteStop(courier_id=sam.id, locker_id="L1", day=now.date()))
     session.flush()
     collected = door_budget.record_collection(session, parcel, 1, now, settings)
     assert (collected.kind, collected.actor, collected.counted) == (COLLECTION, f"courier:{sam.id}", False)
-    kim = couriers.register_courier(session, "Kim", "40002", now, settings=settings)
+    kim = courier_codes.register_courier(session, "Kim", now, actor="system", settings=settings)[0]
     session.add(CourierRouteStop(courier_id=kim.id, locker_id="L1", day=now.date()))
     session.flush()
     assert door_budget.collecting_courier(session, "L1", now) == door_budget.UNATTRIBUTED

@@ -12,8 +12,10 @@ from cloud.models import DeviceEvent, Notification, Parcel
 from cloud.services import courier_routes, couriers, devices, lockers, notifications, outbox, parcels
 from cloud.services.device_events import APPLIED, apply_device_event
 from firmware.core.verifiers import courier_verifier, pin_verifier
+from tests.support.couriers import registered
 
 WEEK = timedelta(days=7)
+CODE = "4711471147"
 
 
 def event(seq, type, parcel, cmp):
@@ -26,9 +28,9 @@ def mark_all_sent(session, now):
     session.flush()
 
 
-def routed_courier(session, now, settings, code="4711"):
+def routed_courier(session, now, settings, code=CODE):
     """A courier with L1 on today's route."""
-    courier = couriers.register_courier(session, "Bob", code, now, settings=settings)
+    courier = registered(session, "Bob", now, settings, code)
     courier_routes.set_route(session, courier.id, now.date(), ["L1"], now, actor="system", settings=settings)
     return courier
 
@@ -68,7 +70,7 @@ def test_coming_online_queues_couriers_reservations_and_live_credentials(session
 
     deadline = now + timedelta(hours=72)
     assert pending(session) == [
-        ("couriers", {"v": [courier_verifier(key, "4711")], "until": couriers.day_end_ms(later.date())},
+        ("couriers", {"v": [courier_verifier(key, CODE)], "until": couriers.day_end_ms(later.date())},
          later + WEEK),
         # each decided with the board's events up to 4 applied (protocol.md, "Stale commands")
         ("reserve", {"parcel": "RESERVED", "cmp": 1, "asof": 4}, later + WEEK),

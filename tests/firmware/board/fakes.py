@@ -14,7 +14,7 @@ from simulator.virtual_bank import VirtualBank
 
 LOCKER = "B1"
 KEY = bytes(range(32))
-COURIER_CODE = "9999"
+COURIER_CODE = "9999999999"  # wire.COURIER_CODE_MIN digits: no PIN is that long
 
 
 def layout(n):
