@@ -4,7 +4,7 @@ from fastapi.responses import RedirectResponse
 
 from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.templating import page
-from cloud.api.deps import NowDep, SessionDep
+from cloud.api.deps import NowDep, RowId, SessionDep
 from cloud.services import alarms
 
 router = APIRouter(prefix="/alarms")
@@ -24,7 +24,7 @@ def alarm_rows(request: Request, user: AdminViewer, session: SessionDep, all: bo
 
 
 @router.post("/{alarm_id}/acknowledge")
-def acknowledge(alarm_id: int, _user: AdminWriter, session: SessionDep, now: NowDep,
+def acknowledge(alarm_id: RowId, _user: AdminWriter, session: SessionDep, now: NowDep,
                 all: bool = False):
     """Mark an alarm seen (404 for an unknown one); back to the list."""
     alarms.acknowledge(session, alarm_id, now)

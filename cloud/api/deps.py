@@ -37,6 +37,7 @@ NowDep = Annotated[datetime, Depends(get_now)]
 # A table's id in a path: within the id column's range (32-bit on PostgreSQL), so a huge
 # number is a clear 422 instead of a database overflow (a 500).
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+CompartmentNumber = Annotated[int, Path(ge=1, le=999)]  # as CompartmentSpec allows
 
 _bearer = HTTPBearer(auto_error=False, description="an operator's token from /api/v1/auth/login")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="a carrier's API key")
