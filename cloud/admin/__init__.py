@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cloud.admin import alarm_pages, events, fleet_pages, kpi_pages, locker_pages, login_pages, parcel_pages
+from cloud.admin import password_pages
 from cloud.api.text_guard import refuse_unstorable_text
 
 STATIC = Path(__file__).parent / "static"
@@ -21,7 +22,7 @@ def admin_router() -> APIRouter:
                        dependencies=[Depends(refuse_unstorable_text)])
     router.add_api_route("", fleet_pages.fleet, methods=["GET"])  # /admin itself, no slash
     for pages in (login_pages, fleet_pages, locker_pages, alarm_pages, parcel_pages, kpi_pages,
-                  events):
+                  events, password_pages):
         router.include_router(pages.router)
     return router
 

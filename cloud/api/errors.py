@@ -21,8 +21,13 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
 
 
+def status_of(error: DomainError) -> int:
+    """The HTTP status a refusal is answered with (the admin's pages answer alike)."""
+    return next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)
+
+
 async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
-    status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)
+    status = status_of(error)
     detail = {"code": error.code, "message": error.message}
     headers = None
     if isinstance(error, RateLimited):

@@ -3,7 +3,7 @@ import secrets
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_PIN_PEPPER = "dev-pepper-not-a-secret"  # development only; production refuses it
@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     sms_token: SecretStr | None = None
     # Where recipients' links (extend, delegate) point: the public address of this API.
     public_url: str = "http://localhost:8000"
+    # Login guessing (cloud/services/login_throttle.py): this many failed password checks of an
+    # account (or from one source, across accounts) lock it out for login_lockout_s, each
+    # further failure for twice as long up to the cap; login_quiet_s without any forgets them.
+    # An account is counted apart at sources it logged in from in the last trusted days.
+    login_lockout_after: int = Field(default=5, ge=1)
+    login_source_lockout_after: int = Field(default=20, ge=1)
+    login_lockout_s: int = Field(default=60, ge=1)
+    login_lockout_max_s: int = Field(default=900, ge=1)
+    login_source_lockout_max_s: int = Field(default=3600, ge=1)
+    login_quiet_s: int = Field(default=3600, ge=1)
+    login_trusted_source_days: int = Field(default=30, ge=0)
+    login_alarm_lockouts: int = Field(default=2, ge=1)  # the lock-out of a streak that alarms
+    # Reverse proxies whose X-Forwarded-For names the client (JSON: ["10.0.0.5", "fd00::/64"]);
+    # without any, the socket's peer is the client (cloud/api/client_source.py).
+    trusted_proxies: list[IPvAnyNetwork] = []
 
     @model_validator(mode="after")
     def _require_real_secrets(self) -> "Settings":

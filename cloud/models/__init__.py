@@ -34,6 +34,7 @@ from cloud.models.locker import (
     LockerProvisioned,
     LockerPublic,
 )
+from cloud.models.login import LoginThrottle, OperatorSession, PasswordChange
 from cloud.models.notification import Notification, WebhookConfig, WebhookIssued
 from cloud.models.occupancy import OccupancySample
 from cloud.models.remote import RemoteOpen, RemoteOpenPublic, RemoteOpenRequest
@@ -61,4 +62,5 @@ __all__ = [
     "CourierListSent", "CourierRoute", "CourierRouteStop",
     "RemoteOpen", "RemoteOpenPublic", "RemoteOpenRequest",
     "OccupancySample",
+    "LoginThrottle", "OperatorSession", "PasswordChange",
 ]

@@ -26,7 +26,8 @@ ACTIONS = ("login", "login_failed", "parcel_preadvised", "parcel_cancelled", "cr
            "webhook_configured",  # carrier webhooks (issue 6)
            # courier flows at the locker (issue 6)
            "return_requested", "parcel_retargeted", "unadvised_parcel", "parcel_returned",
-           "unadvised_completed")  # an unadvised parcel given its carrier and recipient
+           "unadvised_completed",  # an unadvised parcel given its carrier and recipient
+           "login_locked", "logout", "password_changed")  # login guessing, sessions (issue 10)
 _BATCH = 1000  # entries read at a time while verifying
 
 
