@@ -15,10 +15,11 @@ from cloud.api.text_guard import refuse_unstorable_text
 STATIC = Path(__file__).parent / "static"
 
 
-def admin_router() -> APIRouter:
-    """Every admin page under /admin, one module per page family."""
+def admin_router(*, documented: bool = False) -> APIRouter:
+    """Every admin page under /admin, one module per page family; out of the API's OpenAPI
+    schema, but `documented` for one of its own (tests/security/test_admin_fuzz.py fuzzes it)."""
     # The API's guard against text no database holds (NUL, lone surrogates): the same 422.
-    router = APIRouter(prefix="/admin", include_in_schema=False,
+    router = APIRouter(prefix="/admin", include_in_schema=documented,
                        dependencies=[Depends(refuse_unstorable_text)])
     router.add_api_route("", fleet_pages.fleet, methods=["GET"])  # /admin itself, no slash
     for pages in (login_pages, fleet_pages, locker_pages, alarm_pages, parcel_pages, kpi_pages,
