@@ -114,7 +114,7 @@ def settle(session: Session, attempt: Attempt, now: datetime, policy: Policy, *,
     keys = [attempt.pair] + [key for key in attempt.counted if key != attempt.pair]  # lock order
     rows = {_key(row): row for row in _locked_rows(session, keys, create=succeeded)}
     if succeeded:
-        _take_back(rows, attempt, now, policy)
+        _take_back(session, rows, attempt, now, policy)
         _prune(session, now, policy)
         return
     for key, until in attempt.started.items():
@@ -123,16 +123,18 @@ def settle(session: Session, attempt: Attempt, now: datetime, policy: Policy, *,
             _record_lockout(session, row, now, policy)
 
 
-def _take_back(rows: dict[Key, LoginThrottle], attempt: Attempt, now: datetime,
+def _take_back(session: Session, rows: dict[Key, LoginThrottle], attempt: Attempt, now: datetime,
                policy: Policy) -> None:
     for key, row in rows.items():
         if key[0] == SOURCE:  # a source is not forgiven by one right password: count it out
             row.failures = max(0, row.failures - 1)
             if row.locked_until is not None and row.locked_until == attempt.started.get(key):
                 row.locked_until, row.lockouts = None, max(0, row.lockouts - 1)
-        else:  # the account's own count, or its count from this source: the right password
+        elif key[0] == ACCOUNT:  # the right password: the account's count is forgotten
+            session.delete(row)
+        else:  # the account from this source: forgotten, and the source trusted for it
             row.failures, row.lockouts, row.locked_until = 0, 0, None
-    rows[attempt.pair].trusted_until = now + timedelta(seconds=policy.trust_s)
+            row.trusted_until = now + timedelta(seconds=policy.trust_s)
 
 
 def _count_failure(row: LoginThrottle, now: datetime, limit: Limit) -> datetime | None:

@@ -42,7 +42,7 @@ def _admin_openapi():
 
 ADMIN = _admin_openapi()
 admin_schema = schemathesis.openapi.from_dict(ADMIN, config=schemathesis.Config.from_dict({
-    "generation": {"with-security-parameters": False, "max-examples": 5}}))
+    "generation": {"with-security-parameters": False, "max-examples": 12}}))
 FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck))
 
 
