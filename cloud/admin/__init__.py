@@ -17,7 +17,7 @@ STATIC = Path(__file__).parent / "static"
 
 def admin_router(*, documented: bool = False) -> APIRouter:
     """Every admin page under /admin, one module per page family; out of the API's OpenAPI
-    schema, but `documented` for one of its own (tests/security/test_admin_fuzz.py fuzzes it)."""
+    schema, but `documented` for one of its own (tests/security/test_admin_inputs.py fuzzes it)."""
     # The API's guard against text no database holds (NUL, lone surrogates): the same 422.
     router = APIRouter(prefix="/admin", include_in_schema=documented,
                        dependencies=[Depends(refuse_unstorable_text)])

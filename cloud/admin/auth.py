@@ -2,9 +2,9 @@
 
 The session cookie carries the very token /api/v1/auth/login hands out (cloud/core/tokens.py):
 the operator's role, `active` flag and session (ended at logout) are read on every request, as
-in the API. The CSRF token
-is an HMAC of that cookie under the same key, so a page from another site can neither read it
-nor forge it; the login form gets one bound to a short-lived pre-login cookie instead.
+in the API. The CSRF token is an HMAC of that cookie under the same key, so a page from another
+site can neither read it nor forge it; the login form gets one bound to a short-lived pre-login
+cookie instead.
 """
 import hashlib
 import hmac
