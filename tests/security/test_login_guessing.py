@@ -5,14 +5,16 @@ checked: the right one too, until the lock-out ends; lock-outs grow, are audited
 login_guessing alarm; a source the owner logged in from before is not locked out by strangers.
 (cloud/services/login_throttle.py; on SQLite and PostgreSQL.)"""
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+from datetime import timedelta
 
 import httpx
 import pytest
 from sqlmodel import Session, col, select
 
+from cloud.api.deps import get_now
+from cloud.core.clock import utcnow
 from cloud.models import Alarm, AuditEntry
 from tests.conftest import TEST_PASSWORD
 from tests.security.live_cloud import PASSWORD, live_cloud
@@ -40,17 +42,37 @@ def open_alarms(engine, kind="login_guessing"):
             Alarm.kind == kind, col(Alarm.acknowledged_at).is_(None))).all())
 
 
+class Clock:
+    """The API's time (cloud/api/deps.py get_now), moved on by the test instead of slept through."""
+
+    def __init__(self):
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(app):
+    app.dependency_overrides[get_now] = clock = Clock()
+    return clock
+
+
 # --- one client, one account ------------------------------------------------------------------
 
-def test_past_five_failures_even_the_right_password_is_refused_unchecked(anonymous, credentials, engine):
+def test_past_five_failures_even_the_right_password_is_refused_unchecked(anonymous, credentials, engine, clock):
     credentials.operator("admin", "alice")
     for guess in ("123456", "password", "alice", "letmein", "qwerty"):
         assert attempt(anonymous, "alice", guess).status_code == 401
     for guess in ("dragon", "monkey", TEST_PASSWORD):
+        clock.advance(10)
         refused = attempt(anonymous, "alice", guess)
         assert refused.status_code == 429, refused.text
         assert refused.json()["detail"]["code"] == "login_locked"
-        assert 55 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["Retry-After"] == "30"  # 60 s from the fifth failure
     assert len(audited(engine, "login_failed", "operator:alice")) == 5  # the refused: never checked
     [locked] = audited(engine, "login_locked", "operator:alice")
     assert '"scope":"account"' in locked.detail
@@ -64,21 +86,22 @@ def test_an_unknown_account_locks_out_like_a_real_one(anonymous, credentials):
     assert answers["alice"] == answers["nobody-here"] == [401] * 5 + [429] * 2
 
 
-def test_lockouts_grow_raise_the_alarm_and_end(anonymous, credentials, settings, engine):
+def test_lockouts_grow_raise_the_alarm_and_end(anonymous, credentials, engine, clock):
     credentials.operator("admin", "alice")
-    settings.login_lockout_s = 1
     for n in range(5):
         assert attempt(anonymous, "alice", "wrong %d" % n).status_code == 401
     assert not open_alarms(engine)  # one lock-out may be someone who forgot: audited only
-    assert attempt(anonymous, "alice", TEST_PASSWORD).status_code == 429
-    time.sleep(1.1)
+    assert attempt(anonymous, "alice", TEST_PASSWORD).headers["Retry-After"] == "60"
+    clock.advance(61)
     assert attempt(anonymous, "alice", "wrong again").status_code == 401  # checked: the lock had ended
     second = attempt(anonymous, "alice", TEST_PASSWORD)
-    assert second.status_code == 429 and second.headers["Retry-After"] == "2"  # twice as long
+    assert second.status_code == 429 and second.headers["Retry-After"] == "120"  # twice as long
     [alarm] = open_alarms(engine)
     assert alarm.locker_id is None and "alice" in alarm.detail
     assert len(audited(engine, "login_locked", "operator:alice")) == 2
-    time.sleep(2.1)
+    clock.advance(119)
+    assert attempt(anonymous, "alice", TEST_PASSWORD).status_code == 429
+    clock.advance(2)
     assert attempt(anonymous, "alice", TEST_PASSWORD).status_code == 200  # after the window
     assert attempt(anonymous, "alice", "wrong once more").status_code == 401  # the count was forgotten
 
@@ -120,6 +143,7 @@ def make_cloud(request, tmp_path):
     stack = []
 
     def make(**settings):
+        settings.setdefault("login_lockout_s", 600)  # outlasts each test however slow the machine
         url, schema = "sqlite:///%s" % (tmp_path / ("locker%d.db" % len(stack))), nullcontext()
         if request.param == "postgresql":
             url, why = reachable_pg_url()
