@@ -151,7 +151,8 @@ def _integer_inputs(schema):
             for p in operation.get("parameters", []):
                 if p["schema"].get("type") == "integer":
                     yield method.upper(), path, p["name"], p["schema"]
-            form = operation.get("requestBody", {}).get("content", {}).get("application/x-www-form-urlencoded")
+            content = operation.get("requestBody", {}).get("content", {})
+            form = content.get("application/x-www-form-urlencoded")
             if form:
                 name = form["schema"]["$ref"].rsplit("/", 1)[1]
                 for field, spec in schema["components"]["schemas"][name]["properties"].items():

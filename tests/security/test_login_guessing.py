@@ -63,7 +63,8 @@ def clock(app):
 
 # --- one client, one account ------------------------------------------------------------------
 
-def test_past_five_failures_even_the_right_password_is_refused_unchecked(anonymous, credentials, engine, clock):
+def test_past_five_failures_even_the_right_password_is_refused_unchecked(anonymous, credentials, engine,
+                                                                        clock):
     credentials.operator("admin", "alice")
     for guess in ("123456", "password", "alice", "letmein", "qwerty"):
         assert attempt(anonymous, "alice", guess).status_code == 401
