@@ -3,7 +3,9 @@
 At most one open alarm per (locker, compartment, kind): a repeat bumps its count. An alarm is
 open until an operator acknowledges it or its cause goes away by itself (`resolve`). Raising
 locks the locker's compartment rows (lockers.compartments_of(for_update=True); callers that hold
-them already lose nothing), so two bridge workers never raise the same alarm twice.
+them already lose nothing), so two bridge workers never raise the same alarm twice. An alarm
+about no one locker (login guessing: `raise_fleet_alarm`) is one per kind, and takes turns on the
+audit head's row instead.
 """
 import logging
 from datetime import datetime
