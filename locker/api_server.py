@@ -8,8 +8,10 @@ import uvicorn
 class ApiServer:
     def __init__(self, app, host="127.0.0.1", port=8000):
         self.host, self.port = host, port
+        # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app
+        # decides whom to believe itself (Settings.trusted_proxies, cloud/api/client_source.py).
         self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                                    lifespan="on"))
+                                                    lifespan="on", proxy_headers=False))
         self._thread = threading.Thread(target=self.server.run, name="api", daemon=True)
 
     @property

@@ -10,12 +10,12 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, func, select
 
 from cloud.api.main import create_app
-from cloud.core import passwords, tokens
+from cloud.core import passwords
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.db import make_engine, migrate
 from cloud.models import LockerCreate, Operator, ParcelCreate
-from cloud.services import carriers, lockers
+from cloud.services import carriers, lockers, operator_sessions
 from locker.localhost import mosquitto_binary
 from tests.support.brokers import EmbeddedBrokerHandle, MosquittoProcess
 from tests.support.databases import pg_schema, reachable_pg_url
@@ -98,9 +98,12 @@ class Credentials:
         username = username or role + "-1"
         if username not in self._headers:
             with Session(self.engine) as session:
-                session.add(Operator(username=username, password_hash=_test_password_hash(), role=role))
+                operator = Operator(username=username, password_hash=_test_password_hash(), role=role)
+                session.add(operator)
+                session.flush()
+                token, _ = operator_sessions.start(session, operator, utcnow(), self.settings,
+                                                   source="tests")
                 session.commit()
-            token = tokens.sign(self.settings.token_key, username, utcnow() + timedelta(hours=1))
             self._headers[username] = {"Authorization": "Bearer " + token}
         return self._headers[username]
 

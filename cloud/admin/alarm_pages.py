@@ -4,7 +4,7 @@ from fastapi.responses import RedirectResponse
 
 from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.templating import page
-from cloud.api.deps import NowDep, SessionDep
+from cloud.api.deps import NowDep, RowId, SessionDep
 from cloud.services import alarms, door_budget
 
 router = APIRouter(prefix="/alarms")
@@ -24,7 +24,7 @@ def alarm_rows(request: Request, user: AdminViewer, session: SessionDep, all: bo
 
 
 @router.post("/{alarm_id}/acknowledge")
-def acknowledge(alarm_id: int, user: AdminWriter, session: SessionDep, now: NowDep,
+def acknowledge(alarm_id: RowId, user: AdminWriter, session: SessionDep, now: NowDep,
                 all: bool = False):
     """Mark an alarm seen (404 for an unknown one); back to the list. A door-release burst
     alarm only an admin may acknowledge: it resumes remote opens and delegations."""

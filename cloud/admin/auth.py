@@ -1,9 +1,10 @@
 """Who is logged in to the admin, and the CSRF check every POST passes.
 
 The session cookie carries the very token /api/v1/auth/login hands out (cloud/core/tokens.py):
-the operator's role and `active` flag are read on every request, as in the API. The CSRF token
-is an HMAC of that cookie under the same key, so a page from another site can neither read it
-nor forge it; the login form gets one bound to a short-lived pre-login cookie instead.
+the operator's role, `active` flag and session (ended at logout) are read on every request, as
+in the API. The CSRF token is an HMAC of that cookie under the same key, so a page from another
+site can neither read it nor forge it; the login form gets one bound to a short-lived pre-login
+cookie instead.
 """
 import hashlib
 import hmac
@@ -25,6 +26,7 @@ class AdminUser:
     username: str
     role: str
     csrf: str  # what this session's forms must send back
+    session_id: int | None = None  # the login the cookie names (cloud/services/operator_sessions.py)
 
     def may(self, role: str) -> bool:
         return operators.role_at_least(self.role, role)
@@ -45,13 +47,13 @@ def current_user(request: Request, session: SessionDep, settings: SettingsDep,
                  now: NowDep) -> AdminUser:
     """The logged-in operator; a page view without one is sent to the login page."""
     token = request.cookies.get(SESSION_COOKIE)
-    operator = operators.from_token(session, token, now, settings) if token else None
-    if operator is None:
+    signed_in = operators.from_token(session, token, now, settings) if token else None
+    if signed_in is None:
         if request.method == "GET":
             raise HTTPException(303, "log in first", headers={"Location": "/admin/login"})
         raise HTTPException(401, {"code": "unauthenticated", "message": "log in to the admin first"})
-    return AdminUser(operator.username, operator.role,
-                     csrf_token(settings.token_key, "session", token))
+    return AdminUser(signed_in.operator.username, signed_in.operator.role,
+                     csrf_token(settings.token_key, "session", token), signed_in.session_id)
 
 
 async def _checked_csrf(request: Request, user: Annotated[AdminUser, Depends(current_user)]) -> AdminUser:

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.fleet_view import link_status
 from cloud.admin.templating import page
-from cloud.api.deps import NowDep, SessionDep, SettingsDep
+from cloud.api.deps import CompartmentNumber, NowDep, SessionDep, SettingsDep
 from cloud.api.errors import _STATUS  # noqa: PLC2701 - one mapping of refusals to statuses
 from cloud.models import Parcel
 from cloud.services import alarms, compartment_service, door_budget, lockers, remote_open
@@ -33,7 +33,7 @@ def compartment_rows(request: Request, locker_id: str, user: AdminViewer, sessio
 
 
 @router.post("/{locker_id}/compartments/{number}/out-of-service")
-def out_of_service(request: Request, locker_id: str, number: int, user: AdminWriter,
+def out_of_service(request: Request, locker_id: str, number: CompartmentNumber, user: AdminWriter,
                    session: SessionDep, now: NowDep, reason: Reason = ""):
     """Stop assigning this compartment (audited); refused while it holds or awaits a parcel."""
     return _change(request, user, session, locker_id, now, compartment_service.take_out_of_service,
@@ -41,7 +41,7 @@ def out_of_service(request: Request, locker_id: str, number: int, user: AdminWri
 
 
 @router.post("/{locker_id}/compartments/{number}/in-service")
-def in_service(request: Request, locker_id: str, number: int, user: AdminWriter,
+def in_service(request: Request, locker_id: str, number: CompartmentNumber, user: AdminWriter,
                session: SessionDep, now: NowDep):
     """Put an out-of-service (or cleared jammed) compartment back into use (audited)."""
     return _change(request, user, session, locker_id, now, compartment_service.return_to_service,
@@ -49,7 +49,7 @@ def in_service(request: Request, locker_id: str, number: int, user: AdminWriter,
 
 
 @router.get("/{locker_id}/compartments/{number}/open")
-def confirm_open(request: Request, locker_id: str, number: int, user: AdminViewer,
+def confirm_open(request: Request, locker_id: str, number: CompartmentNumber, user: AdminViewer,
                  session: SessionDep):
     """The confirmation step before a remote open: what will open, and why (asked)."""
     locker = lockers.get_locker(session, locker_id)
@@ -59,7 +59,7 @@ def confirm_open(request: Request, locker_id: str, number: int, user: AdminViewe
 
 
 @router.post("/{locker_id}/compartments/{number}/open")
-def open_door(request: Request, locker_id: str, number: int, user: AdminWriter,
+def open_door(request: Request, locker_id: str, number: CompartmentNumber, user: AdminWriter,
               session: SessionDep, settings: SettingsDep, now: NowDep,
               reason: Annotated[str, Form(min_length=3, max_length=200)]):
     """Open the door remotely: a signed command through the outbox, audited by the service."""

@@ -1,4 +1,5 @@
-"""Logging in (username and password, as /api/v1/auth/login) and out of the admin."""
+"""Logging in (username and password, as /api/v1/auth/login, throttled alike) and out of the
+admin; logging out ends the session, so the cookie's token is refused from then on."""
 import secrets
 from typing import Annotated
 
@@ -8,8 +9,9 @@ from fastapi.responses import RedirectResponse
 from cloud.admin.auth import (LOGIN_COOKIE, SESSION_COOKIE, COOKIE_PATH, AdminPoster, csrf_matches,
                               csrf_token, set_login_cookie, set_session_cookie)
 from cloud.admin.templating import page
-from cloud.api.deps import NowDep, SessionDep, SettingsDep
+from cloud.api.deps import NowDep, SessionDep, SettingsDep, SourceDep
 from cloud.services import operators
+from cloud.services.errors import RateLimited
 from cloud.services.operators import LoginFailed
 
 router = APIRouter()
@@ -23,15 +25,22 @@ def login_form(request: Request, settings: SettingsDep):
 
 @router.post("/login")
 def log_in(request: Request, session: SessionDep, settings: SettingsDep, now: NowDep,
-           username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=1024)],
+           source: SourceDep, username: Annotated[str, Form(max_length=64)],
+           password: Annotated[str, Form(max_length=1024)],
            csrf: Annotated[str, Form(max_length=128)] = ""):
-    """A session cookie for a right password; the form again (401) for any kind of wrong."""
+    """A session cookie for a right password; the form again for any kind of wrong (401), or
+    while the account or this address is locked out (429, the password unchecked)."""
     if not csrf_matches(settings.token_key, "login", request.cookies.get(LOGIN_COOKIE), csrf):
         return _login_page(request, settings, "The form expired: please log in again.", 403)
     try:
-        _operator, token, _expires = operators.login(session, username, password, now, settings)
+        _operator, token, _expires = operators.login(session, username, password, now, settings,
+                                                     source=source)
     except LoginFailed as failed:
         return _login_page(request, settings, failed.message.capitalize() + ".", 401)
+    except RateLimited as locked:
+        response = _login_page(request, settings, locked.message.capitalize() + ".", 429)
+        response.headers["Retry-After"] = str(locked.retry_after_s)
+        return response
     session.commit()
     response = RedirectResponse("/admin", status_code=303)
     set_session_cookie(response, token, settings.token_ttl_s, _secure(request))
@@ -40,8 +49,10 @@ def log_in(request: Request, session: SessionDep, settings: SettingsDep, now: No
 
 
 @router.post("/logout")
-def log_out(_user: AdminPoster):
-    """Forget the session cookie (the token itself dies at its expiry)."""
+def log_out(user: AdminPoster, session: SessionDep, now: NowDep):
+    """End the session (its token is refused from now on) and forget the cookie."""
+    operators.log_out(session, user.username, user.session_id, now)
+    session.commit()
     response = RedirectResponse("/admin/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
     return response

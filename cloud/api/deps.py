@@ -12,6 +12,7 @@ from fastapi import Depends, HTTPException, Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from cloud.api.client_source import client_source
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.notify.targets import Resolver
@@ -45,13 +46,22 @@ def get_now() -> datetime:
     return utcnow()
 
 
+def get_source(request: Request, settings: Annotated[Settings, Depends(get_app_settings)]) -> str:
+    """Where the request comes from, as login throttling counts it (cloud/api/client_source.py)."""
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for")) or None
+    return client_source(request.client.host if request.client else None, forwarded,
+                         settings.trusted_proxies)
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
 ResolverDep = Annotated[Resolver, Depends(get_resolver)]
+SourceDep = Annotated[str, Depends(get_source)]
 # A table's id in a path: within the id column's range (32-bit on PostgreSQL), so a huge
 # number is a clear 422 instead of a database overflow (a 500).
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+CompartmentNumber = Annotated[int, Path(ge=1, le=999)]  # as CompartmentSpec allows
 
 _bearer = HTTPBearer(auto_error=False, description="an operator's token from /api/v1/auth/login")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="a carrier's API key")
@@ -64,6 +74,7 @@ class Principal:
     actor: str  # as the audit trail names it: operator:alice, carrier:acme
     role: str | None = None  # viewer, operator or admin; None for a carrier
     carrier: str | None = None  # the carrier's name; None for an operator
+    session_id: int | None = None  # an operator's login (cloud/services/operator_sessions.py)
 
     def sees_parcels_of(self, carrier: str) -> bool:
         return self.carrier is None or self.carrier == carrier
@@ -77,9 +88,11 @@ def get_principal(session: SessionDep, settings: SettingsDep, now: NowDep,
         if carrier is not None:
             return Principal(actor="carrier:" + carrier.name, carrier=carrier.name)
     elif bearer is not None:
-        operator = operators.from_token(session, bearer.credentials, now, settings)
-        if operator is not None:
-            return Principal(actor="operator:" + operator.username, role=operator.role)
+        signed_in = operators.from_token(session, bearer.credentials, now, settings)
+        if signed_in is not None:
+            operator = signed_in.operator
+            return Principal(actor="operator:" + operator.username, role=operator.role,
+                             session_id=signed_in.session_id)
     raise HTTPException(401, {"code": "unauthenticated", "message": "valid credentials required: "
                               "an operator's bearer token or a carrier's X-API-Key"},
                         headers={"WWW-Authenticate": "Bearer"})

@@ -9,7 +9,7 @@ from cloud.admin import mount_admin
 from cloud.api.admission import AdmissionLimit, limit_for
 from cloud.api.errors import install_error_handlers
 from cloud.api.routes import api_router, health
-from cloud.api.text_guard import refuse_nul_characters
+from cloud.api.text_guard import refuse_unstorable_text
 from cloud.core.config import Settings, get_settings
 from cloud.db import make_engine, migrate
 from cloud.notify.targets import Resolver, SystemResolver
@@ -37,6 +37,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(AdmissionLimit, limit=limit_for(engine))
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(api_router([Depends(refuse_nul_characters)]))  # cloud/api/text_guard.py
+    app.include_router(api_router([Depends(refuse_unstorable_text)]))  # cloud/api/text_guard.py
     mount_admin(app)  # the operators' pages under /admin (cloud/admin)
     return app

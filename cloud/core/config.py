@@ -5,7 +5,7 @@ import secrets
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_PIN_PEPPER = "dev-pepper-not-a-secret"  # development only; production refuses it
@@ -77,13 +77,32 @@ class Settings(BaseSettings):
     @field_validator("webhook_allow_private_hosts", mode="before")
     @classmethod
     def _split_allow_list(cls, value: object) -> object:
-        entries = value.split(",") if isinstance(value, str) else value
-        if not isinstance(entries, list):
-            return entries
-        entries = [entry.strip() for entry in entries if str(entry).strip()]
-        for entry in entries:
+        entries = _comma_list(value)
+        for entry in entries if isinstance(entries, list) else ():
             _check_allow_entry(entry)
         return entries
+
+    # Login guessing (cloud/services/login_throttle.py): this many failed password checks of an
+    # account (or from one source, across accounts) lock it out for login_lockout_s, each
+    # further failure for twice as long up to the cap; login_quiet_s without any forgets them.
+    # An account is counted apart at sources it logged in from in the last trusted days.
+    login_lockout_after: int = Field(default=5, ge=1)
+    login_source_lockout_after: int = Field(default=20, ge=1)
+    login_lockout_s: int = Field(default=60, ge=1)
+    login_lockout_max_s: int = Field(default=900, ge=1)
+    login_source_lockout_max_s: int = Field(default=3600, ge=1)
+    login_quiet_s: int = Field(default=3600, ge=1)
+    login_trusted_source_days: int = Field(default=30, ge=0)
+    login_alarm_lockouts: int = Field(default=2, ge=1)  # the lock-out of a streak that alarms
+    # Reverse proxies whose X-Forwarded-For names the client, comma-separated addresses or
+    # networks ("10.0.0.5,fd00::/64"); without any, the socket's peer is the client
+    # (cloud/api/client_source.py).
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        return _comma_list(value)
 
     @model_validator(mode="after")
     def _require_real_secrets(self) -> "Settings":
@@ -106,6 +125,15 @@ class Settings(BaseSettings):
     def token_key(self) -> bytes:
         """The auth_secret as the bytes of the HMAC key that signs bearer tokens."""
         return self.auth_secret.get_secret_value().encode()
+
+
+def _comma_list(value: object) -> object:
+    """A list setting from the environment: comma-separated, blanks dropped (a list as is)."""
+    entries = value.split(",") if isinstance(value, str) else value
+    if not isinstance(entries, list):
+        return entries  # pydantic refuses it with its own message
+    return [entry.strip() if isinstance(entry, str) else entry for entry in entries
+            if not isinstance(entry, str) or entry.strip()]
 
 
 def _check_allow_entry(entry: str) -> None:

@@ -36,6 +36,7 @@ from cloud.models.locker import (
     LockerProvisioned,
     LockerPublic,
 )
+from cloud.models.login import LoginThrottle, OperatorSession, PasswordChange
 from cloud.models.notification import Notification, WebhookConfig, WebhookIssued
 from cloud.models.occupancy import OccupancySample
 from cloud.models.remote import RemoteOpenPublic, RemoteOpenRequest
@@ -64,4 +65,5 @@ __all__ = [
     "RemoteOpenPublic", "RemoteOpenRequest",
     "OccupancySample",
     "DoorRelease", "DoorReleasePublic", "CourierWithCode",
+    "LoginThrottle", "OperatorSession", "PasswordChange",
 ]

@@ -12,13 +12,17 @@ from cloud.models.base import CODE_LENGTH
 # than the recipient until an admin acknowledges it; delegate_contact: one delegate's phone or
 # email given for many parcels (cloud/services/door_budget.py, delegate_contacts.py).
 AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-                    "door_release_burst", "offline", "full", "delegate_contact", "courier_guessing"]
+                    "door_release_burst", "offline", "full", "delegate_contact", "courier_guessing",
+                    "login_guessing"]
 ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-               "door_release_burst", "offline", "full", "delegate_contact", "courier_guessing")
+               "door_release_burst", "offline", "full", "delegate_contact", "courier_guessing",
+               "login_guessing")
 
 
 class AlarmBase(SQLModel):
-    locker_id: str = Field(foreign_key="locker.id", index=True, max_length=CODE_LENGTH)
+    # None for an alarm about no one locker (login_guessing: cloud/services/login_throttle.py)
+    locker_id: str | None = Field(default=None, foreign_key="locker.id", index=True,
+                                  max_length=CODE_LENGTH)
     compartment: int | None = None  # the compartment number; None for the whole locker
     kind: str = Field(max_length=32)  # 32 since 0006 (remote_open_burst)
     detail: str = Field(sa_type=Text)

@@ -3,14 +3,16 @@
 At most one open alarm per (locker, compartment, kind): a repeat bumps its count. An alarm is
 open until an operator acknowledges it or its cause goes away by itself (`resolve`). Raising
 locks the locker's compartment rows (lockers.compartments_of(for_update=True); callers that hold
-them already lose nothing), so two bridge workers never raise the same alarm twice.
+them already lose nothing), so two bridge workers never raise the same alarm twice. An alarm
+about no one locker (login guessing: `raise_fleet_alarm`) is one per kind, and takes turns on the
+audit head's row instead.
 """
 import logging
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from cloud.models import ALARM_KINDS, Alarm
+from cloud.models import ALARM_KINDS, Alarm, AuditHead
 from cloud.services import lockers
 from cloud.services.errors import NotFound
 
@@ -34,6 +36,23 @@ def raise_alarm(session: Session, locker_id: str, kind: str, detail: str, now: d
     session.add(alarm)
     session.flush()
     log.warning("ALARM %s on locker %s compartment %s: %s", kind, locker_id, compartment, detail)
+    return alarm
+
+
+def raise_fleet_alarm(session: Session, kind: str, detail: str, now: datetime) -> Alarm:
+    """The open alarm of this kind that names no locker (login guessing), new or with its count
+    bumped and its detail the latest."""
+    assert kind in ALARM_KINDS, kind
+    session.get(AuditHead, 1, with_for_update=True)  # one raiser at a time (audit appends lock it too)
+    query = select(Alarm).where(col(Alarm.locker_id).is_(None), Alarm.kind == kind, is_open())
+    alarm = session.exec(query).first()
+    if alarm is not None:
+        alarm.count, alarm.detail = alarm.count + 1, detail
+        return alarm
+    alarm = Alarm(kind=kind, detail=detail, raised_at=now)
+    session.add(alarm)
+    session.flush()
+    log.warning("ALARM %s: %s", kind, detail)
     return alarm
 
 

@@ -28,7 +28,8 @@ ACTIONS = ("login", "login_failed", "parcel_preadvised", "parcel_cancelled", "cr
            "return_requested", "parcel_retargeted", "unadvised_parcel", "parcel_returned",
            "unadvised_completed",  # an unadvised parcel given its carrier and recipient
            "door_release",  # a door for someone but the recipient, asked for (door_budget.py)
-           "courier_registered", "courier_code_issued")  # codes the cloud draws (issue 10)
+           "courier_registered", "courier_code_issued",  # codes the cloud draws (issue 10)
+           "login_locked", "logout", "password_changed")  # login guessing, sessions (issue 10)
 _BATCH = 1000  # entries read at a time while verifying
 
 

@@ -34,3 +34,7 @@ class RateLimited(DomainError):
 
 class Invalid(DomainError):
     """The request is malformed in a way the API's schema could not see (HTTP 422)."""
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this (HTTP 403)."""

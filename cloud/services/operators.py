@@ -1,15 +1,17 @@
-"""Operators: created by an admin (the first by `locker admin create`), logging in for a token."""
+"""Operators: created by an admin (the first by `locker admin create`), logging in for a token
+(a session, cloud/services/operator_sessions.py), logging out, changing their password."""
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from cloud.core import passwords, tokens
+from cloud.core import passwords
 from cloud.core.config import Settings
 from cloud.models import ROLES, Operator
-from cloud.services import audit
-from cloud.services.errors import Conflict, DomainError, Invalid
+from cloud.models.login import UNKNOWN_SOURCE
+from cloud.services import audit, login_throttle, operator_sessions
+from cloud.services.errors import Conflict, DomainError, Forbidden, Invalid
 
 
 class LoginFailed(DomainError):
@@ -38,30 +40,68 @@ def create_operator(session: Session, username: str, password: str, role: str, n
     return operator
 
 
-def login(session: Session, username: str, password: str, now: datetime,
-          settings: Settings) -> tuple[Operator, str, datetime]:
-    """(operator, bearer token, its expiry); LoginFailed after a short delay otherwise.
-
-    The failure is audited and committed here, since the caller's transaction ends in an error."""
-    operator = session.exec(select(Operator).where(Operator.username == username)).first()
-    valid = passwords.verify_password(operator.password_hash if operator else None, password)
-    if not valid or not operator.active:
-        audit.record(session, "anonymous", "login_failed", "operator:" + username[:64], now)
-        session.commit()
+def login(session: Session, username: str, password: str, now: datetime, settings: Settings, *,
+          source: str = UNKNOWN_SOURCE) -> tuple[Operator, str, datetime]:
+    """(operator, bearer token of a new session, its expiry); LoginFailed after a short delay
+    otherwise, RateLimited without a check while `username` or `source` is locked out."""
+    operator = _checked(session, username, password, now, settings, source=source, during="login")
+    if operator is None:
         time.sleep(settings.login_failure_delay_s)
         raise LoginFailed()
-    expires_at = now + timedelta(seconds=settings.token_ttl_s)
-    audit.record(session, "operator:" + username, "login", "operator:" + username, now)
-    return operator, tokens.sign(settings.token_key, username, expires_at), expires_at
+    audit.record(session, "operator:" + username, "login", "operator:" + username, now, source=source)
+    token, expires_at = operator_sessions.start(session, operator, now, settings, source=source)
+    return operator, token, expires_at
 
 
-def from_token(session: Session, token: str, now: datetime, settings: Settings) -> Operator | None:
-    """The active operator a valid token names, if any."""
-    username = tokens.verified_subject(settings.token_key, token, now)
-    if username is None:
-        return None
+def change_password(session: Session, username: str, current: str, new: str, now: datetime,
+                    settings: Settings, *, source: str, keep_session: int | None) -> int:
+    """Set a new password after checking the current one (throttled as a login is), and end
+    every session but `keep_session`; how many were ended. Forbidden for a wrong password."""
+    why = passwords.weakness(new, username)
+    if why:
+        raise Invalid("weak_password", why)
+    operator = _checked(session, username, current, now, settings, source=source,
+                        during="password_change")
+    if operator is None:
+        raise Forbidden("wrong_password", "the current password is wrong")
+    new_hash = passwords.hash_password(new)  # slow: outside any transaction (_checked committed)
+    operator.password_hash = new_hash
+    ended = operator_sessions.end_all(session, operator, now, but=keep_session)
+    audit.record(session, "operator:" + username, "password_changed", "operator:" + username, now,
+                 source=source, sessions_ended=ended)
+    return ended
+
+
+def from_token(session: Session, token: str, now: datetime,
+               settings: Settings) -> operator_sessions.SignedIn | None:
+    """The active operator and the live session a valid token names, if any."""
+    return operator_sessions.signed_in(session, token, now, settings)
+
+
+def log_out(session: Session, username: str, session_id: int, now: datetime) -> None:
+    """End the operator's session `session_id`: its token, bearer or cookie, is refused from now on."""
+    operator_sessions.end(session, session_id, now)
+    audit.record(session, "operator:" + username, "logout", "operator:" + username, now)
+
+
+def _checked(session: Session, username: str, password: str, now: datetime, settings: Settings,
+             *, source: str, during: str) -> Operator | None:
+    """The active operator whose password this is, or None; throttled (cloud/services/
+    login_throttle.py). Commits the count before the slow check, so parallel attempts see it,
+    and the outcome after it (a failure is audited here: the caller's transaction ends in an
+    error); a success comes back in a fresh transaction for the caller to commit."""
+    policy = login_throttle.Policy.of(settings)
+    attempt = login_throttle.admit(session, username, source, now, policy)
     operator = session.exec(select(Operator).where(Operator.username == username)).first()
-    return operator if operator is not None and operator.active else None
+    password_hash, active = (operator.password_hash, operator.active) if operator else (None, False)
+    session.commit()
+    right = passwords.verify_password(password_hash, password) and active  # no transaction open
+    if not right:
+        audit.record(session, "anonymous", "login_failed", "operator:" + username[:64], now,
+                     source=source, during=during)
+    login_throttle.settle(session, attempt, now, policy, succeeded=right)
+    session.commit()
+    return operator if right else None
 
 
 def role_at_least(role: str | None, least: str) -> bool:

@@ -3,15 +3,13 @@ admin, an operator, a viewer and two carriers to call it as: what the attacks in
 run against."""
 import contextlib
 import functools
-from datetime import timedelta
-
 from cloud.api.main import create_app
-from cloud.core import passwords, tokens
+from cloud.core import passwords
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.db import migrated_engine, transaction
 from cloud.models import LockerCreate, Operator
-from cloud.services import lockers
+from cloud.services import lockers, operator_sessions
 from locker import access
 from locker.api_server import ApiServer
 from locker.localhost import free_port
@@ -23,9 +21,10 @@ AUTH_SECRET = "security-test-auth-secret-0123456789abcdef"
 class LiveCloud:
     """The API on `database_url` with locker L1 (S, M, L) and the callers' headers."""
 
-    def __init__(self, database_url, schema=None, login_failure_delay_s=0.0):
+    def __init__(self, database_url, schema=None, **settings):
+        settings.setdefault("login_failure_delay_s", 0.0)
         self.settings = Settings(database_url=database_url, pin_pepper=PEPPER, auth_secret=AUTH_SECRET,
-                                 login_failure_delay_s=login_failure_delay_s)
+                                 **settings)
         self.engine = migrated_engine(database_url, schema=schema)
         self.api = ApiServer(create_app(self.settings, engine=self.engine), port=free_port())
         self.headers = {}
@@ -58,8 +57,10 @@ class LiveCloud:
         per process: tests/conftest.py's hash)."""
         username = role + "-1"
         with transaction(self.engine) as session:
-            session.add(Operator(username=username, password_hash=_password_hash(), role=role))
-        token = tokens.sign(self.settings.token_key, username, utcnow() + timedelta(hours=1))
+            operator = Operator(username=username, password_hash=_password_hash(), role=role)
+            session.add(operator)
+            session.flush()
+            token, _ = operator_sessions.start(session, operator, utcnow(), self.settings, source="tests")
         return {"Authorization": "Bearer " + token}
 
 

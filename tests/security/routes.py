@@ -58,6 +58,8 @@ BODIES = {
     ("POST", "/api/v1/parcels/{parcel_id}/delegate"): {**recipient("Bob"), "reason": "recipient called"},
     ("PUT", "/api/v1/parcels/{parcel_id}/recipient"): {"carrier": "acme", "recipient": recipient()},
     ("POST", "/api/v1/auth/login"): {"username": "nobody", "password": "nothing at all"},
+    ("POST", "/api/v1/auth/password"): {"current_password": "nothing at all",
+                                        "new_password": "a new one, long enough"},
     ("POST", "/api/v1/carriers"): {"name": "newco"},
     ("POST", "/api/v1/operators"): {"username": "bob", "password": "correct horse battery staple",
                                     "role": "viewer"},

@@ -14,6 +14,7 @@ from cloud.core import tokens
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.models import ApiKey, Carrier, Operator
+from cloud.services import operator_sessions
 from tests.conftest import TEST_PASSWORD
 from tests.security.routes import BODIES, api_routes, body_for, filled, takes_body, writes
 
@@ -25,6 +26,9 @@ CARRIER_WRITES = {("POST", "/api/v1/parcels"), ("POST", "/api/v1/parcels/{parcel
                   ("POST", "/api/v1/returns"),  # not delegate: the recipient's or an operator's
                   ("PUT", "/api/v1/parcels/{parcel_id}/recipient"),  # a carrier claims an unadvised one
                   ("PUT", "/api/v1/webhook"), ("DELETE", "/api/v1/webhook")}
+# What every operator, a viewer too, may do to their own login (test_sessions.py): end it, or
+# change their password.
+OWN_LOGIN = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/auth/password")}
 GUARDED = [r for r in api_routes() if r not in PUBLIC]
 GUARDED_WRITES = [r for r in writes() if r not in PUBLIC]
 
@@ -47,7 +51,7 @@ def test_every_operation_refuses_a_caller_without_valid_credentials(world, anony
         assert call(anonymous, route, headers).status_code == 401, headers
 
 
-@pytest.mark.parametrize("route", GUARDED_WRITES, ids=" ".join)
+@pytest.mark.parametrize("route", [r for r in GUARDED_WRITES if r not in OWN_LOGIN], ids=" ".join)
 def test_a_viewer_can_change_nothing(world, credentials, row_counts, route):
     viewer = credentials.operator("viewer")
     before = row_counts()
@@ -73,6 +77,7 @@ def test_a_carrier_key_writes_nothing_but_its_own_parcels(world, credentials, ro
 
 def test_the_carrier_writes_are_real_routes():
     assert CARRIER_WRITES <= set(writes())  # a renamed route must not leave a stale exemption
+    assert OWN_LOGIN <= set(writes())
 
 
 def test_every_body_is_known():
@@ -84,21 +89,30 @@ def test_every_body_is_known():
 # --- tokens ---------------------------------------------------------------------------------
 
 def test_forged_altered_expired_and_orphaned_tokens_are_refused(world, anonymous, credentials, settings, engine):
-    credentials.operator("admin")  # admin-1 exists and is active
+    good = credentials.operator("admin")["Authorization"].removeprefix("Bearer ")  # admin-1's session
+    viewer = credentials.operator("viewer")["Authorization"].removeprefix("Bearer ")
+    _, sid = tokens.verified_session(settings.token_key, good, utcnow())
+    _, viewer_sid = tokens.verified_session(settings.token_key, viewer, utcnow())
     later = utcnow() + timedelta(hours=1)
-    good = tokens.sign(settings.token_key, "admin-1", later)
     version, payload, mac = good.split(".")
-    other = tokens.sign(settings.token_key, "viewer-9", later).split(".")[1]
+    other = tokens.sign_session(settings.token_key, "viewer-9", sid, later).split(".")[1]
     with Session(engine) as session:
-        session.add(Operator(username="gone-1", password_hash="x", role="admin", active=False))
+        gone = Operator(username="gone-1", password_hash="x", role="admin")
+        session.add(gone)
+        session.flush()
+        gone_token, _ = operator_sessions.start(session, gone, utcnow(), settings, source="tests")
+        gone.active = False
         session.commit()
     refused = {
-        "another key": tokens.sign(b"not the server's key", "admin-1", later),
+        "another key": tokens.sign_session(b"not the server's key", "admin-1", sid, later),
         "altered subject": ".".join([version, other, mac]),
-        "expired": tokens.sign(settings.token_key, "admin-1", utcnow() - timedelta(seconds=1)),
-        "deactivated operator": tokens.sign(settings.token_key, "gone-1", later),
-        "unknown operator": tokens.sign(settings.token_key, "nobody", later),
-        "other version": ".".join(["v2", payload, mac]),
+        "expired": tokens.sign_session(settings.token_key, "admin-1", sid, utcnow() - timedelta(seconds=1)),
+        "deactivated operator": gone_token,
+        "unknown operator": tokens.sign_session(settings.token_key, "nobody", sid, later),
+        "another operator's session": tokens.sign_session(settings.token_key, "admin-1", viewer_sid, later),
+        "no such session": tokens.sign_session(settings.token_key, "admin-1", 2**31 - 1, later),
+        "a v1 token, naming no session": tokens.sign(settings.token_key, "admin-1", later),
+        "other version": ".".join(["v1", payload, mac]),
         "no mac": ".".join([version, payload, ""]),
     }
     for why, token in refused.items():
