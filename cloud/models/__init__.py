@@ -13,7 +13,7 @@ from cloud.models.access import (
 )
 from cloud.models.alarm import ALARM_KINDS, Alarm, AlarmPublic
 from cloud.models.audit import GENESIS_HASH, AuditEntry, AuditEntryPublic, AuditHead
-from cloud.models.base import CODE_LENGTH, CODE_PATTERN
+from cloud.models.base import CODE_LENGTH, CODE_PATTERN, RESERVED_LOCKER_ID, SERVICE_IDENTITY_PREFIX
 from cloud.models.courier import (
     Courier,
     CourierCreate,
@@ -61,4 +61,5 @@ __all__ = [
     "CourierListSent", "CourierRoute", "CourierRouteStop",
     "RemoteOpen", "RemoteOpenPublic", "RemoteOpenRequest",
     "OccupancySample",
+    "RESERVED_LOCKER_ID", "SERVICE_IDENTITY_PREFIX",
 ]
