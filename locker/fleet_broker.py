@@ -41,8 +41,9 @@ def acl_text(bridge_workers=BRIDGE_WORKERS, denied=()):
     the patterns and a deny before any grant, so a denied board gets nothing from its pattern."""
     lines = ["# written by openlocker: boards see only their own topics"] + BOARD_ACL
     for worker in range(1, bridge_workers + 1):
-        if bridge_identity(worker) not in denied:
-            lines += ["", "user " + bridge_identity(worker)] + BRIDGE_RULES
+        name = bridge_identity(worker)
+        if name not in denied:  # the patterns would give it lockers/svc:.../: a board's rights
+            lines += ["", "user " + name, "topic deny lockers/%s/#" % name] + BRIDGE_RULES
     for name in denied:
         lines += ["", "# revoked", "user " + identity_name(name), "topic deny #"]
     return "\n".join(lines) + "\n"

@@ -36,13 +36,13 @@ class FleetBroker(MosquittoProcess):
 
 
 class Peer:
-    """A TLS MQTT client holding `who`'s certificate (or none)."""
+    """A TLS MQTT client holding `who`'s certificate (or none), or the one in folder `files`."""
 
-    def __init__(self, broker, who, client_id=None):
+    def __init__(self, broker, who, client_id=None, files=None):
         self.messages, self.connected = [], threading.Event()
         self.refused, self.kicked = threading.Event(), threading.Event()
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or "locker-%s" % who)
-        certs = broker.identity(who or "A")
+        certs = files or broker.identity(who or "A")
         self.client.tls_set(ca_certs=str(certs / "ca.crt"), certfile=str(certs / "client.crt") if who else None,
                             keyfile=str(certs / "client.key") if who else None, cert_reqs=ssl.CERT_REQUIRED)
         self.client.on_connect = lambda c, u, f, rc, p: (self.refused if rc.is_failure else self.connected).set()
