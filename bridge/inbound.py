@@ -69,6 +69,9 @@ def handle_status(engine, locker_id, payload, now, settings=None):
     with Session(engine) as session:
         locker = _sender(session, locker_id, "status")
         body = _verified(locker, payload, wire.check_status, "status")
+        if (body["conn"], body["online"]) == (locker.status_conn, locker.online):
+            return  # applied already: the retained status again (a worker reconnected), or
+            # another worker of the group (each hears every status) took it first
         if not devices.record_status(session, locker, body["online"], body["conn"], now, settings=settings):
             raise Rejected("status of %s for connection %d is older than the last one applied (%d)"
                            % (locker_id, body["conn"], locker.status_conn))

@@ -63,6 +63,15 @@ def test_signed_status_marks_the_locker_online_then_offline(worker, engine):
     assert _online(engine) is False
 
 
+def test_the_same_status_again_changes_nothing_and_queues_nothing(worker, engine):
+    bridge, key = worker
+    online = BoardStatus("L1", key).online()
+    bridge.apply("lockers/L1/status", online)
+    queued = len(_pending(engine))
+    bridge.apply("lockers/L1/status", online)  # retained: a worker reconnecting hears it again
+    assert _online(engine) is True and len(_pending(engine)) == queued
+
+
 @pytest.mark.parametrize("payload", [b"online", b'{"online": "yes"}', b"[]", b"\xff", b'{"online": false}'])
 def test_a_malformed_or_unsigned_status_changes_nothing(worker, engine, payload):
     bridge, key = worker

@@ -114,3 +114,16 @@ def test_the_command_line_builds_a_tls_bundle_from_the_provision_folder(tmp_path
     result = _cli("--board", "esp32", "--identity", str(identity), "--out", str(tmp_path / "fw2"))
     assert result.returncode != 0 and "client.key missing" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "fw2").exists()
+
+
+@pytest.mark.parametrize("name", ["svc:bridge-1", "bridge-4"])
+def test_a_services_identity_never_goes_into_a_boards_bundle(tmp_path, name):
+    ca, identity = provisioned(tmp_path)
+    ca.issue_service("bridge-1", tmp_path / "bridge-1")
+    for file in ("client.crt", "client.key"):
+        (identity / file).write_bytes((tmp_path / "bridge-1" / file).read_bytes())
+    (identity / "identity.json").write_text(json.dumps({"locker_id": name, "key": KEY, "compartments": [[1, "S"]]}))
+    config = board_config("L-1", KEY, [(1, "S")], "h", 8883, tls=True)
+    with pytest.raises(IdentityError, match="locker id|service"):
+        build("esp32", tmp_path / "fw", config, identity)
+    assert not (tmp_path / "fw").exists()
