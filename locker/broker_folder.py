@@ -42,6 +42,7 @@ class BrokerFolder:
             ca.issue_service(bridge_word(worker), self.folder / bridge_word(worker))
         self.settings_path.write_text(json.dumps(settings, indent=1) + "\n")
         self.conf.write_text(broker_config(port, self.folder.resolve(), host, user))
+        ca.write_crl()  # anew: one written before CRLs lived as long as the CA runs out
         self.refresh(ca)
         hand_over(self, user)
         return self.conf

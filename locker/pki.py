@@ -177,10 +177,13 @@ class FleetCA:
         self.write_crl()
 
     def write_crl(self):
+        # Valid as long as the CA: the broker refuses every client once its CRL's next update
+        # has passed (OpenSSL's CRL check), and this one is a local file, replaced whenever a
+        # certificate is revoked, never fetched: a short life would only take the fleet down.
         ca_key, ca_cert = self._load()
         builder = (x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject)
                    .last_update(_now() - datetime.timedelta(minutes=5))
-                   .next_update(_now() + datetime.timedelta(days=30)))
+                   .next_update(ca_cert.not_valid_after_utc))
         for serial in self.revoked_path.read_text().split():
             builder = builder.add_revoked_certificate(
                 x509.RevokedCertificateBuilder().serial_number(int(serial)).revocation_date(_now()).build())

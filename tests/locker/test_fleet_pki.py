@@ -121,3 +121,10 @@ def test_a_folder_is_unreachable_through_a_closed_parent(tmp_path):
     nobody = pwd.getpwnam("nobody")
     assert unreachable(closed / "broker" / "x", nobody) in (closed, *closed.parents)
     assert unreachable(closed / "broker", pwd.getpwuid(0)) is None  # root passes everywhere
+
+
+def test_the_crl_stays_valid_as_long_as_the_ca(ca, tmp_path):
+    # an expired CRL makes the broker refuse every board: it must not run out after a month
+    ca.revoke(ca.issue_board("L-1", tmp_path / "L-1"))
+    crl = x509.load_pem_x509_crl(ca.crl_path.read_bytes())
+    assert crl.next_update_utc == x509.load_pem_x509_certificate(ca.cert_path.read_bytes()).not_valid_after_utc
