@@ -32,24 +32,34 @@ def revoke(ca, name, broker=None, say=print):
     """Revoke `name`'s certificates in FleetCA `ca` and, if BrokerFolder `broker` is given, on
     the broker; UnknownIdentity (nothing changed) if `ca` never issued one to `name`."""
     if broker is None or broker.broker_pid() is None:
-        serials = ca.revoke_identity(name)
-        say("revoked %s: %d certificate(s) added to %s" % (name, len(serials), ca.crl_path))
-        if broker is not None:
-            broker.refresh(ca)
-        say("no running broker found for %s: reload the broker (e.g. systemctl reload mosquitto) "
-            "so that it reads the new CRL and ACL" % (broker.folder if broker else "--broker-dir"))
-        return serials
+        return _revoke_offline(ca, name, broker, say)
     with tempfile.TemporaryDirectory() as scratch:
         probe, evictor = Path(scratch) / "probe", Path(scratch) / "evictor"
         ca.issue_eviction(name, probe)  # UnknownIdentity here, before anything is revoked
         evicting = ca.issue_eviction(name, evictor)
         serials = ca.revoke_identity(name, keep=(evicting,))
-        _reload_until_refused(ca, broker, probe)
-        _evict(broker, evictor)
-        ca.revoke(evicting)
+        try:
+            _reload_until_refused(ca, broker, probe)
+            _evict(broker, evictor)
+        finally:
+            ca.revoke(evicting)  # whatever happened: no good certificate of the name is left
+            broker.refresh(ca)
         _reload_until_refused(ca, broker, evictor)
     say("revoked %s: %d certificate(s) on the CRL; the broker at %s:%d refuses them now and "
         "closed its live connection, if it had one" % ((name, len(serials) - 1) + broker.address()[:2]))
+    return serials
+
+
+def _revoke_offline(ca, name, broker, say):
+    serials = ca.revoke_identity(name)
+    say("revoked %s: %d certificate(s) added to %s" % (name, len(serials), ca.crl_path))
+    if broker is None:
+        say("no broker folder here: copy %s to the broker's tls/ca.crl and reload the broker"
+            % ca.crl_path)
+    else:
+        broker.refresh(ca)
+        say("no broker runs with %s: reload the broker (e.g. systemctl reload mosquitto) so that it "
+            "reads the new CRL and ACL" % broker.conf)
     return serials
 
 
