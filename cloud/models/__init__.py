@@ -52,7 +52,8 @@ __all__ = [
     "LoginRequest", "Operator", "Token",
     "GENESIS_HASH", "AuditEntry", "AuditEntryPublic", "AuditHead",
     "ALARM_KINDS", "Alarm", "AlarmPublic",
-    "CODE_LENGTH", "CODE_PATTERN", "COMPARTMENT_SIZES", "LIVE_STATES",
+    "CODE_LENGTH", "CODE_PATTERN", "COMPARTMENT_SIZES", "LIVE_STATES", "RESERVED_LOCKER_ID",
+    "SERVICE_IDENTITY_PREFIX",
     "Compartment", "CompartmentPublic", "CompartmentSpec", "Courier", "CourierCreate",
     "CourierPublic", "DeviceEvent", "Locker", "LockerCreate", "LockerDetail", "LockerProvisioned",
     "LockerPublic", "Notification", "OutboxMessage", "Parcel", "ParcelCreate", "ParcelPublic",
@@ -61,5 +62,4 @@ __all__ = [
     "CourierListSent", "CourierRoute", "CourierRouteStop",
     "RemoteOpen", "RemoteOpenPublic", "RemoteOpenRequest",
     "OccupancySample",
-    "RESERVED_LOCKER_ID", "SERVICE_IDENTITY_PREFIX",
 ]
