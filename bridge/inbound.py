@@ -1,6 +1,4 @@
 """Device messages into domain-service calls, each in one transaction."""
-import json
-
 from sqlmodel import Session
 
 from cloud.models import Locker
@@ -65,20 +63,16 @@ def handle_inventory(engine, locker_id, payload, now):
 
 
 def handle_status(engine, locker_id, payload, now, settings=None):
-    """Record the retained online/offline status a board (or its last will) published; an
-    `{"online": true}` also queues the board's state again, in the same transaction."""
-    online = _online_flag(payload)
+    """Record the retained online/offline status a board (or its last will) published, signed
+    like its events; an online one also queues the board's state again, in the same
+    transaction. Rejected (nothing changed) for an unsigned, mis-signed or old status."""
     with Session(engine) as session:
-        _sender(session, locker_id, "status")
-        devices.set_online(session, locker_id, online, now, settings=settings)
+        locker = _sender(session, locker_id, "status")
+        body = _verified(locker, payload, wire.check_status, "status")
+        if (body["conn"], body["online"]) == (locker.status_conn, locker.online):
+            return  # applied already: the retained status again (a worker reconnected), or
+            # another worker of the group (each hears every status) took it first
+        if not devices.record_status(session, locker, body["online"], body["conn"], now, settings=settings):
+            raise Rejected("status of %s for connection %d is older than the last one applied (%d)"
+                           % (locker_id, body["conn"], locker.status_conn))
         session.commit()
-
-
-def _online_flag(payload):
-    try:
-        status = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
-        raise Rejected("status is not JSON") from None
-    if not isinstance(status, dict) or not isinstance(status.get("online"), bool):
-        raise Rejected("status must be {\"online\": true|false}")
-    return status["online"]

@@ -13,6 +13,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
+from locker.identities import IdentityNameError, board_name
+
 # bundle name -> file in the provision folder
 PROVISIONED = {"ca": "ca.crt", "client": "client.crt", "client_key": "client.key"}
 IDENTITY = "identity.json"
@@ -31,6 +33,10 @@ def read_identity(folder):
         raise IdentityError("%s is not a provisioned board: %s missing (run `locker provision`)"
                             % (folder, ", ".join(missing)))
     identity = _identity_json(folder / IDENTITY)
+    try:
+        board_name(identity["locker_id"])  # a service's name is never a board's (identities.py)
+    except IdentityNameError as error:
+        raise IdentityError("%s: %s" % (folder / IDENTITY, error)) from None
     ca, cert, key = _load(folder)
     _check_certificate(identity["locker_id"], ca, cert, key)
     return identity

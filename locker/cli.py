@@ -92,8 +92,16 @@ def _parser():
     chaos.add_argument("--workdir", default=None, help="keep broker, logs and board flash here")
 
     ca = sub.add_parser("ca", help="the fleet's device certificate authority")
-    ca.add_argument("action", choices=["init"])
-    ca.add_argument("--dir", default="pki", help="where the CA's key, certificate and CRL live")
+    ca_commands = ca.add_subparsers(dest="ca_command", required=True)
+    init = ca_commands.add_parser("init", help="a new CA: its key, certificate and empty CRL")
+    revoke = ca_commands.add_parser("revoke", help="every certificate of a board (or a service), "
+                                                   "on the CRL and on the running broker at once")
+    revoke.add_argument("name", help="the locker id (or a service's name, svc:bridge-N)")
+    revoke.add_argument("--broker-dir", default="broker",
+                        help="the folder `locker broker-config` wrote: its CRL and ACL are updated "
+                             "and the broker running with it reloads them and drops the board")
+    for command in (init, revoke):
+        command.add_argument("--dir", default="pki", help="where the CA's key, certificate and CRL live")
 
     provision = sub.add_parser("provision", help="a new board's identity: cloud key and certificate")
     provision.add_argument("locker_id")
@@ -111,6 +119,8 @@ def _parser():
     broker_config.add_argument("--server-name", default="127.0.0.1",
                                help="the name or address boards connect to (in the server certificate)")
     broker_config.add_argument("--bridge-workers", type=int, default=4)
+    broker_config.add_argument("--user", help="the user the broker runs as (default: mosquitto when "
+                                              "run as root, else you); it is given the key it reads")
 
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _database_option(migrate)

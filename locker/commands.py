@@ -87,27 +87,52 @@ def chaos(args):
 
 def ca(args):
     from locker.pki import FleetCA
-    FleetCA(args.dir).create()
-    print("device CA created in %s (keep ca.key offline)" % args.dir)
+    if args.ca_command == "init":
+        FleetCA(args.dir).create()
+        print("device CA created in %s (keep ca.key offline)" % args.dir)
+        return 0
+    return _revoke(FleetCA(args.dir), args.name, args.broker_dir)
+
+
+def _revoke(fleet_ca, name, broker_dir):
+    from locker.broker_folder import BrokerFolder
+    from locker.identities import IdentityNameError
+    from locker.pki import UnknownIdentity
+    from locker.revocation import BrokerDidNotReload, revoke
+
+    broker = BrokerFolder(broker_dir) if os.path.isfile(os.path.join(broker_dir, "broker.json")) else None
+    try:
+        revoke(fleet_ca, name, broker)
+    except (UnknownIdentity, IdentityNameError) as refusal:
+        raise SystemExit("locker ca revoke: %s" % refusal) from None
+    except BrokerDidNotReload as failure:
+        raise SystemExit("locker ca revoke: %s is on the CRL, but %s" % (name, failure)) from None
+    return 0
 
 
 def provision(args):
+    from locker.identities import IdentityNameError
     from locker.provisioning import provision as make
     from simulator.layout import parse_layout
-    out = make(args.locker_id, parse_layout(args.layout), args.api, args.ca_dir,
-               args.out or os.path.join("provisioned", args.locker_id), headers=_bearer(args.token))
+    try:
+        out = make(args.locker_id, parse_layout(args.layout), args.api, args.ca_dir,
+                   args.out or os.path.join("provisioned", args.locker_id), headers=_bearer(args.token))
+    except (IdentityNameError, RuntimeError, httpx.HTTPError) as refusal:
+        raise SystemExit("locker provision: %s" % refusal) from None
     print("provisioned %s: identity and certificate in %s" % (args.locker_id, out))
 
 
 def broker_config(args):
-    from locker.fleet_broker import bridge_identity, write_broker_config
+    from locker.broker_folder import BrokerFolder
     from locker.pki import FleetCA
-    ca = FleetCA(args.ca_dir)
-    ca.server_certificate(args.ca_dir, args.server_name)
-    for worker in range(1, args.bridge_workers + 1):
-        ca.issue(bridge_identity(worker), os.path.join(args.out, bridge_identity(worker)))
-    conf = write_broker_config(args.out, args.port, args.ca_dir, args.host, bridge_workers=args.bridge_workers)
-    print("wrote %s and its ACL; start it with: mosquitto -c %s" % (conf, conf))
+    try:
+        conf = BrokerFolder(args.out).write(FleetCA(args.ca_dir), port=args.port, host=args.host,
+                                            server_name=args.server_name,
+                                            bridge_workers=args.bridge_workers, user=args.user)
+    except ValueError as refusal:
+        raise SystemExit("locker broker-config: %s" % refusal) from None
+    print("wrote %s and its ACL; start it with: mosquitto -c %s (it runs as %s)"
+          % (conf, conf, BrokerFolder(args.out).settings()["user"]))
 
 
 def migrate(args):

@@ -12,12 +12,14 @@ class MqttLink:
     """One persistent MQTT session: will, reconnect, subscriptions re-made on every connect."""
 
     def __init__(self, client_id, url, will, subscriptions, on_up, on_down, on_message):
+        """`will`: a function returning the (topic, payload) of the last will, called before
+        every connection attempt (the board signs and numbers each one)."""
         self.host, self.port = broker_address(url)
         self.subscriptions = subscriptions
         self.on_up, self.on_down, self.on_message = on_up, on_down, on_message
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
                                   clean_session=False)
-        self.client.will_set(will[0], will[1], qos=1, retain=True)
+        self.client.on_pre_connect = lambda client, userdata: client.will_set(*will(), qos=1, retain=True)
         self.client.reconnect_delay_set(min_delay=1, max_delay=8)
         self.client.on_connect = self._connected
         self.client.on_disconnect = self._disconnected

@@ -38,7 +38,7 @@ class VirtualLocker:
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._stopping = threading.Event()
-        self.link = MqttLink("locker-" + locker_id, broker_url, self.controller.will(),
+        self.link = MqttLink("locker-" + locker_id, broker_url, self._next_will,
                              [wire.topic(locker_id, "commands")],
                              self._up, self._down, self._message)
         self._ticker = threading.Thread(target=self._tick_loop, name="tick-" + locker_id, daemon=True)
@@ -114,6 +114,13 @@ class VirtualLocker:
             self.panel.show(action.text)
         elif isinstance(action, Beep):
             self.panel.beep(action.kind)
+
+    def _next_will(self):
+        with self._changed:
+            will = self.controller.will(self.clock())
+            if self.flash:
+                self.flash.save(self.controller)  # its connection number, before it is used
+            return will
 
     def _up(self):
         self.online = True

@@ -13,7 +13,7 @@ from cloud.models.access import (
 )
 from cloud.models.alarm import ALARM_KINDS, Alarm, AlarmPublic
 from cloud.models.audit import GENESIS_HASH, AuditEntry, AuditEntryPublic, AuditHead
-from cloud.models.base import CODE_LENGTH, CODE_PATTERN
+from cloud.models.base import CODE_LENGTH, CODE_PATTERN, RESERVED_LOCKER_ID, SERVICE_IDENTITY_PREFIX
 from cloud.models.courier import (
     Courier,
     CourierCreate,
@@ -55,7 +55,8 @@ __all__ = [
     "LoginRequest", "Operator", "Token",
     "GENESIS_HASH", "AuditEntry", "AuditEntryPublic", "AuditHead",
     "ALARM_KINDS", "Alarm", "AlarmPublic",
-    "CODE_LENGTH", "CODE_PATTERN", "COMPARTMENT_SIZES", "LIVE_STATES",
+    "CODE_LENGTH", "CODE_PATTERN", "COMPARTMENT_SIZES", "LIVE_STATES", "RESERVED_LOCKER_ID",
+    "SERVICE_IDENTITY_PREFIX",
     "Compartment", "CompartmentPublic", "CompartmentSpec", "Courier", "CourierCreate",
     "CourierPublic", "DeviceEvent", "Locker", "LockerCreate", "LockerDetail", "LockerProvisioned",
     "LockerPublic", "Notification", "OutboxMessage", "Parcel", "ParcelCreate", "ParcelPublic",

@@ -74,6 +74,9 @@ class Locker(LockerBase, BoardHealth, table=True):
     # (or was found not to apply), none after it (cloud/services/device_events.py).
     applied_seq: int = Field(default=0, sa_type=BigInteger)
     online: bool = False
+    # The connection number of the last signed status applied (docs/protocol.md, "Status"): an
+    # older one, or this connection's online after its will, is a replay and changes nothing.
+    status_conn: int = Field(default=0, sa_type=BigInteger)
     last_seen_at: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 

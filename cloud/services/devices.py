@@ -26,6 +26,23 @@ def set_online(session: Session, locker_id: str, online: bool, now: datetime,
     return locker
 
 
+def record_status(session: Session, locker: Locker, online: bool, conn: int, now: datetime,
+                  *, settings: Settings | None = None) -> bool:
+    """Apply a board's signed status (an already verified message, firmware/core/wire.py) unless
+    it is older than the last one applied; False (nothing changed) for an old one.
+
+    Statuses are ordered by connection number, and within one connection online comes before
+    its will (offline): so an old will cannot mark a reconnected board offline, nor an old
+    online mark a board online again after its will.
+    """
+    session.refresh(locker, with_for_update={"key_share": True})  # one worker decides at a time
+    if (conn, not online) <= (locker.status_conn, not locker.online):
+        return False
+    locker.status_conn = conn
+    set_online(session, locker.id, online, now, settings=settings)
+    return True
+
+
 def record_telemetry(session: Session, locker: Locker, body: dict, now: datetime) -> Locker:
     """Keep a board's latest telemetry (an already verified message, firmware/core/wire.py)."""
     locker.firmware_version, locker.board_mode = body["fw"], body["mode"]

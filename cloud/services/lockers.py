@@ -1,13 +1,15 @@
 """Provisioning lockers: identity, board key, compartments from the size catalogue."""
+import re
 import secrets
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings
-from cloud.models import COMPARTMENT_SIZES, Compartment, CompartmentSpec, Locker, LockerCreate
+from cloud.models import (COMPARTMENT_SIZES, RESERVED_LOCKER_ID, Compartment, CompartmentSpec, Locker,
+                          LockerCreate)
 from cloud.services import couriers
-from cloud.services.errors import Conflict, NotFound
+from cloud.services.errors import Conflict, Invalid, NotFound
 
 DEVICE_KEY_BYTES = 32
 
@@ -15,6 +17,9 @@ DEVICE_KEY_BYTES = 32
 def provision_locker(session: Session, data: LockerCreate, now: datetime,
                      *, settings: Settings | None = None) -> tuple[Locker, str]:
     """A new locker with its compartments, and its board key (hex) to hand over once."""
+    if re.match(RESERVED_LOCKER_ID, data.id):
+        raise Invalid("reserved_locker_id", f"{data.id} reads as a service's name on the fleet's "
+                      "broker (bridge..., svc...); give the locker another id")
     if session.get(Locker, data.id) is not None:
         raise Conflict("duplicate_locker", f"locker {data.id} already exists")
     device_key = secrets.token_hex(DEVICE_KEY_BYTES)  # the board's own: shared with no other

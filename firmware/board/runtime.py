@@ -26,15 +26,20 @@ class Board:
         self.hardware, self.clock, self.store, self.system, self.mode = hardware, clock, store, system, mode
         self.controller = Controller(self.locker_id, self.key, [tuple(c) for c in config["compartments"]])
         store.load_into(self.controller)
-        topic, payload = self.controller.will()
         self.mqtt = MqttClient(open_transport, "locker-" + self.locker_id, clock.ticks_ms,
-                               will=(topic, payload, 1, True))
+                               will=self._will)
         self.mqtt.subscribe(wire.topic(self.locker_id, "commands"))
         self.supervisor = Supervisor(watchdog, clock.ticks_ms)
         self.started_ms = clock.ticks_ms()
         self._tasks = []
         # the door sensors settle the doors that were in flight when the board went dark
         self.handle(Booted([number for number, door in hardware.doors.items() if door.is_open]))
+
+    def _will(self):
+        # a fresh signed will for every connection attempt; its number on flash before it is used
+        will = self.controller.will(self.clock.wall_ms())
+        self.store.after_event(self.controller, self.clock.ticks_ms())
+        return will
 
     def handle(self, event):
         """One event through the core: flash first, then the actions go out."""

@@ -95,9 +95,11 @@ class Controller:
 
     # introspection for the simulator, the board's status page and tests
 
-    def will(self):
-        """(topic, payload) of the MQTT last will: offline, on the status topic."""
-        return self._uplink.will()
+    def will(self, now_ms):
+        """(topic, payload) of the MQTT last will for the next connection attempt: offline, on
+        the status topic, signed. Ask before every attempt; when durable_revision() moves, the
+        flash must be written before the CONNECT goes out."""
+        return self._uplink.will(now_ms)
 
     def compartment(self, number):
         return self._compartments.get(number)
@@ -129,8 +131,10 @@ class Controller:
     def durable_revision(self):
         """Moves whenever the flash must be written before the actions leave the board: a new
         event, a door opening started (a PIN consumed with it) or first seen open, a wrong PIN
-        counted (a power cut must not give a guess back)."""
-        return (self._uplink.journal.next_seq, self._doors.revision, self._lockout.failures)
+        counted (a power cut must not give a guess back), connection numbers taken (a reset
+        must not number a connection again)."""
+        return (self._uplink.journal.next_seq, self._doors.revision, self._lockout.failures,
+                self._uplink.conn_floor)
 
     def courier_count(self):
         """How many courier codes the cloud has pushed to this board."""
@@ -151,7 +155,8 @@ class Controller:
         return {"v": SNAPSHOT_VERSION, "counter": self.last_counter,
                 "journal": self._uplink.journal.dump(), "credentials": self._credentials.dump(),
                 "compartments": self._compartments.dump(), "doors": self._doors.dump(),
-                "settled": self._settled.dump(), "lockout": self._lockout.dump()}
+                "settled": self._settled.dump(), "lockout": self._lockout.dump(),
+                "conn": self._uplink.conn_floor}
 
     def restore(self, data):
         """Take back a snapshot() after a reset; ValueError for one this firmware cannot read."""
@@ -163,6 +168,7 @@ class Controller:
         self._compartments.load(data["compartments"])
         self._settled.load(data.get("settled", []))
         self._lockout.load(data.get("lockout"))
+        self._uplink.restore_conn(data.get("conn", 1))  # absent before signed status
         self._doors.load(data.get("doors", []))  # then Booted settles them
 
     @property

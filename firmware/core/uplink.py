@@ -1,11 +1,12 @@
 # The board's side of the MQTT link: journals events, publishes them while connected, and
 # publishes every unacknowledged one again on reconnect and every resend_ms (protocol.md).
+# Its status (online at every connect, offline as the last will) is signed and numbered by
+# connection, so the cloud takes neither a forged one nor an old one replayed (protocol.md).
 from firmware.core import wire
 from firmware.core.actions import Publish
 from firmware.core.journal import Journal
 
-ONLINE = b'{"online": true}'
-OFFLINE = b'{"online": false}'
+CONN_BLOCK = 64  # connection numbers taken per flash write; a reset skips what is left of them
 
 
 class Uplink:
@@ -17,13 +18,39 @@ class Uplink:
         self.journal = journal if journal is not None else Journal()
         self.online = False
         self._sent_ms = {}  # seq -> when it was last published
+        self._status_topic = wire.topic(locker_id, "status")
+        self.restore_conn(1)
 
-    def will(self):
-        return wire.topic(self.locker_id, "status"), OFFLINE
+    def restore_conn(self, floor):
+        """Every connection number below `floor` may have been used (kept on flash)."""
+        if not isinstance(floor, int) or floor < 1:
+            raise ValueError("bad connection number")
+        self.conn_floor = floor
+        self._conn = floor - 1  # the number of the current (or last) connection
+        self._born = True  # its online status went out: the next connection needs a new number
+
+    def will(self, now_ms):
+        """(topic, payload) of the last will for the next connection attempt: offline, signed,
+        under a number no connection had; conn_floor moves first (flash before it is used)."""
+        self._new_conn()
+        return self._status_topic, self._status(False, now_ms)
+
+    def _new_conn(self):
+        self._conn += 1
+        if self._conn >= self.conn_floor:
+            self.conn_floor = self._conn + CONN_BLOCK
+        self._born = False
+
+    def _status(self, online, now_ms):
+        return wire.sign(self._key, {"lkr": self.locker_id, "t": now_ms, "type": "status",
+                                     "online": online, "conn": self._conn})
 
     def connected(self, now_ms):
         self.online = True
-        status = Publish(wire.topic(self.locker_id, "status"), ONLINE, 1, True)
+        if self._born:  # connected without asking for a will: number this connection anyway
+            self._new_conn()
+        self._born = True
+        status = Publish(self._status_topic, self._status(True, now_ms), 1, True)
         return [status] + self._publish_all(self.journal.pending(), now_ms)
 
     def disconnected(self):

@@ -62,6 +62,10 @@ TELEMETRY_FIELDS = (("lkr", "code"), ("t", "ms"), ("type", "str"), ("fw", "str")
 # signed, QoS 1, not journaled (the next connect sends a fresh one). `seq` is the last event the
 # board journaled (0 for none): the cloud compares only once it has applied that far.
 INVENTORY_FIELDS = (("lkr", "code"), ("t", "ms"), ("type", "str"), ("seq", "ms"), ("cmps", "cmps"))
+# Status: retained on lockers/{id}/status, the board's birth at every connect (online) and its
+# last will (offline), signed; `conn` numbers the connection, never reused, so the cloud takes
+# neither an old will nor an old birth replayed after a newer status.
+STATUS_FIELDS = (("lkr", "code"), ("t", "ms"), ("type", "str"), ("conn", "seq"))
 EVENT_ENVELOPE = (("lkr", "code"), ("seq", "seq"), ("t", "ms"), ("type", "str"))
 COMMAND_ENVELOPE = (("lkr", "code"), ("ctr", "seq"), ("exp", "ms"), ("type", "str"))
 
@@ -140,6 +144,14 @@ def check_inventory(body):
     _check_fields(body, INVENTORY_FIELDS)
     if body["type"] != "inventory":
         raise WireError("not an inventory")
+    return body
+
+
+def check_status(body):
+    """`body` if it is a well-formed status; WireError otherwise."""
+    _check_fields(body, STATUS_FIELDS)
+    if body["type"] != "status" or not isinstance(body.get("online"), bool):
+        raise WireError("not a status")
     return body
 
 

@@ -23,14 +23,17 @@ class MqttClient:
                  clean_session=False, queue_limit=32, rand=None):
         """`open_transport`: async callable returning (reader, writer); `ticks_ms`: a clock in
         int ms (time.ticks_ms on the board); `will`: (topic, payload) for a QoS 1 retained
-        will, or (topic, payload, qos, retain); `rand`: returns [0, 1) to jitter backoff."""
+        will, or (topic, payload, qos, retain), or a function returning one, called before
+        every connection attempt; `rand`: returns [0, 1) to jitter backoff."""
         self._open_transport = open_transport
         self._ticks_ms = ticks_ms
         self._rand = rand
         self.client_id = client_id
         self.keepalive_s = int(keepalive_s)
+        self._clean_session = clean_session
+        self._will = will if callable(will) else None
         self._connect = packets.connect(client_id, self.keepalive_s, clean_session,
-                                        _full_will(will))  # made once: bad ids fail here
+                                        None if self._will else _full_will(will))  # bad ids fail here
         self._outbox = Outbox(queue_limit)
         self._topics = []
         self._inbox = []
@@ -139,7 +142,7 @@ class MqttClient:
     async def _talk(self, link):
         """Open, CONNECT, take the CONNACK, start the sender, then read until the link fails."""
         link.reader, link.writer = await self._open_transport()
-        await link.write(self._connect)
+        await link.write(self._connect_packet())
         self._accept(link, await link.read_packet(self.max_packet_bytes))
         link.tasks.append(asyncio.create_task(self._guard(link, self._send_loop(link))))
         while True:
@@ -148,6 +151,12 @@ class MqttClient:
                 self.dropped += 1
             else:
                 await self._handle(link, packet)
+
+    def _connect_packet(self):
+        if self._will is None:
+            return self._connect
+        return packets.connect(self.client_id, self.keepalive_s, self._clean_session,
+                               _full_will(self._will()))
 
     def _accept(self, link, packet):
         if packet is None or packet.kind != packets.CONNACK:

@@ -15,6 +15,7 @@ from cloud.services import courier_routes, couriers, outbox, parcels
 from firmware.core import wire
 from firmware.core.verifiers import courier_verifier
 from tests.support.couriers import registered
+from tests.support.status import BoardStatus
 
 any_topic = st.one_of(st.text(max_size=60), st.sampled_from(
     ["lockers/L1/events", "lockers/L1/status", "lockers/L2/events", "lockers/L1/commands"]))
@@ -49,21 +50,46 @@ def test_a_verified_event_is_applied_once(worker, engine, now):
     assert _inbox(engine) == 1
 
 
-@pytest.mark.parametrize("payload, online", [(b'{"online": true}', True), (b'{"online": false}', False)])
-def test_status_marks_the_locker_online_or_offline(worker, engine, payload, online):
-    bridge, _ = worker
-    bridge.apply("lockers/L1/status", payload)
+def _online(engine):
     with Session(engine) as session:
-        assert session.get(Locker, "L1").online is online
+        return session.get(Locker, "L1").online
 
 
-@pytest.mark.parametrize("payload", [b"online", b'{"online": "yes"}', b"[]", b"\xff"])
-def test_a_malformed_status_changes_nothing(worker, engine, payload):
-    bridge, _ = worker
-    bridge.apply("lockers/L1/status", b'{"online": true}')
+def test_signed_status_marks_the_locker_online_then_offline(worker, engine):
+    bridge, key = worker
+    board = BoardStatus("L1", key)
+    bridge.apply("lockers/L1/status", board.online())
+    assert _online(engine) is True
+    bridge.apply("lockers/L1/status", board.offline())
+    assert _online(engine) is False
+
+
+def test_the_same_status_again_changes_nothing_and_queues_nothing(worker, engine):
+    bridge, key = worker
+    online = BoardStatus("L1", key).online()
+    bridge.apply("lockers/L1/status", online)
+    queued = len(_pending(engine))
+    bridge.apply("lockers/L1/status", online)  # retained: a worker reconnecting hears it again
+    assert _online(engine) is True and len(_pending(engine)) == queued
+
+
+@pytest.mark.parametrize("payload", [b"online", b'{"online": "yes"}', b"[]", b"\xff", b'{"online": false}'])
+def test_a_malformed_or_unsigned_status_changes_nothing(worker, engine, payload):
+    bridge, key = worker
+    bridge.apply("lockers/L1/status", BoardStatus("L1", key).online())
     bridge.apply("lockers/L1/status", payload)
-    with Session(engine) as session:
-        assert session.get(Locker, "L1").online is True
+    assert _online(engine) is True
+
+
+@pytest.mark.parametrize("body", [{"online": "no"}, {"online": 0}, {"conn": 0}, {"type": "telemetry"},
+                                  {"lkr": "L2"}])
+def test_a_signed_status_of_the_wrong_shape_changes_nothing(worker, engine, body):
+    bridge, key = worker
+    bridge.apply("lockers/L1/status", BoardStatus("L1", key).online())
+    status = {"lkr": "L1", "t": 0, "type": "status", "online": False, "conn": 2}
+    status.update(body)
+    bridge.apply("lockers/L1/status", wire.sign(key, status))
+    assert _online(engine) is True
 
 
 def _pending(engine):
@@ -89,7 +115,7 @@ def test_a_board_coming_online_is_sent_its_state_again(worker, engine, session, 
                                                       "parcel": "INSIDE", "cmp": 2}))
     [credential] = [body for type, body in _pending(engine) if type == "credential"]
     _mark_all_sent(engine, now)  # and lost: the board was never connected, or away too long
-    bridge.apply("lockers/L1/status", b'{"online": true}')
+    bridge.apply("lockers/L1/status", BoardStatus("L1", key).online())
     until = couriers.day_end_ms(now.date())
     assert _pending(engine) == [("couriers", {"v": [courier_verifier(key, "4711471147")], "until": until}),
                                 ("reserve", {"parcel": "WAITING", "cmp": 1, "asof": 1}),

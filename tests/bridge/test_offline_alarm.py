@@ -4,6 +4,7 @@ from sqlmodel import Session
 
 from bridge import inbound
 from cloud.services import alarms
+from tests.support.status import BoardStatus
 
 
 def kinds(engine, open_only):
@@ -12,12 +13,13 @@ def kinds(engine, open_only):
 
 
 def test_a_will_raises_the_alarm_and_online_resolves_it(engine, session, make_locker, now, settings):
-    make_locker()
+    _, key = make_locker()
     session.commit()
-    inbound.handle_status(engine, "L1", b'{"online": false}', now, settings)  # never online: quiet
+    board = BoardStatus("L1", bytes.fromhex(key))
+    inbound.handle_status(engine, "L1", board.payload(False, 1), now, settings)  # never online: quiet
     assert kinds(engine, False) == []
-    inbound.handle_status(engine, "L1", b'{"online": true}', now, settings)
-    inbound.handle_status(engine, "L1", b'{"online": false}', now, settings)
+    inbound.handle_status(engine, "L1", board.payload(True, 2), now, settings)
+    inbound.handle_status(engine, "L1", board.payload(False, 2), now, settings)
     assert kinds(engine, True) == [("offline", False)]
-    inbound.handle_status(engine, "L1", b'{"online": true}', now, settings)
+    inbound.handle_status(engine, "L1", board.payload(True, 3), now, settings)
     assert kinds(engine, True) == [] and kinds(engine, False) == [("offline", True)]

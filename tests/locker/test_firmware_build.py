@@ -47,7 +47,7 @@ def provisioned(tmp_path, locker_id="L-1"):
     """A folder as `locker provision` writes it, next to the CA (whose key must stay out)."""
     ca = FleetCA(tmp_path / "pki").create()
     folder = tmp_path / locker_id
-    ca.issue(locker_id, folder)
+    ca.issue_board(locker_id, folder)
     (folder / "identity.json").write_text(json.dumps({"locker_id": locker_id, "key": KEY,
                                                      "compartments": [[1, "S"], [2, "M"]]}))
     return ca, folder
@@ -85,7 +85,7 @@ def test_a_provision_folder_missing_a_file_is_refused_and_nothing_is_built(tmp_p
 
 def test_a_certificate_of_another_board_or_fleet_is_refused(tmp_path):
     ca, identity = provisioned(tmp_path)
-    ca.issue("L-2", tmp_path / "L-2")
+    ca.issue_board("L-2", tmp_path / "L-2")
     (identity / "client.crt").write_bytes((tmp_path / "L-2" / "client.crt").read_bytes())
     config = board_config("L-1", KEY, [(1, "S")], "h", 8883, tls=True)
     with pytest.raises(IdentityError, match="not L-1's"):
@@ -114,3 +114,16 @@ def test_the_command_line_builds_a_tls_bundle_from_the_provision_folder(tmp_path
     result = _cli("--board", "esp32", "--identity", str(identity), "--out", str(tmp_path / "fw2"))
     assert result.returncode != 0 and "client.key missing" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "fw2").exists()
+
+
+@pytest.mark.parametrize("name", ["svc:bridge-1", "bridge-4"])
+def test_a_services_identity_never_goes_into_a_boards_bundle(tmp_path, name):
+    ca, identity = provisioned(tmp_path)
+    ca.issue_service("bridge-1", tmp_path / "bridge-1")
+    for file in ("client.crt", "client.key"):
+        (identity / file).write_bytes((tmp_path / "bridge-1" / file).read_bytes())
+    (identity / "identity.json").write_text(json.dumps({"locker_id": name, "key": KEY, "compartments": [[1, "S"]]}))
+    config = board_config("L-1", KEY, [(1, "S")], "h", 8883, tls=True)
+    with pytest.raises(IdentityError, match="locker id|service"):
+        build("esp32", tmp_path / "fw", config, identity)
+    assert not (tmp_path / "fw").exists()

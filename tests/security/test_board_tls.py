@@ -24,7 +24,7 @@ REFUSAL_WAIT_S = 30  # generous: the refusal itself is awaited, never a fixed pa
 
 def provisioned(folder, locker_id, ca_folder):
     """What `locker provision` leaves (the cloud's key aside): certificate, key, CA, identity."""
-    serial = FleetCA(ca_folder).issue(locker_id, folder)
+    serial = FleetCA(ca_folder).issue_board(locker_id, folder)
     (folder / "identity.json").write_text(json.dumps(
         {"locker_id": locker_id, "key": KEY, "compartments": [[1, "S"], [2, "L"]], "certificate_serial": str(serial)}))
     return folder
@@ -121,6 +121,7 @@ def test_a_revoked_certificate_is_refused(fleet, tmp_path):
     out = bundle(tmp_path, "A", fleet)
     serial = x509.load_pem_x509_certificate((out / "tls" / "client.pem").read_bytes()).serial_number
     fleet.ca.revoke(serial)
+    fleet.broker.refresh(fleet.ca)
     fleet.stop()
     fleet.start()  # Mosquitto reads its CRL at start
     assert run(refused(from_bundle(out)))

@@ -37,7 +37,7 @@ def test_the_bridge_relays_commands_over_tls_with_its_own_identity(fleet, engine
     assert board_a.connected.wait(10) and board_b.connected.wait(10)
     board_a.subscribe("lockers/A/commands")
     board_b.subscribe("lockers/+/commands")  # the ACL keeps A's commands from B
-    identity = BridgeIdentity(fleet.folder / BRIDGE_1)
+    identity = BridgeIdentity(fleet.identity(BRIDGE_1))
     assert identity.name == BRIDGE_1
     worker = BridgeWorker("mqtts://127.0.0.1:%d" % fleet.port, engine, utcnow,
                           settings=Settings(database_url=str(engine.url)), identity=identity).start()

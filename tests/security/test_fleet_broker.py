@@ -5,10 +5,11 @@ import time
 
 import paho.mqtt.client as mqtt
 
-from locker.fleet_broker import bridge_identity, write_broker_config
-from locker.pki import FleetCA
-from locker.localhost import free_port
 from locker.broker_config import run_as
+from locker.broker_folder import BrokerFolder
+from locker.fleet_broker import bridge_identity, bridge_word
+from locker.localhost import free_port
+from locker.pki import FleetCA
 from tests.support.brokers import MosquittoProcess
 
 
@@ -16,24 +17,32 @@ BRIDGE_1, BRIDGE_2 = bridge_identity(1), bridge_identity(2)
 
 
 class FleetBroker(MosquittoProcess):
-    """The same process handling as the tests' plain broker, with the fleet's TLS config."""
+    """The same process handling as the tests' plain broker, with the fleet's TLS config as
+    `locker broker-config` writes it (run as root, the broker stays root: pytest's temporary
+    folders are closed to Mosquitto's own user; test_broker_service.py runs it as that user)."""
 
     def __init__(self, folder):
         self.folder, self.port, self.process = folder, free_port(), None
         self.ca = FleetCA(folder / "pki").create()
-        self.ca.server_certificate(folder / "pki", "127.0.0.1")
-        self.serials = {who: self.ca.issue(who, folder / who) for who in ("A", "B", BRIDGE_1, BRIDGE_2)}
-        self.conf = write_broker_config(folder / "broker", self.port, folder / "pki", "127.0.0.1", run_as())
+        self.broker = BrokerFolder(folder / "broker")
+        self.conf = self.broker.write(self.ca, port=self.port, host="127.0.0.1", server_name="127.0.0.1",
+                                      bridge_workers=2, user=run_as())
+        self.serials = {who: self.ca.issue_board(who, folder / who) for who in ("A", "B")}
+
+    def identity(self, who):
+        """The folder holding `who`'s certificate: a board's, or a bridge worker's."""
+        workers = {bridge_identity(n): self.broker.folder / bridge_word(n) for n in (1, 2)}
+        return workers.get(who, self.folder / who)
 
 
 class Peer:
-    """A TLS MQTT client holding `who`'s certificate (or none)."""
+    """A TLS MQTT client holding `who`'s certificate (or none), or the one in folder `files`."""
 
-    def __init__(self, broker, who, client_id=None):
+    def __init__(self, broker, who, client_id=None, files=None):
         self.messages, self.connected = [], threading.Event()
         self.refused, self.kicked = threading.Event(), threading.Event()
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or "locker-%s" % who)
-        certs = broker.folder / (who or "A")
+        certs = files or broker.identity(who or "A")
         self.client.tls_set(ca_certs=str(certs / "ca.crt"), certfile=str(certs / "client.crt") if who else None,
                             keyfile=str(certs / "client.key") if who else None, cert_reqs=ssl.CERT_REQUIRED)
         self.client.on_connect = lambda c, u, f, rc, p: (self.refused if rc.is_failure else self.connected).set()
@@ -129,6 +138,7 @@ def test_claiming_a_boards_client_id_does_not_push_it_off(fleet):
 
 def test_a_revoked_board_is_refused_after_the_broker_rereads_its_list(fleet):
     fleet.ca.revoke(fleet.serials["A"])
+    fleet.broker.refresh(fleet.ca)
     fleet.stop()
     fleet.start()
     assert not Peer(fleet, "A").connected.wait(3)

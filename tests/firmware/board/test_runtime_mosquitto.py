@@ -26,7 +26,6 @@ from tests.firmware.board.fakes import (COURIER_CODE, CpythonClock, FakeSystem, 
                                         energised_locks, eventually, layout, run)
 
 KEY_HOLD_S = 0.08  # a finger on a key: well past the keypad's 30 ms debounce
-ONLINE = b'{"online": true}'
 
 
 class BoardUnderTest:
@@ -107,6 +106,10 @@ class CloudSide:
         return [wire.open_signed(self.key, m.payload) for m in list(self.messages)
                 if m.topic == topic]
 
+    def online(self):
+        """Whether the board said it is online, signed with its key."""
+        return any(body["online"] for body in self.bodies("status"))
+
     def payloads(self, channel):
         topic = wire.topic(self.locker, channel)
         return [m.payload for m in list(self.messages) if m.topic == topic]
@@ -149,7 +152,7 @@ def scenario_with(mosquitto, tmp_path, body, mode="normal", **board_options):
         cloud = CloudSide(mosquitto.port, unit.locker, unit.key)
         try:
             async with unit:
-                await eventually(lambda: ONLINE in cloud.payloads("status"), what="online")
+                await eventually(cloud.online, what="online")
                 return await body(unit, cloud)
         finally:
             cloud.close()
@@ -168,10 +171,14 @@ async def courier_deposits(unit, cloud, parcel="12345", cmp=2):
     return cloud.bodies("events")[0]
 
 
-def test_the_board_comes_online_with_a_retained_status(mosquitto, tmp_path):
+def test_the_board_comes_online_with_a_retained_signed_status(mosquitto, tmp_path):
     async def body(unit, cloud):
-        assert await asyncio.to_thread(retained_status, mosquitto.port, unit.locker) == (ONLINE, True)
+        payload, retained = await asyncio.to_thread(retained_status, mosquitto.port, unit.locker)
+        status = wire.check_status(wire.open_signed(unit.key, payload))
+        assert retained and (status["lkr"], status["online"], status["conn"]) == (unit.locker, True, 1)
         assert unit.board.controller.is_online()
+        with open(unit.directory + "/state.json") as f:
+            assert json.load(f)["conn"] > status["conn"]  # its number was on flash before its will
         await eventually(lambda: unit.watchdog.feeds > 0, what="a watchdog feed")
         return True
 

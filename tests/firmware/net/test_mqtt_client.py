@@ -32,6 +32,25 @@ def test_connect_carries_client_id_will_keepalive_and_a_persistent_session():
         will=(STATUS, b'{"online": false}', 1, True), username=None, password=None)
 
 
+def test_a_will_given_as_a_function_is_asked_for_again_before_every_connection():
+    wills = []
+
+    def will():
+        wills.append(b'{"conn": %d}' % (len(wills) + 1))
+        return STATUS, wills[-1]
+
+    async def scenario():
+        broker = FakeBroker()
+        client = fast_client(broker.open_transport, will=will)
+        async with Running(client):
+            await within(client.up.wait())
+            broker.current.hang_up()
+            await eventually(lambda: len(broker.connections) == 2 and client.is_connected())
+        return [connection.packets[0].will for connection in broker.connections]
+
+    assert run(scenario()) == [(STATUS, b'{"conn": 1}', 1, True), (STATUS, b'{"conn": 2}', 1, True)]
+
+
 def test_up_comes_after_the_suback_and_messages_are_acknowledged():
     async def scenario():
         broker = FakeBroker()
