@@ -1,6 +1,6 @@
 """The door-release ledger: every attempt to get a door opened for someone other than the
-parcel's recipient (a remote open, a delegate's PIN, a redirect, a reissued PIN, a courier's
-collection), granted or refused (cloud/services/door_budget.py)."""
+parcel's recipient (a remote open, a delegate's PIN, a redirect, a reissued PIN, naming an
+unadvised parcel's recipient, a courier's collection), granted or refused (cloud/services/door_budget.py)."""
 import uuid
 
 from pydantic import NaiveDatetime
@@ -11,10 +11,13 @@ from cloud.models.base import CODE_LENGTH
 REASON_LENGTH = 200
 CONTACT_KEY_LENGTH = 64  # hex HMAC-SHA256
 # The kinds of release, and each one's outcome when granted (a refused one's is the refusal's code).
-REMOTE_OPEN, DELEGATION, REDIRECT, REISSUE, COLLECTION = (
-    "remote_open", "delegation", "redirect", "reissue", "collection")
+# A claim names the recipient of an unadvised parcel (a courier left it without pre-advice):
+# whoever names them decides whose phone its PIN goes to.
+REMOTE_OPEN, DELEGATION, REDIRECT, REISSUE, COLLECTION, CLAIM = (
+    "remote_open", "delegation", "redirect", "reissue", "collection", "claim")
 GRANTED = {REMOTE_OPEN: "queued",  # the signed `open` is in the outbox
            DELEGATION: "issued", REDIRECT: "redirected", REISSUE: "issued",  # a PIN went out
+           CLAIM: "issued",
            COLLECTION: "collected"}  # the board reported the courier's door closed
 
 

@@ -30,7 +30,8 @@ BURST = "door_release_burst"
 RECIPIENT = "recipient"  # the actor of a recipient acting through their signed link
 UNATTRIBUTED = "courier:unattributed"
 _AUDIT_ACTION = {REMOTE_OPEN: "remote_command"}  # as before the ledger was shared
-_WHAT = "door releases (remote opens, delegations, redirects, reissued PINs)"
+_WHAT = ("door releases (remote opens, delegations, redirects, reissued PINs, unadvised "
+         "parcels claimed)")
 
 
 def release(kind: str, locker_id: str, now: datetime, *, actor: str,

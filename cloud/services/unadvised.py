@@ -10,7 +10,9 @@ from sqlmodel import Session
 from cloud.core.config import Settings
 from cloud.models import Compartment, Parcel
 from cloud.models.parcel import RecipientClaim
-from cloud.services import audit, credentials, lockers, notifications, parcels
+from cloud.models.door_release import CLAIM
+from cloud.services import (audit, credentials, delegate_contacts, door_budget, lockers,
+                            notifications, parcels)
 from cloud.services.courier_events import UNADVISED_CARRIER
 from cloud.services.errors import Conflict, Invalid
 
@@ -18,12 +20,23 @@ from cloud.services.errors import Conflict, Invalid
 def complete(session: Session, parcel_id: uuid.UUID, claim: RecipientClaim, carrier: str | None,
              now: datetime, settings: Settings, *, actor: str = "system") -> Parcel:
     """Give an unadvised parcel still in the locker its carrier and recipient, and issue the
-    recipient's PIN. `carrier` is the claiming carrier (None for an operator, who names one)."""
+    recipient's PIN. `carrier` is the claiming carrier (None for an operator, who names one).
+
+    Naming the recipient decides whose phone the PIN goes to, and nobody's word stands behind
+    it but the claimant's: it counts against the door-release budget like a delegation
+    (door_budget.py), and its contact is watched alike. A refusal is raised `on_record`."""
     parcel = parcels.get_parcel(session, parcel_id)
-    lockers.compartments_of(session, parcel.locker_id, for_update=True)  # the bridge takes turns
-    session.refresh(parcel)  # as it is now that the locker is ours
-    _refuse_unless_open(parcel)
-    parcel.carrier = _claimed_carrier(claim, carrier)
+    contact_keys = delegate_contacts.contact_keys(settings, claim.recipient.phone,
+                                                  claim.recipient.email)
+    attempted = door_budget.release(CLAIM, parcel.locker_id, now, actor=actor,
+                                    parcel_id=parcel.id, contact_keys=contact_keys,
+                                    reason="unadvised parcel's recipient named")
+    with door_budget.attempt(session, attempted, settings):  # locks the locker's compartments
+        session.refresh(parcel)  # as it is now that the locker is ours
+        _refuse_unless_open(parcel)
+        claimed = _claimed_carrier(claim, carrier)
+        attempted.compartment = session.get(Compartment, parcel.compartment_id).number
+    parcel.carrier = claimed
     parcel.recipient_name, parcel.recipient_phone = claim.recipient.name, claim.recipient.phone
     parcel.recipient_email = claim.recipient.email
     _flush_unless_duplicate(session, parcel)
