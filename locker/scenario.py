@@ -106,6 +106,10 @@ class Scenario:
     def recipients_collect(self):
         for code, (parcel_id, compartment, phone) in self.parcels.items():
             pin = self.phones.wait_for_pin(phone, code, WAIT_S)
+            # The SMS and the board's `credential` leave together; a recipient walks up minutes
+            # later, a script at once: wait for the board as the walk would.
+            self.board.wait_until(lambda c, code=code: c.has_credential_for(code), WAIT_S,
+                                  "the PIN of %s on the board" % code)
             self._open_take_close(pin + "#", compartment, "recipient %s collects %s" % (phone, code))
             self._wait_state(parcel_id, "collected")
         self.say("[cloud]   all parcels collected")
