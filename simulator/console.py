@@ -1,7 +1,7 @@
 """`locker sim`: a virtual locker bank driven by lines on standard input."""
 import sys
 
-HELP = """commands: press KEYS (e.g. press 4711#) | open N | close N | state | help | quit"""
+HELP = """commands: press KEYS (e.g. press 123456#) | open N | close N | state | help | quit"""
 
 
 def run_console(locker, lines=sys.stdin, out=print):
