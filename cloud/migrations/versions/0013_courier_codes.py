@@ -23,14 +23,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # The server default stays: dropping it would make SQLite copy the courier table, which
-    # the route stops referencing it (foreign keys are enforced) do not allow.
-    with op.batch_alter_table("courier") as batch:
-        batch.add_column(sa.Column("needs_new_code", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+    # Added in place, not in batch mode: that would make SQLite copy the courier table, which
+    # the route stops referencing it (foreign keys are enforced) do not allow. For the same
+    # reason the server default stays.
+    op.add_column("courier", sa.Column("needs_new_code", sa.Boolean(), nullable=False,
+                                       server_default=sa.false()))
     op.execute(sa.text("UPDATE courier SET needs_new_code = :chosen").bindparams(chosen=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("courier") as batch:
-        batch.drop_column("needs_new_code")
+    if op.get_bind().dialect.name == "sqlite":
+        # In place (SQLite >= 3.35): batch mode would copy the table, which the rows
+        # referencing it (foreign keys are enforced) do not allow.
+        op.execute("ALTER TABLE courier DROP COLUMN needs_new_code")
+    else:
+        op.drop_column("courier", "needs_new_code")

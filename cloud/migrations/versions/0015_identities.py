@@ -17,12 +17,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # The server default stays: dropping it would make SQLite copy the locker table, which the
-    # rows referencing it (foreign keys are enforced) do not allow.
-    with op.batch_alter_table("locker") as batch:
-        batch.add_column(sa.Column("status_conn", sa.BigInteger(), nullable=False, server_default="0"))
+    # Added in place, not in batch mode: that (or dropping the server default) would make
+    # SQLite copy the locker table, which the rows referencing it (foreign keys are enforced)
+    # do not allow.
+    op.add_column("locker", sa.Column("status_conn", sa.BigInteger(), nullable=False,
+                                      server_default="0"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("locker") as batch:
-        batch.drop_column("status_conn")
+    if op.get_bind().dialect.name == "sqlite":
+        # In place (SQLite >= 3.35): batch mode would copy the table, which the rows
+        # referencing it (foreign keys are enforced) do not allow.
+        op.execute("ALTER TABLE locker DROP COLUMN status_conn")
+    else:
+        op.drop_column("locker", "status_conn")
