@@ -15,8 +15,8 @@ from pathlib import Path
 from locker.embedded_broker import EmbeddedBroker
 from locker.firmware_build import board_config, build
 from locker.localhost import free_port
-from locker.mqtt_url import broker_address
-from simulator.layout import parse_layout
+from protocol.broker_url import broker_address
+from protocol.layout import parse_layout
 from simulator.wasm_board import WasmBoard
 
 

@@ -4,7 +4,7 @@ from sqlmodel import Session
 from cloud.models import Locker
 from cloud.services import devices, reconcile
 from cloud.services.device_events import OutOfOrder, apply_device_event
-from firmware.core import wire
+from protocol import wire
 
 
 __all__ = ["OutOfOrder", "Rejected", "handle_event", "handle_inventory", "handle_status",

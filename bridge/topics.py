@@ -1,5 +1,5 @@
 """Which device topics the bridge listens to, and what a topic means: pure functions."""
-from firmware.core import wire
+from protocol import wire
 
 EVENTS, STATUS, TELEMETRY, INVENTORY = "events", "status", "telemetry", "inventory"
 

@@ -17,8 +17,8 @@ import paho.mqtt.client as mqtt
 
 from bridge import inbound, topics
 from bridge.relay import OutboxRelay, PublishFailed
-from firmware.core import wire
-from locker.mqtt_url import broker_address, is_tls
+from protocol import wire
+from protocol.broker_url import broker_address, is_tls
 
 log = logging.getLogger(__name__)
 

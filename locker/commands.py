@@ -52,7 +52,7 @@ def bridge(args):
 
 def sim(args):
     from simulator.console import run_console
-    from simulator.layout import parse_layout
+    from protocol.layout import parse_layout
     from simulator.virtual_locker import VirtualLocker
 
     compartments = parse_layout(args.layout)
@@ -113,7 +113,7 @@ def _revoke(fleet_ca, name, broker_dir):
 def provision(args):
     from locker.identities import IdentityNameError
     from locker.provisioning import provision as make
-    from simulator.layout import parse_layout
+    from protocol.layout import parse_layout
     try:
         out = make(args.locker_id, parse_layout(args.layout), args.api, args.ca_dir,
                    args.out or os.path.join("provisioned", args.locker_id), headers=_bearer(args.token))

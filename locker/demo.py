@@ -11,7 +11,7 @@ from locker.embedded_broker import EmbeddedBroker
 from locker.phone_inbox import PhoneInbox
 from locker.scenario import LAYOUT, Scenario, ScenarioFailed
 from locker.stack import CloudStack
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 
 LOCKER_ID = "DEMO-1"

@@ -6,12 +6,14 @@ import sys
 from pathlib import Path
 
 from locker import board_identity
+from protocol.broker_url import broker_address, tls_broker_address
+from protocol.layout import parse_layout
 
 ROOT = Path(__file__).resolve().parent.parent
 BOARDS = {"esp32": "esp32_devkitc", "picow": "pico_w"}
 # What goes on the board, compiled: the pure core, the drivers, the network client, the
 # runtime and the logical pin map. main.py and boot.py stay source: MicroPython runs them.
-PACKAGES = ("firmware/core", "firmware/drivers", "firmware/net", "firmware/board")
+PACKAGES = ("protocol", "firmware/core", "firmware/drivers", "firmware/net", "firmware/board")
 SINGLE_MODULES = ("firmware/__init__.py", "hardware/__init__.py", "hardware/profiles/__init__.py",
                   "hardware/profiles/logical.py")
 ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
@@ -85,7 +87,6 @@ def board_config(locker_id, key, compartments, broker_host, broker_port, wifi_ss
 def config_from_args(args):
     """config.json from `locker firmware build`'s options: with --identity, TLS and the
     identity's id, key and compartments; without, plain TCP from --locker-id and --key."""
-    from simulator.layout import parse_layout
     if args.identity:
         if args.locker_id or args.key:
             raise ValueError("--identity brings the locker id and key: drop --locker-id and --key")
@@ -95,17 +96,7 @@ def config_from_args(args):
     else:
         if not (args.locker_id and args.key):
             raise ValueError("give --identity (TLS), or --locker-id and --key (plain TCP, demo brokers)")
-        from locker.mqtt_url import broker_address
         locker_id, key, compartments = args.locker_id, args.key, parse_layout(args.layout)
         host, port = broker_address(args.broker or "mqtt://127.0.0.1:1883")
     return board_config(locker_id, key, compartments, host, port, args.wifi_ssid, args.wifi_password,
                         args.keypad, args.display, tls=bool(args.identity), server_name=args.server_name)
-
-
-def tls_broker_address(url):
-    """(host, port) from 'mqtts://host:port' or 'host:port'; the port defaults to 8883."""
-    from urllib.parse import urlparse
-    parsed = urlparse(url if "://" in url else "mqtts://" + url)
-    if parsed.scheme not in ("mqtts", "ssl", "tls"):
-        raise ValueError("a board with an identity speaks TLS: give --broker mqtts://host:port, not %r" % url)
-    return parsed.hostname or "127.0.0.1", parsed.port or 8883

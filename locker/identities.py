@@ -6,11 +6,11 @@ wire's code charset (A-Z a-z 0-9 - _ .); a service's (a bridge worker's) is "svc
 No locker id can hold the colon, so no board certificate can carry a service's name, and the
 ACL gives a service's rights only to "svc:" names (locker/fleet_broker.py). Locker ids that
 merely read as a service's name ("bridge-4": the bridge workers' names before the prefix) are
-refused as well, here and by the cloud (cloud.models.RESERVED_LOCKER_ID).
+refused as well, here and by the cloud (protocol.identities.RESERVED_LOCKER_ID).
 """
 import re
 
-from cloud.models import RESERVED_LOCKER_ID, SERVICE_IDENTITY_PREFIX as SERVICE_PREFIX
+from protocol.identities import RESERVED_LOCKER_ID, SERVICE_IDENTITY_PREFIX as SERVICE_PREFIX
 
 _LOCKER_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")  # fullmatch: no trailing newline slips through
 _SERVICE_WORD = re.compile(r"[a-z0-9][a-z0-9-]{0,23}")

@@ -3,7 +3,7 @@ import logging
 
 import paho.mqtt.client as mqtt
 
-from locker.mqtt_url import broker_address
+from protocol.broker_url import broker_address
 
 log = logging.getLogger(__name__)
 

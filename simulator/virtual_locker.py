@@ -2,7 +2,7 @@
 import threading
 import time
 
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Beep, Publish, Pulse, Show
 from firmware.core.controller import Controller
 from firmware.core.events import (Booted, CodeScanned, Connected, Disconnected, DoorClosed,

@@ -19,7 +19,7 @@ def provision_wasm_board(api_url, headers, locker_id, layout, broker, workdir):
     """Register a locker through the API, build its ESP32 bundle and boot it on MicroPython."""
     import httpx  # the cloud side of the test tooling: a board itself never needs it
     from locker.firmware_build import board_config, build
-    from simulator.layout import parse_layout
+    from protocol.layout import parse_layout
     compartments = parse_layout(layout)
     response = httpx.post(api_url + "/api/v1/lockers", timeout=10, headers=headers, json={
         "id": locker_id, "name": locker_id,

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from cloud.admin.auth import AdminViewer
 from cloud.admin.fleet_map import fleet_map
 from cloud.admin.fleet_view import fleet_rows, firmware_versions
-from cloud.admin.occupancy import SIZES
+from protocol.layout import SIZES
 from cloud.admin.templating import page
 from cloud.api.deps import NowDep, SessionDep
 

@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from cloud.models import Compartment, OccupancySample
+from protocol.layout import SIZES
 
 UNAVAILABLE = ("out_of_service", "jammed")
-SIZES = ("S", "M", "L")
 
 
 @dataclass

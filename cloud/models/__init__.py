@@ -13,7 +13,8 @@ from cloud.models.access import (
 )
 from cloud.models.alarm import ALARM_KINDS, Alarm, AlarmPublic
 from cloud.models.audit import GENESIS_HASH, AuditEntry, AuditEntryPublic, AuditHead
-from cloud.models.base import CODE_LENGTH, CODE_PATTERN, RESERVED_LOCKER_ID, SERVICE_IDENTITY_PREFIX
+from cloud.models.base import CODE_LENGTH, CODE_PATTERN
+from protocol.identities import RESERVED_LOCKER_ID, SERVICE_IDENTITY_PREFIX
 from cloud.models.courier import (
     Courier,
     CourierCreate,

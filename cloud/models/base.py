@@ -12,9 +12,4 @@ SQLModel.metadata.naming_convention = {
 
 CODE_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"  # locker ids and parcel codes: the wire's code charset
 CODE_LENGTH = 32
-# Service identities on the fleet's broker are "svc:<name>" (locker/pki.py): the colon is outside
-# the code charset, so no locker id spells one. Ids that read as a service's name are refused as
-# well: "bridge-N" was a bridge worker's certificate name before the prefix (issue 10), and such
-# certificates may still be about.
-RESERVED_LOCKER_ID = r"(?i)^(bridge|svc)([-_.].*)?$"
-SERVICE_IDENTITY_PREFIX = "svc:"
+# Names on the fleet's broker (locker ids that read as a service's are refused): protocol.identities.

@@ -7,17 +7,14 @@ from sqlalchemy import BigInteger, Column, ForeignKey, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
 from cloud.core.clock import utcnow
+from protocol.layout import DIMENSIONS_MM, SIZES
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
 
-CompartmentSize = Literal["S", "M", "L"]
+CompartmentSize = Literal[SIZES]
 CompartmentState = Literal["free", "reserved", "occupied", "open", "out_of_service", "jammed"]
 
 # Inner width x height x depth in mm of each compartment size.
-COMPARTMENT_SIZES: dict[str, tuple[int, int, int]] = {
-    "S": (380, 90, 640),
-    "M": (380, 190, 640),
-    "L": (380, 410, 640),
-}
+COMPARTMENT_SIZES: dict[str, tuple[int, int, int]] = DIMENSIONS_MM
 
 
 class LockerBase(SQLModel):

@@ -135,7 +135,7 @@ class PickupCredential(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     parcel_id: uuid.UUID = Field(foreign_key="parcel.id", index=True)
     pin_hash: str = Field(max_length=64, index=True)
-    # What the board checks a typed PIN against (firmware.core.verifiers.pin_verifier): kept to
+    # What the board checks a typed PIN against (protocol.verifiers.pin_verifier): kept to
     # send the `credential` again when the board comes back online. Not the PIN.
     board_verifier: str = Field(max_length=32)
     holder: str = Field(default="recipient", max_length=16)  # or "delegate"

@@ -28,7 +28,7 @@ from cloud.models import Courier
 from cloud.services import audit
 from cloud.services.credentials import DIGITS, pin_length_for
 from cloud.services.errors import Conflict
-from firmware.core.wire import COURIER_CODE_MIN
+from protocol.wire import COURIER_CODE_MIN
 
 MAX_DRAWS = 50  # at most 1 in GUESS_ODDS codes is taken: one draw nearly always does
 SYSTEM_RANDOM = secrets.SystemRandom()  # the OS's CSPRNG; tests pass a scripted source

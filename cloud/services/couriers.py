@@ -21,7 +21,7 @@ from cloud.core.clock import to_ms
 from cloud.core.config import Settings, get_settings
 from cloud.models import Courier, CourierListSent, CourierRouteStop, Locker
 from cloud.services import outbox
-from firmware.core.verifiers import courier_verifier
+from protocol.verifiers import courier_verifier
 
 
 def list_couriers(session: Session) -> list[Courier]:

@@ -10,8 +10,8 @@ from cloud.core.security import pin_hash
 from cloud.models import Compartment, Locker, Parcel, PickupCredential
 from cloud.services import lockers, notifications, outbox, qr
 from cloud.services.errors import Conflict
-from firmware.core.verifiers import pin_verifier
-from firmware.core.wire import COURIER_CODE_MIN
+from protocol.verifiers import pin_verifier
+from protocol.wire import COURIER_CODE_MIN
 
 MAX_PIN_DRAWS = 50  # at most 1 in GUESS_ODDS PINs is live: one draw nearly always does
 # One guess at a keypad opens a door with a chance of at most 1 in GUESS_ODDS: a locker's PINs

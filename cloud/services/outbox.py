@@ -10,7 +10,7 @@ from cloud.core.clock import to_ms
 from cloud.core.config import Settings, get_settings
 from cloud.models import Locker, OutboxMessage
 from cloud.services.errors import Conflict, NotFound
-from firmware.core import wire
+from protocol import wire
 
 _WORST_ENVELOPE = {"ctr": 2 ** 53 - 1, "exp": 2 ** 53 - 1}  # the longest counter and expiry
 _PROBE_KEY = bytes(32)

@@ -12,7 +12,7 @@ import segno
 
 from cloud.core.clock import to_ms
 from cloud.models import Compartment, Locker, Parcel, PickupCredential
-from firmware.core.qr_tokens import qr_token
+from protocol.qr_tokens import qr_token
 
 
 def token_for(locker: Locker, compartment: Compartment, parcel: Parcel,

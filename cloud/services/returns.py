@@ -16,7 +16,7 @@ from cloud.models.returns import ReturnCreate
 from cloud.services import assignment, audit, lockers, notifications, outbox, parcels
 from cloud.services.credentials import _unique_pin  # one PIN space per locker: no clashes
 from cloud.services.errors import Invalid
-from firmware.core.verifiers import pin_verifier
+from protocol.verifiers import pin_verifier
 
 RETURN = "return"  # Parcel.kind of a return, PickupCredential.holder of its return code
 HOLDER = RETURN

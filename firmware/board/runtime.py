@@ -5,7 +5,7 @@ import asyncio
 
 from firmware.board.supervisor import Supervisor
 from firmware.board.telemetry import telemetry_payload
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Publish
 from firmware.core.controller import Controller
 from firmware.core.events import Booted, Connected, Disconnected, MessageReceived, Tick

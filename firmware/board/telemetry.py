@@ -1,6 +1,6 @@
 # The board's health for the operators: firmware version, uptime, why it last reset, free
 # heap, WiFi signal, how often the broker link was lost, and whether it runs in safe mode.
-from firmware.core import wire
+from protocol import wire
 
 
 def telemetry_payload(locker_id, key, now_ms, system, firmware, uptime_ms, reconnects, mode):

@@ -3,16 +3,7 @@
 # compartments it knows to be empty and holds no reservation for, so it never takes a door the
 # cloud promised to another parcel; the cloud follows its `retargeted` event.
 from firmware.core import compartments as states
-
-SIZE_ORDER = ("XS", "S", "M", "L", "XL", "XXL")  # a layout's sizes, smallest first
-
-
-def size_rank(size):
-    """The position of `size` among SIZE_ORDER; -1 for a size the board cannot compare."""
-    for rank, known in enumerate(SIZE_ORDER):
-        if known == size:
-            return rank
-    return -1
+from protocol.layout import size_rank
 
 
 def sizes_in(compartments):

@@ -1,7 +1,7 @@
 # The locker controller: one event and the time in, a list of actions out. The board's main
 # loop, the simulator and the tests all drive it the same way; nothing in here reads a clock
 # or touches hardware.
-from firmware.core import wire
+from protocol import wire
 from firmware.core.commands import Commands
 from firmware.core.compartments import Compartments
 from firmware.core.credentials import Credentials

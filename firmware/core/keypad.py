@@ -3,14 +3,14 @@
 # longer than any PIN) and '#', then parcel codes, each followed by '#' (courier_session.py).
 # Wrong PINs and courier codes close the keypad for a while (lockout.py); a courier's parcel
 # codes do not.
-from firmware.core import verifiers, wire
+from protocol import verifiers, wire
 from firmware.core.actions import KEY, OK, ERROR, Beep, Show
 from firmware.core.courier_session import CourierSession
 from firmware.core.courier_session import COURIER_PROMPT, UNKNOWN_PARCEL  # noqa: F401 (re-exported)
 from firmware.core.openings import PICKUP, RETURN
 from firmware.core.keypad_entry import KeypadEntry, is_key
 from firmware.core.pickups import parcel_tag
-from firmware.core.qr_tokens import mac_matches, read_qr_token
+from protocol.qr_tokens import mac_matches, read_qr_token
 
 WRONG_CODE = "Wrong code"
 SESSION_ENDED = "Session ended"

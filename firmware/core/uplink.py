@@ -2,7 +2,7 @@
 # publishes every unacknowledged one again on reconnect and every resend_ms (protocol.md).
 # Its status (online at every connect, offline as the last will) is signed and numbered by
 # connection, so the cloud takes neither a forged one nor an old one replayed (protocol.md).
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Publish
 from firmware.core.journal import Journal
 

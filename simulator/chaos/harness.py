@@ -19,7 +19,7 @@ from simulator.chaos.processes import LockerProcess, Mosquitto, PinBook
 from simulator.chaos.proxy import NetworkProxy
 from simulator.chaos.verify import compare_compartments, outbox_backlog, verify
 from simulator.chaos.workload import Workload
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 
 log = logging.getLogger(__name__)
 many_sockets.install()  # a fleet holds more sockets than select() can watch

@@ -4,9 +4,9 @@ import asyncio
 
 import host
 
-from firmware.core import wire
+from protocol import wire
 from firmware.core.events import DoorClosed, DoorOpened, KeyPressed, MessageReceived
-from firmware.core.verifiers import courier_verifier, pin_verifier
+from protocol.verifiers import courier_verifier, pin_verifier
 
 COURIER = "4711471147"  # wire.COURIER_CODE_MIN digits, as the cloud draws them
 DAY_MS = 86400000

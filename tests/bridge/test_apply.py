@@ -12,8 +12,8 @@ from bridge import worker as worker_module
 from bridge.worker import BridgeWorker
 from cloud.models import DeviceEvent, Locker
 from cloud.services import courier_routes, couriers, outbox, parcels
-from firmware.core import wire
-from firmware.core.verifiers import courier_verifier
+from protocol import wire
+from protocol.verifiers import courier_verifier
 from tests.support.couriers import registered
 from tests.support.status import BoardStatus
 

@@ -4,7 +4,7 @@ from sqlmodel import Session, select
 
 from bridge.worker import BridgeWorker
 from cloud.models import Alarm, Compartment
-from firmware.core import wire
+from protocol import wire
 from firmware.core.compartments import Compartments
 from firmware.core.inventory import inventory
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from bridge.relay import OutboxRelay, PublishFailed, RelayLease
 from cloud.models import OutboxMessage
 from cloud.services import outbox
-from firmware.core import wire
+from protocol import wire
 
 
 class Broker:

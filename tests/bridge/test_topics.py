@@ -1,7 +1,7 @@
 import pytest
 
 from bridge import topics
-from firmware.core.wire import WireError
+from protocol.wire import WireError
 
 
 def test_a_lone_worker_subscribes_to_all_events_and_statuses():

@@ -4,7 +4,7 @@ import pytest
 
 from locker.phone_inbox import PhoneInbox
 from locker.stack import CloudStack
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from simulator.wasm_board import node_ready, provision_wasm_board
 from locker.localhost import free_port

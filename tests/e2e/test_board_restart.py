@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cloud.models import DeviceEvent
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from tests.support.couriers import register_routed_courier
 

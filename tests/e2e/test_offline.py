@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from cloud.models import DeviceEvent
 from locker.phone_inbox import PhoneInbox
 from locker.stack import CloudStack
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from locker.localhost import free_port
 from tests.support.couriers import register_routed_courier

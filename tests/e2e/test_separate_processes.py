@@ -11,7 +11,7 @@ import pytest
 
 from locker.access import login_headers
 from locker.scenario import Scenario
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from locker.localhost import free_port
 

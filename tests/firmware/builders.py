@@ -1,5 +1,5 @@
 """Small real helpers for the firmware core's tests: a controller, signed commands, typing."""
-from firmware.core import verifiers, wire
+from protocol import verifiers, wire
 from firmware.core.controller import Controller
 from firmware.core.events import Connected, DoorClosed, DoorOpened, KeyPressed, MessageReceived
 

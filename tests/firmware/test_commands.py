@@ -4,8 +4,8 @@ from binascii import hexlify
 
 import pytest
 
-from firmware.core import verifiers, wire
-from firmware.core.hmac256 import hmac_sha256
+from protocol import verifiers, wire
+from protocol.hmac256 import hmac_sha256
 from firmware.core.actions import Pulse, Show
 from firmware.core.events import DoorClosed, DoorOpened, MessageReceived
 

@@ -1,5 +1,5 @@
 """Online status, replay of unacknowledged events on reconnect, and resend while connected."""
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Publish
 from firmware.core.events import Connected, Disconnected, DoorClosed, DoorOpened, Tick
 from firmware.core.uplink import CONN_BLOCK

@@ -1,5 +1,5 @@
 """A courier deposits parcels at the keypad; the board journals `deposited` when the door shuts."""
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Beep, Publish, Pulse, Show
 from firmware.core.events import Disconnected, DoorClosed, DoorOpened, KeyPressed
 

@@ -1,5 +1,5 @@
 """A pulsed door not seen open within 5 s is pulsed again; still shut 5 s later, it is jammed."""
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Publish, Pulse, Show
 from firmware.core.events import DoorClosed, DoorOpened, Tick
 

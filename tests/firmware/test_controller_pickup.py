@@ -1,5 +1,5 @@
 """A recipient types a PIN; the door opens once; `collected` is journaled when it shuts."""
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Beep, Publish, Pulse, Show
 from firmware.core.events import Connected, DoorClosed, DoorOpened
 

@@ -4,11 +4,11 @@ from binascii import hexlify
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firmware.core import wire
+from protocol import wire
 from firmware.core.compartments import STATES
 from firmware.core.events import (Connected, Disconnected, DoorClosed, DoorOpened, KeyPressed,
                                   MessageReceived, Tick)
-from firmware.core.hmac256 import hmac_sha256
+from protocol.hmac256 import hmac_sha256
 from firmware.core.journal import Journal
 
 from tests.firmware.builders import (COMMANDS, COURIER_CODE, KEY, LATER, LOCKER, NOW, PIN, Cloud,

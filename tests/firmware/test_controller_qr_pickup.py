@@ -1,10 +1,10 @@
 """A recipient shows a QR code instead of typing the PIN: checked on the board, offline."""
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Beep, Pulse, Show
 from firmware.core.controller import Controller
 from firmware.core.events import CodeScanned, DoorClosed, DoorOpened, KeyPressed, MessageReceived
-from firmware.core.qr_tokens import qr_token
-from firmware.core.verifiers import courier_verifier, pin_verifier
+from protocol.qr_tokens import qr_token
+from protocol.verifiers import courier_verifier, pin_verifier
 
 KEY = bytes(range(32))
 NOW = 1_700_000_000_000

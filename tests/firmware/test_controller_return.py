@@ -1,6 +1,6 @@
 """A return drop-off: the cloud's `return` reserves a compartment for a return code; typed at
 the keypad it opens that door, and the door closing journals `return_deposited`."""
-from firmware.core import verifiers
+from protocol import verifiers
 from firmware.core.actions import Beep, Pulse, Show
 from firmware.core.controller import Controller
 from firmware.core.events import Booted, DoorClosed, DoorOpened

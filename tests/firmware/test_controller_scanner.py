@@ -1,9 +1,9 @@
 """The scanner: a scanned code is that code typed and submitted; garbage changes nothing."""
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Beep, Pulse, Show
 from firmware.core.controller import Controller
 from firmware.core.events import CodeScanned, KeyPressed, MessageReceived
-from firmware.core.verifiers import courier_verifier
+from protocol.verifiers import courier_verifier
 
 KEY = bytes(range(32))
 NOW = 1_700_000_000_000

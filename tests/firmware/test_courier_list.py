@@ -1,5 +1,5 @@
 """Courier codes are the day's: a list carries `until`, and the board refuses its codes after it."""
-from firmware.core import verifiers
+from protocol import verifiers
 from firmware.core.actions import Show
 from firmware.core.controller import Controller
 from firmware.core.credentials import Credentials

@@ -1,7 +1,7 @@
 """The inventory after each reconnect: signed, checked by wire.check_inventory, small enough."""
 import pytest
 
-from firmware.core import wire
+from protocol import wire
 from firmware.core.compartments import Compartments
 from firmware.core.events import Connected, Disconnected
 from firmware.core.inventory import inventory

@@ -7,8 +7,8 @@ from firmware.core.actions import Beep, Publish, Pulse, Show
 from firmware.core.controller import Controller
 from firmware.core.events import CodeScanned, Connected
 from firmware.core.lockout import Lockout
-from firmware.core.qr_tokens import qr_token
-from firmware.core.verifiers import pin_verifier
+from protocol.qr_tokens import qr_token
+from protocol.verifiers import pin_verifier
 
 from tests.firmware.builders import (COURIER_CODE, EVENTS, KEY, LAYOUT, LOCKER, NOW, PIN, Cloud,
                                      controller, couriers, event_bodies, pin_credential, run,

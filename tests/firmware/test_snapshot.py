@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from firmware.core import wire
+from protocol import wire
 from firmware.core.controller import Controller
 from firmware.core.events import DoorClosed, DoorOpened, KeyPressed, MessageReceived
-from firmware.core.verifiers import courier_verifier, pin_verifier
+from protocol.verifiers import courier_verifier, pin_verifier
 
 KEY = bytes(range(32))
 NOW = 1_700_000_000_000

@@ -3,7 +3,7 @@ or `credential` decided before the cloud applied the board's `deposited`/`collec
 parcel is dropped; the counter still moves on."""
 import json
 
-from firmware.core import wire
+from protocol import wire
 from firmware.core.controller import Controller
 from firmware.core.events import Connected, DoorClosed, DoorOpened
 from firmware.core.settled import COLLECTED, DEPOSITED, Settled

@@ -8,7 +8,7 @@ import pytest
 from locker.board_identity import IdentityError
 from locker.firmware_build import BOARDS, board_config, build
 from locker.pki import FleetCA
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 
 KEY = "ab" * 32
 

@@ -9,7 +9,7 @@ from bridge.worker import BridgeWorker
 from cloud.core.clock import utcnow
 from cloud.models import DoorRelease, Notification, OutboxMessage, PickupCredential
 from cloud.services import recipient_links
-from firmware.core import wire
+from protocol import wire
 
 THIEF_PHONE = "+15550100666"  # the outside number a thief sends every PIN to
 

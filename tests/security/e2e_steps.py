@@ -3,7 +3,7 @@ import httpx
 from sqlmodel import Session, func, select
 
 from cloud.models import DeviceEvent
-from firmware.core import wire
+from protocol import wire
 from tests.support.couriers import register_routed_courier
 
 

@@ -28,8 +28,8 @@ from firmware.core.controller import Controller
 from firmware.core.events import Connected
 from firmware.core.keypad import COURIER_PROMPT
 from firmware.core.lockout import Lockout
-from firmware.core.verifiers import courier_verifier
-from firmware.core.wire import COURIER_CODE_MIN
+from protocol.verifiers import courier_verifier
+from protocol.wire import COURIER_CODE_MIN
 from tests.firmware.builders import NOW, Cloud, type_keys
 from tests.support.couriers import register_routed_courier
 

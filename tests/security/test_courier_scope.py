@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from firmware.core.keypad import WRONG_CODE
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker, wall_clock_ms
 from tests.support.couriers import register_routed_courier
 

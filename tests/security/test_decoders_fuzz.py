@@ -14,11 +14,11 @@ from sqlmodel import Session
 
 from bridge import inbound, topics
 from cloud.models import Locker
-from firmware.core import qr_tokens, wire
+from protocol import qr_tokens, wire
 from firmware.core.actions import Pulse
 from firmware.core.controller import Controller
 from firmware.core.events import CodeScanned, KeyPressed, MessageReceived, Tick
-from firmware.core.hmac256 import hmac_sha256
+from protocol.hmac256 import hmac_sha256
 from firmware.net import mqtt_packets as packets
 from firmware.net.mqtt_link import Link
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firmware.core import wire
+from protocol import wire
 from firmware.core.actions import Pulse
 from firmware.core.events import DoorClosed, DoorOpened, MessageReceived
 from tests.firmware.builders import COMMANDS, KEY, LATER, LOCKER, NOW, Cloud, controller, state

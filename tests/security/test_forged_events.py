@@ -14,7 +14,7 @@ from bridge.inbound import Rejected, handle_event
 from cloud.models import Compartment, DeviceEvent, Locker, Parcel, PickupCredential
 from cloud.services import parcels
 from cloud.services.device_events import OutOfOrder, apply_device_event
-from firmware.core import wire
+from protocol import wire
 from tests.security import e2e_steps
 from tests.security.test_forged_commands import altered
 from tests.support.spy import MqttSpy

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from firmware.core.actions import Beep, Pulse, Show
 from firmware.core.events import CodeScanned, DoorClosed, DoorOpened
-from firmware.core.qr_tokens import MAC_CHARS, qr_token
-from firmware.core.verifiers import pin_verifier
+from protocol.qr_tokens import MAC_CHARS, qr_token
+from protocol.verifiers import pin_verifier
 from tests.firmware.builders import (COURIER_CODE, KEY, LATER, NOW, PIN, pin_credential, run,
                                      type_keys, with_deposits)
 

@@ -13,10 +13,10 @@ import pytest
 from sqlmodel import Session, select
 
 from cloud.models import Locker, Parcel, PickupCredential
-from firmware.core.qr_tokens import mac_matches, read_qr_token
+from protocol.qr_tokens import mac_matches, read_qr_token
 from locker.localhost import free_port
 from locker.stack import CloudStack
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from simulator.wasm_board import node_ready, provision_wasm_board
 from tests.e2e.courier_steps import courier_routed, through_door

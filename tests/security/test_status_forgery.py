@@ -14,9 +14,9 @@ import httpx
 import paho.mqtt.client as mqtt
 import pytest
 
-from firmware.core import wire
+from protocol import wire
 from simulator.chaos.fleet import FleetBoard
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 
 pytestmark = pytest.mark.e2e
 

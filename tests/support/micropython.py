@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ON_MICROPYTHON = sorted([*(ROOT / "firmware").rglob("*.py"), *(ROOT / "hardware" / "profiles").glob("*.py"),
+ON_MICROPYTHON = sorted([*(ROOT / "protocol").glob("*.py"), *(ROOT / "firmware").rglob("*.py"), *(ROOT / "hardware" / "profiles").glob("*.py"),
                          ROOT / "simulator" / "virtual_bank.py", *(ROOT / "simulator" / "wasm").glob("*.py")])
 LATER_SYNTAX = (ast.JoinedStr, ast.NamedExpr, ast.Match, ast.AnnAssign)
 

@@ -5,7 +5,7 @@ import uuid
 
 import paho.mqtt.client as mqtt
 
-from locker.mqtt_url import broker_address
+from protocol.broker_url import broker_address
 
 
 class MqttSpy:

@@ -1,5 +1,5 @@
 """A board's status messages as its firmware signs them (firmware/core/uplink.py)."""
-from firmware.core import wire
+from protocol import wire
 
 
 class BoardStatus:

@@ -1,6 +1,6 @@
 import pytest
 
-from firmware.core.wire import COURIER_CODE_MIN
+from protocol.wire import COURIER_CODE_MIN
 
 
 def test_registering_a_courier_returns_the_drawn_code_once(client):

@@ -13,7 +13,7 @@ from cloud.models import Compartment, Notification, PickupCredential
 from cloud.notify.channels import Channels
 from cloud.notify.smtp import SmtpMailer
 from cloud.services import notifications, qr
-from firmware.core.qr_tokens import mac_matches, read_qr_token
+from protocol.qr_tokens import mac_matches, read_qr_token
 from locker.localhost import free_port
 
 

@@ -9,7 +9,7 @@ from cloud.core import security
 from cloud.models import AuditEntry, CourierRouteStop
 from cloud.services import audit, courier_routes, couriers, outbox
 from cloud.services.errors import Conflict, Invalid, NotFound
-from firmware.core.verifiers import courier_verifier
+from protocol.verifiers import courier_verifier
 from tests.support.couriers import registered
 from tests.support.scripted_random import ScriptedRandom
 

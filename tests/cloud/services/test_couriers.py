@@ -7,8 +7,8 @@ from sqlmodel import select
 from cloud.models import Courier
 from cloud.services import audit, courier_codes, courier_routes, couriers, outbox
 from cloud.services.errors import Conflict
-from firmware.core.verifiers import courier_verifier
-from firmware.core.wire import COURIER_CODE_MIN
+from protocol.verifiers import courier_verifier
+from protocol.wire import COURIER_CODE_MIN
 from tests.support.couriers import registered
 from tests.support.scripted_random import ScriptedRandom
 

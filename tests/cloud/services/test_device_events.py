@@ -13,8 +13,8 @@ from cloud.models import Compartment, DeviceEvent, Notification, Parcel, PickupC
 from cloud.services import credentials, notifications, outbox, parcels
 from cloud.services.device_events import OutOfOrder, apply_device_event
 from cloud.services.errors import Conflict
-from firmware.core.verifiers import pin_verifier
-from firmware.core.wire import COURIER_CODE_MIN
+from protocol.verifiers import pin_verifier
+from protocol.wire import COURIER_CODE_MIN
 from tests.support.couriers import registered
 from tests.support.scripted_random import ScriptedRandom
 

@@ -13,8 +13,8 @@ from cloud.services import carriers, delegation, lifecycle, notifications, outbo
 from cloud.services.device_events import apply_device_event
 from cloud.services.errors import Conflict
 from firmware.core.pickups import Pickups
-from firmware.core.qr_tokens import mac_matches, read_qr_token
-from firmware.core.verifiers import pin_verifier
+from protocol.qr_tokens import mac_matches, read_qr_token
+from protocol.verifiers import pin_verifier
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from cloud.core.clock import to_ms
 from cloud.models import Locker, OutboxMessage
 from cloud.services import outbox
 from cloud.services.errors import Conflict
-from firmware.core import wire
+from protocol import wire
 
 
 def opened(locker, sealed):

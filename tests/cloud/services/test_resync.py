@@ -11,7 +11,7 @@ from cloud.core.clock import to_ms
 from cloud.models import DeviceEvent, Notification, Parcel
 from cloud.services import courier_routes, couriers, devices, lockers, notifications, outbox, parcels
 from cloud.services.device_events import APPLIED, apply_device_event
-from firmware.core.verifiers import courier_verifier, pin_verifier
+from protocol.verifiers import courier_verifier, pin_verifier
 from tests.support.couriers import registered
 
 WEEK = timedelta(days=7)

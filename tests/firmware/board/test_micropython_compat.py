@@ -7,7 +7,7 @@ from tests.support.micropython import ROOT, imported_modules
 BOARD = ROOT / "firmware" / "board"
 FILES = sorted(BOARD.glob("*.py"))
 ALLOWED = {"asyncio", "json", "os", "ssl", "sys"}  # ssl, sys: tls.py (MicroPython 1.23+ has both)
-ALLOWED_PACKAGES = ("firmware.", "hardware.profiles.")
+ALLOWED_PACKAGES = ("firmware.", "hardware.profiles.", "protocol")
 
 
 def test_there_is_a_runtime_to_check():

@@ -5,8 +5,8 @@ import json
 
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
-from firmware.core import wire
-from firmware.core import verifiers
+from protocol import wire
+from protocol import verifiers
 from firmware.core.events import (Connected, DoorClosed, DoorOpened, KeyPressed,
                                   MessageReceived)
 from tests.firmware.board.fakes import (COURIER_CODE, KEY, LOCKER, FakeClock, FakeSystem,

@@ -15,7 +15,7 @@ import paho.mqtt.client as mqtt
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
 from firmware.board.wiring import build_hardware
-from firmware.core import verifiers, wire
+from protocol import verifiers, wire
 from firmware.core.controller import Controller
 from firmware.core.events import DoorClosed, DoorOpened, KeyPressed, MessageReceived
 from firmware.drivers.matrix_keypad import KEYS_3X4

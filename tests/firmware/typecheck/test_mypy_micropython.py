@@ -123,7 +123,7 @@ def test_firmware_type_checks_against_the_ports_stubs(port_stubs):
     profile_file = board_profile(port, PORTS[port][1])
     config = write_config(port, stubs, profile_file.parent)
     command = [sys.executable, "-m", "mypy", "--config-file", str(config),
-               "firmware", *HARDWARE_MODULES, str(profile_file)]
+               "protocol", "firmware", *HARDWARE_MODULES, str(profile_file)]
     env = dict(os.environ)
     env.pop("MYPYPATH", None)  # mypy_path comes from the config alone
     env["MYPY_FORCE_COLOR"] = "0"

@@ -8,7 +8,7 @@
 # 32-character codes in QR's compact alphanumeric mode (upper case, digits, '.').
 from binascii import hexlify
 
-from firmware.core.hmac256 import hmac_sha256
+from protocol.hmac256 import hmac_sha256
 
 PREFIX = "Q"
 MAC_CHARS = 16  # 64 bits: a forger gets one guess per scan, and scans are rate-limited

@@ -3,8 +3,8 @@
 # and a verifier copied from one board is useless on any other.
 from binascii import hexlify
 
-from firmware.core.hmac256 import hmac_sha256
-from firmware.core.wire import VERIFIER_HEX
+from protocol.hmac256 import hmac_sha256
+from protocol.wire import VERIFIER_HEX
 
 
 def pin_verifier(key, pin):

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from firmware.core import wire
-from firmware.core.hmac256 import hmac_sha256
+from protocol import wire
+from protocol.hmac256 import hmac_sha256
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))

@@ -2,9 +2,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from firmware.core import wire
-from firmware.core.qr_tokens import mac_matches, qr_token, read_qr_token
-from firmware.core.verifiers import pin_verifier
+from protocol import wire
+from protocol.qr_tokens import mac_matches, qr_token, read_qr_token
+from protocol.verifiers import pin_verifier
 
 KEY, OTHER_KEY = bytes(range(32)), bytes(range(1, 33))
 EXPIRES = 1_900_000_000

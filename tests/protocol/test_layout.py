@@ -1,6 +1,6 @@
 import pytest
 
-from simulator.layout import parse_layout
+from protocol.layout import parse_layout
 
 
 def test_numbers_compartments_in_the_order_given():

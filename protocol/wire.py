@@ -4,7 +4,7 @@
 import json
 from binascii import hexlify, unhexlify
 
-from firmware.core.hmac256 import equal, hmac_sha256
+from protocol.hmac256 import equal, hmac_sha256
 
 MAC_HEX = 64
 MAX_PAYLOAD = 4096  # bigger than any message we send; refuse before parsing
