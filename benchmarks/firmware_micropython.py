@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 
 from locker.embedded_broker import EmbeddedBroker
-from locker.firmware_build import board_config, build
-from locker.localhost import free_port
+from fleet.firmware_build import board_config, build
+from fleet.localhost import free_port
 from protocol.broker_url import broker_address
 from protocol.layout import parse_layout
 from simulator.wasm_board import WasmBoard

@@ -67,7 +67,7 @@ def sim(args):
 
 
 def firmware(args):
-    from locker.firmware_build import build, config_from_args
+    from fleet.firmware_build import build, config_from_args
 
     try:
         config = config_from_args(args)
@@ -86,7 +86,7 @@ def chaos(args):
 
 
 def ca(args):
-    from locker.pki import FleetCA
+    from fleet.pki import FleetCA
     if args.ca_command == "init":
         FleetCA(args.dir).create()
         print("device CA created in %s (keep ca.key offline)" % args.dir)
@@ -95,10 +95,10 @@ def ca(args):
 
 
 def _revoke(fleet_ca, name, broker_dir):
-    from locker.broker_folder import BrokerFolder
-    from locker.identities import IdentityNameError
-    from locker.pki import UnknownIdentity
-    from locker.revocation import BrokerDidNotReload, revoke
+    from fleet.broker_folder import BrokerFolder
+    from fleet.identities import IdentityNameError
+    from fleet.pki import UnknownIdentity
+    from fleet.revocation import BrokerDidNotReload, revoke
 
     broker = BrokerFolder(broker_dir) if os.path.isfile(os.path.join(broker_dir, "broker.json")) else None
     try:
@@ -111,8 +111,8 @@ def _revoke(fleet_ca, name, broker_dir):
 
 
 def provision(args):
-    from locker.identities import IdentityNameError
-    from locker.provisioning import provision as make
+    from fleet.identities import IdentityNameError
+    from fleet.provisioning import provision as make
     from protocol.layout import parse_layout
     try:
         out = make(args.locker_id, parse_layout(args.layout), args.api, args.ca_dir,
@@ -123,8 +123,8 @@ def provision(args):
 
 
 def broker_config(args):
-    from locker.broker_folder import BrokerFolder
-    from locker.pki import FleetCA
+    from fleet.broker_folder import BrokerFolder
+    from fleet.pki import FleetCA
     try:
         conf = BrokerFolder(args.out).write(FleetCA(args.ca_dir), port=args.port, host=args.host,
                                             server_name=args.server_name,
@@ -206,13 +206,11 @@ def purge(args):
 def _provision(api, locker_id, compartments, token=None):
     if not api:
         raise SystemExit("give --key (from an earlier provisioning) or --api to provision now")
-    body = {"id": locker_id, "name": locker_id,
-            "compartments": [{"number": n, "size": s} for n, s in compartments]}
-    response = httpx.post(api.rstrip("/") + "/api/v1/lockers", json=body, timeout=10,
-                          headers=_bearer(token))
-    if response.status_code != 201:
-        raise SystemExit("provisioning failed: %s %s" % (response.status_code, response.text))
-    key = response.json()["device_key"]
+    from fleet.registration import RegistrationRefused, register_locker
+    try:
+        key = register_locker(api, locker_id, compartments, headers=_bearer(token), timeout=10)
+    except RegistrationRefused as refusal:
+        raise SystemExit("provisioning failed: %s %s" % (refusal.status, refusal.text)) from None
     print("provisioned %s; keep its board key to restart it: --key %s" % (locker_id, key))
     return key
 

@@ -4,8 +4,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
+from fleet.registration import register_locker
 from locker import access
 from locker.embedded_broker import EmbeddedBroker
 from locker.phone_inbox import PhoneInbox
@@ -49,13 +48,10 @@ def run_demo(once=False, api_port=8000, mqtt_port=1883, say=print):
 
 def _provision_board(api_url, broker_url, say, headers):
     compartments = parse_layout(LAYOUT)
-    response = httpx.post(api_url + "/api/v1/lockers", timeout=10, headers=headers, json={
-        "id": LOCKER_ID, "name": "Demo Street 1", "address": "Demo Street 1, 10115 Berlin",
-        "compartments": [{"number": n, "size": s} for n, s in compartments]})
-    response.raise_for_status()
+    key = register_locker(api_url, LOCKER_ID, compartments, name="Demo Street 1",
+                          address="Demo Street 1, 10115 Berlin", headers=headers, timeout=10)
     say("[cloud]   provisioned locker %s with %d compartments (%s)" % (LOCKER_ID, len(compartments), LAYOUT))
-    key = bytes.fromhex(response.json()["device_key"])
-    return VirtualLocker(LOCKER_ID, key, compartments, broker_url).start()
+    return VirtualLocker(LOCKER_ID, bytes.fromhex(key), compartments, broker_url).start()
 
 
 def _free_or(port):

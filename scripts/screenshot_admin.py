@@ -23,7 +23,7 @@ from cloud.models import LockerCreate, ParcelCreate  # noqa: E402
 from cloud.services import alarms, devices, lockers, parcels  # noqa: E402
 from cloud.services.operators import create_operator  # noqa: E402
 from locker.api_server import ApiServer  # noqa: E402
-from locker.localhost import free_port  # noqa: E402
+from fleet.localhost import free_port  # noqa: E402
 from tests.admin.browser import launch, log_in, missing_browser  # noqa: E402
 
 LOCKERS = [("BER-001", "Alexanderplatz 1", "SSSSMMML", "1.4.2"),

@@ -17,16 +17,12 @@ WASM = ROOT / "simulator" / "wasm"
 
 def provision_wasm_board(api_url, headers, locker_id, layout, broker, workdir):
     """Register a locker through the API, build its ESP32 bundle and boot it on MicroPython."""
-    import httpx  # the cloud side of the test tooling: a board itself never needs it
-    from locker.firmware_build import board_config, build
+    from fleet.firmware_build import board_config, build
+    from fleet.registration import register_locker
     from protocol.layout import parse_layout
     compartments = parse_layout(layout)
-    response = httpx.post(api_url + "/api/v1/lockers", timeout=10, headers=headers, json={
-        "id": locker_id, "name": locker_id,
-        "compartments": [{"number": n, "size": s} for n, s in compartments]})
-    if response.status_code != 201:
-        raise RuntimeError("locker %s not created: %s" % (locker_id, response.text))
-    config = board_config(locker_id, response.json()["device_key"], compartments, *broker)
+    key = register_locker(api_url, locker_id, compartments, headers=headers, timeout=10)
+    config = board_config(locker_id, key, compartments, *broker)
     build("esp32", Path(workdir) / "bundle", config)
     return WasmBoard(Path(workdir) / "bundle", workdir)
 

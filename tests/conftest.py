@@ -16,7 +16,7 @@ from cloud.core.config import Settings
 from cloud.db import make_engine, migrate
 from cloud.models import LockerCreate, Operator, ParcelCreate
 from cloud.services import carriers, lockers, operator_sessions
-from locker.localhost import mosquitto_binary
+from fleet.localhost import mosquitto_binary
 from tests.support.brokers import EmbeddedBrokerHandle, MosquittoProcess
 from tests.support.databases import pg_schema, reachable_pg_url
 

@@ -14,7 +14,7 @@ from locker import access
 from simulator.chaos import many_sockets
 from simulator.chaos.faults import FaultInjector, Sniffer, plan
 from simulator.chaos.fleet import FleetBoard
-from locker.localhost import free_port
+from fleet.localhost import free_port
 from simulator.chaos.processes import LockerProcess, Mosquitto, PinBook
 from simulator.chaos.proxy import NetworkProxy
 from simulator.chaos.verify import compare_compartments, outbox_backlog, verify

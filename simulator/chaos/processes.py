@@ -8,8 +8,8 @@ import threading
 import time
 from collections import deque
 
-from locker.broker_config import mosquitto_config, run_as
-from locker.localhost import free_port, mosquitto_binary, wait_for_port
+from fleet.broker_config import mosquitto_config, run_as
+from fleet.localhost import free_port, mosquitto_binary, wait_for_port
 
 
 class _Child:

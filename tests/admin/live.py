@@ -11,7 +11,7 @@ from cloud.models import LockerCreate
 from cloud.services import alarms, devices, lockers
 from cloud.services.operators import create_operator
 from locker.api_server import ApiServer
-from locker.localhost import free_port
+from fleet.localhost import free_port
 
 
 class LiveCloud:

@@ -7,7 +7,7 @@ from locker.stack import CloudStack
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from simulator.wasm_board import node_ready, provision_wasm_board
-from locker.localhost import free_port
+from fleet.localhost import free_port
 from tests.support.databases import pg_schema, reachable_pg_url
 
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from simulator.chaos.harness import ChaosRun
-from locker.localhost import mosquitto_binary
+from fleet.localhost import mosquitto_binary
 from tests.support.databases import reachable_pg_url
 
 pytestmark = [pytest.mark.e2e,

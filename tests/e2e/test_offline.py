@@ -8,7 +8,7 @@ from locker.phone_inbox import PhoneInbox
 from locker.stack import CloudStack
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
-from locker.localhost import free_port
+from fleet.localhost import free_port
 from tests.support.couriers import register_routed_courier
 from tests.support.brokers import MosquittoProcess
 

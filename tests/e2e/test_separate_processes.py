@@ -13,7 +13,7 @@ from locker.access import login_headers
 from locker.scenario import Scenario
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
-from locker.localhost import free_port
+from fleet.localhost import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,7 @@ the attacks that go over the wire."""
 from tests.e2e.conftest import cloud, database, provision, start_wasm_board  # noqa: F401  (pytest fixtures)
 import pytest
 
-from locker.localhost import mosquitto_binary
+from fleet.localhost import mosquitto_binary
 from tests.security.test_fleet_broker import FleetBroker
 
 

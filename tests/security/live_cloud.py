@@ -12,7 +12,7 @@ from cloud.models import LockerCreate, Operator
 from cloud.services import lockers, operator_sessions
 from locker import access
 from locker.api_server import ApiServer
-from locker.localhost import free_port
+from fleet.localhost import free_port
 
 PEPPER = "security-test-pepper-0123456789"
 AUTH_SECRET = "security-test-auth-secret-0123456789abcdef"

@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives import serialization
 
 from firmware.board import tls
 from firmware.net.mqtt_client import MqttClient
-from locker.firmware_build import board_config, build
-from locker.pki import FleetCA
+from fleet.firmware_build import board_config, build
+from fleet.pki import FleetCA
 from tests.firmware.net.fakes import ticks_ms
 from tests.security.test_fleet_broker import BRIDGE_1, Peer
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from locker.localhost import free_port, mosquitto_binary, wait_for_port
-from locker.pki import FleetCA
-from locker.service_user import SYSTEM_USER
+from fleet.localhost import free_port, mosquitto_binary, wait_for_port
+from fleet.pki import FleetCA
+from fleet.service_user import SYSTEM_USER
 from tests.security.test_fleet_broker import Peer
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="a system service starts the broker as root")

@@ -5,11 +5,11 @@ import time
 
 import paho.mqtt.client as mqtt
 
-from locker.broker_config import run_as
-from locker.broker_folder import BrokerFolder
-from locker.fleet_broker import bridge_identity, bridge_word
-from locker.localhost import free_port
-from locker.pki import FleetCA
+from fleet.broker_config import run_as
+from fleet.broker_folder import BrokerFolder
+from fleet.fleet_broker import bridge_identity, bridge_word
+from fleet.localhost import free_port
+from fleet.pki import FleetCA
 from tests.support.brokers import MosquittoProcess
 
 

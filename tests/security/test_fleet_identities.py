@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from locker.identities import IdentityNameError
+from fleet.identities import IdentityNameError
 from tests.security.test_fleet_broker import BRIDGE_1, BRIDGE_2, Peer
 
 COLLIDING = ["bridge-4", "Bridge-4", "BRIDGE-1", "bridge", "bridge.1", "svc-bridge-4", "svc:bridge-4",

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from cloud.models import Locker, Parcel, PickupCredential
 from protocol.qr_tokens import mac_matches, read_qr_token
-from locker.localhost import free_port
+from fleet.localhost import free_port
 from locker.stack import CloudStack
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker

@@ -1,8 +1,8 @@
 """Real MQTT brokers for the tests: Mosquitto started from its binary, or the embedded one."""
 import subprocess
 
-from locker.broker_config import mosquitto_config, run_as
-from locker.localhost import free_port, mosquitto_binary, wait_for_port
+from fleet.broker_config import mosquitto_config, run_as
+from fleet.localhost import free_port, mosquitto_binary, wait_for_port
 from locker.embedded_broker import EmbeddedBroker
 
 

@@ -14,7 +14,7 @@ from cloud.api.main import create_app
 from cloud.db import make_engine, migrate
 from cloud.core.config import Settings
 from locker.api_server import ApiServer
-from locker.localhost import free_port
+from fleet.localhost import free_port
 from tests.conftest import Credentials
 
 CALLERS = 40  # as many as uvicorn's thread pool has threads

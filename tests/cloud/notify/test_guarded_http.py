@@ -11,7 +11,7 @@ from cloud.notify import Outgoing
 from cloud.notify.guarded_http import GuardedBackend, GuardedTransport
 from cloud.notify.targets import RefusedTarget, TargetPolicy
 from cloud.notify.webhooks import WebhookPoster
-from locker.pki import FleetCA
+from fleet.pki import FleetCA
 from tests.security.webhook_parts import HostsTable, Receiver
 
 ON_PREMISE = TargetPolicy(https_only=True, private_hosts=frozenset({"hooks.onprem.test"}))

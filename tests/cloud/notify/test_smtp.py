@@ -14,7 +14,7 @@ from cloud.notify.channels import Channels
 from cloud.notify.smtp import SmtpMailer
 from cloud.services import notifications, qr
 from protocol.qr_tokens import mac_matches, read_qr_token
-from locker.localhost import free_port
+from fleet.localhost import free_port
 
 
 class Inbox:

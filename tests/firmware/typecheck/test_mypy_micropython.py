@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from locker.firmware_build import BOARDS
+from fleet.firmware_build import BOARDS
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 BUILD = ROOT / "build"
@@ -34,7 +34,7 @@ PORTS = {
     "esp32": ("micropython-esp32-stubs", "esp32_devkitc"),
     "rp2": ("micropython-rp2-stubs", "pico_w"),
 }
-# What `locker firmware build` puts on a board besides firmware/ (see locker/firmware_build.py).
+# What `locker firmware build` puts on a board besides firmware/ (see fleet/firmware_build.py).
 HARDWARE_MODULES = ("hardware/__init__.py", "hardware/profiles/__init__.py",
                     "hardware/profiles/logical.py")
 # In the stubs' folder but not modules mypy should look at or report on.

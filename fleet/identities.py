@@ -4,7 +4,7 @@ Mosquitto takes a client certificate's common name as the username and the usern
 client id, and its ACL grants by that name. A board's name is its locker id, written in the
 wire's code charset (A-Z a-z 0-9 - _ .); a service's (a bridge worker's) is "svc:" and a word.
 No locker id can hold the colon, so no board certificate can carry a service's name, and the
-ACL gives a service's rights only to "svc:" names (locker/fleet_broker.py). Locker ids that
+ACL gives a service's rights only to "svc:" names (fleet/fleet_broker.py). Locker ids that
 merely read as a service's name ("bridge-4": the bridge workers' names before the prefix) are
 refused as well, here and by the cloud (protocol.identities.RESERVED_LOCKER_ID).
 """

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from locker import board_identity
+from fleet import board_identity
 from protocol.broker_url import broker_address, tls_broker_address
 from protocol.layout import parse_layout
 

@@ -3,7 +3,7 @@ the certificate's name as username and the username as client id, and ACLs so th
 reads and writes only its own topics and only a service ("svc:" name) has a bridge's rights."""
 from pathlib import PurePath
 
-from locker.identities import identity_name, service_name
+from fleet.identities import identity_name, service_name
 
 BRIDGE_WORKERS = 4  # each worker has an identity of its own: "svc:bridge-1" ... "svc:bridge-N"
 
@@ -50,7 +50,7 @@ def acl_text(bridge_workers=BRIDGE_WORKERS, denied=()):
 
 
 def broker_config(port, folder, host="0.0.0.0", user="mosquitto"):
-    """mosquitto.conf for a TLS-only listener; `folder` is the broker's (locker/broker_folder.py):
+    """mosquitto.conf for a TLS-only listener; `folder` is the broker's (fleet/broker_folder.py):
     tls/ holds ca.crt, ca.crl, server.crt and server.key, data/ what the broker writes.
 
     `user`: started as root (a system service), Mosquitto drops to this user before it reads

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
-from locker.identities import IdentityNameError, board_name
+from fleet.identities import IdentityNameError, board_name
 
 # bundle name -> file in the provision folder
 PROVISIONED = {"ca": "ca.crt", "client": "client.crt", "client_key": "client.key"}

@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-from locker.board_identity import IdentityError
-from locker.firmware_build import BOARDS, board_config, build
-from locker.pki import FleetCA
+from fleet.board_identity import IdentityError
+from fleet.firmware_build import BOARDS, board_config, build
+from fleet.pki import FleetCA
 from protocol.layout import parse_layout
 
 KEY = "ab" * 32

@@ -13,8 +13,8 @@ import shutil
 import signal
 from pathlib import Path
 
-from locker.fleet_broker import acl_text, bridge_word, broker_config
-from locker.service_user import check_user, default_user, hand_over
+from fleet.fleet_broker import acl_text, bridge_word, broker_config
+from fleet.service_user import check_user, default_user, hand_over
 
 PUBLIC = 0o644
 

@@ -7,12 +7,12 @@ import subprocess
 import pytest
 from cryptography import x509
 
-from locker.broker_folder import BrokerFolder
-from locker.fleet_broker import acl_text, bridge_identity
-from locker.identities import IdentityNameError, board_name, identity_name, is_service, service_name
-from locker.pki import FleetCA, UnknownIdentity
-from locker.revocation import revoke
-from locker.service_user import unreachable
+from fleet.broker_folder import BrokerFolder
+from fleet.fleet_broker import acl_text, bridge_identity
+from fleet.identities import IdentityNameError, board_name, identity_name, is_service, service_name
+from fleet.pki import FleetCA, UnknownIdentity
+from fleet.revocation import revoke
+from fleet.service_user import unreachable
 
 
 @pytest.fixture

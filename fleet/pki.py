@@ -1,7 +1,7 @@
 """The fleet's device PKI: one CA, a client certificate per board and per service (a bridge
 worker), and the broker's own.
 
-A board's certificate name is its locker id, a service's "svc:<word>" (locker/identities.py:
+A board's certificate name is its locker id, a service's "svc:<word>" (fleet/identities.py:
 two name spaces that cannot meet); Mosquitto takes the name as the username and the username as
 the client id, so a board can only ever be itself. Keys are EC P-256: small enough for an ESP32's
 TLS stack. Every certificate issued is recorded by serial, name and kind (issued.json), so that
@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from locker.identities import board_name, identity_name, service_name
+from fleet.identities import board_name, identity_name, service_name
 
 CA_YEARS, LEAF_YEARS = 10, 5
 EVICTION_MINUTES = 10  # `locker ca revoke` closes a live connection with such a certificate
