@@ -14,38 +14,23 @@ def demo(args):
 
 
 def cloud(args):
-    import uvicorn
-
-    from cloud.api.main import create_app
     from cloud.core.config import Settings
-    from cloud.db import migrated_engine
-    from locker.maintenance_loop import MaintenanceLoop, default_jobs
-    from locker.notification_loop import NotificationLoop
+    from cloud.runtime.process import CloudProcess
 
-    settings = Settings(database_url=args.database_url)
-    engine = migrated_engine(settings.database_url)
-    notifications = NotificationLoop(engine, None, settings).start()  # channels from settings
-    maintenance = MaintenanceLoop(engine, settings, jobs=default_jobs()).start()
-    try:
-        uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port)
-    finally:
-        maintenance.stop()
-        notifications.stop()
+    CloudProcess(Settings(database_url=args.database_url)).serve(host=args.host, port=args.port)
 
 
 def bridge(args):
-    from bridge.worker import BridgeWorker
-    from cloud.db import migrated_engine
-
-    from cloud.core.config import Settings
-
     from bridge.identity import BridgeIdentity
+    from cloud.core.config import Settings
+    from cloud.db import migrated_engine
+    from locker.stack import bridge_worker
 
     identity = BridgeIdentity(args.identity) if args.identity else None
     settings = Settings(database_url=args.database_url)
     engine = migrated_engine(settings.database_url)
-    worker = BridgeWorker(args.mqtt_url, engine, utcnow, client_id=args.client_id,
-                          share_group=args.share_group, settings=settings, identity=identity).start()
+    worker = bridge_worker(args.mqtt_url, engine, settings, client_id=args.client_id,
+                           share_group=args.share_group, identity=identity).start()
     _wait_for_signal()
     worker.stop()
 

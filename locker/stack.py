@@ -1,31 +1,44 @@
-"""The cloud side in one process: API, bridge worker and notification loop on one database."""
-from cloud.api.main import create_app
+"""The cloud side in one process: API, bridge worker and notification loop on one database.
+
+The bridge is wired here, not in cloud/runtime/: the bridge imports the cloud, never the other
+way round.
+"""
+from bridge.worker import BridgeWorker
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
-from cloud.db import migrated_engine
-from bridge.worker import BridgeWorker
+from cloud.runtime.api_server import ApiServer
+from cloud.runtime.process import CloudProcess
 from locker import access
-from locker.api_server import ApiServer
-from locker.maintenance_loop import MaintenanceLoop, default_jobs
-from locker.notification_loop import NotificationLoop
+
+
+def bridge_worker(broker_url, engine, settings, **options):
+    """A bridge worker on the cloud's database and the wall clock; `options` as BridgeWorker
+    takes them (client_id, share_group, identity)."""
+    return BridgeWorker(broker_url, engine, utcnow, settings=settings, **options)
 
 
 class CloudStack:
     """What `locker cloud` and `locker bridge` run as separate processes, here as threads."""
 
     def __init__(self, broker_url, database_url, notifier, api_port, schema=None):
-        self.settings = Settings(database_url=database_url)
-        self.engine = migrated_engine(database_url, schema=schema)
-        self.api = ApiServer(create_app(self.settings, engine=self.engine), port=api_port)
-        self.bridge = BridgeWorker(broker_url, self.engine, utcnow, settings=self.settings)
-        self.notifications = NotificationLoop(self.engine, notifier, self.settings)
-        self.maintenance = MaintenanceLoop(self.engine, self.settings, jobs=default_jobs())
+        self.cloud = CloudProcess(Settings(database_url=database_url), notifier=notifier,
+                                  schema=schema)
+        self.settings, self.engine = self.cloud.settings, self.cloud.engine
+        self.api = ApiServer(self.cloud.app, port=api_port)
+        self.bridge = bridge_worker(broker_url, self.engine, self.settings)
+
+    @property
+    def notifications(self):
+        return self.cloud.notifications
+
+    @property
+    def maintenance(self):
+        return self.cloud.maintenance
 
     def start(self):
         self.api.start()
         self.bridge.start()
-        self.notifications.start()
-        self.maintenance.start()
+        self.cloud.start_loops()
         return self
 
     @property
@@ -40,8 +53,7 @@ class CloudStack:
         return access.carrier_headers(self.engine, name)
 
     def stop(self):
-        self.maintenance.stop()
-        self.notifications.stop()
+        self.cloud.stop_loops()
         self.bridge.stop()
         self.api.stop()
         self.engine.dispose()

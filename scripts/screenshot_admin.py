@@ -22,7 +22,7 @@ from cloud.db import migrated_engine, transaction  # noqa: E402
 from cloud.models import LockerCreate, ParcelCreate  # noqa: E402
 from cloud.services import alarms, devices, lockers, parcels  # noqa: E402
 from cloud.services.operators import create_operator  # noqa: E402
-from locker.api_server import ApiServer  # noqa: E402
+from cloud.runtime.api_server import ApiServer  # noqa: E402
 from fleet.localhost import free_port  # noqa: E402
 from tests.admin.browser import launch, log_in, missing_browser  # noqa: E402
 

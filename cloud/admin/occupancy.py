@@ -74,5 +74,5 @@ def sample_occupancy(session: Session, now: datetime) -> int:
 
 
 def occupancy_job(session: Session, now: datetime, _settings) -> str:
-    """The maintenance loop's job (locker/maintenance_loop.py): one sample of every locker."""
+    """The maintenance loop's job (cloud/runtime/maintenance_loop.py): one sample of every locker."""
     return f"{sample_occupancy(session, now)} occupancy samples"

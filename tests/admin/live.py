@@ -10,7 +10,7 @@ from cloud.db import migrated_engine, transaction
 from cloud.models import LockerCreate
 from cloud.services import alarms, devices, lockers
 from cloud.services.operators import create_operator
-from locker.api_server import ApiServer
+from cloud.runtime.api_server import ApiServer
 from fleet.localhost import free_port
 
 

@@ -11,7 +11,7 @@ from cloud.db import migrated_engine, transaction
 from cloud.models import LockerCreate, Operator
 from cloud.services import lockers, operator_sessions
 from locker import access
-from locker.api_server import ApiServer
+from cloud.runtime.api_server import ApiServer
 from fleet.localhost import free_port
 
 PEPPER = "security-test-pepper-0123456789"

@@ -17,7 +17,7 @@ from cloud.models import AuditEntry, Carrier, Notification
 from cloud.notify.channels import Channels
 from cloud.notify.targets import SystemResolver
 from cloud.notify.webhooks import WebhookPoster
-from locker.notification_loop import NotificationLoop
+from cloud.runtime.notification_loop import NotificationLoop
 from tests.cloud.notify.spellings import internal_ipv4, internal_ipv6, ipv4_spelling, ipv6_carrying
 from tests.conftest import PEPPER, TestClient
 from tests.security.webhook_parts import HostsTable, Receiver

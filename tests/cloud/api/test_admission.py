@@ -13,7 +13,7 @@ from cloud.api.admission import RESERVED_CONNECTIONS, UNBOUNDED_POOL_LIMIT, Admi
 from cloud.api.main import create_app
 from cloud.db import make_engine, migrate
 from cloud.core.config import Settings
-from locker.api_server import ApiServer
+from cloud.runtime.api_server import ApiServer
 from fleet.localhost import free_port
 from tests.conftest import Credentials
 

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from cloud.notify import webhooks
-from locker.notification_loop import NotificationLoop
+from cloud.runtime.notification_loop import NotificationLoop
 
 LOCKER = {"id": "L1", "name": "Main St", "compartments": [{"number": 1, "size": "M"}]}
 PARCEL = {"carrier": "DHL", "tracking_code": "JJD0001", "locker_id": "L1",

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from cloud.core.config import Settings
 from cloud.db import make_engine, migrate
 from cloud.models import Carrier
-from locker.maintenance_loop import MaintenanceLoop, default_jobs
+from cloud.runtime.maintenance_loop import MaintenanceLoop, default_jobs
 
 NOW = datetime(2030, 1, 1, 0, 0, 5)
 
