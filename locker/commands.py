@@ -65,7 +65,7 @@ def firmware(args):
 
 
 def chaos(args):
-    from locker.chaos import run_chaos
+    from locker.chaos.run import run_chaos
     return run_chaos(lockers=args.lockers, minutes=args.minutes, database_url=args.database_url,
                      seed=args.seed, workdir=args.workdir)
 

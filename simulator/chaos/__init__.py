@@ -1,8 +1,7 @@
-"""`locker chaos`: a fleet of simulated lockers run through deposits and pickups against
-Mosquitto and the bridge and cloud as separate processes, while faults are injected on a
-schedule; at the end what everybody did is compared with what the database holds.
+"""The boards' side of `locker chaos` (locker/chaos/): a fleet of simulated lockers and the
+faults done to them, without the cloud.
 
-Modules: processes (broker, cloud, bridge workers), proxy (per-board network that can be cut),
-fleet (boards that can be power-cycled), workload (couriers and recipients), faults (the
-schedule), verify (the final comparison), harness (all of it together, the JSON summary).
+Modules: proxy (per-board network that can be cut), fleet (boards that can be power-cycled),
+workload (couriers and recipients), faults (the schedule), many_sockets (more sockets than
+select() can watch).
 """

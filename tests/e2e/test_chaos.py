@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from simulator.chaos.harness import ChaosRun
+from locker.chaos.harness import ChaosRun
 from fleet.localhost import mosquitto_binary
 from tests.support.databases import reachable_pg_url
 

@@ -10,16 +10,17 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from cloud.db import make_engine, migrate
+from fleet.localhost import free_port
+from fleet.registration import register_locker
 from locker import access
+from locker.chaos.processes import LockerProcess, Mosquitto, PinBook
+from locker.chaos.verify import compare_compartments, outbox_backlog, verify
+from protocol.layout import parse_layout
 from simulator.chaos import many_sockets
 from simulator.chaos.faults import FaultInjector, Sniffer, plan
 from simulator.chaos.fleet import FleetBoard
-from fleet.localhost import free_port
-from simulator.chaos.processes import LockerProcess, Mosquitto, PinBook
 from simulator.chaos.proxy import NetworkProxy
-from simulator.chaos.verify import compare_compartments, outbox_backlog, verify
 from simulator.chaos.workload import Workload
-from protocol.layout import parse_layout
 
 log = logging.getLogger(__name__)
 many_sockets.install()  # a fleet holds more sockets than select() can watch
@@ -80,13 +81,9 @@ class ChaosRun:
             state_dir = os.path.join(self.workdir, "boards")
             for i in range(self.lockers):
                 locker_id = "%s-%03d" % (self.run_tag, i)
-                response = client.post("/lockers", json={
-                    "id": locker_id, "name": locker_id,
-                    "compartments": [{"number": n, "size": s} for n, s in compartments]})
-                if response.status_code != 201:
-                    raise RuntimeError("provisioning %s: %s %s" % (locker_id, response.status_code, response.text))
+                key = register_locker(api, locker_id, compartments, headers=admin)
                 url = self.proxy.add(locker_id)
-                board = FleetBoard(locker_id, bytes.fromhex(response.json()["device_key"]), compartments,
+                board = FleetBoard(locker_id, bytes.fromhex(key), compartments,
                                    url, state_dir, proxy=self.proxy)
                 self.boards.append(board)
             _route_courier(client, courier_id, [b.locker_id for b in self.boards])

@@ -5,9 +5,10 @@ import sys
 
 
 def run_chaos(lockers=100, minutes=5.0, database_url=None, seed=None, workdir=None, out=sys.stdout):
-    from simulator.chaos.harness import ChaosRun
+    from locker.chaos.harness import ChaosRun
 
-    logging.getLogger("simulator.chaos").setLevel(logging.INFO)
+    for name in ("simulator.chaos", "locker.chaos"):  # the fleet and faults; the harness
+        logging.getLogger(name).setLevel(logging.INFO)
     run = ChaosRun(lockers=lockers, duration_s=minutes * 60, database_url=database_url, seed=seed,
                    workdir=workdir, say=lambda text: print("[chaos] " + text, file=sys.stderr, flush=True))
     summary = run.run()
