@@ -8,7 +8,6 @@ from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.runtime.api_server import ApiServer
 from cloud.runtime.process import CloudProcess
-from locker import access
 
 
 def bridge_worker(broker_url, engine, settings, **options):
@@ -40,17 +39,6 @@ class CloudStack:
         self.bridge.start()
         self.cloud.start_loops()
         return self
-
-    @property
-    def admin_headers(self):
-        """An admin's bearer headers (the admin is made, with a random password, on first use)."""
-        if getattr(self, "_admin_headers", None) is None:
-            self._admin_headers = access.admin_headers(self.engine, self.api.url)
-        return self._admin_headers
-
-    def carrier_headers(self, name):
-        """The X-API-Key headers of a new key for carrier `name`."""
-        return access.carrier_headers(self.engine, name)
 
     def stop(self):
         self.cloud.stop_loops()

@@ -2,12 +2,13 @@ import uuid
 
 import pytest
 
+from fleet.localhost import free_port
+from fleet.registration import register_locker
 from locker.phone_inbox import PhoneInbox
-from locker.stack import CloudStack
+from tests.support.cloud_stack import LoggedInStack
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from simulator.wasm_board import node_ready, provision_wasm_board
-from fleet.localhost import free_port
 from tests.support.databases import pg_schema, reachable_pg_url
 
 
@@ -28,7 +29,7 @@ def database(request, tmp_path):
 def cloud(broker, database):
     """API, bridge and notification loop on a real broker and database."""
     url, schema = database
-    stack = CloudStack(broker.url, url, PhoneInbox(), api_port=free_port(), schema=schema).start()
+    stack = LoggedInStack(broker.url, url, PhoneInbox(), api_port=free_port(), schema=schema).start()
     yield stack
     stack.stop()
 
@@ -36,17 +37,13 @@ def cloud(broker, database):
 @pytest.fixture
 def provision(cloud, broker):
     """Provision a locker through the API and start its simulated board; stopped afterwards."""
-    import httpx
     boards = []
 
     def make(layout="S4,M4,L4", state_file=None):
         locker_id = "T-" + uuid.uuid4().hex[:10]
         compartments = parse_layout(layout)
-        response = httpx.post(cloud.api.url + "/api/v1/lockers", timeout=10, headers=cloud.admin_headers, json={
-            "id": locker_id, "name": locker_id,
-            "compartments": [{"number": n, "size": s} for n, s in compartments]})
-        assert response.status_code == 201, response.text
-        key = bytes.fromhex(response.json()["device_key"])
+        key = bytes.fromhex(register_locker(cloud.api.url, locker_id, compartments,
+                                            headers=cloud.admin_headers, timeout=10))
         board = VirtualLocker(locker_id, key, compartments, broker.url, state_file=state_file).start()
         boards.append(board)
         board.wait_until(lambda c: c.is_online(), 15, "board online")

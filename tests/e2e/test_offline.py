@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from cloud.models import DeviceEvent
 from locker.phone_inbox import PhoneInbox
-from locker.stack import CloudStack
+from tests.support.cloud_stack import LoggedInStack
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from fleet.localhost import free_port
@@ -20,7 +20,7 @@ def world(tmp_path):
     """A broker of this test's own (it gets stopped), the cloud on SQLite, one board."""
     (tmp_path / "broker").mkdir()
     broker = MosquittoProcess(tmp_path / "broker").start()
-    cloud = CloudStack(broker.url, "sqlite:///%s" % (tmp_path / "locker.db"), PhoneInbox(), api_port=free_port()).start()
+    cloud = LoggedInStack(broker.url, "sqlite:///%s" % (tmp_path / "locker.db"), PhoneInbox(), api_port=free_port()).start()
     api = httpx.Client(base_url=cloud.api.url + "/api/v1", headers=cloud.admin_headers)
     compartments = parse_layout("S2,M2")
     key = api.post("/lockers", timeout=10, json={

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from cloud.models import Locker, Parcel, PickupCredential
 from protocol.qr_tokens import mac_matches, read_qr_token
 from fleet.localhost import free_port
-from locker.stack import CloudStack
+from tests.support.cloud_stack import LoggedInStack
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from simulator.wasm_board import node_ready, provision_wasm_board
@@ -62,7 +62,7 @@ def mailbox():
 def cloud(broker, database, mailbox):
     """API, bridge and notification loop on a real broker and database, mailing to `mailbox`."""
     url, schema = database
-    stack = CloudStack(broker.url, url, mailbox, api_port=free_port(), schema=schema).start()
+    stack = LoggedInStack(broker.url, url, mailbox, api_port=free_port(), schema=schema).start()
     yield stack
     stack.stop()
 
