@@ -1,40 +1,6 @@
-"""Virtual parts of a locker bank: what a person touches and what the board drives."""
-
-
-class VirtualLock:
-    """A solenoid latch: a pulse releases it for the pulse's length, then it holds again."""
-
-    max_pulse_ms = 1000  # the rated maximum; the board must never ask for more
-
-    def __init__(self):
-        self.released_until_ms = 0
-        self.pulses = 0
-
-    def pulse(self, ms, now_ms):
-        self.pulses += 1
-        self.released_until_ms = now_ms + min(ms, self.max_pulse_ms)
-
-    def released(self, now_ms, grace_ms=0):
-        return now_ms <= self.released_until_ms + grace_ms
-
-
-class VirtualDoor:
-    """A compartment door with its reed switch; it can only be pulled open while released."""
-
-    def __init__(self, lock):
-        self.lock = lock
-        self.is_open = False
-        self.jammed = False  # a fault the simulator can inject: the latch never releases
-
-    def pull(self, now_ms, grace_ms):
-        if self.is_open or self.jammed or not self.lock.released(now_ms, grace_ms):
-            return False
-        self.is_open = True
-        return True
-
-    def push_shut(self):
-        was_open, self.is_open = self.is_open, False
-        return was_open
+"""What a simulated board has beside its locker bank (virtual_bank.py): the display a person
+reads, its clock, the system facts telemetry reports, and a watchdog."""
+import time
 
 
 class VirtualPanel:
@@ -56,3 +22,42 @@ class VirtualPanel:
     @property
     def text(self):
         return self.lines[-1] if self.lines else ""
+
+
+class HostClock:
+    """The board's clock from the host's: ticks wrap at 2**30 as on a board; the wall time
+    comes from `wall_ms` (a test may move it)."""
+
+    def __init__(self, wall_ms):
+        self._wall_ms = wall_ms
+
+    def ticks_ms(self):
+        return int(time.monotonic() * 1000) % (1 << 30)
+
+    def wall_ms(self):
+        return self._wall_ms()
+
+
+class HostSystem:
+    """What telemetry reports: a simulated board has no heap of its own; an ESP32's is given."""
+
+    free_heap_bytes = 110000
+
+    def free_heap(self):
+        return self.free_heap_bytes
+
+    def rssi(self):
+        return -55
+
+    def reset_cause(self):
+        return "power-on"
+
+
+class CountingWatchdog:
+    """Nothing resets a simulated board; the feeds are counted so a stalled task shows."""
+
+    def __init__(self):
+        self.feeds = 0
+
+    def feed(self):
+        self.feeds += 1

@@ -142,6 +142,7 @@ class VirtualBank:
         self.pins = {}
         self.pulses = []  # (compartment, ticks) of the latest times a lock was energised
         self.pulse_count = 0  # all of them, ever
+        self.on_pulse = None  # called (compartment) each time a lock is energised
         self._lock_of = {}
         for name, (address, pin) in expander_pins.items():
             if name.startswith("lock_"):
@@ -174,6 +175,8 @@ class VirtualBank:
                 self.pulses.append((compartment, self.ticks_ms()))
                 if len(self.pulses) > 32:  # bounded: a long run must not grow the heap
                     self.pulses.pop(0)
+                if self.on_pulse:
+                    self.on_pulse(compartment)
         return changed
 
     def lock_energised(self, number):

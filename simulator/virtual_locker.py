@@ -1,82 +1,129 @@
-"""A virtual locker bank: the unchanged firmware core with virtual parts and a real MQTT link."""
+"""A virtual locker bank: the firmware's own board runtime (Board, its MQTT client, FlashStore)
+on a virtual bank of pins and chips (virtual_bank.py), as asyncio tasks in the process's board
+loop. What a courier, a recipient or a test does to it (keys, doors, scanner) goes through the
+firmware's drivers, and each call returns once the board has taken it."""
+import asyncio
 import threading
 import time
 
-from protocol import wire
-from firmware.core.actions import Beep, Publish, Pulse, Show
-from firmware.core.controller import Controller
-from firmware.core.events import (Booted, CodeScanned, Connected, Disconnected, DoorClosed,
-                                  DoorOpened, KeyPressed, MessageReceived, Tick)
-from simulator.board_state import BoardStateFile
-from simulator.hardware import VirtualDoor, VirtualLock, VirtualPanel
-from simulator.mqtt_link import MqttLink
+from firmware.board.runtime import Board
+from firmware.board.store import FlashStore
+from firmware.board.wiring import build_hardware
+from firmware.core.actions import Beep
+from firmware.core.doors import Doors
+from firmware.core.events import KeyPressed
+from firmware.drivers.matrix_keypad import KEYS_3X4, MatrixKeypad
+from firmware.drivers.ticks import ticks_diff
+from hardware.profiles import esp32_devkitc
+from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
+from protocol.broker_url import broker_address
+from simulator.board_loop import shared_loop
+from simulator.flash import FLASH_DIR, HostFileFlash, MemoryFlash
+from simulator.hardware import CountingWatchdog, HostClock, HostSystem, VirtualPanel
+from simulator.virtual_bank import VirtualBank
+
+ACT_TIMEOUT_S = 10  # a key, door or scan the board has not taken by then: it is not running
 
 
 def wall_clock_ms():
     return int(time.time() * 1000)
 
 
-class VirtualLocker:
-    """What a courier, a recipient or a test touches: keypad, doors, display; all thread-safe."""
+class WatchedBoard(Board):
+    """The firmware's Board, telling the threads that wait on it after every event."""
 
-    tick_ms = 100
+    def __init__(self, changed, panel, *args, **kwargs):
+        self.changed, self.panel = changed, panel
+        self.keys_taken = 0
+        Board.__init__(self, *args, **kwargs)
+
+    def handle(self, event):
+        with self.changed:
+            actions = Board.handle(self, event)
+            if isinstance(event, KeyPressed):
+                self.keys_taken += 1
+            for action in actions:
+                if isinstance(action, Beep):
+                    self.panel.beep(action.kind)  # the buzzer driver plays it; this keeps a record
+            self.changed.notify_all()
+        return actions
+
+
+class VirtualLocker:
+    """What a courier, a recipient or a test touches: keypad, doors, scanner, display."""
+
     pull_grace_ms = 3000  # a person needs a moment to reach the door after the click
 
     def __init__(self, locker_id, key, compartments, broker_url, clock=wall_clock_ms, echo=None,
                  state_file=None):
         self.locker_id = locker_id
-        self.clock = clock
-        self.controller = Controller(locker_id, key, compartments)
-        self.flash = BoardStateFile(state_file) if state_file else None
-        if self.flash:
-            self.flash.load_into(self.controller)  # a restarted board goes on where it was
-        self.locks = {number: VirtualLock() for number, _ in compartments}
-        self.doors = {number: VirtualDoor(self.locks[number]) for number, _ in compartments}
-        self.panel = VirtualPanel(echo)
-        self.pulsed = []  # compartment numbers in the order the board pulsed them
-        self.online = False
-        self._lock = threading.RLock()
+        self.host, self.port = broker_address(broker_url)
+        self.runner = shared_loop()
+        self._lock = threading.RLock()  # held while the board handles an event
         self._changed = threading.Condition(self._lock)
-        self._stopping = threading.Event()
-        self.link = MqttLink("locker-" + locker_id, broker_url, self._next_will,
-                             [wire.topic(locker_id, "commands")],
-                             self._up, self._down, self._message)
-        self._ticker = threading.Thread(target=self._tick_loop, name="tick-" + locker_id, daemon=True)
-        self._handle(Booted([]))  # virtual doors start shut: openings cut by a restart settle
+        self.pulsed = []  # compartment numbers in the order the board pulsed them
+        self.panel = VirtualPanel(echo)
+        self.clock = HostClock(clock)
+        self.bank = VirtualBank(esp32_devkitc, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3,
+                                self.clock.ticks_ms)
+        self.bank.latch_grace_ms = self.pull_grace_ms + Doors.pulse_ms  # from the pulse's end
+        self.bank.on_pulse = self._pulsed
+        config = {"locker_id": locker_id, "key": key.hex(),
+                  "compartments": [[number, size] for number, size in compartments]}
+        self.hardware = build_hardware(esp32_devkitc, config, self.bank)
+        self.hardware.display = self.panel  # the bank's display, as the person reads it
+        self.polls, self.polled_at = 0, 0  # how often the board polled its parts, and when
+        self._watch_polls()
+        self.flash = HostFileFlash(state_file) if state_file else MemoryFlash()
+        self.watchdog = CountingWatchdog()
+        self.board = WatchedBoard(self._changed, self.panel, config, self.hardware,
+                                  self._open_transport, self.clock,
+                                  FlashStore(FLASH_DIR, files=self.flash), HostSystem(),
+                                  self.watchdog)
+        self.controller = self.board.controller
+        self.doors = self.hardware.doors  # {compartment number: the door's sensor}
+        self.locks = self.hardware.locks
+        self._running = None  # the board's task, as a concurrent future
+        self._task = None  # the same task, as the loop knows it
+        self._writer = None  # the current connection's stream, cut when the power dies
 
     # --- life cycle -------------------------------------------------------------------------
     def start(self):
-        self.link.start()
-        self._ticker.start()
+        self._running = self.runner.spawn(self._run())
         return self
 
     def stop(self):
-        self._stopping.set()
-        self.link.stop()
-        self._ticker.join(timeout=2)
+        """A deliberate stop: DISCONNECT (the broker drops the will), batched flash written."""
+        if self._running is not None:
+            self.runner.call(self._stop(), ACT_TIMEOUT_S)
+            self._running = None
+
+    def power_off(self):
+        """The power dies: every task ends where it is, the connection is dropped without a
+        DISCONNECT (so the broker publishes the will), and nothing more reaches flash."""
+        if self._running is not None:
+            self.runner.call(self._power_off(), ACT_TIMEOUT_S)
+            self._running = None
+
+    @property
+    def online(self):
+        return self.board.mqtt.is_connected()
 
     # --- what people do ---------------------------------------------------------------------
     def press(self, keys):
-        """Type on the keypad, e.g. press('4711#')."""
-        for key in keys:
-            self._handle(KeyPressed(key))
+        """Type on the keypad, e.g. press('4711#'); returns once the board took every key."""
+        self.runner.call(self._type(keys), ACT_TIMEOUT_S + len(keys))
 
     def scan(self, code):
         """Hold a parcel's barcode (or a QR code) to the scanner."""
-        self._handle(CodeScanned(code))
+        self.runner.call(self._scan(code), ACT_TIMEOUT_S)
 
     def open_door(self, number):
         """Pull the door; it opens only if its lock was just released. Returns whether it did."""
-        with self._lock:
-            if not self.doors[number].pull(self.clock(), self.pull_grace_ms):
-                return False
-            self._handle(DoorOpened(number))
-            return True
+        return self.runner.call(self._open(number), ACT_TIMEOUT_S)
 
     def close_door(self, number):
-        with self._lock:
-            if self.doors[number].push_shut():
-                self._handle(DoorClosed(number))
+        self.runner.call(self._close(number), ACT_TIMEOUT_S)
 
     # --- what tests and scripts wait for ----------------------------------------------------
     def wait_until(self, condition, timeout=10.0, what="condition"):
@@ -94,45 +141,80 @@ class VirtualLocker:
         self.wait_until(lambda c: len(self.pulsed) > after, timeout, "a door pulse")
         return self.pulsed[after]
 
-    # --- the board's shell ------------------------------------------------------------------
-    def _handle(self, event):
+    # --- the board's world, in the loop -----------------------------------------------------
+    async def _open_transport(self):
+        reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        return reader, self._writer
+
+    async def _run(self):
+        self._task = asyncio.current_task()
+        try:
+            await self.board.run()
+        except asyncio.CancelledError:
+            pass  # stopped, or the power died
+
+    async def _stop(self):
+        await self.board.stop()
+        await asyncio.wait([self._task], timeout=5)
+
+    async def _power_off(self):
+        self._task.cancel()  # and with it every task of the board (Board.run gathers them)
+        if self._writer is not None:
+            self._writer.transport.abort()  # no FIN handshake, no DISCONNECT: the line is dead
+        await asyncio.wait([self._task], timeout=5)
+
+    async def _type(self, keys):
+        for key in keys:
+            if key not in self.bank.keypad.keys:
+                raise ValueError("no key %r on the keypad" % key)
+            taken = self.board.keys_taken
+            self.bank.keypad.pressed = key
+            await self._until(lambda: self.board.keys_taken > taken, "key " + key)
+            self.bank.keypad.pressed = None
+            await self._settled(MatrixKeypad.debounce_ms)  # released, or the next press is lost
+
+    async def _scan(self, code):
+        self.bank.scan(code)
+        await self._until(lambda: not self.bank.scanner.any(), "the scan")  # read and handled
+
+    async def _open(self, number):
+        if self.bank.door_is_open(number) or not self.bank.door_can_open(number):
+            return False
+        self.bank.set_door(number, True)
+        await self._until(lambda: self.doors[number].is_open, "door %d seen open" % number)
+        return True
+
+    async def _close(self, number):
+        if not self.bank.door_is_open(number):
+            return
+        self.bank.set_door(number, False)
+        await self._until(lambda: not self.doors[number].is_open, "door %d seen shut" % number)
+
+    async def _until(self, condition, what):
+        """Wait, polling as often as the board polls its parts, until condition() holds."""
+        deadline = time.monotonic() + ACT_TIMEOUT_S
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("%s: %s not taken by the board" % (self.locker_id, what))
+            await asyncio.sleep(self.board.io_ms / 1000)
+
+    async def _settled(self, debounce_ms):
+        """Until the parts were polled after now, and again debounce_ms after that poll."""
+        polls = self.polls
+        await self._until(lambda: self.polls > polls, "a poll of the parts")
+        first = self.polled_at
+        await self._until(lambda: ticks_diff(self.polled_at, first) >= debounce_ms,
+                          "a debounced poll")
+
+    def _watch_polls(self):
+        poll = self.hardware.poll
+
+        def watched_poll(now_ms):
+            self.polls, self.polled_at = self.polls + 1, now_ms
+            return poll(now_ms)
+        self.hardware.poll = watched_poll
+
+    def _pulsed(self, compartment):
         with self._changed:
-            actions = self.controller.handle(event, self.clock())
-            if self.flash and (actions or not isinstance(event, Tick)):
-                self.flash.save(self.controller)  # before anything leaves the board
-            for action in actions:
-                self._carry_out(action)
+            self.pulsed.append(compartment)
             self._changed.notify_all()
-
-    def _carry_out(self, action):
-        if isinstance(action, Pulse):
-            self.locks[action.cmp].pulse(action.ms, self.clock())
-            self.pulsed.append(action.cmp)
-        elif isinstance(action, Publish):
-            self.link.publish(action.topic, action.payload, action.qos, action.retain)
-        elif isinstance(action, Show):
-            self.panel.show(action.text)
-        elif isinstance(action, Beep):
-            self.panel.beep(action.kind)
-
-    def _next_will(self):
-        with self._changed:
-            will = self.controller.will(self.clock())
-            if self.flash:
-                self.flash.save(self.controller)  # its connection number, before it is used
-            return will
-
-    def _up(self):
-        self.online = True
-        self._handle(Connected())
-
-    def _down(self):
-        self.online = False
-        self._handle(Disconnected())
-
-    def _message(self, topic, payload):
-        self._handle(MessageReceived(topic, payload))
-
-    def _tick_loop(self):
-        while not self._stopping.wait(self.tick_ms / 1000):
-            self._handle(Tick())

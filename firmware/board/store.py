@@ -3,7 +3,8 @@
 # durable_revision() covers is written at once, before the actions leave the board: a new
 # journal entry, a door opening started (a PIN consumed: a power cut right after the pulse must
 # not give it back) or first seen open. Other changes (acks, credentials, counters) are batched
-# so a burst of commands costs one flash write, not dozens.
+# so a burst of commands costs one flash write, not dozens. The store reaches the flash through
+# `files` (open and rename): littlefs on a board, a virtual flash in the simulator.
 import json
 import os
 
@@ -13,7 +14,8 @@ from firmware.drivers.ticks import ticks_diff
 class FlashStore:
     batch_ms = 2000  # how long a non-urgent change may wait for company
 
-    def __init__(self, directory):
+    def __init__(self, directory, files=None):
+        self.files = files if files is not None else Littlefs()
         self.path = directory + "/state.json"
         self._temporary = self.path + ".tmp"
         self._saved = None  # fingerprint of what is on flash
@@ -24,7 +26,7 @@ class FlashStore:
         """Restore the controller from flash; False when there is nothing (or nothing usable)."""
         blank = controller.snapshot()
         try:
-            with open(self.path) as f:
+            with self.files.open(self.path, "r") as f:
                 controller.restore(json.load(f))
             _check(controller)
             loaded = True
@@ -55,12 +57,22 @@ class FlashStore:
             self.save(controller)
 
     def save(self, controller):
-        with open(self._temporary, "w") as f:
+        with self.files.open(self._temporary, "w") as f:
             json.dump(controller.snapshot(), f)  # streams to flash: no copy of it on the heap
-        os.rename(self._temporary, self.path)  # littlefs and POSIX replace atomically
+        self.files.rename(self._temporary, self.path)  # littlefs and POSIX replace atomically
         self._saved = _fingerprint(controller)
         self._dirty_since = None
         self.writes += 1
+
+
+class Littlefs:
+    """The board's own filesystem, as the store uses it."""
+
+    def open(self, path, mode):
+        return open(path, mode)
+
+    def rename(self, source, target):
+        os.rename(source, target)  # looked up at each call: a test may swap `os` for a flaky one
 
 
 def _check(controller):

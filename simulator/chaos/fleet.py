@@ -25,21 +25,11 @@ class FleetBoard:
         return self.board
 
     def power_off(self):
-        """The power dies: the ticker stops, the MQTT client's loop stops, its socket is
-        dropped without a DISCONNECT (so the broker publishes the board's will)."""
-        board = self.board
-        board._stopping.set()
-        client = board.link.client
-        client.loop_stop()
+        """The power dies: the board's tasks end where they are, its socket is dropped without
+        a DISCONNECT (so the broker publishes the board's will)."""
+        self.board.power_off()
         if self.proxy is not None:
             self.proxy.sever(self.locker_id)
-        sock = client.socket()
-        if sock is not None:
-            try:
-                sock.close()
-            except OSError:
-                pass
-        board._ticker.join(timeout=2)
 
     def power_cycle(self, down_s, during=None):
         started = time.monotonic()
