@@ -69,9 +69,11 @@ def main(argv=None):
         online_s = wait_online(boards, started, args.timeout)
         online = sum(1 for board in boards if board.online)
         per_board_kb = (rss_kb() - before) / max(1, len(boards))
-        cpu_before = cpu_s()
+        cpu_before, polls_before = cpu_s(), sum(board.polls for board in boards)
         time.sleep(args.idle_s)
         idle_cpu = (cpu_s() - cpu_before) / args.idle_s
+        polls = (sum(board.polls for board in boards) - polls_before) / args.idle_s / len(boards)
+        io_ms = args.io_ms or boards[0].board.io_ms
         print("boards started:       %d (layout %s, broker %s)" % (len(boards), LAYOUT, url))
         print("boards connected:     %d" % online)
         print("time to all online:   %s" % ("%.1f s" % online_s if online_s is not None
@@ -79,6 +81,8 @@ def main(argv=None):
         print("RSS per board:        %.0f KB" % per_board_kb)
         print("idle CPU, all boards: %.0f%% of a core (%.2f ms/s per board)"
               % (idle_cpu * 100, idle_cpu * 1000 / max(1, len(boards))))
+        print("parts polled:         %.0f times/s per board (the firmware's io_ms %d asks %.0f)"
+              % (polls, io_ms, 1000 / io_ms))
     finally:
         for board in boards:
             board.power_off()  # fast: no DISCONNECT round trip for each
