@@ -16,7 +16,7 @@ def demo(args):
 def cloud(args):
     import uvicorn
 
-    from cloud.api.main import create_app
+    from cloud.app import create_app
     from cloud.core.config import Settings
     from cloud.db import migrated_engine
     from locker.maintenance_loop import MaintenanceLoop, default_jobs

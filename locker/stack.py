@@ -1,5 +1,5 @@
 """The cloud side in one process: API, bridge worker and notification loop on one database."""
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.db import migrated_engine
