@@ -1,6 +1,7 @@
 """Device messages into domain-service calls, each in one transaction."""
 from sqlmodel import Session
 
+from cloud.core.clock import set_session_time
 from cloud.models import Locker
 from cloud.services import devices, reconcile
 from cloud.services.device_events import OutOfOrder, apply_device_event
@@ -19,6 +20,7 @@ def handle_event(engine, locker_id, payload, now, settings=None):
     """Verify, apply once, acknowledge. True if newly applied, False for a repeat; OutOfOrder
     (nothing stored, nothing acknowledged) for an event whose predecessor is not applied yet."""
     with Session(engine) as session:
+        set_session_time(session, now)
         locker = _sender(session, locker_id, "event")
         body = _verified(locker, payload, wire.check_event, "event")
         applied = apply_device_event(session, locker, body, now, settings=settings)
@@ -46,6 +48,7 @@ def _verified(locker, payload, check, what):
 def handle_telemetry(engine, locker_id, payload, now):
     """Keep the board's latest health report, signed like its events."""
     with Session(engine) as session:
+        set_session_time(session, now)
         locker = _sender(session, locker_id, "telemetry")
         body = _verified(locker, payload, wire.check_telemetry, "telemetry")
         devices.record_telemetry(session, locker, body, now)
@@ -55,6 +58,7 @@ def handle_telemetry(engine, locker_id, payload, now):
 def handle_inventory(engine, locker_id, payload, now):
     """Compare the board's signed inventory with the cloud's view (alarms, never overwrites)."""
     with Session(engine) as session:
+        set_session_time(session, now)
         locker = _sender(session, locker_id, "inventory")
         body = _verified(locker, payload, wire.check_inventory, "inventory")
         findings = reconcile.reconcile_inventory(session, locker, body, now)
@@ -67,6 +71,7 @@ def handle_status(engine, locker_id, payload, now, settings=None):
     like its events; an online one also queues the board's state again, in the same
     transaction. Rejected (nothing changed) for an unsigned, mis-signed or old status."""
     with Session(engine) as session:
+        set_session_time(session, now)
         locker = _sender(session, locker_id, "status")
         body = _verified(locker, payload, wire.check_status, "status")
         if (body["conn"], body["online"]) == (locker.status_conn, locker.online):

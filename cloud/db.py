@@ -2,6 +2,7 @@
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
+
+from cloud.core.clock import set_session_time, utcnow
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -100,7 +103,9 @@ def migrated_engine(url: str, *, schema: str | None = None) -> Engine:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed when the block ends, rolled back if it raises."""
+def transaction(engine: Engine, *, now: datetime | None = None) -> Iterator[Session]:
+    """A session whose work is committed when the block ends, rolled back if it raises; its
+    work happens at `now` (cloud/core/clock.py set_session_time), the wall clock's by default."""
     with Session(engine) as session, session.begin():
+        set_session_time(session, now or utcnow())
         yield session

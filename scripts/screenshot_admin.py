@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
-from cloud.api.main import create_app  # noqa: E402
+from cloud.app import create_app  # noqa: E402
 from cloud.core.clock import utcnow  # noqa: E402
 from cloud.core.config import Settings  # noqa: E402
 from cloud.db import migrated_engine, transaction  # noqa: E402

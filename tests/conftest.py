@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, func, select
 
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.core import passwords
-from cloud.core.clock import utcnow
+from cloud.core.clock import set_session_time, utcnow
 from cloud.core.config import Settings
 from cloud.db import make_engine, migrate
 from cloud.models import LockerCreate, Operator, ParcelCreate
@@ -64,6 +64,7 @@ def _empty_all_tables(engine: Engine) -> None:
 @pytest.fixture
 def session(engine) -> Iterator[Session]:
     with Session(engine) as session:
+        set_session_time(session, NOW)  # as the layer that opens a session in the cloud does
         yield session
 
 

@@ -1,7 +1,8 @@
 """The operators' admin: server-rendered pages (Jinja2, htmx) under /admin, beside the API.
 
-Same operators, roles and signed tokens as the API (cloud/api/deps.py); the token rides in an
-HttpOnly, SameSite=Strict cookie, and every POST carries a CSRF token (cloud/admin/auth.py).
+Same operators, roles and signed tokens as the API (cloud/services/operators.py); the token
+rides in an HttpOnly, SameSite=Strict cookie, and every POST carries a CSRF token
+(cloud/admin/auth.py). cloud/app.py mounts it beside the API; neither imports the other.
 """
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cloud.admin import alarm_pages, events, fleet_pages, kpi_pages, locker_pages, login_pages, parcel_pages
 from cloud.admin import password_pages
-from cloud.api.text_guard import refuse_unstorable_text
+from cloud.web.text_guard import refuse_unstorable_text
 
 STATIC = Path(__file__).parent / "static"
 

@@ -4,7 +4,7 @@ from fastapi.responses import RedirectResponse
 
 from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.templating import page
-from cloud.api.deps import NowDep, RowId, SessionDep
+from cloud.web.deps import NowDep, RowId, SessionDep
 from cloud.services import alarms, door_budget
 
 router = APIRouter(prefix="/alarms")

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from cloud.api.deps import NowDep, SessionDep, SettingsDep
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 from cloud.services import operators
 
 SESSION_COOKIE = "locker_admin"

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 from starlette.concurrency import run_in_threadpool
 
 from cloud.admin.auth import AdminViewer
-from cloud.api.deps import SessionDep
+from cloud.web.deps import SessionDep
 from cloud.models import Alarm, Compartment, Locker
 from cloud.services import alarms as alarm_service
 

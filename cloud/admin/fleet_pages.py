@@ -6,7 +6,7 @@ from cloud.admin.fleet_map import fleet_map
 from cloud.admin.fleet_view import fleet_rows, firmware_versions
 from protocol.layout import SIZES
 from cloud.admin.templating import page
-from cloud.api.deps import NowDep, SessionDep
+from cloud.web.deps import NowDep, SessionDep
 
 router = APIRouter()
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 from cloud.admin.auth import AdminViewer
 from cloud.admin.kpis import STOP_GAP, last_mile_kpis, occupancy_series
 from cloud.admin.templating import page
-from cloud.api.deps import NowDep, SessionDep
+from cloud.web.deps import NowDep, SessionDep
 
 router = APIRouter(prefix="/kpis")
 CHART_WIDTH, CHART_HEIGHT = 600, 120

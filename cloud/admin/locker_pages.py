@@ -7,8 +7,8 @@ from fastapi.responses import RedirectResponse
 from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.fleet_view import link_status
 from cloud.admin.templating import page
-from cloud.api.deps import CompartmentNumber, NowDep, SessionDep, SettingsDep
-from cloud.api.errors import _STATUS  # noqa: PLC2701 - one mapping of refusals to statuses
+from cloud.web.deps import CompartmentNumber, NowDep, SessionDep, SettingsDep
+from cloud.web.errors import status_of
 from cloud.models import Parcel
 from cloud.services import alarms, compartment_service, door_budget, lockers, remote_open
 from cloud.services.errors import DomainError
@@ -69,7 +69,7 @@ def open_door(request: Request, locker_id: str, number: CompartmentNumber, user:
         if refused.on_record:  # the refused attempt is on the ledger and audited: keep that
             session.commit()
         return _locker_page(request, user, session, locker_id, now, error=refused.message,
-                            status_code=_status(refused))
+                            status_code=status_of(refused))
     session.commit()
     return RedirectResponse(f"/admin/lockers/{locker_id}?opened={number}", status_code=303)
 
@@ -80,7 +80,7 @@ def _change(request, user, session, locker_id, now, action, number, **kwargs):
     except DomainError as refused:
         session.rollback()
         return _locker_page(request, user, session, locker_id, now, error=refused.message,
-                            status_code=_status(refused))
+                            status_code=status_of(refused))
     session.commit()
     return RedirectResponse(f"/admin/lockers/{locker_id}", status_code=303)
 
@@ -100,7 +100,3 @@ def _locker_page(request, user, session, locker_id, now, *, error="", status_cod
 def _parcels_of(session, compartments) -> dict:
     return {c.parcel_id: session.get(Parcel, c.parcel_id) for c in compartments if c.parcel_id}
 
-
-def _status(error: DomainError) -> int:
-    """The status the API answers the same refusal with (cloud/api/errors.py)."""
-    return next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)

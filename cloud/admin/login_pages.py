@@ -9,7 +9,8 @@ from fastapi.responses import RedirectResponse
 from cloud.admin.auth import (LOGIN_COOKIE, SESSION_COOKIE, COOKIE_PATH, AdminPoster, csrf_matches,
                               csrf_token, set_login_cookie, set_session_cookie)
 from cloud.admin.templating import page
-from cloud.api.deps import NowDep, SessionDep, SettingsDep, SourceDep
+from cloud.web import password_checks
+from cloud.web.deps import NowDep, SessionDep, SettingsDep, SourceDep
 from cloud.services import operators
 from cloud.services.errors import RateLimited
 from cloud.services.operators import LoginFailed
@@ -33,8 +34,8 @@ def log_in(request: Request, session: SessionDep, settings: SettingsDep, now: No
     if not csrf_matches(settings.token_key, "login", request.cookies.get(LOGIN_COOKIE), csrf):
         return _login_page(request, settings, "The form expired: please log in again.", 403)
     try:
-        _operator, token, _expires = operators.login(session, username, password, now, settings,
-                                                     source=source)
+        _operator, token, _expires = password_checks.log_in(session, username, password, now,
+                                                            settings, source=source)
     except LoginFailed as failed:
         return _login_page(request, settings, failed.message.capitalize() + ".", 401)
     except RateLimited as locked:

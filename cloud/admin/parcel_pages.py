@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from cloud.admin.auth import AdminViewer
 from cloud.admin.parcel_view import parse_id, search, timeline
 from cloud.admin.templating import page
-from cloud.api.deps import SessionDep
+from cloud.web.deps import SessionDep
 from cloud.models import Compartment
 from cloud.services import lockers, parcels
 from cloud.services.errors import NotFound

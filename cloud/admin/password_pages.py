@@ -6,9 +6,9 @@ from fastapi import APIRouter, Form, Request
 
 from cloud.admin.auth import AdminPoster, AdminViewer
 from cloud.admin.templating import page
-from cloud.api.deps import NowDep, SessionDep, SettingsDep, SourceDep
-from cloud.api.errors import status_of
-from cloud.services import operators
+from cloud.web import password_checks
+from cloud.web.deps import NowDep, SessionDep, SettingsDep, SourceDep
+from cloud.web.errors import status_of
 from cloud.services.errors import DomainError
 
 router = APIRouter(prefix="/password")
@@ -29,8 +29,9 @@ def change_password(request: Request, user: AdminPoster, session: SessionDep, se
     if new != repeated:
         return page(request, user, "password.html", 422, error="The new passwords differ.")
     try:
-        ended = operators.change_password(session, user.username, current, new, now, settings,
-                                          source=source, keep_session=user.session_id)
+        ended = password_checks.change_password(session, user.username, current, new, now,
+                                                settings, source=source,
+                                                keep_session=user.session_id)
     except DomainError as refused:
         return page(request, user, "password.html", status_of(refused),
                     error=refused.message.capitalize() + ".")

@@ -1,67 +1,17 @@
-"""What routes depend on: a database session, the settings, the current time, and who calls.
+"""Who calls the API, and what role a route needs (the session, settings and time every
+route depends on are in cloud/web/deps.py).
 
 A caller is an operator (`Authorization: Bearer <token>` from /auth/login) or a carrier
 (`X-API-Key: <key>`). No credentials or bad ones: 401; a role that may not: 403.
 """
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Request, Security
+from fastapi import Depends, HTTPException, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session
 
-from cloud.api.client_source import client_source
-from cloud.core.clock import utcnow
-from cloud.core.config import Settings
-from cloud.notify.targets import Resolver
 from cloud.services import carriers, operators
-from cloud.services.errors import DomainError
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; a route that changes data commits it once. A refusal that is
-    on record (a door release refused, cloud/services/door_budget.py) is committed here: the
-    record must outlive the error answer."""
-    with Session(request.app.state.engine) as session:
-        try:
-            yield session
-        except DomainError as refusal:
-            if refusal.on_record:
-                session.commit()
-            raise
-
-
-def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def get_resolver(request: Request) -> Resolver:
-    """How host names become addresses (the system's resolver unless the app was given one)."""
-    return request.app.state.resolver
-
-
-def get_now() -> datetime:
-    return utcnow()
-
-
-def get_source(request: Request, settings: Annotated[Settings, Depends(get_app_settings)]) -> str:
-    """Where the request comes from, as login throttling counts it (cloud/api/client_source.py)."""
-    forwarded = ",".join(request.headers.getlist("x-forwarded-for")) or None
-    return client_source(request.client.host if request.client else None, forwarded,
-                         settings.trusted_proxies)
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-NowDep = Annotated[datetime, Depends(get_now)]
-ResolverDep = Annotated[Resolver, Depends(get_resolver)]
-SourceDep = Annotated[str, Depends(get_source)]
-# A table's id in a path: within the id column's range (32-bit on PostgreSQL), so a huge
-# number is a clear 422 instead of a database overflow (a 500).
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-CompartmentNumber = Annotated[int, Path(ge=1, le=999)]  # as CompartmentSpec allows
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 _bearer = HTTPBearer(auto_error=False, description="an operator's token from /api/v1/auth/login")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="a carrier's API key")

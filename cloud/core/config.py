@@ -96,7 +96,7 @@ class Settings(BaseSettings):
     login_alarm_lockouts: int = Field(default=2, ge=1)  # the lock-out of a streak that alarms
     # Reverse proxies whose X-Forwarded-For names the client, comma-separated addresses or
     # networks ("10.0.0.5,fd00::/64"); without any, the socket's peer is the client
-    # (cloud/api/client_source.py).
+    # (cloud/web/client_source.py).
     trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
 
     @field_validator("trusted_proxies", mode="before")

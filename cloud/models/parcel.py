@@ -1,6 +1,6 @@
 """Parcels pre-advised by carriers, and the pickup credentials issued for them."""
 import uuid
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import NaiveDatetime, model_validator
 from sqlalchemy import Index, UniqueConstraint
@@ -33,34 +33,33 @@ class ParcelBase(ParcelDimensions):
     locker_id: str = Field(foreign_key="locker.id", max_length=CODE_LENGTH)  # indexed with the code
 
 
-class Recipient(SQLModel):
+class Contact(SQLModel):
+    """Someone a parcel's codes are sent to: reached by phone or email (or both)."""
+
+    kind: ClassVar[str] = "contact"  # as the refusal of an unreachable one names it
     name: str = Field(min_length=1, max_length=200)
     phone: str | None = Field(default=None, schema_extra={"pattern": PHONE_PATTERN}, max_length=16)
     email: str | None = Field(default=None, schema_extra={"pattern": EMAIL_PATTERN}, max_length=254)
-    accessible: bool = False  # asks for a low compartment, reachable from a wheelchair
 
     @model_validator(mode="after")
-    def _reachable(self) -> "Recipient":
+    def _reachable(self) -> "Contact":
         if not self.phone and not self.email:
-            raise ValueError("a recipient needs a phone number or an email address")
+            raise ValueError(f"a {self.kind} needs a phone number or an email address")
         return self
 
 
-class Delegate(SQLModel):
+class Recipient(Contact):
+    kind: ClassVar[str] = "recipient"
+    accessible: bool = False  # asks for a low compartment, reachable from a wheelchair
+
+
+class Delegate(Contact):
     """Someone the recipient lets collect the parcel: reached by phone or email."""
 
-    name: str = Field(min_length=1, max_length=200)
-    phone: str | None = Field(default=None, schema_extra={"pattern": PHONE_PATTERN}, max_length=16)
-    email: str | None = Field(default=None, schema_extra={"pattern": EMAIL_PATTERN}, max_length=254)
+    kind: ClassVar[str] = "delegate"
     # Why, in an operator's words: required of anyone but the recipient (cloud/services/
     # delegation.py), audited, kept on the door-release ledger.
     reason: str | None = Field(default=None, min_length=3, max_length=REASON_LENGTH)
-
-    @model_validator(mode="after")
-    def _reachable(self) -> "Delegate":
-        if not self.phone and not self.email:
-            raise ValueError("a delegate needs a phone number or an email address")
-        return self
 
 
 class ParcelCreate(ParcelBase):

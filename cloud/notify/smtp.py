@@ -6,8 +6,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from cloud.core.config import Settings
-from cloud.notify import Outgoing
-from cloud.services import qr
+from cloud.notify import Outgoing, qr_image
 
 log = logging.getLogger(__name__)
 DEFAULT_SUBJECT = "Your parcel"
@@ -25,7 +24,7 @@ def build_email(outgoing: Outgoing, sender: str) -> EmailMessage:
         return email
     cid = make_msgid(domain=domain)
     email.add_alternative(_html(outgoing.text, cid), subtype="html")
-    email.get_payload()[1].add_related(qr.png(outgoing.qr_token), "image", "png", cid=cid,
+    email.get_payload()[1].add_related(qr_image.png(outgoing.qr_token), "image", "png", cid=cid,
                                        filename="pickup-qr.png", disposition="inline")
     return email
 

@@ -6,7 +6,7 @@ does not know the bridge.
 """
 import uvicorn
 
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.db import migrated_engine
 from cloud.runtime.maintenance_loop import MaintenanceLoop, default_jobs
 from cloud.runtime.notification_loop import NotificationLoop

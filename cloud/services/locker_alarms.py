@@ -4,13 +4,14 @@
 goodbye) and resolved when it is back. `full` is raised when a pre-advice is refused because
 every compartment the parcel fits is taken, and resolved as soon as any compartment of that
 locker is free again: many paths free a compartment (pickup, cancel, collection, lapse...), so
-a flush hook watches them all instead of each path remembering to.
+a flush hook watches them all instead of each path remembering to. It resolves at the time the
+session was opened with (cloud/core/clock.py set_session_time), not at the wall clock's.
 """
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
-from cloud.core.clock import utcnow
+from cloud.core.clock import session_time
 from cloud.models import Compartment, Locker
 from cloud.services import alarms
 
@@ -45,6 +46,7 @@ def _resolve_full_when_freed(session: OrmSession, _context, _instances) -> None:
     freed = _freed_lockers(session)
     if not freed or not isinstance(session, Session):
         return
+    now = session_time(session)  # a flush hook is given no `now`: its session carries it
     with session.no_autoflush:  # the query below must not re-enter this flush
         for locker_id in sorted(freed):
-            alarms.resolve(session, locker_id, FULL, utcnow())  # flush hooks get no `now`
+            alarms.resolve(session, locker_id, FULL, now)

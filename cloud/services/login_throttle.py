@@ -6,7 +6,7 @@ Password checks (a login, a password change) are counted three ways:
 - per account and source, once the account logged in from that source (trusted for
   `login_trusted_source_days`): its owner is counted apart from strangers, so strangers who lock
   the account out do not lock its owner out at the addresses the owner uses;
-- per source (a client address, cloud/api/client_source.py) across all accounts: spraying.
+- per source (a client address, cloud/web/client_source.py) across all accounts: spraying.
 
 An attempt is counted *before* its password is checked, as if it failed, and taken back if the
 password was right. The attempt that reaches a limit starts the lock-out at once, and the rows

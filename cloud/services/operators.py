@@ -1,6 +1,7 @@
 """Operators: created by an admin (the first by `locker admin create`), logging in for a token
 (a session, cloud/services/operator_sessions.py), logging out, changing their password."""
 import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -40,11 +41,10 @@ def create_operator(session: Session, username: str, password: str, role: str, n
     return operator
 
 
-def login(session: Session, username: str, password: str, now: datetime, settings: Settings, *,
-          source: str = UNKNOWN_SOURCE) -> tuple[Operator, str, datetime]:
-    """(operator, bearer token of a new session, its expiry); LoginFailed after a short delay
-    otherwise, RateLimited without a check while `username` or `source` is locked out."""
-    operator = _checked(session, username, password, now, settings, source=source, during="login")
+def login(session: Session, operator: Operator | None, username: str, now: datetime,
+          settings: Settings, *, source: str = UNKNOWN_SOURCE) -> tuple[Operator, str, datetime]:
+    """(operator, bearer token of a new session, its expiry) for the `operator` a password
+    check let in (cloud/web/password_checks.py); LoginFailed after a short delay for None."""
     if operator is None:
         time.sleep(settings.login_failure_delay_s)
         raise LoginFailed()
@@ -53,18 +53,21 @@ def login(session: Session, username: str, password: str, now: datetime, setting
     return operator, token, expires_at
 
 
-def change_password(session: Session, username: str, current: str, new: str, now: datetime,
-                    settings: Settings, *, source: str, keep_session: int | None) -> int:
-    """Set a new password after checking the current one (throttled as a login is), and end
-    every session but `keep_session`; how many were ended. Forbidden for a wrong password."""
+def refuse_weak(new: str, username: str) -> None:
+    """Invalid for a new password too weak to be set (checked before the current one is)."""
     why = passwords.weakness(new, username)
     if why:
         raise Invalid("weak_password", why)
-    operator = _checked(session, username, current, now, settings, source=source,
-                        during="password_change")
+
+
+def change_password(session: Session, operator: Operator | None, username: str, new: str,
+                    now: datetime, *, source: str, keep_session: int | None) -> int:
+    """Set a new password for the `operator` a check of the current one let in (throttled as a
+    login is, cloud/web/password_checks.py), and end every session but `keep_session`; how
+    many were ended. Forbidden for None: the current password was wrong."""
     if operator is None:
         raise Forbidden("wrong_password", "the current password is wrong")
-    new_hash = passwords.hash_password(new)  # slow: outside any transaction (_checked committed)
+    new_hash = passwords.hash_password(new)  # slow: outside any transaction (the check committed)
     operator.password_hash = new_hash
     ended = operator_sessions.end_all(session, operator, now, but=keep_session)
     audit.record(session, "operator:" + username, "password_changed", "operator:" + username, now,
@@ -84,24 +87,44 @@ def log_out(session: Session, username: str, session_id: int, now: datetime) -> 
     audit.record(session, "operator:" + username, "logout", "operator:" + username, now)
 
 
-def _checked(session: Session, username: str, password: str, now: datetime, settings: Settings,
-             *, source: str, during: str) -> Operator | None:
-    """The active operator whose password this is, or None; throttled (cloud/services/
-    login_throttle.py). Commits the count before the slow check, so parallel attempts see it,
-    and the outcome after it (a failure is audited here: the caller's transaction ends in an
-    error); a success comes back in a fresh transaction for the caller to commit."""
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A throttled password check under way (cloud/services/login_throttle.py): counted, with
+    what the check needs read, so the slow hash comparison runs with no transaction open."""
+
+    username: str
+    attempt: login_throttle.Attempt
+    operator: Operator | None
+    password_hash: str | None
+    active: bool
+
+    def right(self, password: str) -> bool:
+        """Whether `password` is the active operator's: slow (argon2id), so run it outside
+        any transaction."""
+        return passwords.verify_password(self.password_hash, password) and self.active
+
+
+def start_check(session: Session, username: str, now: datetime, settings: Settings, *,
+                source: str) -> PasswordCheck:
+    """Count one password check of `username` from `source` (RateLimited while locked out);
+    the caller commits before the check, so parallel attempts see the count."""
     policy = login_throttle.Policy.of(settings)
     attempt = login_throttle.admit(session, username, source, now, policy)
     operator = session.exec(select(Operator).where(Operator.username == username)).first()
     password_hash, active = (operator.password_hash, operator.active) if operator else (None, False)
-    session.commit()
-    right = passwords.verify_password(password_hash, password) and active  # no transaction open
+    return PasswordCheck(username, attempt, operator, password_hash, active)
+
+
+def finish_check(session: Session, check: PasswordCheck, now: datetime, settings: Settings, *,
+                 right: bool, source: str, during: str) -> Operator | None:
+    """Settle the count (a failure is audited); the operator if the password was right. The
+    caller commits the outcome before going on: it stands whatever the request does next."""
     if not right:
-        audit.record(session, "anonymous", "login_failed", "operator:" + username[:64], now,
+        audit.record(session, "anonymous", "login_failed", "operator:" + check.username[:64], now,
                      source=source, during=during)
-    login_throttle.settle(session, attempt, now, policy, succeeded=right)
-    session.commit()
-    return operator if right else None
+    login_throttle.settle(session, check.attempt, now, login_throttle.Policy.of(settings),
+                          succeeded=right)
+    return check.operator if right else None
 
 
 def role_at_least(role: str | None, least: str) -> bool:

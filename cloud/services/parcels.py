@@ -25,9 +25,10 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
             compartments, (data.width_mm, data.height_mm, data.depth_mm), data.recipient.accessible)
     except Conflict as refusal:
         if refusal.code == "locker_full":
-            # The operators must hear of it although this pre-advice fails: commit the alarm here.
+            # The operators must hear of it although this pre-advice fails: the alarm is all
+            # this session holds, and the caller commits it (cloud/web/deps.py get_session).
             locker_alarms.locker_full(session, locker.id, refusal.message, now)
-            session.commit()
+            refusal.on_record = True
         raise
     parcel = insert(session, _new_parcel(data, compartment, now))
     compartment.state, compartment.parcel_id = "reserved", parcel.id

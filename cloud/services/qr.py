@@ -1,15 +1,11 @@
 """Pickup QR codes: the token a board checks offline (firmware/core/qr_tokens.py: compartment,
 expiry and a MAC under the board's own key over those, the parcel code and the verifier of one
-pickup credential), and its image.
+pickup credential). Its image is drawn by cloud/notify/qr_image.py.
 
 Each credential has its own code: a delegate's is not the recipient's. The board opens only for
 a code bound to a live credential of the parcel inside, and a pickup (by PIN or code) drops all
 the parcel's credentials, a `revoke` too, so the code is single use, dies with its PIN, and never
 opens a later parcel that comes with the same tracking code into the same compartment."""
-import io
-
-import segno
-
 from cloud.core.clock import to_ms
 from cloud.models import Compartment, Locker, Parcel, PickupCredential
 from protocol.qr_tokens import qr_token
@@ -21,14 +17,3 @@ def token_for(locker: Locker, compartment: Compartment, parcel: Parcel,
     return qr_token(bytes.fromhex(locker.device_key), credential.board_verifier, compartment.number,
                     parcel.tracking_code, to_ms(credential.expires_at) // 1000)
 
-
-def qr_code(token: str) -> segno.QRCode:
-    # Upper case, digits and '.': QR's alphanumeric mode, the smallest code a scanner reads.
-    return segno.make_qr(token, error="m", mode="alphanumeric")
-
-
-def png(token: str, scale: int = 8) -> bytes:
-    """The token as a PNG image a phone shows to the locker's scanner."""
-    buffer = io.BytesIO()
-    qr_code(token).save(buffer, kind="png", scale=scale, border=4)
-    return buffer.getvalue()

@@ -3,7 +3,7 @@ an operator with a known password, and the service calls the bridge makes (devic
 alarms.raise_alarm) to change the fleet under the browser's eyes."""
 import secrets
 
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
 from cloud.db import migrated_engine, transaction

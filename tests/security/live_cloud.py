@@ -3,7 +3,7 @@ admin, an operator, a viewer and two carriers to call it as: what the attacks in
 run against."""
 import contextlib
 import functools
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.core import passwords
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings

@@ -6,7 +6,7 @@ import uuid
 from fastapi import routing
 from fastapi.routing import APIRoute
 
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.core.config import Settings
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

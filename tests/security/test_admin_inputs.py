@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 
 from cloud.admin import admin_router
 from cloud.admin.auth import LOGIN_COOKIE, SESSION_COOKIE, csrf_token
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.core.config import Settings
 from tests.security.live_cloud import AUTH_SECRET, live_cloud
 from tests.security.routes import api_routes
@@ -120,7 +120,7 @@ def _admin_requests_with_a_nul():
 
 
 def test_a_nul_in_any_admin_input_is_refused_not_a_database_error(cloud):
-    """cloud/api/text_guard.py, now on the admin's router too: a login name, the parcel search,
+    """cloud/web/text_guard.py, now on the admin's router too: a login name, the parcel search,
     a remote-open reason, a locker id in the path, ... used to reach PostgreSQL (500)."""
     tried = set()
     for method, path, query, form in _admin_requests_with_a_nul():

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlmodel import Session, col, select
 
-from cloud.api.deps import get_now
+from cloud.web.deps import get_now
 from cloud.core.clock import utcnow
 from cloud.models import Alarm, AuditEntry
 from tests.conftest import TEST_PASSWORD

@@ -2,7 +2,7 @@
 migrated SQLite file and, when reachable, PostgreSQL).
 
 As an admin and as a carrier no operation answers 5xx and every answer fits the schema or is one
-of our domain errors (cloud/api/errors.py); without credentials, or with forged ones, every
+of our domain errors (cloud/web/errors.py); without credentials, or with forged ones, every
 operation but the public ones is refused with 401/403 (or, from the request alone, before anyone
 is asked who calls: 405, a body that is not JSON, a malformed path): never a 2xx, never a 5xx.
 What the fuzzing found is kept as regression tests at the end."""
@@ -14,7 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.core.config import Settings
 from tests.security.live_cloud import live_cloud
 from tests.security.routes import BODIES, filled
@@ -120,7 +120,7 @@ def test_without_valid_credentials_every_operation_but_the_public_ones_is_refuse
 def _call_and_validate(case, base_url, headers):
     response = case.call(base_url=base_url, headers=headers)
     assert response.status_code < 500, (response.status_code, response.text)
-    if not _domain_error(response):  # cloud/api/errors.py's shape, not in the schema (a known gap)
+    if not _domain_error(response):  # cloud/web/errors.py's shape, not in the schema (a known gap)
         case.validate_response(response, headers=headers)
 
 
@@ -181,7 +181,7 @@ def _placeholder(schema):
 
 
 def test_a_nul_character_anywhere_is_refused_not_a_database_error(api):
-    """cloud/api/text_guard.py: PostgreSQL cannot store NUL; it used to answer 500."""
+    """cloud/web/text_guard.py: PostgreSQL cannot store NUL; it used to answer 500."""
     tried = 0
     for method, path, params, body in _nul_requests():
         response = httpx.request(method, api.url + path, params=params, json=body,
@@ -207,7 +207,7 @@ def _bodies_with_a_lone_surrogate():
 
 
 def test_a_lone_surrogate_in_any_body_is_refused_not_a_server_error(api):
-    """cloud/api/text_guard.py and errors.py: FastAPI's 422 echoed "\\ud800", which no JSON
+    """cloud/web/text_guard.py and errors.py: FastAPI's 422 echoed "\\ud800", which no JSON
     response can encode: every operation with a body answered 500."""
     tried = 0
     for method, path, body in _bodies_with_a_lone_surrogate():

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.core.config import Settings
 from cloud.models import AuditEntry, Carrier, Notification
 from cloud.notify.channels import Channels

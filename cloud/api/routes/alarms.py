@@ -1,7 +1,8 @@
 """Alarms: what the operator has to look at, and acknowledging one."""
 from fastapi import APIRouter, HTTPException
 
-from cloud.api.deps import CurrentOperator, NowDep, OperatorWriter, RowId, SessionDep
+from cloud.api.deps import CurrentOperator, OperatorWriter
+from cloud.web.deps import NowDep, RowId, SessionDep
 from cloud.models import Alarm, AlarmPublic
 from cloud.services import alarms, door_budget
 

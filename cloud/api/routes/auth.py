@@ -2,7 +2,9 @@
 every attempt is audited, and password guessing is throttled (cloud/services/login_throttle.py)."""
 from fastapi import APIRouter, Response
 
-from cloud.api.deps import CurrentOperator, NowDep, SessionDep, SettingsDep, SourceDep
+from cloud.api.deps import CurrentOperator
+from cloud.web import password_checks
+from cloud.web.deps import NowDep, SessionDep, SettingsDep, SourceDep
 from cloud.models import LoginRequest, PasswordChange, Token
 from cloud.services import operators
 
@@ -14,8 +16,8 @@ def login(data: LoginRequest, session: SessionDep, settings: SettingsDep, now: N
           source: SourceDep) -> Token:
     """A signed token for `Authorization: Bearer`; one 401 for every kind of wrong, 429 (with
     Retry-After, the password unchecked) while the account or the caller is locked out."""
-    operator, token, expires_at = operators.login(session, data.username, data.password, now,
-                                                  settings, source=source)
+    operator, token, expires_at = password_checks.log_in(session, data.username, data.password,
+                                                         now, settings, source=source)
     session.commit()
     return Token(access_token=token, expires_at=expires_at, role=operator.role)
 
@@ -33,8 +35,8 @@ def change_password(data: PasswordChange, operator: CurrentOperator, session: Se
                     settings: SettingsDep, now: NowDep, source: SourceDep) -> Response:
     """Set a new password (the current one checked, 403 if wrong, throttled as a login) and end
     every other session of this operator; this token stays valid."""
-    operators.change_password(session, operator.actor.removeprefix("operator:"),
-                              data.current_password, data.new_password, now, settings,
-                              source=source, keep_session=operator.session_id)
+    password_checks.change_password(session, operator.actor.removeprefix("operator:"),
+                                    data.current_password, data.new_password, now, settings,
+                                    source=source, keep_session=operator.session_id)
     session.commit()
     return Response(status_code=204)

@@ -1,7 +1,8 @@
 """Carriers and their API keys (admins only); a key is shown once, when it is issued."""
 from fastapi import APIRouter
 
-from cloud.api.deps import CurrentAdmin, NowDep, RowId, SessionDep
+from cloud.api.deps import CurrentAdmin
+from cloud.web.deps import NowDep, RowId, SessionDep
 from cloud.models import ApiKey, ApiKeyIssued, ApiKeyPublic, Carrier, CarrierCreate, CarrierPublic
 from cloud.services import carriers
 

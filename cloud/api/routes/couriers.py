@@ -5,7 +5,8 @@ from datetime import date
 
 from fastapi import APIRouter, Response
 
-from cloud.api.deps import CurrentOperator, NowDep, OperatorWriter, SessionDep, SettingsDep
+from cloud.api.deps import CurrentOperator, OperatorWriter
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 from cloud.models import Courier, CourierCreate, CourierPublic, CourierRoute, CourierWithCode
 from cloud.services import courier_codes, courier_routes, couriers
 from cloud.services.errors import Invalid

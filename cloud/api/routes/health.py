@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from cloud.api.deps import SessionDep
+from cloud.web.deps import SessionDep
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])

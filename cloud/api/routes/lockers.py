@@ -2,7 +2,8 @@
 from fastapi import APIRouter
 from sqlmodel import Session
 
-from cloud.api.deps import CurrentPrincipal, NowDep, OperatorWriter, SessionDep, SettingsDep
+from cloud.api.deps import CurrentPrincipal, OperatorWriter
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 from cloud.models import (
     CompartmentPublic,
     Locker,

@@ -2,7 +2,8 @@
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from cloud.api.deps import CurrentAdmin, NowDep, SessionDep
+from cloud.api.deps import CurrentAdmin
+from cloud.web.deps import NowDep, SessionDep
 from cloud.models import AuditEntry, AuditEntryPublic
 from cloud.models.access import USERNAME_PATTERN, Role
 from cloud.services import audit, operators

@@ -10,7 +10,8 @@ from fastapi.security import HTTPAuthorizationCredentials
 from sqlmodel import Session
 
 from cloud.api import deps
-from cloud.api.deps import CurrentPrincipal, NowDep, ParcelWriter, Principal, SessionDep, SettingsDep
+from cloud.api.deps import CurrentPrincipal, ParcelWriter, Principal
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 from cloud.models import Compartment, Delegate, Parcel, ParcelCreate, ParcelPublic
 from cloud.models.parcel import RecipientClaim
 from cloud.services import (delegation, door_budget, lifecycle, operators, parcels,

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from cloud.api.deps import CurrentOperator, NowDep, OperatorWriter, SessionDep, SettingsDep
+from cloud.api.deps import CurrentOperator, OperatorWriter
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 from cloud.models import (CODE_LENGTH, CODE_PATTERN, DoorRelease, DoorReleasePublic,
                           RemoteOpenPublic, RemoteOpenRequest)
 from cloud.services import door_budget, remote_open

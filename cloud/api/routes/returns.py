@@ -2,7 +2,8 @@
 gets a one-time return code that opens a compartment of the right size."""
 from fastapi import APIRouter, HTTPException
 
-from cloud.api.deps import NowDep, ParcelWriter, SessionDep, SettingsDep
+from cloud.api.deps import ParcelWriter
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 from cloud.models.returns import ReturnCreate, ReturnIssued
 from cloud.services import returns
 

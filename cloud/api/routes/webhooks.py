@@ -2,8 +2,8 @@
 signs them (shown once, when set). A carrier sets its own; an admin any carrier's."""
 from fastapi import APIRouter, HTTPException
 
-from cloud.api.deps import (CurrentAdmin, CurrentPrincipal, NowDep, Principal, ResolverDep,
-                            SessionDep, SettingsDep)
+from cloud.api.deps import CurrentAdmin, CurrentPrincipal, Principal
+from cloud.web.deps import NowDep, ResolverDep, SessionDep, SettingsDep
 from cloud.models import WebhookConfig, WebhookIssued
 from cloud.notify import webhooks
 from cloud.notify.targets import RefusedTarget

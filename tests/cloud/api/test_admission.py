@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from cloud.api.admission import RESERVED_CONNECTIONS, UNBOUNDED_POOL_LIMIT, AdmissionLimit, limit_for
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.db import make_engine, migrate
 from cloud.core.config import Settings
 from cloud.runtime.api_server import ApiServer

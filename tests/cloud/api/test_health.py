@@ -1,6 +1,6 @@
 from fastapi.testclient import TestClient
 
-from cloud.api.main import create_app
+from cloud.app import create_app
 from cloud.core.config import Settings
 from cloud.db import make_engine
 

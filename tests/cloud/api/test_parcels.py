@@ -4,7 +4,7 @@ import uuid
 import pytest
 from sqlmodel import Session, select
 
-from cloud.models import OutboxMessage
+from cloud.models import Alarm, OutboxMessage, Parcel
 
 LOCKER = {"id": "L1", "name": "Main St",
           "compartments": [{"number": 1, "size": "L"}, {"number": 2, "size": "S"}, {"number": 3, "size": "M"}]}
@@ -62,6 +62,18 @@ def test_a_full_locker_is_409(client, locker):
         assert client.post("/api/v1/parcels", json={**PARCEL, "tracking_code": f"P{n}", "height_mm": 80}).status_code == 201
     response = client.post("/api/v1/parcels", json={**PARCEL, "tracking_code": "P9"})
     assert response.status_code == 409 and response.json()["detail"]["code"] == "locker_full"
+
+
+def test_a_full_locker_leaves_its_alarm_although_the_preadvice_fails(client, locker, engine):
+    for n in range(3):
+        client.post("/api/v1/parcels", json={**PARCEL, "tracking_code": f"P{n}", "height_mm": 80})
+    for n in range(2):
+        response = client.post("/api/v1/parcels", json={**PARCEL, "tracking_code": f"Q{n}"})
+        assert response.status_code == 409 and response.json()["detail"]["code"] == "locker_full"
+    with Session(engine) as session:  # committed by the request's session (cloud/web/deps.py)
+        [alarm] = session.exec(select(Alarm)).all()
+        assert session.exec(select(Parcel).where(Parcel.tracking_code.startswith("Q"))).all() == []
+    assert (alarm.locker_id, alarm.kind, alarm.count, alarm.resolved_at) == ("L1", "full", 2, None)
 
 
 def test_an_unknown_locker_is_404_and_changes_nothing(client, row_counts):

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from cloud.core.clock import to_ms
 from cloud.models import Compartment, Notification, PickupCredential
+from cloud.notify import qr_image
 from cloud.notify.channels import Channels
 from cloud.notify.smtp import SmtpMailer
 from cloud.services import notifications, qr
@@ -55,7 +56,7 @@ def test_the_pickup_email_carries_the_pin_and_the_qr_code_the_board_accepts(
     credential = session.exec(select(PickupCredential)).one()
     compartment = session.get(Compartment, parcel.compartment_id)
     token = qr.token_for(locker, compartment, parcel, credential)
-    assert png == qr.png(token)  # segno renders one token to one image: this one
+    assert png == qr_image.png(token)  # segno renders one token to one image: this one
     cmp, expires_s, mac = read_qr_token(token)
     assert (cmp, expires_s) == (1, to_ms(credential.expires_at) // 1000)
     assert mac_matches(bytes.fromhex(locker.device_key), credential.board_verifier, cmp, "JJD0001",

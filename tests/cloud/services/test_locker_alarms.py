@@ -41,9 +41,10 @@ def test_a_full_refusal_raises_a_committed_alarm(engine, session, make_locker, p
     parcels.preadvise(session, parcel_data(), now, settings=settings)
     session.commit()
     for code in ("JJD0002", "JJD0003"):
-        with pytest.raises(Conflict):
+        with pytest.raises(Conflict) as refusal:
             parcels.preadvise(session, parcel_data(tracking_code=code), now, settings=settings)
-        session.rollback()
+        assert refusal.value.on_record  # the service only flushes: the caller commits the record
+        session.commit()
     with Session(engine) as other:  # committed, although the pre-advice failed
         assert open_kinds(other) == [("L1", "full", 2)]
 

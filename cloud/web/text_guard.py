@@ -7,7 +7,7 @@ databases now refuse it the same way, before anything is read or written. A lone
 ("\\ud800" in JSON) is not Unicode text at all: no database encodes it, and FastAPI's own 422,
 which echoes the input, could not render it either (a 500 on every operation with a body).
 
-One dependency for both routers (cloud/api/main.py, cloud/admin/__init__.py), looking at every
+One dependency for both routers (cloud/app.py, cloud/admin/__init__.py), looking at every
 place a request carries text that may reach the database: the path (and so its parameters), the
 query, the cookies, and a JSON or form body. Headers are left to the HTTP server, which refuses
 control characters in them."""

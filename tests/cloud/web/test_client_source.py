@@ -1,10 +1,10 @@
-"""Where a login attempt comes from (cloud/api/client_source.py): the socket's peer, unless a
+"""Where a login attempt comes from (cloud/web/client_source.py): the socket's peer, unless a
 trusted proxy vouches for X-Forwarded-For; an IPv6 client as its /64."""
 import ipaddress
 
 import pytest
 
-from cloud.api.client_source import client_source
+from cloud.web.client_source import client_source
 
 PROXIES = [ipaddress.ip_network("127.0.0.1"), ipaddress.ip_network("10.0.0.0/8")]
 

@@ -1,4 +1,5 @@
-"""The cloud's FastAPI application."""
+"""The cloud's FastAPI application: the API (cloud/api) and the operators' admin (cloud/admin)
+over one engine, assembled here, above both, so that neither imports the other."""
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -7,12 +8,12 @@ from sqlalchemy import Engine
 
 from cloud.admin import mount_admin
 from cloud.api.admission import AdmissionLimit, limit_for
-from cloud.api.errors import install_error_handlers
 from cloud.api.routes import api_router, health
-from cloud.api.text_guard import refuse_unstorable_text
 from cloud.core.config import Settings, get_settings
 from cloud.db import make_engine, migrate
 from cloud.notify.targets import Resolver, SystemResolver
+from cloud.web.errors import install_error_handlers
+from cloud.web.text_guard import refuse_unstorable_text
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
@@ -37,6 +38,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(AdmissionLimit, limit=limit_for(engine))
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(api_router([Depends(refuse_unstorable_text)]))  # cloud/api/text_guard.py
+    app.include_router(api_router([Depends(refuse_unstorable_text)]))  # cloud/web/text_guard.py
     mount_admin(app)  # the operators' pages under /admin (cloud/admin)
     return app
