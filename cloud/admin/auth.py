@@ -40,7 +40,8 @@ def csrf_token(key: bytes, purpose: str, value: str) -> str:
 def csrf_matches(key: bytes, purpose: str, value: str | None, sent: object) -> bool:
     if not value or not isinstance(sent, str) or not sent:
         return False
-    return hmac.compare_digest(sent, csrf_token(key, purpose, value))
+    # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500).
+    return hmac.compare_digest(sent.encode(), csrf_token(key, purpose, value).encode())
 
 
 def current_user(request: Request, session: SessionDep, settings: SettingsDep,
@@ -59,7 +60,7 @@ def current_user(request: Request, session: SessionDep, settings: SettingsDep,
 async def _checked_csrf(request: Request, user: Annotated[AdminUser, Depends(current_user)]) -> AdminUser:
     form = await request.form()  # starlette keeps it: the route's Form() fields read it again
     sent = form.get("csrf") or request.headers.get("X-CSRF-Token")
-    if not isinstance(sent, str) or not hmac.compare_digest(sent, user.csrf):
+    if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), user.csrf.encode()):
         raise HTTPException(403, {"code": "csrf_failed",
                                   "message": "the form's CSRF token is missing or wrong: reload the page"})
     return user

@@ -46,7 +46,8 @@ def verify_signature(secret: str, header: str, body: bytes, tolerance_s: int = D
     if abs(now - timestamp) > tolerance_s:
         return False
     expected = _mac(secret, timestamp, body)
-    return any(hmac.compare_digest(expected, mac) for mac in macs)
+    # As bytes: compare_digest refuses str with non-ASCII characters.
+    return any(hmac.compare_digest(expected.encode(), mac.encode()) for mac in macs)
 
 
 def _mac(secret: str, timestamp: int, body: bytes) -> str:

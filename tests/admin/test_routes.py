@@ -52,6 +52,19 @@ def test_login_without_its_csrf_token_is_refused(anonymous, credentials):
     assert response.status_code == 403
 
 
+def test_a_csrf_token_with_letters_outside_ascii_is_refused_not_a_server_error(anonymous, web,
+                                                                               credentials, fleet):
+    """compare_digest raises on str with non-ASCII characters; found by the admin fuzz."""
+    credentials.operator("viewer", "vera")
+    anonymous.get("/admin/login")
+    response = anonymous.post("/admin/login", data={"username": "vera", "password": TEST_PASSWORD,
+                                                    "csrf": "\u00e9" * 64})
+    assert response.status_code == 403 and SESSION_COOKIE not in response.cookies
+    response = web("operator").post(f"/admin/alarms/{fleet.alarm_id}/acknowledge",
+                                     data={"csrf": "\u00e9" * 64})
+    assert response.status_code == 403
+
+
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(web, fleet, engine):
     operator = web("operator")
     for data in ({}, {"csrf": "0" * 64}):

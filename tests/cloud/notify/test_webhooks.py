@@ -98,6 +98,7 @@ def test_a_receiver_refuses_altered_bodies_old_timestamps_and_other_secrets():
     assert not webhooks.verify_signature(secret, header, body + b" ")
     assert not webhooks.verify_signature("whsec_other", header, body)
     assert not webhooks.verify_signature(secret, header, body, tolerance_s=300, now=t + 301)
+    assert not webhooks.verify_signature(secret, "t=%d,v1=\u00e9" % t, body)  # refused, not raised
     old = webhooks.signature_header(secret, body, t - 3600)
     assert not webhooks.verify_signature(secret, old, body)
     for garbage in ("", "t=x,v1=00", "v1=" + "0" * 64, "t=1"):
