@@ -3,7 +3,7 @@ from sqlmodel import Session
 
 from cloud.models import Locker
 from cloud.services import devices, reconcile
-from cloud.services.device_events import OutOfOrder, apply_device_event
+from cloud.board_events import OutOfOrder, apply_device_event
 from protocol import wire
 
 

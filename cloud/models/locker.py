@@ -68,7 +68,7 @@ class Locker(LockerBase, BoardHealth, table=True):
     device_key: str = Field(max_length=64)  # hex of the board's own 32-byte key
     command_counter: int = Field(default=0, sa_type=BigInteger)  # the last `ctr` signed
     # The board's events are applied strictly in seq order: every seq up to this one is applied
-    # (or was found not to apply), none after it (cloud/services/device_events.py).
+    # (or was found not to apply), none after it (cloud/board_events/inbox.py).
     applied_seq: int = Field(default=0, sa_type=BigInteger)
     online: bool = False
     # The connection number of the last signed status applied (docs/protocol.md, "Status"): an

@@ -2,7 +2,7 @@
 
 The board is told ahead of time with a `collect` command (parcel code + compartment), so the next
 courier session there opens those doors first, online or offline; each door closing comes back
-as a `courier_collected` event (cloud/services/courier_events.py)."""
+as a `courier_collected` event (cloud/board_events/keypad.py)."""
 import logging
 from datetime import datetime
 

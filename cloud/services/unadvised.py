@@ -1,6 +1,6 @@
-"""Completing an unadvised parcel: a courier left it without pre-advice (courier_events.py), so
-it sits in the locker with no recipient; its carrier or an operator names them, and it goes on
-as any deposited parcel does (PIN issued, recipient notified, carrier's webhook)."""
+"""Completing an unadvised parcel: a courier left it without pre-advice
+(cloud/board_events/keypad.py), so it sits in the locker with no recipient; its carrier or an
+operator names them, and it goes on as any deposited parcel does (PIN issued, recipient notified, carrier's webhook)."""
 import uuid
 from datetime import datetime
 
@@ -13,8 +13,9 @@ from cloud.models.parcel import RecipientClaim
 from cloud.models.door_release import CLAIM
 from cloud.services import (audit, credentials, delegate_contacts, door_budget, lockers,
                             notifications, parcels)
-from cloud.services.courier_events import UNADVISED_CARRIER
 from cloud.services.errors import Conflict, Invalid
+
+UNADVISED_CARRIER = "unadvised"  # an unadvised parcel's carrier until one claims it
 
 
 def complete(session: Session, parcel_id: uuid.UUID, claim: RecipientClaim, carrier: str | None,

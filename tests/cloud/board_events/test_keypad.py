@@ -10,7 +10,7 @@ from cloud.core.clock import to_ms
 from cloud.models import Alarm, Compartment, Parcel, PickupCredential
 from cloud.models.returns import ReturnCreate
 from cloud.services import collection, outbox, parcels, resync, returns
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 
 
 def event(now, seq, type, **fields):

@@ -1,30 +1,27 @@
 """Board events of the courier and return flows at the keypad (docs/protocol.md, "Keypad"):
-`retargeted`, `unadvised`, `courier_collected` and `return_deposited`. Applied by
-device_events in the event's own transaction, once each and in seq order."""
-import logging
+`retargeted`, `unadvised` and `courier_collected` (`return_deposited`: deposits.py)."""
 from datetime import timedelta
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from cloud.board_events.context import APPLIED, Event, EventContext, Ignored
+from cloud.board_events.placement import displace, emptied_anyway, reassign
 from cloud.core.clock import to_ms
 from cloud.models import COMPARTMENT_SIZES, Compartment, Parcel
 from cloud.services import (assignment, audit, collection, credentials, door_budget, lockers,
-                            notifications, outbox, parcels, returns)
+                            notifications, outbox, parcels)
 from cloud.services.errors import Conflict
-from cloud.services.event_outcomes import APPLIED, Ignored, locked_compartment
+from cloud.services.unadvised import UNADVISED_CARRIER
 
-log = logging.getLogger(__name__)
-Event = dict[str, Any]
-UNADVISED_CARRIER = "unadvised"  # until the carrier claims it, nobody's
 UNADVISED_ANSWER_S = 60  # the courier waits 20 s at the keypad: an older question is moot
 
 
-def retargeted(ctx: Any, body: Event) -> str:
+def retargeted(ctx: EventContext, body: Event) -> str:
     """The courier said "too small" or "door jammed" and the board gave the parcel another
     free compartment: the reservation moves with it (the board's choice wins, invariant 4)."""
-    old, new = locked_compartment(ctx, body["from"]), locked_compartment(ctx, body["cmp"])
+    old, new = ctx.locked_compartment(body["from"]), ctx.locked_compartment(body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
     if parcel is None or parcel.state not in ("announced", "reserved"):
         raise Ignored(f"parcel {body['parcel']} is not waiting for a deposit")
@@ -32,54 +29,19 @@ def retargeted(ctx: Any, body: Event) -> str:
         old.parcel_id = None
         if old.state == "reserved":
             old.state = "free"  # a jammed one stays jammed: the `jammed` event came first
-    displaced = _displaced_by(ctx, new)
+    displaced = displace(ctx, new)
     new.state, new.parcel_id = "reserved", parcel.id
     parcel.state, parcel.compartment_id = "reserved", new.id
     ctx.session.flush()
     if displaced is not None:
-        _reassign(ctx, displaced)
-    audit.record(ctx.session, "board:" + ctx.locker.id, "parcel_retargeted", f"parcel:{parcel.id}",
+        reassign(ctx, displaced)
+    audit.record(ctx.session, ctx.actor, "parcel_retargeted", f"parcel:{parcel.id}",
                  ctx.now, tracking_code=parcel.tracking_code, reason=body["reason"],
                  compartment=new.number, previous=old.number)
     return APPLIED
 
 
-def _displaced_by(ctx: Any, compartment: Compartment) -> Parcel | None:
-    # The board only picks compartments it holds no reservation for, but a `reserve` may have
-    # been on its way: that parcel needs another compartment.
-    other = ctx.session.get(Parcel, compartment.parcel_id) if compartment.parcel_id else None
-    if other is None or other.state != "reserved":
-        return None
-    other.state, other.compartment_id = "announced", None
-    outbox.queue(ctx.session, other.locker_id, "revoke", {"parcel": other.tracking_code}, ctx.now,
-                 settings=ctx.settings)
-    return other
-
-
-def reassign(ctx: Any, parcel: Parcel) -> None:
-    """A parcel that lost its reserved compartment to what the board did gets another, if one
-    fits (its `reserve`, or for a return its `return` with the same code, goes to the board)."""
-    _reassign(ctx, parcel)
-
-
-def _reassign(ctx: Any, parcel: Parcel) -> None:
-    compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
-    try:
-        chosen = cast(Compartment, assignment.choose_compartment(
-            compartments, (parcel.width_mm, parcel.height_mm, parcel.depth_mm)))
-    except Conflict:
-        log.warning("parcel %s lost its compartment and no other fits: it stays announced",
-                    parcel.id)
-        return
-    chosen.state, chosen.parcel_id = "reserved", parcel.id
-    parcel.state, parcel.compartment_id = "reserved", chosen.id
-    if parcel.kind == "return":
-        returns.push_again(ctx.session, parcel, chosen, ctx.now, ctx.settings)
-    else:
-        parcels.push_reservation(ctx.session, parcel, chosen, ctx.now, settings=ctx.settings)
-
-
-def unadvised(ctx: Any, body: Event) -> str:
+def unadvised(ctx: EventContext, body: Event) -> str:
     """A courier has a parcel nobody announced: reserve a compartment of the chosen size on the
     spot (the `reserve` opens the door) or tell the board why not (`refuse_parcel`)."""
     code = body["parcel"]
@@ -92,13 +54,13 @@ def unadvised(ctx: Any, body: Event) -> str:
     if parcel.state == "reserved":  # the board lost its reservation: send it again
         _push_again(ctx, parcel)
         return APPLIED
-    _reassign(ctx, parcel)  # announced, its compartment lost to a deposit: one now, if any
+    reassign(ctx, parcel)  # announced, its compartment lost to a deposit: one now, if any
     if parcel.state == "announced":
         return _refuse(ctx, code, "no free compartment")
     return APPLIED
 
 
-def _refusal(ctx: Any, body: Event) -> str | None:
+def _refusal(ctx: EventContext, body: Event) -> str | None:
     if body["size"] not in COMPARTMENT_SIZES:
         return "unknown size"
     asked_ms = to_ms(ctx.now - timedelta(seconds=UNADVISED_ANSWER_S))
@@ -118,12 +80,12 @@ def _known_elsewhere(session: Session, code: str, locker_id: str) -> bool:
     return session.exec(query).first() is not None
 
 
-def _push_again(ctx: Any, parcel: Parcel) -> None:
+def _push_again(ctx: EventContext, parcel: Parcel) -> None:
     compartment = ctx.session.get(Compartment, parcel.compartment_id)
     parcels.push_reservation(ctx.session, parcel, compartment, ctx.now, settings=ctx.settings)
 
 
-def _hold_unadvised(ctx: Any, body: Event) -> str:
+def _hold_unadvised(ctx: EventContext, body: Event) -> str:
     compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
     dimensions = COMPARTMENT_SIZES[body["size"]]
     try:
@@ -141,59 +103,32 @@ def _hold_unadvised(ctx: Any, body: Event) -> str:
         return _refuse(ctx, body["parcel"], "duplicate parcel code")
     compartment.state, compartment.parcel_id = "reserved", parcel.id
     parcels.push_reservation(ctx.session, parcel, compartment, ctx.now, settings=ctx.settings)
-    audit.record(ctx.session, "board:" + ctx.locker.id, "unadvised_parcel", f"parcel:{parcel.id}",
+    audit.record(ctx.session, ctx.actor, "unadvised_parcel", f"parcel:{parcel.id}",
                  ctx.now, tracking_code=parcel.tracking_code, compartment=compartment.number)
     return APPLIED
 
 
-def _refuse(ctx: Any, code: str, reason: str) -> str:
+def _refuse(ctx: EventContext, code: str, reason: str) -> str:
     outbox.queue(ctx.session, ctx.locker.id, "refuse_parcel", {"parcel": code, "reason": reason},
                  ctx.now, settings=ctx.settings)
     return f"applied: refused ({reason})"
 
 
-def courier_collected(ctx: Any, body: Event) -> str:
+def courier_collected(ctx: EventContext, body: Event) -> str:
     """A courier took a parcel to collect out of its compartment: back to its sender."""
-    compartment = locked_compartment(ctx, body["cmp"])
+    compartment = ctx.locked_compartment(body["cmp"])
     query = select(Parcel).where(Parcel.locker_id == ctx.locker.id,
                                  Parcel.tracking_code == body["parcel"],
                                  col(Parcel.collect_scheduled_at).is_not(None),
                                  col(Parcel.returned_at).is_(None))
     parcel = ctx.session.exec(query).first()
     if parcel is None:
-        from cloud.services.device_events import _emptied_anyway
-        return _emptied_anyway(compartment, f"parcel {body['parcel']} was not to collect")
+        return emptied_anyway(compartment, f"parcel {body['parcel']} was not to collect")
     collection.mark_returned(ctx.session, parcel, compartment, ctx.now)
     door_budget.record_collection(ctx.session, parcel, compartment.number, ctx.now, ctx.settings)
     credentials.mark_used(ctx.session, parcel, ctx.now)
     notifications.queue_status_webhook(ctx.session, parcel, "returned", ctx.now, ctx.settings)
-    audit.record(ctx.session, "board:" + ctx.locker.id, "parcel_returned", f"parcel:{parcel.id}",
+    audit.record(ctx.session, ctx.actor, "parcel_returned", f"parcel:{parcel.id}",
                  ctx.now, tracking_code=parcel.tracking_code, compartment=compartment.number,
                  seq=body["seq"])
     return APPLIED
-
-
-def return_deposited(ctx: Any, body: Event) -> str:
-    """The person returning closed the door: the return is in, a courier is to collect it."""
-    from cloud.services.device_events import _occupied_anyway, _place, _why_not
-    compartment = locked_compartment(ctx, body["cmp"])
-    parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
-    if parcel is None or parcel.kind != "return" or parcel.state != "reserved":
-        return _occupied_anyway(ctx, compartment, _why_not(body["parcel"], parcel))
-    _place(ctx, parcel, compartment)
-    parcel.state, parcel.deposited_at = "deposited", ctx.now
-    credentials.mark_used(ctx.session, parcel, ctx.now)  # the return code is spent
-    collection.schedule_collection(ctx.session, parcel, ctx.now, ctx.settings)
-    audit.record(ctx.session, "board:" + ctx.locker.id, "door_opened", f"parcel:{parcel.id}",
-                 ctx.now, event=body["type"], seq=body["seq"], compartment=compartment.number,
-                 tracking_code=parcel.tracking_code)
-    return APPLIED
-
-
-
-HANDLERS = {
-    "retargeted": retargeted,
-    "unadvised": unadvised,
-    "courier_collected": courier_collected,
-    "return_deposited": return_deposited,
-}
