@@ -11,7 +11,7 @@ from cloud.board_events.placement import displace, emptied_anyway, reassign
 from cloud.core.clock import to_ms
 from cloud.models import COMPARTMENT_SIZES, Compartment, Parcel
 from cloud.services import (assignment, audit, collection, credentials, door_budget, lockers,
-                            notifications, outbox, parcels)
+                            notifications, outbox, parcels, reservation)
 from cloud.services.errors import Conflict
 from cloud.services.unadvised import UNADVISED_CARRIER
 
@@ -30,8 +30,7 @@ def retargeted(ctx: EventContext, body: Event) -> str:
         if old.state == "reserved":
             old.state = "free"  # a jammed one stays jammed: the `jammed` event came first
     displaced = displace(ctx, new)
-    new.state, new.parcel_id = "reserved", parcel.id
-    parcel.state, parcel.compartment_id = "reserved", new.id
+    reservation.reserve(parcel, new)
     ctx.session.flush()
     if displaced is not None:
         reassign(ctx, displaced)
@@ -101,7 +100,7 @@ def _hold_unadvised(ctx: EventContext, body: Event) -> str:
             ctx.session.add(parcel)
     except IntegrityError:  # an earlier unadvised parcel with this code, long gone
         return _refuse(ctx, body["parcel"], "duplicate parcel code")
-    compartment.state, compartment.parcel_id = "reserved", parcel.id
+    reservation.reserve(parcel, compartment)
     parcels.push_reservation(ctx.session, parcel, compartment, ctx.now, settings=ctx.settings)
     audit.record(ctx.session, ctx.actor, "unadvised_parcel", f"parcel:{parcel.id}",
                  ctx.now, tracking_code=parcel.tracking_code, compartment=compartment.number)

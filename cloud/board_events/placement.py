@@ -5,7 +5,7 @@ from typing import cast
 
 from cloud.board_events.context import EventContext, Ignored
 from cloud.models import Compartment, Parcel
-from cloud.services import assignment, lockers, outbox, parcels, returns
+from cloud.services import assignment, lockers, parcels, reservation, returns
 from cloud.services.errors import Conflict
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,7 @@ def displace(ctx: EventContext, compartment: Compartment) -> Parcel | None:
     if other is None or other.state != "reserved":
         return None
     other.state, other.compartment_id = "announced", None
-    outbox.queue(ctx.session, other.locker_id, "revoke", {"parcel": other.tracking_code}, ctx.now,
-                 settings=ctx.settings)
+    reservation.queue_revoke(ctx.session, other, ctx.now, settings=ctx.settings)
     return other
 
 
@@ -86,8 +85,7 @@ def reassign(ctx: EventContext, parcel: Parcel) -> None:
         log.warning("parcel %s lost its compartment and no other fits: it stays announced",
                     parcel.id)
         return
-    chosen.state, chosen.parcel_id = "reserved", parcel.id
-    parcel.state, parcel.compartment_id = "reserved", chosen.id
+    reservation.reserve(parcel, chosen)
     if parcel.kind == "return":
         returns.push_again(ctx.session, parcel, chosen, ctx.now, ctx.settings)
     else:

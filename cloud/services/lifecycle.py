@@ -7,8 +7,8 @@ from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings
 from cloud.models import Compartment, Locker, Parcel, PickupCredential
-from cloud.services import (audit, collection, credentials, lockers, notifications, outbox,
-                            parcels, qr)
+from cloud.services import (audit, collection, credentials, lockers, notifications, parcels,
+                            qr, reservation)
 from cloud.services.errors import Conflict
 
 UNFILLED = ("announced", "reserved")  # a courier has yet to bring it
@@ -68,8 +68,7 @@ def expire(session: Session, parcel: Parcel, now: datetime, settings: Settings) 
     """Not collected in time: the PIN and QR code die on the board, the parcel waits in its
     compartment for a courier to take it back, recipient and carrier are told."""
     parcel.state, parcel.expired_at = "expired", now
-    outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
-                 settings=settings)
+    reservation.queue_revoke(session, parcel, now, settings=settings)
     notifications.queue_to_recipient(
         session, parcel, "expired", f"Your parcel {parcel.tracking_code} ({parcel.carrier}) was "
         f"not collected by {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC and goes back to the "
@@ -84,8 +83,7 @@ def lapse(session: Session, parcel: Parcel, now: datetime, settings: Settings) -
     """No courier came: the reservation is released on the board and in the cloud."""
     parcels.release_compartment(session, parcel)
     parcel.state, parcel.expired_at = "lapsed", now
-    outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
-                 settings=settings)
+    reservation.queue_revoke(session, parcel, now, settings=settings)
     notifications.queue_status_webhook(session, parcel, "reservation_expired", now, settings)
     audit.record(session, "system", "reservation_lapsed", f"parcel:{parcel.id}", now,
                  locker=parcel.locker_id, tracking_code=parcel.tracking_code)

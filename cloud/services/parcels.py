@@ -7,7 +7,8 @@ from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings, get_settings
 from cloud.models import LIVE_STATES, Compartment, Parcel, ParcelCreate
-from cloud.services import assignment, audit, locker_alarms, lockers, notifications, outbox
+from cloud.services import (assignment, audit, locker_alarms, lockers, notifications, outbox,
+                            reservation)
 from cloud.services.errors import Conflict, NotFound
 
 CANCELLABLE = ("announced", "reserved")
@@ -30,7 +31,7 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
             session.commit()
         raise
     parcel = insert(session, _new_parcel(data, compartment, now))
-    compartment.state, compartment.parcel_id = "reserved", parcel.id
+    reservation.reserve(parcel, compartment)
     push_reservation(session, parcel, compartment, now, settings=settings)
     audit.record(session, actor, "parcel_preadvised", f"parcel:{parcel.id}", now,
                  carrier=parcel.carrier, tracking_code=parcel.tracking_code, locker=parcel.locker_id)
@@ -97,8 +98,7 @@ def cancel(session: Session, parcel_id: uuid.UUID, now: datetime,
         raise Conflict("not_cancellable", f"a {parcel.state} parcel can no longer be cancelled")
     release_compartment(session, parcel)
     parcel.state = "cancelled"
-    outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
-                 settings=settings)
+    reservation.queue_revoke(session, parcel, now, settings=settings)
     notifications.queue_status_webhook(session, parcel, "cancelled", now, settings or get_settings())
     audit.record(session, actor, "parcel_cancelled", f"parcel:{parcel.id}", now,
                  carrier=parcel.carrier, tracking_code=parcel.tracking_code)

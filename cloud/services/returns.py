@@ -13,7 +13,7 @@ from cloud.core.config import Settings
 from cloud.core.security import pin_hash
 from cloud.models import COMPARTMENT_SIZES, Compartment, Locker, Parcel, PickupCredential
 from cloud.models.returns import ReturnCreate
-from cloud.services import assignment, audit, lockers, notifications, outbox, parcels
+from cloud.services import assignment, audit, lockers, notifications, outbox, parcels, reservation
 from cloud.services.credentials import _unique_pin  # one PIN space per locker: no clashes
 from cloud.services.errors import Invalid
 from protocol.verifiers import pin_verifier
@@ -36,7 +36,7 @@ def create_return(session: Session, data: ReturnCreate, now: datetime, settings:
                     recipient_email=data.contact.email, state="reserved",
                     compartment_id=compartment.id, created_at=now)
     _insert(session, parcel)
-    compartment.state, compartment.parcel_id = "reserved", parcel.id
+    reservation.reserve(parcel, compartment)
     code, credential = _issue_code(session, locker, parcel, now, settings)
     push_return(session, parcel, compartment, credential, now, settings)
     _notify(session, parcel, locker, compartment, code, credential.expires_at, now, settings)
