@@ -4,13 +4,13 @@ raised once."""
 from sqlmodel import select
 
 from cloud.board_events.context import APPLIED, Event, EventContext
-from cloud.models import OutboxMessage
+from cloud.models import CompartmentState, OutboxMessage
 from cloud.services import alarms
 
 
 def jammed(ctx: EventContext, body: Event) -> str:
     """The lock was pulsed twice and the door never opened: out of use until someone looks."""
-    ctx.locked_compartment(body["cmp"]).state = "jammed"
+    ctx.locked_compartment(body["cmp"]).state = CompartmentState.JAMMED
     alarms.raise_alarm(ctx.session, ctx.locker.id, "jammed",
                        f"door {body['cmp']} did not open after two pulses", ctx.now, body["cmp"])
     return APPLIED

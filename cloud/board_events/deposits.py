@@ -2,7 +2,7 @@
 `collected`, and `return_deposited` (the person returning closed the door)."""
 from cloud.board_events.context import APPLIED, Event, EventContext
 from cloud.board_events.placement import emptied_anyway, occupied_anyway, place, why_not
-from cloud.models import Compartment, Parcel
+from cloud.models import Compartment, CompartmentState, Parcel, ParcelState
 from cloud.services import audit, collection, credentials, notifications, parcels
 
 
@@ -10,12 +10,12 @@ def deposited(ctx: EventContext, body: Event) -> str:
     """A courier closed the door on a parcel: its recipient gets a PIN."""
     compartment = ctx.locked_compartment(body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
-    if parcel is None or parcel.state not in ("announced", "reserved"):
+    if parcel is None or parcel.state not in (ParcelState.ANNOUNCED, ParcelState.RESERVED):
         return occupied_anyway(ctx, compartment, why_not(body["parcel"], parcel))
     if parcel.kind == "return":  # a courier typed a return's code: it is in all the same
         return return_deposited(ctx, body)
     place(ctx, parcel, compartment)
-    parcel.state, parcel.deposited_at = "deposited", ctx.now
+    parcel.state, parcel.deposited_at = ParcelState.DEPOSITED, ctx.now
     if parcel.kind == "unadvised":
         # nobody to send a PIN to: it waits for its carrier to name the recipient
         _audit_door(ctx, body, parcel, compartment)
@@ -32,10 +32,10 @@ def collected(ctx: EventContext, body: Event) -> str:
     """The recipient took the parcel out: the compartment is free again."""
     compartment = ctx.locked_compartment(body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
-    if parcel is None or parcel.state != "deposited":
+    if parcel is None or parcel.state != ParcelState.DEPOSITED:
         return emptied_anyway(compartment, why_not(body["parcel"], parcel))
-    parcel.state, parcel.collected_at = "collected", ctx.now
-    compartment.state, compartment.parcel_id = "free", None
+    parcel.state, parcel.collected_at = ParcelState.COLLECTED, ctx.now
+    compartment.state, compartment.parcel_id = CompartmentState.FREE, None
     credentials.mark_used(ctx.session, parcel, ctx.now)
     notifications.queue_status_webhook(ctx.session, parcel, "collected", ctx.now, ctx.settings)
     _audit_door(ctx, body, parcel, compartment)
@@ -46,10 +46,11 @@ def return_deposited(ctx: EventContext, body: Event) -> str:
     """The person returning closed the door: the return is in, a courier is to collect it."""
     compartment = ctx.locked_compartment(body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
-    if parcel is None or parcel.kind != "return" or parcel.state != "reserved":
+    if (parcel is None or parcel.kind != "return"
+            or parcel.state != ParcelState.RESERVED):
         return occupied_anyway(ctx, compartment, why_not(body["parcel"], parcel))
     place(ctx, parcel, compartment)
-    parcel.state, parcel.deposited_at = "deposited", ctx.now
+    parcel.state, parcel.deposited_at = ParcelState.DEPOSITED, ctx.now
     credentials.mark_used(ctx.session, parcel, ctx.now)  # the return code is spent
     collection.schedule_collection(ctx.session, parcel, ctx.now, ctx.settings)
     _audit_door(ctx, body, parcel, compartment)

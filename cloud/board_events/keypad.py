@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from cloud.board_events.context import APPLIED, Event, EventContext, Ignored
 from cloud.board_events.placement import displace, emptied_anyway, reassign
 from cloud.core.clock import to_ms
-from cloud.models import COMPARTMENT_SIZES, Compartment, Parcel
+from cloud.models import COMPARTMENT_SIZES, Compartment, CompartmentState, Parcel, ParcelState
 from cloud.services import (assignment, audit, collection, credentials, door_budget, lockers,
                             notifications, outbox, parcels, reservation)
 from cloud.services.errors import Conflict
@@ -23,12 +23,13 @@ def retargeted(ctx: EventContext, body: Event) -> str:
     free compartment: the reservation moves with it (the board's choice wins, invariant 4)."""
     old, new = ctx.locked_compartment(body["from"]), ctx.locked_compartment(body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
-    if parcel is None or parcel.state not in ("announced", "reserved"):
+    if parcel is None or parcel.state not in (ParcelState.ANNOUNCED, ParcelState.RESERVED):
         raise Ignored(f"parcel {body['parcel']} is not waiting for a deposit")
     if old.parcel_id == parcel.id:
         old.parcel_id = None
-        if old.state == "reserved":
-            old.state = "free"  # a jammed one stays jammed: the `jammed` event came first
+        if old.state == CompartmentState.RESERVED:
+            # a jammed one stays jammed: the `jammed` event came first
+            old.state = CompartmentState.FREE
     displaced = displace(ctx, new)
     reservation.reserve(parcel, new)
     ctx.session.flush()
@@ -50,11 +51,11 @@ def unadvised(ctx: EventContext, body: Event) -> str:
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, code)
     if parcel is None:
         return _hold_unadvised(ctx, body)
-    if parcel.state == "reserved":  # the board lost its reservation: send it again
+    if parcel.state == ParcelState.RESERVED:  # the board lost its reservation: send it again
         _push_again(ctx, parcel)
         return APPLIED
     reassign(ctx, parcel)  # announced, its compartment lost to a deposit: one now, if any
-    if parcel.state == "announced":
+    if parcel.state == ParcelState.ANNOUNCED:
         return _refuse(ctx, code, "no free compartment")
     return APPLIED
 
@@ -66,7 +67,7 @@ def _refusal(ctx: EventContext, body: Event) -> str | None:
     if body["t"] < asked_ms:
         return "asked too long ago"
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
-    if parcel is not None and parcel.state == "deposited":
+    if parcel is not None and parcel.state == ParcelState.DEPOSITED:
         return "already deposited"
     if parcel is None and _known_elsewhere(ctx.session, body["parcel"], ctx.locker.id):
         return "announced for another locker"
@@ -74,8 +75,9 @@ def _refusal(ctx: EventContext, body: Event) -> str | None:
 
 
 def _known_elsewhere(session: Session, code: str, locker_id: str) -> bool:
+    waiting = (ParcelState.ANNOUNCED, ParcelState.RESERVED)
     query = select(Parcel.id).where(Parcel.tracking_code == code, Parcel.locker_id != locker_id,
-                                    col(Parcel.state).in_(("announced", "reserved")))
+                                    col(Parcel.state).in_(waiting))
     return session.exec(query).first() is not None
 
 
@@ -93,7 +95,7 @@ def _hold_unadvised(ctx: EventContext, body: Event) -> str:
         return _refuse(ctx, body["parcel"], "no free compartment")
     parcel = Parcel(kind="unadvised", carrier=UNADVISED_CARRIER, tracking_code=body["parcel"],
                     locker_id=ctx.locker.id, width_mm=dimensions[0], height_mm=dimensions[1],
-                    depth_mm=dimensions[2], recipient_name="", state="reserved",
+                    depth_mm=dimensions[2], recipient_name="", state=ParcelState.RESERVED,
                     compartment_id=compartment.id, created_at=ctx.now)
     try:
         with ctx.session.begin_nested():

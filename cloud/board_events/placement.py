@@ -4,7 +4,7 @@ import logging
 from typing import cast
 
 from cloud.board_events.context import EventContext, Ignored
-from cloud.models import Compartment, Parcel
+from cloud.models import Compartment, CompartmentState, Parcel, ParcelState
 from cloud.services import assignment, lockers, parcels, reservation, returns
 from cloud.services.errors import Conflict
 
@@ -21,7 +21,7 @@ def place(ctx: EventContext, parcel: Parcel, compartment: Compartment) -> None:
     if parcel.compartment_id != compartment.id:
         parcels.release_compartment(ctx.session, parcel)
         _give_way_to_deposit(ctx, compartment)
-    compartment.state, compartment.parcel_id = "occupied", parcel.id
+    compartment.state, compartment.parcel_id = CompartmentState.OCCUPIED, parcel.id
     parcel.compartment_id = compartment.id
     ctx.session.flush()
 
@@ -29,11 +29,12 @@ def place(ctx: EventContext, parcel: Parcel, compartment: Compartment) -> None:
 def occupied_anyway(ctx: EventContext, compartment: Compartment, reason: str) -> str:
     """The outcome of a deposit of no parcel of the cloud's: the door sensor saw one, so
     something is in there and the compartment must never be assigned as free (invariant 4)."""
-    if compartment.state == "occupied":
+    if compartment.state == CompartmentState.OCCUPIED:
         raise Ignored(reason)
     if _give_way_to_deposit(ctx, compartment):
         compartment.parcel_id = None
-    compartment.state = "occupied"  # parcel_id None: nobody's parcel (or kept: a jammed one's)
+    # parcel_id None: nobody's parcel (or kept: a jammed one's)
+    compartment.state = CompartmentState.OCCUPIED
     ctx.session.flush()
     return f"ignored: {reason}; compartment {compartment.number} marked occupied"
 
@@ -42,9 +43,10 @@ def emptied_anyway(compartment: Compartment, reason: str) -> str:
     """The outcome of a pickup of no parcel of the cloud's: a compartment the cloud holds
     nothing in (but thought occupied, e.g. after a deposit of a parcel no longer live) is empty
     now. One reserved for or holding a parcel of the cloud's is left to that parcel."""
-    if compartment.parcel_id is not None or compartment.state in ("free", "out_of_service"):
+    if (compartment.parcel_id is not None
+            or compartment.state in (CompartmentState.FREE, CompartmentState.OUT_OF_SERVICE)):
         raise Ignored(reason)
-    compartment.state = "free"
+    compartment.state = CompartmentState.FREE
     return f"ignored: {reason}; compartment {compartment.number} marked free"
 
 
@@ -53,9 +55,9 @@ def displace(ctx: EventContext, compartment: Compartment) -> Parcel | None:
     announced again, its reservation revoked on the board. The board only picks compartments
     it holds no reservation for, but a `reserve` may have been on its way."""
     other = ctx.session.get(Parcel, compartment.parcel_id) if compartment.parcel_id else None
-    if other is None or other.state != "reserved":
+    if other is None or other.state != ParcelState.RESERVED:
         return None
-    other.state, other.compartment_id = "announced", None
+    other.state, other.compartment_id = ParcelState.ANNOUNCED, None
     reservation.queue_revoke(ctx.session, other, ctx.now, settings=ctx.settings)
     return other
 

@@ -9,9 +9,9 @@ from sqlmodel import Field, SQLModel
 from cloud.core.clock import utcnow
 from protocol.layout import DIMENSIONS_MM, SIZES
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
+from cloud.models.states import CompartmentState
 
 CompartmentSize = Literal[SIZES]
-CompartmentState = Literal["free", "reserved", "occupied", "open", "out_of_service", "jammed"]
 
 # Inner width x height x depth in mm of each compartment size.
 COMPARTMENT_SIZES: dict[str, tuple[int, int, int]] = DIMENSIONS_MM
@@ -84,7 +84,7 @@ class CompartmentBase(SQLModel):
     width_mm: int
     height_mm: int
     depth_mm: int
-    state: str = Field(default="free", max_length=16)
+    state: str = Field(default=CompartmentState.FREE, max_length=16)
     # Low, reachable from a wheelchair: kept for the parcels whose recipients asked for one.
     accessible: bool = False
 

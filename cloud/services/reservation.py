@@ -5,15 +5,15 @@ from datetime import datetime
 from sqlmodel import Session
 
 from cloud.core.config import Settings
-from cloud.models import Compartment, Parcel
+from cloud.models import Compartment, CompartmentState, Parcel, ParcelState
 from cloud.services import outbox
 
 
 def reserve(parcel: Parcel, compartment: Compartment) -> None:
     """The parcel waits for its deposit in `compartment`: each names the other. The caller
     holds the locker's compartments locked and tells the board (`reserve` or `return`)."""
-    compartment.state, compartment.parcel_id = "reserved", parcel.id
-    parcel.state, parcel.compartment_id = "reserved", compartment.id
+    compartment.state, compartment.parcel_id = CompartmentState.RESERVED, parcel.id
+    parcel.state, parcel.compartment_id = ParcelState.RESERVED, compartment.id
 
 
 def queue_revoke(session: Session, parcel: Parcel, now: datetime,

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from cloud.core.config import Settings
-from cloud.models import Compartment, Parcel
+from cloud.models import Compartment, Parcel, ParcelState
 from cloud.models.parcel import RecipientClaim
 from cloud.models.door_release import CLAIM
 from cloud.services import (audit, credentials, delegate_contacts, door_budget, lockers,
@@ -55,7 +55,7 @@ def _refuse_unless_open(parcel: Parcel) -> None:
         raise Conflict("not_unadvised", "only an unadvised parcel's recipient can be named")
     if parcel.recipient_name:
         raise Conflict("has_recipient", "this parcel already has a recipient")
-    if parcel.state != "deposited":
+    if parcel.state != ParcelState.DEPOSITED:
         raise Conflict("not_in_locker", f"a {parcel.state} parcel is not waiting in the locker")
 
 
