@@ -4,7 +4,7 @@ from sqlmodel import Session
 from cloud.core.clock import set_session_time
 from cloud.models import Locker
 from cloud.services import devices, reconcile
-from cloud.services.device_events import OutOfOrder, apply_device_event
+from cloud.board_events import OutOfOrder, apply_device_event
 from protocol import wire
 
 

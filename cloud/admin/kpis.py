@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from cloud.models import OccupancySample, Parcel
+from cloud.models import OccupancySample, Parcel, ParcelState
 
 STOP_GAP = timedelta(minutes=15)  # a courier's deposits in one go are minutes apart, not hours
-EXPIRED_STATES = ("expired",)  # left in the locker past the deadline (cloud/models/parcel.py)
-FAILED_STATES = ("lapsed",)  # reserved, but no courier came
+EXPIRED_STATES = (ParcelState.EXPIRED,)  # left in the locker past the deadline (models/states.py)
+FAILED_STATES = (ParcelState.LAPSED,)  # reserved, but no courier came
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from cloud.models import Compartment, OccupancySample
+from cloud.models import Compartment, CompartmentState, OccupancySample
 from protocol.layout import SIZES
 
-UNAVAILABLE = ("out_of_service", "jammed")
+UNAVAILABLE = (CompartmentState.OUT_OF_SERVICE, CompartmentState.JAMMED)
 
 
 @dataclass
@@ -25,13 +25,13 @@ class SizeCount:
 
     def add(self, state: str, count: int) -> None:
         self.total += count
-        if state == "occupied":
+        if state == CompartmentState.OCCUPIED:
             self.occupied += count
-        elif state == "reserved":
+        elif state == CompartmentState.RESERVED:
             self.reserved += count
         elif state in UNAVAILABLE:
             self.unavailable += count
-        elif state == "open":
+        elif state == CompartmentState.OPEN:
             self.open += count
 
 

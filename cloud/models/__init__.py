@@ -41,8 +41,14 @@ from cloud.models.login import LoginThrottle, OperatorSession, PasswordChange
 from cloud.models.notification import Notification, WebhookConfig, WebhookIssued
 from cloud.models.occupancy import OccupancySample
 from cloud.models.remote import RemoteOpenPublic, RemoteOpenRequest
-from cloud.models.parcel import (
+from cloud.models.states import (
     LIVE_STATES,
+    CompartmentState,
+    CompartmentStateValue,
+    ParcelState,
+    ParcelStateValue,
+)
+from cloud.models.parcel import (
     Delegate,
     Parcel,
     ParcelCreate,
@@ -68,4 +74,5 @@ __all__ = [
     "OccupancySample",
     "DoorRelease", "DoorReleasePublic", "CourierWithCode",
     "LoginThrottle", "OperatorSession", "PasswordChange",
+    "CompartmentState", "CompartmentStateValue", "ParcelState", "ParcelStateValue",
 ]

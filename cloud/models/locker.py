@@ -9,9 +9,9 @@ from sqlmodel import Field, SQLModel
 from cloud.core.clock import utcnow
 from protocol.layout import DIMENSIONS_MM, SIZES
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
+from cloud.models.states import CompartmentState
 
 CompartmentSize = Literal[SIZES]
-CompartmentState = Literal["free", "reserved", "occupied", "open", "out_of_service", "jammed"]
 
 # Inner width x height x depth in mm of each compartment size.
 COMPARTMENT_SIZES: dict[str, tuple[int, int, int]] = DIMENSIONS_MM
@@ -68,7 +68,7 @@ class Locker(LockerBase, BoardHealth, table=True):
     device_key: str = Field(max_length=64)  # hex of the board's own 32-byte key
     command_counter: int = Field(default=0, sa_type=BigInteger)  # the last `ctr` signed
     # The board's events are applied strictly in seq order: every seq up to this one is applied
-    # (or was found not to apply), none after it (cloud/services/device_events.py).
+    # (or was found not to apply), none after it (cloud/board_events/inbox.py).
     applied_seq: int = Field(default=0, sa_type=BigInteger)
     online: bool = False
     # The connection number of the last signed status applied (docs/protocol.md, "Status"): an
@@ -84,7 +84,7 @@ class CompartmentBase(SQLModel):
     width_mm: int
     height_mm: int
     depth_mm: int
-    state: str = Field(default="free", max_length=16)
+    state: str = Field(default=CompartmentState.FREE, max_length=16)
     # Low, reachable from a wheelchair: kept for the parcels whose recipients asked for one.
     accessible: bool = False
 

@@ -1,6 +1,6 @@
 """Parcels pre-advised by carriers, and the pickup credentials issued for them."""
 import uuid
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import NaiveDatetime, model_validator
 from sqlalchemy import Index, UniqueConstraint
@@ -9,13 +9,9 @@ from sqlmodel import Field, SQLModel
 from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
 from cloud.models.door_release import REASON_LENGTH
+from cloud.models.states import ParcelState, ParcelStateValue
 
-# expired: not collected by its deadline, waits in the locker to go back; lapsed: reserved but
-# no courier came within Settings.reservation_hours (cloud/services/lifecycle.py).
-ParcelState = Literal["announced", "reserved", "deposited", "collected", "cancelled", "expired",
-                      "lapsed", "returned"]  # returned: a courier took it back to its sender
 PARCEL_KINDS = ("delivery", "return", "unadvised")
-LIVE_STATES = ("announced", "reserved", "deposited")  # not yet collected, cancelled or expired
 MAX_PARCEL_MM = 3000  # anything longer is a typo, not a parcel
 PHONE_PATTERN = r"^\+?[0-9]{6,15}$"  # E.164 digits, optional +
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -86,7 +82,7 @@ class Parcel(ParcelBase, table=True):
     recipient_name: str = Field(max_length=200)
     recipient_phone: str | None = Field(default=None, max_length=16)
     recipient_email: str | None = Field(default=None, max_length=254)
-    state: str = Field(default="announced", max_length=16)
+    state: str = Field(default=ParcelState.ANNOUNCED, max_length=16)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     deposited_at: NaiveDatetime | None = None
     collected_at: NaiveDatetime | None = None
@@ -115,7 +111,7 @@ class ParcelPublic(ParcelDimensions):
     carrier: str
     tracking_code: str
     locker_id: str
-    state: str
+    state: ParcelStateValue
     compartment: int | None  # the compartment's number in its locker
     size: str | None  # the compartment's size
     created_at: NaiveDatetime

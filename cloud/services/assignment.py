@@ -2,6 +2,7 @@
 from collections.abc import Iterable
 from typing import Protocol
 
+from cloud.models.states import CompartmentState
 from cloud.services.errors import Conflict
 
 Dimensions = tuple[int, int, int]
@@ -42,7 +43,7 @@ def choose_compartment(compartments: Iterable[CompartmentLike], parcel: Dimensio
     if not fitting:
         raise Conflict("no_compartment_fits",
                        f"a {_mm(parcel)} parcel fits no {_kind(accessible)}compartment of this locker")
-    free = [c for c in fitting if c.state == "free"]
+    free = [c for c in fitting if c.state == CompartmentState.FREE]
     if not free:
         raise Conflict("locker_full",
                        f"every {_kind(accessible)}compartment a {_mm(parcel)} parcel fits in is taken")

@@ -2,14 +2,14 @@
 
 The board is told ahead of time with a `collect` command (parcel code + compartment), so the next
 courier session there opens those doors first, online or offline; each door closing comes back
-as a `courier_collected` event (cloud/services/courier_events.py)."""
+as a `courier_collected` event (cloud/board_events/keypad.py)."""
 import logging
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings, get_settings
-from cloud.models import Compartment, Locker, Parcel
+from cloud.models import Compartment, CompartmentState, Locker, Parcel, ParcelState
 from cloud.services import outbox
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def resync(session: Session, locker: Locker, now: datetime, settings: Settings) 
 def mark_returned(session: Session, parcel: Parcel, compartment: Compartment | None,
                   now: datetime) -> None:
     """A courier took the parcel out: it goes back to its sender, the compartment is free."""
-    parcel.state, parcel.returned_at = "returned", now
+    parcel.state, parcel.returned_at = ParcelState.RETURNED, now
     if compartment is not None and compartment.parcel_id == parcel.id:
-        compartment.state, compartment.parcel_id = "free", None
+        compartment.state, compartment.parcel_id = CompartmentState.FREE, None
     parcel.compartment_id = None

@@ -7,23 +7,25 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from cloud.models import Compartment
+from cloud.models import Compartment, CompartmentState
 from cloud.services import audit, lockers
 from cloud.services.errors import Conflict, NotFound
 
-IN_SERVICE_AGAIN = ("out_of_service", "jammed")  # what a person may clear
+# what a person may clear
+IN_SERVICE_AGAIN = (CompartmentState.OUT_OF_SERVICE, CompartmentState.JAMMED)
 
 
 def take_out_of_service(session: Session, locker_id: str, number: int, now: datetime,
                         *, actor: str, reason: str = "") -> Compartment:
     """Stop using an empty compartment; Conflict if it holds or awaits a parcel."""
     compartment = find_compartment(session, locker_id, number, for_update=True)
-    if compartment.state == "out_of_service":
+    if compartment.state == CompartmentState.OUT_OF_SERVICE:
         return compartment
-    if compartment.parcel_id is not None or compartment.state not in ("free", "jammed"):
+    if (compartment.parcel_id is not None
+            or compartment.state not in (CompartmentState.FREE, CompartmentState.JAMMED)):
         raise Conflict("compartment_in_use", f"compartment {number} of locker {locker_id} is "
                        f"{compartment.state}: empty it before taking it out of service")
-    before, compartment.state = compartment.state, "out_of_service"
+    before, compartment.state = compartment.state, CompartmentState.OUT_OF_SERVICE
     audit.record(session, actor, "compartment_out_of_service", _subject(locker_id, number), now,
                  was=before, reason=reason)
     return compartment
@@ -33,12 +35,12 @@ def return_to_service(session: Session, locker_id: str, number: int, now: dateti
                       *, actor: str) -> Compartment:
     """Make an out-of-service (or cleared jammed) compartment free again."""
     compartment = find_compartment(session, locker_id, number, for_update=True)
-    if compartment.state == "free":
+    if compartment.state == CompartmentState.FREE:
         return compartment
     if compartment.state not in IN_SERVICE_AGAIN or compartment.parcel_id is not None:
         raise Conflict("compartment_in_service", f"compartment {number} of locker {locker_id} "
                        f"is {compartment.state}, not out of service")
-    before, compartment.state = compartment.state, "free"
+    before, compartment.state = compartment.state, CompartmentState.FREE
     audit.record(session, actor, "compartment_in_service", _subject(locker_id, number), now,
                  was=before)
     return compartment

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 from cloud.core.clock import to_ms
 from cloud.core.config import Settings
 from cloud.core.security import pin_hash
-from cloud.models import Compartment, Locker, Parcel, PickupCredential
+from cloud.models import Compartment, Locker, Parcel, ParcelState, PickupCredential
 from cloud.services import lockers, notifications, outbox, qr
 from cloud.services.errors import Conflict
 from protocol.verifiers import pin_verifier
@@ -118,7 +118,7 @@ def live_credentials(session: Session, locker_id: str,
     query = (select(Parcel, Compartment, PickupCredential)
              .join(Compartment, col(Compartment.id) == Parcel.compartment_id)
              .join(PickupCredential, col(PickupCredential.parcel_id) == Parcel.id)
-             .where(Parcel.locker_id == locker_id, Parcel.state == "deposited",
+             .where(Parcel.locker_id == locker_id, Parcel.state == ParcelState.DEPOSITED,
                     col(PickupCredential.used_at).is_(None), PickupCredential.expires_at > now)
              .order_by(col(PickupCredential.id)))
     return [tuple(row) for row in session.exec(query).all()]

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings
-from cloud.models import Compartment, Locker, Parcel, PickupCredential
-from cloud.services import (audit, collection, credentials, lockers, notifications, outbox,
-                            parcels, qr)
+from cloud.models import Compartment, Locker, Parcel, ParcelState, PickupCredential
+from cloud.services import (audit, collection, credentials, lockers, notifications, parcels,
+                            qr, reservation)
 from cloud.services.errors import Conflict
 
-UNFILLED = ("announced", "reserved")  # a courier has yet to bring it
+UNFILLED = (ParcelState.ANNOUNCED, ParcelState.RESERVED)  # a courier has yet to bring it
 
 
 def expire_due(session: Session, now: datetime, settings: Settings) -> int:
@@ -43,7 +43,7 @@ def _lockers_with_due(session: Session, now: datetime, settings: Settings) -> li
 
 
 def _is_overdue(now: datetime):
-    return (Parcel.state == "deposited") & (col(Parcel.pickup_deadline) <= now)
+    return (Parcel.state == ParcelState.DEPOSITED) & (col(Parcel.pickup_deadline) <= now)
 
 
 def _is_unfilled(cutoff: datetime):
@@ -67,9 +67,8 @@ def _of_locker(session: Session, locker_id: str, condition) -> list[Parcel]:
 def expire(session: Session, parcel: Parcel, now: datetime, settings: Settings) -> None:
     """Not collected in time: the PIN and QR code die on the board, the parcel waits in its
     compartment for a courier to take it back, recipient and carrier are told."""
-    parcel.state, parcel.expired_at = "expired", now
-    outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
-                 settings=settings)
+    parcel.state, parcel.expired_at = ParcelState.EXPIRED, now
+    reservation.queue_revoke(session, parcel, now, settings=settings)
     notifications.queue_to_recipient(
         session, parcel, "expired", f"Your parcel {parcel.tracking_code} ({parcel.carrier}) was "
         f"not collected by {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC and goes back to the "
@@ -83,9 +82,8 @@ def expire(session: Session, parcel: Parcel, now: datetime, settings: Settings) 
 def lapse(session: Session, parcel: Parcel, now: datetime, settings: Settings) -> None:
     """No courier came: the reservation is released on the board and in the cloud."""
     parcels.release_compartment(session, parcel)
-    parcel.state, parcel.expired_at = "lapsed", now
-    outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
-                 settings=settings)
+    parcel.state, parcel.expired_at = ParcelState.LAPSED, now
+    reservation.queue_revoke(session, parcel, now, settings=settings)
     notifications.queue_status_webhook(session, parcel, "reservation_expired", now, settings)
     audit.record(session, "system", "reservation_lapsed", f"parcel:{parcel.id}", now,
                  locker=parcel.locker_id, tracking_code=parcel.tracking_code)
@@ -124,7 +122,7 @@ def in_locker(session: Session, parcel_id: uuid.UUID,
     parcel = parcels.get_parcel(session, parcel_id)
     lockers.compartments_of(session, parcel.locker_id, for_update=True)
     session.refresh(parcel)  # as the events applied before our lock left it
-    if parcel.state != "deposited" or parcel.compartment_id is None:
+    if parcel.state != ParcelState.DEPOSITED or parcel.compartment_id is None:
         raise Conflict("not_in_locker", f"a {parcel.state} parcel is not waiting in a locker")
     if parcel.pickup_deadline is None or now >= parcel.pickup_deadline:
         raise Conflict("deadline_passed", "the pickup deadline has passed")

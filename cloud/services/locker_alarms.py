@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from cloud.core.clock import session_time
-from cloud.models import Compartment, Locker
+from cloud.models import Compartment, CompartmentState, Locker
 from cloud.services import alarms
 
 OFFLINE, FULL = "offline", "full"
@@ -34,9 +34,9 @@ def locker_full(session: Session, locker_id: str, detail: str, now) -> None:
 def _freed_lockers(session: OrmSession) -> set[str]:
     freed = set()
     for obj in session.dirty:
-        if isinstance(obj, Compartment) and obj.state == "free":
+        if isinstance(obj, Compartment) and obj.state == CompartmentState.FREE:
             history = inspect(obj).attrs.state.history
-            if history.added and any(old != "free" for old in history.deleted):
+            if history.added and any(old != CompartmentState.FREE for old in history.deleted):
                 freed.add(obj.locker_id)
     return freed
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings
-from cloud.models import (COMPARTMENT_SIZES, RESERVED_LOCKER_ID, Compartment, CompartmentSpec, Locker,
-                          LockerCreate)
+from cloud.models import (COMPARTMENT_SIZES, RESERVED_LOCKER_ID, Compartment, CompartmentSpec,
+                          CompartmentState, Locker, LockerCreate)
 from cloud.services import couriers
 from cloud.services.errors import Conflict, Invalid, NotFound
 
@@ -36,8 +36,8 @@ def provision_locker(session: Session, data: LockerCreate, now: datetime,
 def _compartment(locker_id: str, spec: CompartmentSpec) -> Compartment:
     width, height, depth = COMPARTMENT_SIZES[spec.size]
     return Compartment(locker_id=locker_id, number=spec.number, size=spec.size,
-                       width_mm=width, height_mm=height, depth_mm=depth, state="free",
-                       accessible=spec.accessible)
+                       width_mm=width, height_mm=height, depth_mm=depth,
+                       state=CompartmentState.FREE, accessible=spec.accessible)
 
 
 def get_locker(session: Session, locker_id: str) -> Locker:

@@ -6,11 +6,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings, get_settings
-from cloud.models import LIVE_STATES, Compartment, Parcel, ParcelCreate
-from cloud.services import assignment, audit, locker_alarms, lockers, notifications, outbox
+from cloud.models import (LIVE_STATES, Compartment, CompartmentState, Parcel, ParcelCreate,
+                          ParcelState)
+from cloud.services import (assignment, audit, locker_alarms, lockers, notifications, outbox,
+                            reservation)
 from cloud.services.errors import Conflict, NotFound
 
-CANCELLABLE = ("announced", "reserved")
+CANCELLABLE = (ParcelState.ANNOUNCED, ParcelState.RESERVED)
 
 
 def preadvise(session: Session, data: ParcelCreate, now: datetime,
@@ -31,7 +33,7 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
             refusal.on_record = True
         raise
     parcel = insert(session, _new_parcel(data, compartment, now))
-    compartment.state, compartment.parcel_id = "reserved", parcel.id
+    reservation.reserve(parcel, compartment)
     push_reservation(session, parcel, compartment, now, settings=settings)
     audit.record(session, actor, "parcel_preadvised", f"parcel:{parcel.id}", now,
                  carrier=parcel.carrier, tracking_code=parcel.tracking_code, locker=parcel.locker_id)
@@ -53,7 +55,7 @@ def push_reservation(session: Session, parcel: Parcel, compartment: Compartment,
 def reservations(session: Session, locker_id: str) -> list[tuple[Parcel, Compartment]]:
     """The parcels reserved in this locker, each with its compartment, oldest first."""
     query = (select(Parcel, Compartment).join(Compartment, col(Compartment.id) == Parcel.compartment_id)
-             .where(Parcel.locker_id == locker_id, Parcel.state == "reserved")
+             .where(Parcel.locker_id == locker_id, Parcel.state == ParcelState.RESERVED)
              .order_by(col(Parcel.created_at), col(Compartment.number)))
     return [tuple(row) for row in session.exec(query).all()]
 
@@ -76,8 +78,8 @@ def _new_parcel(data: ParcelCreate, compartment: Compartment, now: datetime) -> 
         carrier=data.carrier, tracking_code=data.tracking_code, locker_id=data.locker_id,
         width_mm=data.width_mm, height_mm=data.height_mm, depth_mm=data.depth_mm,
         recipient_name=data.recipient.name, recipient_phone=data.recipient.phone,
-        recipient_email=data.recipient.email, state="reserved", compartment_id=compartment.id,
-        accessible=data.recipient.accessible, created_at=now)
+        recipient_email=data.recipient.email, state=ParcelState.RESERVED,
+        compartment_id=compartment.id, accessible=data.recipient.accessible, created_at=now)
 
 
 def insert(session: Session, parcel: Parcel) -> Parcel:
@@ -97,9 +99,8 @@ def cancel(session: Session, parcel_id: uuid.UUID, now: datetime,
     if parcel.state not in CANCELLABLE:
         raise Conflict("not_cancellable", f"a {parcel.state} parcel can no longer be cancelled")
     release_compartment(session, parcel)
-    parcel.state = "cancelled"
-    outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
-                 settings=settings)
+    parcel.state = ParcelState.CANCELLED
+    reservation.queue_revoke(session, parcel, now, settings=settings)
     notifications.queue_status_webhook(session, parcel, "cancelled", now, settings or get_settings())
     audit.record(session, actor, "parcel_cancelled", f"parcel:{parcel.id}", now,
                  carrier=parcel.carrier, tracking_code=parcel.tracking_code)
@@ -111,7 +112,7 @@ def release_compartment(session: Session, parcel: Parcel) -> None:
     """Give back the compartment reserved for `parcel`, if it still holds that reservation."""
     compartment = session.get(Compartment, parcel.compartment_id) if parcel.compartment_id else None
     if compartment is not None and compartment.parcel_id == parcel.id:
-        compartment.state, compartment.parcel_id = "free", None
+        compartment.state, compartment.parcel_id = CompartmentState.FREE, None
     parcel.compartment_id = None
 
 

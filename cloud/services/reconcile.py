@@ -8,13 +8,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cloud.models import Compartment, Locker, Parcel
+from cloud.models import Compartment, CompartmentState, Locker, Parcel, ParcelState
 from cloud.services import alarms, lockers
 
 log = logging.getLogger(__name__)
 
-ADOPTED = ("jammed", "out_of_service")  # the board's sensors (or its installer) decided
-EMPTY = ("free", "reserved")
+# the board's sensors (or its installer) decided
+ADOPTED = (CompartmentState.JAMMED, CompartmentState.OUT_OF_SERVICE)
+EMPTY = (CompartmentState.FREE, CompartmentState.RESERVED)
 
 
 def reconcile_inventory(session: Session, locker: Locker, body: dict[str, Any],
@@ -41,13 +42,13 @@ def reconcile_inventory(session: Session, locker: Locker, body: dict[str, Any],
 
 def _compare(session: Session, locker: Locker, compartment: Compartment, state: str,
              parcel_code: str, now: datetime) -> str | None:
-    if state == "open":
+    if state == CompartmentState.OPEN:
         return None  # a door in the middle of a deposit or pickup: its event will tell
     if state in ADOPTED:
         if compartment.state == state:
             return None
         compartment.state = state
-        if state == "jammed":
+        if state == CompartmentState.JAMMED:
             alarms.raise_alarm(session, locker.id, "jammed", f"board reports door "
                                f"{compartment.number} jammed", now, compartment.number)
         return f"compartment {compartment.number} adopted {state} from the board"
@@ -68,13 +69,13 @@ def _agrees(state: str, parcel_code: str, compartment: Compartment, cloud_parcel
         return True  # an operator's or an earlier jam's decision: cleared by a person, not here
     if state in EMPTY:
         return compartment.state in EMPTY  # who it is reserved for is the resync's business
-    if state == "occupied":
-        if compartment.state != "occupied":
+    if state == CompartmentState.OCCUPIED:
+        if compartment.state != CompartmentState.OCCUPIED:
             return False
         if not parcel_code:
             return True  # something of nobody's: the cloud's record may name it or not
         return cloud_parcel is not None and cloud_parcel.tracking_code == parcel_code \
-            and cloud_parcel.state == "deposited"
+            and cloud_parcel.state == ParcelState.DEPOSITED
     return True  # a state this cloud does not know: nothing to compare
 
 

@@ -11,12 +11,13 @@ from datetime import datetime
 from sqlmodel import Session
 
 from cloud.core.config import Settings, get_settings
-from cloud.models import DoorRelease, RemoteOpenPublic
+from cloud.models import CompartmentState, DoorRelease, RemoteOpenPublic
 from cloud.models.door_release import REMOTE_OPEN
 from cloud.services import compartment_service, door_budget, outbox
 from cloud.services.errors import Conflict
 
-_UNUSABLE = {"out_of_service": "is out of service", "jammed": "is jammed: its lock needs a visit"}
+_UNUSABLE = {CompartmentState.OUT_OF_SERVICE: "is out of service",
+             CompartmentState.JAMMED: "is jammed: its lock needs a visit"}
 
 
 def open_remotely(session: Session, locker_id: str, compartment_number: int,

@@ -11,9 +11,10 @@ from sqlmodel import Session, col, select
 from cloud.core.clock import to_ms
 from cloud.core.config import Settings
 from cloud.core.security import pin_hash
-from cloud.models import COMPARTMENT_SIZES, Compartment, Locker, Parcel, PickupCredential
+from cloud.models import (COMPARTMENT_SIZES, Compartment, Locker, Parcel, ParcelState,
+                          PickupCredential)
 from cloud.models.returns import ReturnCreate
-from cloud.services import assignment, audit, lockers, notifications, outbox, parcels
+from cloud.services import assignment, audit, lockers, notifications, outbox, parcels, reservation
 from cloud.services.credentials import _unique_pin  # one PIN space per locker: no clashes
 from cloud.services.errors import Invalid
 from protocol.verifiers import pin_verifier
@@ -33,10 +34,10 @@ def create_return(session: Session, data: ReturnCreate, now: datetime, settings:
                     tracking_code=data.tracking_code or _return_code_name(),
                     width_mm=dimensions[0], height_mm=dimensions[1], depth_mm=dimensions[2],
                     recipient_name=data.contact.name, recipient_phone=data.contact.phone,
-                    recipient_email=data.contact.email, state="reserved",
+                    recipient_email=data.contact.email, state=ParcelState.RESERVED,
                     compartment_id=compartment.id, created_at=now)
     _insert(session, parcel)
-    compartment.state, compartment.parcel_id = "reserved", parcel.id
+    reservation.reserve(parcel, compartment)
     code, credential = _issue_code(session, locker, parcel, now, settings)
     push_return(session, parcel, compartment, credential, now, settings)
     _notify(session, parcel, locker, compartment, code, credential.expires_at, now, settings)
@@ -123,7 +124,7 @@ def live_return_codes(session: Session, locker_id: str,
              .join(Compartment, col(Compartment.id) == Parcel.compartment_id)
              .join(PickupCredential, col(PickupCredential.parcel_id) == Parcel.id)
              .where(Parcel.locker_id == locker_id, Parcel.kind == RETURN,
-                    Parcel.state == "reserved", col(PickupCredential.used_at).is_(None),
+                    Parcel.state == ParcelState.RESERVED, col(PickupCredential.used_at).is_(None),
                     PickupCredential.expires_at > now)
              .order_by(col(PickupCredential.id)))
     return [tuple(row) for row in session.exec(query).all()]

@@ -1,6 +1,6 @@
-"""Completing an unadvised parcel: a courier left it without pre-advice (courier_events.py), so
-it sits in the locker with no recipient; its carrier or an operator names them, and it goes on
-as any deposited parcel does (PIN issued, recipient notified, carrier's webhook)."""
+"""Completing an unadvised parcel: a courier left it without pre-advice
+(cloud/board_events/keypad.py), so it sits in the locker with no recipient; its carrier or an
+operator names them, and it goes on as any deposited parcel does (PIN issued, recipient notified, carrier's webhook)."""
 import uuid
 from datetime import datetime
 
@@ -8,13 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from cloud.core.config import Settings
-from cloud.models import Compartment, Parcel
+from cloud.models import Compartment, Parcel, ParcelState
 from cloud.models.parcel import RecipientClaim
 from cloud.models.door_release import CLAIM
 from cloud.services import (audit, credentials, delegate_contacts, door_budget, lockers,
                             notifications, parcels)
-from cloud.services.courier_events import UNADVISED_CARRIER
 from cloud.services.errors import Conflict, Invalid
+
+UNADVISED_CARRIER = "unadvised"  # an unadvised parcel's carrier until one claims it
 
 
 def complete(session: Session, parcel_id: uuid.UUID, claim: RecipientClaim, carrier: str | None,
@@ -54,7 +55,7 @@ def _refuse_unless_open(parcel: Parcel) -> None:
         raise Conflict("not_unadvised", "only an unadvised parcel's recipient can be named")
     if parcel.recipient_name:
         raise Conflict("has_recipient", "this parcel already has a recipient")
-    if parcel.state != "deposited":
+    if parcel.state != ParcelState.DEPOSITED:
         raise Conflict("not_in_locker", f"a {parcel.state} parcel is not waiting in the locker")
 
 

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from cloud.admin.kpis import count_stops, last_mile_kpis, occupancy_series
 from cloud.admin.occupancy import current_occupancy, sample_occupancy
-from cloud.models import Compartment, OccupancySample, Parcel
+from cloud.models import Compartment, CompartmentState, OccupancySample, Parcel
 from tests.conftest import NOW
 
 H = timedelta(hours=1)
@@ -57,9 +57,10 @@ def test_count_stops_splits_at_pauses_longer_than_the_gap():
 def test_occupancy_is_counted_by_size_and_sampled_into_a_history(session, make_locker):
     make_locker("L1", "SSML")
     make_locker("L2", "S")
-    states = {1: "occupied", 2: "out_of_service", 3: "reserved"}
+    states = {1: CompartmentState.OCCUPIED, 2: CompartmentState.OUT_OF_SERVICE,
+              3: CompartmentState.RESERVED}
     for compartment in session.exec(select(Compartment).where(Compartment.locker_id == "L1")):
-        compartment.state = states.get(compartment.number, "free")
+        compartment.state = states.get(compartment.number, CompartmentState.FREE)
     session.flush()
     small = current_occupancy(session)["L1"].by_size["S"]
     assert (small.total, small.occupied, small.unavailable, small.free) == (2, 1, 1, 0)
@@ -67,7 +68,7 @@ def test_occupancy_is_counted_by_size_and_sampled_into_a_history(session, make_l
 
     assert sample_occupancy(session, NOW - H) == 4  # L1: S, M, L; L2: S
     for compartment in session.exec(select(Compartment).where(Compartment.locker_id == "L2")):
-        compartment.state = "occupied"
+        compartment.state = CompartmentState.OCCUPIED
     sample_occupancy(session, NOW)
     session.commit()
 

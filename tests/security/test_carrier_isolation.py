@@ -10,7 +10,7 @@ from sqlmodel import Session, SQLModel, select
 from cloud.core.clock import utcnow
 from cloud.models import Compartment
 from cloud.services import parcels, recipient_links
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 from tests.security.routes import api_routes, body_for, filled, routes_acting_on_a_parcel
 
 PARCEL_ROUTES = [r for r in api_routes() if r[1].startswith("/api/v1/parcels")]

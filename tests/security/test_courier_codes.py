@@ -83,7 +83,7 @@ def test_a_pin_is_always_shorter_than_a_courier_code():
     """So a guess tries PINs or courier codes, never both, and each kind keeps the bound on its
     own: no configured minimum reaches a courier code's length, no occupancy up to 10,000 live
     PINs does either, and beyond that the cloud issues none (pins_exhausted:
-    tests/cloud/services/test_device_events.py)."""
+    tests/cloud/board_events/test_inbox.py)."""
     for minimum in range(COURIER_CODE_MIN, COURIER_CODE_MIN + 3):
         with pytest.raises(ValidationError):
             Settings(pin_length=minimum)

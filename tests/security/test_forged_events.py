@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from bridge.inbound import Rejected, handle_event
 from cloud.models import Compartment, DeviceEvent, Locker, Parcel, PickupCredential
 from cloud.services import parcels
-from cloud.services.device_events import OutOfOrder, apply_device_event
+from cloud.board_events import OutOfOrder, apply_device_event
 from protocol import wire
 from tests.security import e2e_steps
 from tests.security.test_forged_commands import altered

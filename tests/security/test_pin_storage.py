@@ -8,7 +8,7 @@ from sqlmodel import Session, SQLModel, select
 
 from cloud.models import Compartment, Notification, PickupCredential
 from cloud.services import notifications, parcels
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 from locker.phone_inbox import PhoneInbox
 
 

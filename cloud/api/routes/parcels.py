@@ -16,8 +16,8 @@ from cloud.models import Compartment, Delegate, Parcel, ParcelCreate, ParcelPubl
 from cloud.models.parcel import RecipientClaim
 from cloud.services import (delegation, door_budget, lifecycle, operators, parcels,
                             recipient_links, unadvised)
-from cloud.services.courier_events import UNADVISED_CARRIER
 from cloud.services.errors import NotFound
+from cloud.services.unadvised import UNADVISED_CARRIER
 
 router = APIRouter(prefix="/parcels", tags=["parcels"])
 

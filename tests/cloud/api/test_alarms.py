@@ -1,4 +1,4 @@
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 
 
 def test_open_alarms_are_listed_and_acknowledged(client, session, make_locker, now, settings):

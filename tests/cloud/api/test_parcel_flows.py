@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from cloud.core.clock import utcnow
 from cloud.models import AuditEntry, DoorRelease, Locker, Parcel
 from cloud.services import recipient_links
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 
 LOCKER = {"id": "L1", "name": "Main St", "compartments": [
     {"number": 1, "size": "M"}, {"number": 2, "size": "L", "accessible": True}]}

@@ -2,7 +2,7 @@
 import pytest
 
 from cloud.services import parcels
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from cloud.core.config import Settings
 from cloud.db import make_engine, migrate
-from cloud.models import Carrier
+from cloud.models import Carrier, ParcelState
 from cloud.runtime.maintenance_loop import MaintenanceLoop, default_jobs
 
 NOW = datetime(2030, 1, 1, 0, 0, 5)
@@ -63,7 +63,7 @@ def test_locker_purge_clears_what_is_due_and_says_how_many(tmp_path, capsys):
         session.add(Locker(id="L1", name="L1", device_key="00" * 32))
         session.add(Parcel(carrier="DHL", tracking_code="T1", locker_id="L1", width_mm=1, height_mm=1,
                            depth_mm=1, recipient_name="Ada", recipient_phone="+441234567890",
-                           state="collected", collected_at=utcnow() - timedelta(days=31)))
+                           state=ParcelState.COLLECTED, collected_at=utcnow() - timedelta(days=31)))
         session.commit()
     assert main(["purge", "--database-url", str(engine.url)]) == 0
     assert "purged from 1 parcels" in capsys.readouterr().out

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from cloud.models import Alarm, Compartment, OutboxMessage
 from cloud.services import alarms, parcels
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 from cloud.services.errors import NotFound
 from cloud.services.reconcile import reconcile_inventory
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cloud.models import COMPARTMENT_SIZES
+from cloud.models import COMPARTMENT_SIZES, CompartmentState
 from cloud.services.assignment import choose_compartment, fits, inner_dimensions, volume
 from cloud.services.errors import Conflict
 
@@ -103,7 +103,7 @@ def test_an_accessible_parcel_gets_only_an_accessible_compartment():
     compartments = boxes("SSM")
     compartments[2].accessible = True  # the M, low
     assert choose_compartment(compartments, (100, 50, 100), accessible=True).number == 3
-    compartments[2].state = "occupied"
+    compartments[2].state = CompartmentState.OCCUPIED
     with pytest.raises(Conflict) as refused:
         choose_compartment(compartments, (100, 50, 100), accessible=True)
     assert refused.value.code == "locker_full" and "accessible" in str(refused.value)
@@ -121,5 +121,5 @@ def test_other_parcels_leave_the_accessible_compartments_free_while_another_fits
     compartments = boxes("SM")
     compartments[0].accessible = True  # the smaller one is the low one
     assert choose_compartment(compartments, (100, 50, 100)).number == 2  # M, though S fits
-    compartments[1].state = "occupied"
+    compartments[1].state = CompartmentState.OCCUPIED
     assert choose_compartment(compartments, (100, 50, 100)).number == 1  # then the low S

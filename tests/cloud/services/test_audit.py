@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from cloud.models import AuditEntry, Compartment
 from cloud.services import audit, parcels
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 
 
 def _three(session, now):

@@ -6,7 +6,7 @@ from sqlmodel import select
 from cloud.core.clock import to_ms
 from cloud.models import Compartment, Delegate, OutboxMessage, PickupCredential
 from cloud.services import delegation, outbox, parcels, qr
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 from firmware.core.actions import Pulse
 from firmware.core.controller import Controller
 from firmware.core.events import CodeScanned, KeyPressed, MessageReceived

@@ -10,7 +10,7 @@ from sqlmodel import select
 from cloud.models import CourierRouteStop, Delegate, DoorRelease
 from cloud.models.door_release import COLLECTION, DELEGATION, REMOTE_OPEN
 from cloud.services import courier_codes, delegate_contacts, delegation, door_budget, parcels, purge
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 from cloud.services.errors import RateLimited
 from cloud.services.remote_open import open_remotely
 

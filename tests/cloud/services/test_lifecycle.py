@@ -10,7 +10,7 @@ from cloud.core.clock import to_ms
 from cloud.models import AuditEntry, Compartment, Delegate, Notification, PickupCredential
 from cloud.notify import webhooks
 from cloud.services import carriers, delegation, lifecycle, notifications, outbox, parcels
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 from cloud.services.errors import Conflict
 from firmware.core.pickups import Pickups
 from protocol.qr_tokens import mac_matches, read_qr_token

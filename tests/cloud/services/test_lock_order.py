@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from cloud.services import outbox, parcels
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 from cloud.models import Locker
 
 

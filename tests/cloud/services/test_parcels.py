@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from cloud.models import Compartment
+from cloud.models import Compartment, ParcelState
 from cloud.services import outbox, parcels
 from cloud.services.errors import Conflict, NotFound
 
@@ -105,7 +105,7 @@ def test_cancel_frees_the_compartment_and_revokes_on_the_board(session, make_loc
 def test_only_parcels_not_yet_deposited_can_be_cancelled(session, make_locker, parcel_data, now, settings):
     make_locker()
     parcel = parcels.preadvise(session, parcel_data(), now, settings=settings)
-    parcel.state = "deposited"
+    parcel.state = ParcelState.DEPOSITED
     with pytest.raises(Conflict) as refusal:
         parcels.cancel(session, parcel.id, now, settings=settings)
     assert refusal.value.code == "not_cancellable"

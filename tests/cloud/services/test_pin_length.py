@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import col, select
 
 from cloud.models import Notification
-from cloud.services import alarms, device_alarms, notifications, parcels
+from cloud.services import alarms, notifications, parcels
 from cloud.services.credentials import GUESS_ODDS, pin_length_for
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 
 
 @pytest.mark.parametrize("live_after, minimum, length", [

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from cloud.models import Notification, Parcel
+from cloud.models import Notification, Parcel, ParcelState
 from cloud.services.purge import purge_contacts
 
 DAY = timedelta(days=1)
@@ -15,10 +15,10 @@ def parcels_of_every_kind(session, make_locker, now):
     """One parcel per state, each with a notification; collected ones 40 and 10 days ago."""
     make_locker(sizes="SSSSSS")
     rows = {
-        "live": Parcel(state="deposited"),
-        "old": Parcel(state="collected", collected_at=now - 40 * DAY),
-        "recent": Parcel(state="collected", collected_at=now - 10 * DAY),
-        "cancelled": Parcel(state="cancelled"),
+        "live": Parcel(state=ParcelState.DEPOSITED),
+        "old": Parcel(state=ParcelState.COLLECTED, collected_at=now - 40 * DAY),
+        "recent": Parcel(state=ParcelState.COLLECTED, collected_at=now - 10 * DAY),
+        "cancelled": Parcel(state=ParcelState.CANCELLED),
     }
     for n, (name, parcel) in enumerate(rows.items()):
         for field, value in dict(carrier="DHL", tracking_code=f"T{n}", locker_id="L1", width_mm=1,

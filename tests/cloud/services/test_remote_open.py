@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from cloud.models import Alarm, Compartment, DoorRelease
+from cloud.models import Alarm, Compartment, CompartmentState, DoorRelease
 from cloud.services import alarms, audit, outbox
 from cloud.services.errors import Conflict, NotFound, RateLimited
 from cloud.services.remote_open import open_remotely
@@ -72,7 +72,7 @@ def test_an_operator_gets_ten_opens_in_the_window_across_lockers(session, make_l
         attempt(session, now + timedelta(seconds=23), settings, locker="L2", cmp=2)
 
 
-@pytest.mark.parametrize("state", ["out_of_service", "jammed"])
+@pytest.mark.parametrize("state", [CompartmentState.OUT_OF_SERVICE, CompartmentState.JAMMED])
 def test_an_unusable_compartment_is_refused_saying_why(session, fleet, now, settings, state):
     compartment = session.exec(select(Compartment).where(Compartment.locker_id == "A",
                                                          Compartment.number == 1)).one()

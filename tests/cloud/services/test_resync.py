@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from cloud.core.clock import to_ms
 from cloud.models import DeviceEvent, Notification, Parcel
 from cloud.services import courier_routes, couriers, devices, lockers, notifications, outbox, parcels
-from cloud.services.device_events import APPLIED, apply_device_event
+from cloud.board_events import apply_device_event
+from cloud.board_events.context import APPLIED
 from protocol.verifiers import courier_verifier, pin_verifier
 from tests.support.couriers import registered
 

@@ -8,8 +8,8 @@ from cloud.core.clock import to_ms
 from cloud.models import AuditEntry, PickupCredential
 from cloud.models.parcel import RecipientClaim
 from cloud.services import outbox, unadvised
-from cloud.services.courier_events import UNADVISED_CARRIER
-from cloud.services.device_events import apply_device_event
+from cloud.services.unadvised import UNADVISED_CARRIER
+from cloud.board_events import apply_device_event
 from cloud.services.errors import Conflict, Invalid
 
 RECIPIENT = {"name": "Grace Hopper", "email": "grace@example.com"}

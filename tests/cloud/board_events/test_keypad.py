@@ -7,10 +7,10 @@ import pytest
 from sqlmodel import select
 
 from cloud.core.clock import to_ms
-from cloud.models import Alarm, Compartment, Parcel, PickupCredential
+from cloud.models import Alarm, Compartment, Parcel, ParcelState, PickupCredential
 from cloud.models.returns import ReturnCreate
 from cloud.services import collection, outbox, parcels, resync, returns
-from cloud.services.device_events import apply_device_event
+from cloud.board_events import apply_device_event
 
 
 def event(now, seq, type, **fields):
@@ -113,7 +113,7 @@ def test_an_unadvised_parcel_with_no_free_compartment_is_refused(session, reserv
 def test_schedule_collection_queues_a_collect_and_a_courier_takes_it(session, reserved, now, settings):
     locker, parcel = reserved
     apply(session, locker, now, settings, event(now, 1, "deposited", parcel="JJD0001", cmp=1))
-    parcel.state = "expired"  # as the expiry job leaves it (cloud/services/lifecycle.py)
+    parcel.state = ParcelState.EXPIRED  # as the expiry job leaves it (cloud/services/lifecycle.py)
     assert collection.schedule_collection(session, parcel, now, settings)
     assert commands(session, "collect") == [{"parcel": "JJD0001", "cmp": 1}]
     apply(session, locker, now, settings, event(now, 2, "courier_collected", parcel="JJD0001", cmp=1))

@@ -11,7 +11,7 @@ from cloud.core.clock import to_ms
 from cloud.core.security import pin_hash
 from cloud.models import Compartment, DeviceEvent, Notification, Parcel, PickupCredential
 from cloud.services import credentials, notifications, outbox, parcels
-from cloud.services.device_events import OutOfOrder, apply_device_event
+from cloud.board_events import OutOfOrder, apply_device_event
 from cloud.services.errors import Conflict
 from protocol.verifiers import pin_verifier
 from protocol.wire import COURIER_CODE_MIN

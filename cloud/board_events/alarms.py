@@ -1,39 +1,36 @@
 """Board events that raise operator alarms (docs/protocol.md, "Door faults", "Refused
-commands" and "Wrong PINs"); applied by device_events in the event's own transaction, so each
-is raised once."""
-from typing import Any
-
+commands" and "Wrong PINs"); applied in the event's own transaction (inbox.py), so each is
+raised once."""
 from sqlmodel import select
 
-from cloud.models import OutboxMessage
+from cloud.board_events.context import APPLIED, Event, EventContext
+from cloud.models import CompartmentState, OutboxMessage
 from cloud.services import alarms
-from cloud.services.event_outcomes import APPLIED, Ignored, locked_compartment
-Event = dict[str, Any]
 
 
-def jammed(ctx: Any, body: Event) -> str:
+def jammed(ctx: EventContext, body: Event) -> str:
     """The lock was pulsed twice and the door never opened: out of use until someone looks."""
-    locked_compartment(ctx, body["cmp"]).state = "jammed"
+    ctx.locked_compartment(body["cmp"]).state = CompartmentState.JAMMED
     alarms.raise_alarm(ctx.session, ctx.locker.id, "jammed",
                        f"door {body['cmp']} did not open after two pulses", ctx.now, body["cmp"])
     return APPLIED
 
 
-def left_open(ctx: Any, body: Event) -> str:
-    locked_compartment(ctx, body["cmp"])
+def left_open(ctx: EventContext, body: Event) -> str:
+    ctx.locked_compartment(body["cmp"])
     alarms.raise_alarm(ctx.session, ctx.locker.id, "left_open",
                        f"door {body['cmp']} has been open too long", ctx.now, body["cmp"])
     return APPLIED
 
 
-def tamper(ctx: Any, body: Event) -> str:
-    locked_compartment(ctx, body["cmp"])
+def tamper(ctx: EventContext, body: Event) -> str:
+    ctx.locked_compartment(body["cmp"])
     alarms.raise_alarm(ctx.session, ctx.locker.id, "tamper",
                        f"door {body['cmp']} opened without an unlock", ctx.now, body["cmp"])
     return APPLIED
 
 
-def refused(ctx: Any, body: Event) -> str:
+def refused(ctx: EventContext, body: Event) -> str:
     """A command the board would not carry out (expired or replayed): the operator is told,
     unless it was an `ack` (harmless: the board resends the events and they are acked again)."""
     command = ctx.session.exec(select(OutboxMessage).where(
@@ -46,7 +43,7 @@ def refused(ctx: Any, body: Event) -> str:
     return APPLIED
 
 
-def pin_guessing(ctx: Any, body: Event) -> str:
+def pin_guessing(ctx: EventContext, body: Event) -> str:
     """The keypad locked itself after repeated wrong PINs: someone may be guessing. The board
     already backs off on its own; the operator is told, the locker as a whole (no door)."""
     failures = body["failures"]
@@ -55,7 +52,7 @@ def pin_guessing(ctx: Any, body: Event) -> str:
     return APPLIED
 
 
-def courier_guessing(ctx: Any, body: Event) -> str:
+def courier_guessing(ctx: EventContext, body: Event) -> str:
     """The keypad locked itself after repeated wrong courier codes: someone may be guessing
     one, and a courier session opens the doors of everything waiting to be collected."""
     failures = body["failures"]
@@ -63,12 +60,3 @@ def courier_guessing(ctx: Any, body: Event) -> str:
                        f"keypad locked out after {failures} wrong courier codes", ctx.now)
     return APPLIED
 
-
-HANDLERS = {
-    "jammed": jammed,
-    "door_left_open": left_open,
-    "tamper": tamper,
-    "refused": refused,
-    "pin_guessing": pin_guessing,
-    "courier_guessing": courier_guessing,
-}

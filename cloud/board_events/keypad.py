@@ -1,0 +1,135 @@
+"""Board events of the courier and return flows at the keypad (docs/protocol.md, "Keypad"):
+`retargeted`, `unadvised` and `courier_collected` (`return_deposited`: deposits.py)."""
+from datetime import timedelta
+from typing import cast
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from cloud.board_events.context import APPLIED, Event, EventContext, Ignored
+from cloud.board_events.placement import displace, emptied_anyway, reassign
+from cloud.core.clock import to_ms
+from cloud.models import COMPARTMENT_SIZES, Compartment, CompartmentState, Parcel, ParcelState
+from cloud.services import (assignment, audit, collection, credentials, door_budget, lockers,
+                            notifications, outbox, parcels, reservation)
+from cloud.services.errors import Conflict
+from cloud.services.unadvised import UNADVISED_CARRIER
+
+UNADVISED_ANSWER_S = 60  # the courier waits 20 s at the keypad: an older question is moot
+
+
+def retargeted(ctx: EventContext, body: Event) -> str:
+    """The courier said "too small" or "door jammed" and the board gave the parcel another
+    free compartment: the reservation moves with it (the board's choice wins, invariant 4)."""
+    old, new = ctx.locked_compartment(body["from"]), ctx.locked_compartment(body["cmp"])
+    parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
+    if parcel is None or parcel.state not in (ParcelState.ANNOUNCED, ParcelState.RESERVED):
+        raise Ignored(f"parcel {body['parcel']} is not waiting for a deposit")
+    if old.parcel_id == parcel.id:
+        old.parcel_id = None
+        if old.state == CompartmentState.RESERVED:
+            # a jammed one stays jammed: the `jammed` event came first
+            old.state = CompartmentState.FREE
+    displaced = displace(ctx, new)
+    reservation.reserve(parcel, new)
+    ctx.session.flush()
+    if displaced is not None:
+        reassign(ctx, displaced)
+    audit.record(ctx.session, ctx.actor, "parcel_retargeted", f"parcel:{parcel.id}",
+                 ctx.now, tracking_code=parcel.tracking_code, reason=body["reason"],
+                 compartment=new.number, previous=old.number)
+    return APPLIED
+
+
+def unadvised(ctx: EventContext, body: Event) -> str:
+    """A courier has a parcel nobody announced: reserve a compartment of the chosen size on the
+    spot (the `reserve` opens the door) or tell the board why not (`refuse_parcel`)."""
+    code = body["parcel"]
+    reason = _refusal(ctx, body)
+    if reason is not None:
+        return _refuse(ctx, code, reason)
+    parcel = parcels.live_parcel(ctx.session, ctx.locker.id, code)
+    if parcel is None:
+        return _hold_unadvised(ctx, body)
+    if parcel.state == ParcelState.RESERVED:  # the board lost its reservation: send it again
+        _push_again(ctx, parcel)
+        return APPLIED
+    reassign(ctx, parcel)  # announced, its compartment lost to a deposit: one now, if any
+    if parcel.state == ParcelState.ANNOUNCED:
+        return _refuse(ctx, code, "no free compartment")
+    return APPLIED
+
+
+def _refusal(ctx: EventContext, body: Event) -> str | None:
+    if body["size"] not in COMPARTMENT_SIZES:
+        return "unknown size"
+    asked_ms = to_ms(ctx.now - timedelta(seconds=UNADVISED_ANSWER_S))
+    if body["t"] < asked_ms:
+        return "asked too long ago"
+    parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
+    if parcel is not None and parcel.state == ParcelState.DEPOSITED:
+        return "already deposited"
+    if parcel is None and _known_elsewhere(ctx.session, body["parcel"], ctx.locker.id):
+        return "announced for another locker"
+    return None
+
+
+def _known_elsewhere(session: Session, code: str, locker_id: str) -> bool:
+    waiting = (ParcelState.ANNOUNCED, ParcelState.RESERVED)
+    query = select(Parcel.id).where(Parcel.tracking_code == code, Parcel.locker_id != locker_id,
+                                    col(Parcel.state).in_(waiting))
+    return session.exec(query).first() is not None
+
+
+def _push_again(ctx: EventContext, parcel: Parcel) -> None:
+    compartment = ctx.session.get(Compartment, parcel.compartment_id)
+    parcels.push_reservation(ctx.session, parcel, compartment, ctx.now, settings=ctx.settings)
+
+
+def _hold_unadvised(ctx: EventContext, body: Event) -> str:
+    compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
+    dimensions = COMPARTMENT_SIZES[body["size"]]
+    try:
+        compartment = cast(Compartment, assignment.choose_compartment(compartments, dimensions))
+    except Conflict:
+        return _refuse(ctx, body["parcel"], "no free compartment")
+    parcel = Parcel(kind="unadvised", carrier=UNADVISED_CARRIER, tracking_code=body["parcel"],
+                    locker_id=ctx.locker.id, width_mm=dimensions[0], height_mm=dimensions[1],
+                    depth_mm=dimensions[2], recipient_name="", state=ParcelState.RESERVED,
+                    compartment_id=compartment.id, created_at=ctx.now)
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.add(parcel)
+    except IntegrityError:  # an earlier unadvised parcel with this code, long gone
+        return _refuse(ctx, body["parcel"], "duplicate parcel code")
+    reservation.reserve(parcel, compartment)
+    parcels.push_reservation(ctx.session, parcel, compartment, ctx.now, settings=ctx.settings)
+    audit.record(ctx.session, ctx.actor, "unadvised_parcel", f"parcel:{parcel.id}",
+                 ctx.now, tracking_code=parcel.tracking_code, compartment=compartment.number)
+    return APPLIED
+
+
+def _refuse(ctx: EventContext, code: str, reason: str) -> str:
+    outbox.queue(ctx.session, ctx.locker.id, "refuse_parcel", {"parcel": code, "reason": reason},
+                 ctx.now, settings=ctx.settings)
+    return f"applied: refused ({reason})"
+
+
+def courier_collected(ctx: EventContext, body: Event) -> str:
+    """A courier took a parcel to collect out of its compartment: back to its sender."""
+    compartment = ctx.locked_compartment(body["cmp"])
+    query = select(Parcel).where(Parcel.locker_id == ctx.locker.id,
+                                 Parcel.tracking_code == body["parcel"],
+                                 col(Parcel.collect_scheduled_at).is_not(None),
+                                 col(Parcel.returned_at).is_(None))
+    parcel = ctx.session.exec(query).first()
+    if parcel is None:
+        return emptied_anyway(compartment, f"parcel {body['parcel']} was not to collect")
+    collection.mark_returned(ctx.session, parcel, compartment, ctx.now)
+    door_budget.record_collection(ctx.session, parcel, compartment.number, ctx.now, ctx.settings)
+    credentials.mark_used(ctx.session, parcel, ctx.now)
+    notifications.queue_status_webhook(ctx.session, parcel, "returned", ctx.now, ctx.settings)
+    audit.record(ctx.session, ctx.actor, "parcel_returned", f"parcel:{parcel.id}",
+                 ctx.now, tracking_code=parcel.tracking_code, compartment=compartment.number,
+                 seq=body["seq"])
+    return APPLIED
