@@ -64,16 +64,9 @@ class VirtualLocker:
         self.pulsed = []  # compartment numbers in the order the board pulsed them
         self.panel = VirtualPanel(echo)
         self.clock = HostClock(clock)
-        self.bank = VirtualBank(esp32_devkitc, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3,
-                                self.clock.ticks_ms)
-        self.bank.latch_grace_ms = self.pull_grace_ms + Doors.pulse_ms  # from the pulse's end
-        self.bank.on_pulse = self._pulsed
         config = {"locker_id": locker_id, "key": key.hex(),
                   "compartments": [[number, size] for number, size in compartments]}
-        self.hardware = build_hardware(esp32_devkitc, config, self.bank)
-        self.hardware.display = self.panel  # the bank's display, as the person reads it
-        self.polls, self.polled_at = 0, 0  # how often the board polled its parts, and when
-        self._watch_polls()
+        self.bank, self.hardware = self._bank_and_parts(config)
         self.flash = HostFileFlash(state_file) if state_file else MemoryFlash()
         self.watchdog = CountingWatchdog()
         self.board = WatchedBoard(self._changed, self.panel, config, self.hardware,
@@ -86,6 +79,19 @@ class VirtualLocker:
         self._running = None  # the board's task, as a concurrent future
         self._task = None  # the same task, as the loop knows it
         self._writer = None  # the current connection's stream, cut when the power dies
+
+    def _bank_and_parts(self, config):
+        """The virtual bank, and the Hardware the firmware's wiring builds on it (24 doors at
+        most, as on a board's bank)."""
+        bank = VirtualBank(esp32_devkitc, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3,
+                           self.clock.ticks_ms)
+        bank.latch_grace_ms = self.pull_grace_ms + Doors.pulse_ms  # from the pulse's end
+        bank.on_pulse = self._pulsed
+        hardware = build_hardware(esp32_devkitc, config, bank)
+        hardware.display = self.panel  # the bank's display, as the person reads it
+        self.polls, self.polled_at = 0, 0  # how often the board polled its parts, and when
+        self._watch_polls(hardware)
+        return bank, hardware
 
     # --- life cycle -------------------------------------------------------------------------
     def start(self):
@@ -133,7 +139,8 @@ class VirtualLocker:
             while not condition(self.controller):
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise TimeoutError("%s: %s not reached in %.1fs" % (self.locker_id, what, timeout))
+                    raise TimeoutError("%s: %s not reached in %.1fs"
+                                       % (self.locker_id, what, timeout))
                 self._changed.wait(min(left, 0.1))
 
     def wait_for_pulse(self, after=0, timeout=10.0):
@@ -206,13 +213,13 @@ class VirtualLocker:
         await self._until(lambda: ticks_diff(self.polled_at, first) >= debounce_ms,
                           "a debounced poll")
 
-    def _watch_polls(self):
-        poll = self.hardware.poll
+    def _watch_polls(self, hardware):
+        poll = hardware.poll
 
         def watched_poll(now_ms):
             self.polls, self.polled_at = self.polls + 1, now_ms
             return poll(now_ms)
-        self.hardware.poll = watched_poll
+        hardware.poll = watched_poll
 
     def _pulsed(self, compartment):
         with self._changed:
