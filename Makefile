@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench venv system-deps clean
+.PHONY: demo test lint bench venv system-deps clean
 
 venv: $(VENV)/.installed
 
@@ -20,7 +20,12 @@ demo: venv
 system-deps:
 	@sh scripts/ensure-system-deps.sh
 
-test: venv system-deps
+# ruff first: lint, import order and format (pyproject.toml [tool.ruff]), then the suite.
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: venv system-deps lint
 	$(PY) -m pytest
 
 # Figures, not pass/fail: live heap and keypad-to-pulse latency of the firmware on MicroPython.

@@ -8,14 +8,15 @@ and the CPU the idle fleet uses. A benchmark, not a test: it fails on nothing, i
 Without --mqtt-url it starts Mosquitto (or, lacking it, the embedded broker in this process,
 whose memory then counts against the boards).
 """
+
 import argparse
 import os
 import resource
 import tempfile
 import time
 
+from fleet.localhost import free_port, mosquitto_binary
 from locker.embedded_broker import EmbeddedBroker
-from locker.localhost import free_port, mosquitto_binary
 from protocol.layout import parse_layout
 from simulator.chaos.processes import Mosquitto
 from simulator.virtual_locker import VirtualLocker
@@ -49,8 +50,9 @@ def start_broker(url):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--boards", type=int, default=200)
-    parser.add_argument("--io-ms", type=int, help="how often each board polls its parts "
-                        "(default: the firmware's)")
+    parser.add_argument(
+        "--io-ms", type=int, help="how often each board polls its parts (default: the firmware's)"
+    )
     parser.add_argument("--timeout", type=float, default=120, help="seconds to wait for online")
     parser.add_argument("--idle-s", type=float, default=5, help="seconds of idle CPU measured")
     parser.add_argument("--mqtt-url", help="a running broker (default: Mosquitto, started here)")
@@ -76,13 +78,23 @@ def main(argv=None):
         io_ms = args.io_ms or boards[0].board.io_ms
         print("boards started:       %d (layout %s, broker %s)" % (len(boards), LAYOUT, url))
         print("boards connected:     %d" % online)
-        print("time to all online:   %s" % ("%.1f s" % online_s if online_s is not None
-                                           else "not all within %.0f s" % args.timeout))
+        print(
+            "time to all online:   %s"
+            % (
+                "%.1f s" % online_s
+                if online_s is not None
+                else "not all within %.0f s" % args.timeout
+            )
+        )
         print("RSS per board:        %.0f KB" % per_board_kb)
-        print("idle CPU, all boards: %.0f%% of a core (%.2f ms/s per board)"
-              % (idle_cpu * 100, idle_cpu * 1000 / max(1, len(boards))))
-        print("parts polled:         %.0f times/s per board (the firmware's io_ms %d asks %.0f)"
-              % (polls, io_ms, 1000 / io_ms))
+        print(
+            "idle CPU, all boards: %.0f%% of a core (%.2f ms/s per board)"
+            % (idle_cpu * 100, idle_cpu * 1000 / max(1, len(boards)))
+        )
+        print(
+            "parts polled:         %.0f times/s per board (the firmware's io_ms %d asks %.0f)"
+            % (polls, io_ms, 1000 / io_ms)
+        )
     finally:
         for board in boards:
             board.power_off()  # fast: no DISCONNECT round trip for each

@@ -1,15 +1,21 @@
 """Device messages into domain-service calls, each in one transaction."""
+
 from sqlmodel import Session
 
+from cloud.board_events import OutOfOrder, apply_device_event
 from cloud.core.clock import set_session_time
 from cloud.models import Locker
 from cloud.services import devices, reconcile
-from cloud.board_events import OutOfOrder, apply_device_event
 from protocol import wire
 
-
-__all__ = ["OutOfOrder", "Rejected", "handle_event", "handle_inventory", "handle_status",
-           "handle_telemetry"]
+__all__ = [
+    "OutOfOrder",
+    "Rejected",
+    "handle_event",
+    "handle_inventory",
+    "handle_status",
+    "handle_telemetry",
+]
 
 
 class Rejected(ValueError):
@@ -77,7 +83,11 @@ def handle_status(engine, locker_id, payload, now, settings=None):
         if (body["conn"], body["online"]) == (locker.status_conn, locker.online):
             return  # applied already: the retained status again (a worker reconnected), or
             # another worker of the group (each hears every status) took it first
-        if not devices.record_status(session, locker, body["online"], body["conn"], now, settings=settings):
-            raise Rejected("status of %s for connection %d is older than the last one applied (%d)"
-                           % (locker_id, body["conn"], locker.status_conn))
+        if not devices.record_status(
+            session, locker, body["online"], body["conn"], now, settings=settings
+        ):
+            raise Rejected(
+                "status of %s for connection %d is older than the last one applied (%d)"
+                % (locker_id, body["conn"], locker.status_conn)
+            )
         session.commit()

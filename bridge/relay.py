@@ -6,6 +6,7 @@ another. A retry after a failed publish resends the very same command, so the bo
 applies it once or refuses it as a replay. Only one relay publishes at a time (a PostgreSQL
 advisory lock), because two relays could otherwise deliver one board's counters out of order.
 """
+
 import logging
 import threading
 
@@ -17,7 +18,9 @@ from cloud.services import outbox
 log = logging.getLogger(__name__)
 
 # The advisory lock that makes one relay the publisher: one per schema, since the outbox is.
-TAKE_RELAY_LOCK = text("SELECT pg_try_advisory_lock(hashtext('openlocker-relay:' || current_schema()))")
+TAKE_RELAY_LOCK = text(
+    "SELECT pg_try_advisory_lock(hashtext('openlocker-relay:' || current_schema()))"
+)
 
 
 class PublishFailed(RuntimeError):

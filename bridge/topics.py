@@ -1,4 +1,5 @@
 """Which device topics the bridge listens to, and what a topic means: pure functions."""
+
 from protocol import wire
 
 EVENTS, STATUS, TELEMETRY, INVENTORY = "events", "status", "telemetry", "inventory"
@@ -14,7 +15,8 @@ def subscriptions(share_group=None):
 
 
 def route(topic):
-    """(channel, locker_id) for a device topic; WireError for any topic the bridge does not serve."""
+    """(channel, locker_id) for a device topic; WireError for any topic the bridge does not
+    serve."""
     locker_id, channel = wire.parse_topic(topic)
     if channel not in (EVENTS, STATUS, TELEMETRY, INVENTORY):
         raise wire.WireError("not a device topic: " + channel)

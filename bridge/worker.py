@@ -7,6 +7,7 @@ worker is applying, or which is still on its way) is refused as OutOfOrder and k
 seconds, tried again every RETRY_EVERY_S, without holding up the messages behind it. After
 RETRY_FOR_S it is dropped: the board resends every unacknowledged event, in order, anyway.
 """
+
 import logging
 import queue
 import threading
@@ -29,8 +30,16 @@ MAX_DEFERRED = 1000  # out-of-order events held at once; beyond that they are dr
 
 
 class BridgeWorker:
-    def __init__(self, broker_url, engine, clock, client_id=None, share_group=None, settings=None,
-                 identity=None):
+    def __init__(
+        self,
+        broker_url,
+        engine,
+        clock,
+        client_id=None,
+        share_group=None,
+        settings=None,
+        identity=None,
+    ):
         """`identity`: a BridgeIdentity (bridge/identity.py), required by an mqtts:// URL."""
         self.engine, self.clock, self.settings = engine, clock, settings
         self.host, self.port = broker_address(broker_url)
@@ -47,14 +56,21 @@ class BridgeWorker:
         self.connected = threading.Event()
         self.client = self._make_client(client_id or "bridge-" + uuid.uuid4().hex[:8])
         self.relay = OutboxRelay(engine, self._publish, clock)
-        self._threads = [threading.Thread(target=self._apply_loop, name="bridge-apply", daemon=True),
-                         threading.Thread(target=self.relay.run, args=(self.stopping, self.connected.is_set),
-                                          name="bridge-relay", daemon=True)]
+        self._threads = [
+            threading.Thread(target=self._apply_loop, name="bridge-apply", daemon=True),
+            threading.Thread(
+                target=self.relay.run,
+                args=(self.stopping, self.connected.is_set),
+                name="bridge-relay",
+                daemon=True,
+            ),
+        ]
 
     def _make_client(self, client_id):
         # A persistent session: events published while this worker restarts wait in the broker.
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
-                             clean_session=False)
+        client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False
+        )
         client.reconnect_delay_set(min_delay=1, max_delay=8)
         if self.identity is not None:
             self.identity.apply_to(client)
@@ -90,7 +106,9 @@ class BridgeWorker:
         log.info("bridge connected to %s:%d", self.host, self.port)
 
     def _enqueue(self, topic, payload):
-        self.inbox.put((topic, payload))  # blocks paho's thread when full: backpressure to the broker
+        self.inbox.put(
+            (topic, payload)
+        )  # blocks paho's thread when full: backpressure to the broker
 
     def _apply_loop(self):
         while True:
@@ -125,8 +143,13 @@ class BridgeWorker:
         now = self.monotonic()
         first_tried = now if first_tried is None else first_tried
         if now - first_tried >= RETRY_FOR_S or len(self._deferred) >= MAX_DEFERRED:
-            log.warning("dropped out-of-order message on %s: %s (still missing after %.1f s; "
-                        "the board will resend it)", topic, gap, now - first_tried)
+            log.warning(
+                "dropped out-of-order message on %s: %s (still missing after %.1f s; "
+                "the board will resend it)",
+                topic,
+                gap,
+                now - first_tried,
+            )
             return
         log.info("deferred out-of-order message on %s: %s", topic, gap)
         self._deferred.append([now + RETRY_EVERY_S, first_tried, topic, payload])

@@ -1,5 +1,6 @@
 """The cloud's FastAPI application: the API (cloud/api) and the operators' admin (cloud/admin)
 over one engine, assembled here, above both, so that neither imports the other."""
+
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,8 +17,12 @@ from cloud.web.errors import install_error_handlers
 from cloud.web.text_guard import refuse_unstorable_text
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
-               resolver: Resolver | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    resolver: Resolver | None = None,
+) -> FastAPI:
     """The API over `engine` (default: one for settings.database_url), migrated on startup;
     `resolver` turns webhook host names into addresses (default: the system's)."""
     settings = settings or get_settings()

@@ -1,4 +1,5 @@
 """Engines for SQLite (the embedded default) and PostgreSQL, migrations, sessions."""
+
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,12 +27,17 @@ def normalize_url(url: str) -> str:
     """`postgresql://` and `postgres://` URLs use psycopg 3 (`postgresql+psycopg://`)."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
-def make_engine(url: str, *, schema: str | None = None,
-                connect_args: dict[str, Any] | None = None, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    schema: str | None = None,
+    connect_args: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> Engine:
     """An engine for `url`; `schema` (PostgreSQL) puts every table in that schema."""
     url = normalize_url(url)
     args = dict(connect_args or {})

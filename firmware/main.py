@@ -5,11 +5,11 @@ import gc
 import json
 import time
 
+import board_profile as profile  # hardware/profiles/<board>.py, copied by `locker firmware build`
 import machine
 import network
 import ntptime
 
-import board_profile as profile  # hardware/profiles/<board>.py, copied by `locker firmware build`
 from firmware.board.bootguard import BootGuard
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
@@ -22,9 +22,19 @@ EPOCH_OFFSET_S = 946684800 if time.gmtime(0)[0] == 2000 else 0
 WATCHDOG_MS = 8000
 # By name: the RP2 port has only PWRON_RESET and WDT_RESET (its stubs list the others from the
 # docs), and a missing attribute here would stop main.py before it starts.
-RESET_CAUSES = dict([(getattr(machine, name), cause) for name, cause in (
-    ("PWRON_RESET", "power-on"), ("HARD_RESET", "hard"), ("WDT_RESET", "watchdog"),
-    ("DEEPSLEEP_RESET", "deep-sleep"), ("SOFT_RESET", "soft")) if hasattr(machine, name)])
+RESET_CAUSES = dict(
+    [
+        (getattr(machine, name), cause)
+        for name, cause in (
+            ("PWRON_RESET", "power-on"),
+            ("HARD_RESET", "hard"),
+            ("WDT_RESET", "watchdog"),
+            ("DEEPSLEEP_RESET", "deep-sleep"),
+            ("SOFT_RESET", "soft"),
+        )
+        if hasattr(machine, name)
+    ]
+)
 
 
 class Parts:
@@ -32,7 +42,11 @@ class Parts:
 
     def pin(self, gpio, output, open_drain=False):
         if output:
-            return machine.Pin(gpio, machine.Pin.OPEN_DRAIN if open_drain else machine.Pin.OUT, value=1 if open_drain else 0)
+            return machine.Pin(
+                gpio,
+                machine.Pin.OPEN_DRAIN if open_drain else machine.Pin.OUT,
+                value=1 if open_drain else 0,
+            )
         return machine.Pin(gpio, machine.Pin.IN, machine.Pin.PULL_UP)
 
     def i2c(self, bus, sda, scl):
@@ -82,12 +96,18 @@ def main():
     mode = guard.enter()
     watchdog = machine.WDT(timeout=WATCHDOG_MS)
     hardware = build_hardware(profile, config, Parts())
-    wifi = WifiKeeper(network.WLAN(network.STA_IF), config["wifi"]["ssid"], config["wifi"]["password"],
-                      ntptime.settime)
+    wifi = WifiKeeper(
+        network.WLAN(network.STA_IF),
+        config["wifi"]["ssid"],
+        config["wifi"]["password"],
+        ntptime.settime,
+    )
     # TLS with the board's own certificate (tls/ in the bundle); plain TCP only when config.json
     # says "tls": false (the demo's embedded broker)
     open_transport = broker_opener(config["broker"])
-    board = Board(config, hardware, open_transport, Clock(), FlashStore(""), System(wifi), watchdog, mode)
+    board = Board(
+        config, hardware, open_transport, Clock(), FlashStore(""), System(wifi), watchdog, mode
+    )
     asyncio.run(run(board, wifi, guard))
 
 

@@ -5,6 +5,7 @@ into the files its firmware bundle carries: tls/ca, tls/client and tls/client_ke
 Only the board's own key and certificate and the fleet CA's certificate are read: whatever
 else lies in the folder (a CA key copied there by mistake) never reaches the bundle.
 """
+
 import json
 from pathlib import Path
 
@@ -30,8 +31,10 @@ def read_identity(folder):
     folder = Path(folder)
     missing = [name for name in [IDENTITY, *PROVISIONED.values()] if not (folder / name).is_file()]
     if missing:
-        raise IdentityError("%s is not a provisioned board: %s missing (run `locker provision`)"
-                            % (folder, ", ".join(missing)))
+        raise IdentityError(
+            "%s is not a provisioned board: %s missing (run `locker provision`)"
+            % (folder, ", ".join(missing))
+        )
     identity = _identity_json(folder / IDENTITY)
     try:
         board_name(identity["locker_id"])  # a service's name is never a board's (identities.py)
@@ -50,8 +53,10 @@ def tls_files(folder):
     return {
         "ca": (ca.public_bytes(serialization.Encoding.PEM), ca.public_bytes(der)),
         "client": (cert.public_bytes(serialization.Encoding.PEM), cert.public_bytes(der)),
-        "client_key": (key.private_bytes(serialization.Encoding.PEM, pkcs8, plain),
-                       key.private_bytes(der, pkcs8, plain)),
+        "client_key": (
+            key.private_bytes(serialization.Encoding.PEM, pkcs8, plain),
+            key.private_bytes(der, pkcs8, plain),
+        ),
     }
 
 
@@ -85,7 +90,9 @@ def _load(folder):
     try:
         ca = x509.load_pem_x509_certificate((folder / PROVISIONED["ca"]).read_bytes())
         cert = x509.load_pem_x509_certificate((folder / PROVISIONED["client"]).read_bytes())
-        key = serialization.load_pem_private_key((folder / PROVISIONED["client_key"]).read_bytes(), None)
+        key = serialization.load_pem_private_key(
+            (folder / PROVISIONED["client_key"]).read_bytes(), None
+        )
     except (ValueError, TypeError) as error:
         raise IdentityError("%s: unreadable certificate or key: %s" % (folder, error)) from None
     return ca, cert, key
@@ -94,7 +101,9 @@ def _load(folder):
 def _check_certificate(locker_id, ca, cert, key):
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     if [n.value for n in names] != [locker_id]:
-        raise IdentityError("the certificate is not %s's (the broker takes its name as the board's)" % locker_id)
+        raise IdentityError(
+            "the certificate is not %s's (the broker takes its name as the board's)" % locker_id
+        )
     if cert.public_key() != key.public_key():
         raise IdentityError("client.key is not the key of client.crt")
     try:

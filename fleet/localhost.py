@@ -1,4 +1,5 @@
 """Processes on this machine: a free port, waiting for a listener, the Mosquitto binary."""
+
 import shutil
 import socket
 import time

@@ -7,6 +7,7 @@ the client id, so a board can only ever be itself. Keys are EC P-256: small enou
 TLS stack. Every certificate issued is recorded by serial, name and kind (issued.json), so that
 `locker ca revoke NAME` can put all of that name's certificates on the CRL.
 """
+
 import datetime
 import ipaddress
 import json
@@ -30,8 +31,12 @@ class UnknownIdentity(LookupError):
 
 
 def _name(common_name):
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "openlocker fleet"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "openlocker fleet"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _now():
@@ -39,8 +44,9 @@ def _now():
 
 
 def _pem_key(key):
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _pem_cert(cert):
@@ -62,13 +68,21 @@ class FleetCA:
             raise FileExistsError("a CA already exists in %s" % self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         key = ec.generate_private_key(ec.SECP256R1())
-        cert = (x509.CertificateBuilder().subject_name(_name(name)).issuer_name(_name(name))
-                .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(_now() - datetime.timedelta(minutes=5))
-                .not_valid_after(_now() + datetime.timedelta(days=365 * CA_YEARS))
-                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-                .sign(key, hashes.SHA256()))
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(name))
+            .issuer_name(_name(name))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(_now() - datetime.timedelta(minutes=5))
+            .not_valid_after(_now() + datetime.timedelta(days=365 * CA_YEARS))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+                critical=True,
+            )
+            .sign(key, hashes.SHA256())
+        )
         self.key_path.write_bytes(_pem_key(key))
         self.key_path.chmod(0o600)
         self.cert_path.write_bytes(_pem_cert(cert))
@@ -93,11 +107,20 @@ class FleetCA:
         """A short-lived certificate for an identity already issued: connecting with it closes
         that identity's live connection (the broker lets one client id in at a time)."""
         self._issued_to(name)
-        return self._issue_client(name, out_folder, EVICTION, datetime.timedelta(minutes=EVICTION_MINUTES))
+        return self._issue_client(
+            name, out_folder, EVICTION, datetime.timedelta(minutes=EVICTION_MINUTES)
+        )
 
     def _issue_client(self, common_name, out_folder, kind, lifetime=None):
-        cert = self._issue_leaf(common_name, out_folder, "client", ExtendedKeyUsageOID.CLIENT_AUTH,
-                                x509.BasicConstraints(ca=False, path_length=None), True, lifetime)
+        cert = self._issue_leaf(
+            common_name,
+            out_folder,
+            "client",
+            ExtendedKeyUsageOID.CLIENT_AUTH,
+            x509.BasicConstraints(ca=False, path_length=None),
+            True,
+            lifetime,
+        )
         (Path(out_folder) / "ca.crt").write_bytes(self.cert_path.read_bytes())
         self._record(cert.serial_number, common_name, kind)
         return cert.serial_number
@@ -108,21 +131,32 @@ class FleetCA:
             alt = x509.IPAddress(ipaddress.ip_address(host))
         except ValueError:
             alt = x509.DNSName(host)
-        cert = self._issue_leaf(host, out_folder, "server", ExtendedKeyUsageOID.SERVER_AUTH,
-                                x509.SubjectAlternativeName([alt]), False)
+        cert = self._issue_leaf(
+            host,
+            out_folder,
+            "server",
+            ExtendedKeyUsageOID.SERVER_AUTH,
+            x509.SubjectAlternativeName([alt]),
+            False,
+        )
         self._record(cert.serial_number, host, SERVER)
 
     def _issue_leaf(self, common_name, out_folder, stem, usage, extension, critical, lifetime=None):
         # a fresh key and its certificate signed by this CA, written as <stem>.key / <stem>.crt
         ca_key, ca_cert = self._load()
         key = ec.generate_private_key(ec.SECP256R1())
-        cert = (x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(ca_cert.subject)
-                .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(_now() - datetime.timedelta(minutes=5))
-                .not_valid_after(_now() + (lifetime or datetime.timedelta(days=365 * LEAF_YEARS)))
-                .add_extension(extension, critical=critical)
-                .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-                .sign(ca_key, hashes.SHA256()))
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(common_name))
+            .issuer_name(ca_cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(_now() - datetime.timedelta(minutes=5))
+            .not_valid_after(_now() + (lifetime or datetime.timedelta(days=365 * LEAF_YEARS)))
+            .add_extension(extension, critical=critical)
+            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
         out = Path(out_folder)
         out.mkdir(parents=True, exist_ok=True)
         (out / (stem + ".key")).write_bytes(_pem_key(key))
@@ -131,7 +165,8 @@ class FleetCA:
         return cert
 
     def issued(self):
-        """Every certificate this CA recorded issuing: [{"serial", "name", "kind"}], oldest first."""
+        """Every certificate this CA recorded issuing: [{"serial", "name", "kind"}], oldest
+        first."""
         if not self.issued_path.exists():  # a CA from before the record: nothing known
             return []
         return json.loads(self.issued_path.read_text())
@@ -141,17 +176,25 @@ class FleetCA:
         self.issued_path.write_text(json.dumps(entries, indent=1) + "\n")
 
     def _issued_to(self, name):
-        serials = [e["serial"] for e in self.issued() if e["name"] == name and e["kind"] in CLIENT_KINDS]
+        serials = [
+            e["serial"] for e in self.issued() if e["name"] == name and e["kind"] in CLIENT_KINDS
+        ]
         if not serials:
-            raise UnknownIdentity("no certificate for %s was issued by the CA in %s (%s lists what was)"
-                                  % (name, self.folder, self.issued_path.name))
+            raise UnknownIdentity(
+                "no certificate for %s was issued by the CA in %s (%s lists what was)"
+                % (name, self.folder, self.issued_path.name)
+            )
         return serials
 
     def revoke_identity(self, name, keep=()):
         """Put every client certificate of `name` on the CRL but those in `keep`; the serials
         newly revoked. UnknownIdentity if this CA never issued one to that name."""
         revoked = self.revoked_serials()
-        fresh = [s for s in self._issued_to(identity_name(name)) if s not in revoked and int(s) not in keep]
+        fresh = [
+            s
+            for s in self._issued_to(identity_name(name))
+            if s not in revoked and int(s) not in keep
+        ]
         if fresh:
             self._write_revoked(revoked | set(fresh))
         return [int(s) for s in fresh]
@@ -181,11 +224,18 @@ class FleetCA:
         # has passed (OpenSSL's CRL check), and this one is a local file, replaced whenever a
         # certificate is revoked, never fetched: a short life would only take the fleet down.
         ca_key, ca_cert = self._load()
-        builder = (x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject)
-                   .last_update(_now() - datetime.timedelta(minutes=5))
-                   .next_update(ca_cert.not_valid_after_utc))
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(ca_cert.subject)
+            .last_update(_now() - datetime.timedelta(minutes=5))
+            .next_update(ca_cert.not_valid_after_utc)
+        )
         for serial in self.revoked_path.read_text().split():
             builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder().serial_number(int(serial)).revocation_date(_now()).build())
+                x509.RevokedCertificateBuilder()
+                .serial_number(int(serial))
+                .revocation_date(_now())
+                .build()
+            )
         crl = builder.sign(ca_key, hashes.SHA256())
         self.crl_path.write_bytes(crl.public_bytes(serialization.Encoding.PEM))

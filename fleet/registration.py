@@ -3,6 +3,7 @@
 The cloud creates the locker and its compartments and returns the board's HMAC key once;
 `locker provision`, `locker sim`, the demo and the WebAssembly board all come through here.
 """
+
 import httpx
 
 
@@ -14,14 +15,20 @@ class RegistrationRefused(RuntimeError):
         self.locker_id, self.status, self.text = locker_id, status, text
 
 
-def register_locker(api_url, locker_id, compartments, *, name=None, address="", headers=None,
-                    timeout=30):
+def register_locker(
+    api_url, locker_id, compartments, *, name=None, address="", headers=None, timeout=30
+):
     """Create locker `locker_id` with `compartments` ((number, size) pairs) in the cloud at
     `api_url`; the board's HMAC key as hex. RegistrationRefused if the cloud says no."""
-    body = {"id": locker_id, "name": name or locker_id, "address": address,
-            "compartments": [{"number": n, "size": s} for n, s in compartments]}
-    response = httpx.post(api_url.rstrip("/") + "/api/v1/lockers", json=body, timeout=timeout,
-                          headers=headers)
+    body = {
+        "id": locker_id,
+        "name": name or locker_id,
+        "address": address,
+        "compartments": [{"number": n, "size": s} for n, s in compartments],
+    }
+    response = httpx.post(
+        api_url.rstrip("/") + "/api/v1/lockers", json=body, timeout=timeout, headers=headers
+    )
     if response.status_code != 201:
         raise RegistrationRefused(locker_id, response.status_code, response.text)
     return response.json()["device_key"]

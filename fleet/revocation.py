@@ -12,6 +12,7 @@ running broker made to act on it at once, without a restart:
 
 The probe and evicting certificates live ten minutes, in a temporary folder, and are revoked.
 """
+
 import socket
 import ssl
 import tempfile
@@ -45,8 +46,11 @@ def revoke(ca, name, broker=None, say=print):
             ca.revoke(evicting)  # whatever happened: no good certificate of the name is left
             broker.refresh(ca)
         _reload_until_refused(ca, broker, evictor)
-    say("revoked %s: %d certificate(s) on the CRL; the broker at %s:%d refuses them now and "
-        "closed its live connection, if it had one" % ((name, len(serials) - 1) + broker.address()[:2]))
+    say(
+        "revoked %s: %d certificate(s) on the CRL; the broker at %s:%d refuses them now and "
+        "closed its live connection, if it had one"
+        % ((name, len(serials) - 1) + broker.address()[:2])
+    )
     return serials
 
 
@@ -54,12 +58,16 @@ def _revoke_offline(ca, name, broker, say):
     serials = ca.revoke_identity(name)
     say("revoked %s: %d certificate(s) added to %s" % (name, len(serials), ca.crl_path))
     if broker is None:
-        say("no broker folder here: copy %s to the broker's tls/ca.crl and reload the broker"
-            % ca.crl_path)
+        say(
+            "no broker folder here: copy %s to the broker's tls/ca.crl and reload the broker"
+            % ca.crl_path
+        )
     else:
         broker.refresh(ca)
-        say("no broker runs with %s: reload the broker (e.g. systemctl reload mosquitto) so that it "
-            "reads the new CRL and ACL" % broker.conf)
+        say(
+            "no broker runs with %s: reload the broker (e.g. systemctl reload mosquitto) so "
+            "that it reads the new CRL and ACL" % broker.conf
+        )
     return serials
 
 
@@ -70,8 +78,10 @@ def _reload_until_refused(ca, broker, identity):
     deadline = time.monotonic() + CONFIRM_S
     while _accepts(broker, identity):
         if time.monotonic() > deadline:
-            raise BrokerDidNotReload("the broker of %s still takes a revoked certificate %d s after "
-                                     "a reload: does it read %s?" % (broker.folder, CONFIRM_S, broker.tls / "ca.crl"))
+            raise BrokerDidNotReload(
+                "the broker of %s still takes a revoked certificate %d s after "
+                "a reload: does it read %s?" % (broker.folder, CONFIRM_S, broker.tls / "ca.crl")
+            )
         time.sleep(0.1)
 
 

@@ -6,6 +6,7 @@ them again as that user on every reload. A key only root can read stops it at st
 config names its user, and that user gets the files: the server key readable by its group (root
 keeps it), the data folder its own, every folder on the way open to it.
 """
+
 import grp
 import os
 import pwd
@@ -23,8 +24,9 @@ def default_user():
     try:
         pwd.getpwnam(SYSTEM_USER)
     except KeyError:
-        raise ValueError("there is no %r user here: name the user the broker runs as (--user)"
-                         % SYSTEM_USER) from None
+        raise ValueError(
+            "there is no %r user here: name the user the broker runs as (--user)" % SYSTEM_USER
+        ) from None
     return SYSTEM_USER
 
 
@@ -33,13 +35,17 @@ def check_user(folder, user):
     `folder` (where it exists yet): checked before anything is written."""
     entry = _user(user)
     if os.geteuid() not in (0, entry.pw_uid):
-        raise ValueError("only root can give the broker's files to %s: run as root, or --user %s"
-                         % (user, pwd.getpwuid(os.geteuid()).pw_name))
+        raise ValueError(
+            "only root can give the broker's files to %s: run as root, or --user %s"
+            % (user, pwd.getpwuid(os.geteuid()).pw_name)
+        )
     blocked = unreachable(folder, entry)
     if blocked is not None:
-        raise ValueError("%s cannot reach %s: %s is closed to it (mode %o). Put the broker's "
-                         "folder where it can (e.g. under /etc/mosquitto), or open %s"
-                         % (user, folder, blocked, stat.S_IMODE(blocked.stat().st_mode), blocked))
+        raise ValueError(
+            "%s cannot reach %s: %s is closed to it (mode %o). Put the broker's "
+            "folder where it can (e.g. under /etc/mosquitto), or open %s"
+            % (user, folder, blocked, stat.S_IMODE(blocked.stat().st_mode), blocked)
+        )
 
 
 def hand_over(broker, user):

@@ -1,5 +1,6 @@
 """Credentials for the demo, the end-to-end tests and the chaos harness: an admin made through
 the services (as `locker admin create` does; there is no default password) and carrier keys."""
+
 import secrets
 
 import httpx
@@ -23,8 +24,11 @@ def create_admin(engine, username="bootstrap-admin"):
 
 def login_headers(api_url, username, password):
     """`Authorization: Bearer` headers from the API's /auth/login."""
-    response = httpx.post(api_url.rstrip("/") + "/api/v1/auth/login", timeout=30,
-                          json={"username": username, "password": password})
+    response = httpx.post(
+        api_url.rstrip("/") + "/api/v1/auth/login",
+        timeout=30,
+        json={"username": username, "password": password},
+    )
     response.raise_for_status()
     return {"Authorization": "Bearer " + response.json()["access_token"]}
 

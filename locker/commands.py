@@ -1,4 +1,5 @@
 """What each `locker` subcommand runs."""
+
 import os
 import signal
 import threading
@@ -10,6 +11,7 @@ from cloud.core.clock import utcnow
 
 def demo(args):
     from locker.demo import run_demo
+
     return run_demo(once=args.once, api_port=args.api_port, mqtt_port=args.mqtt_port)
 
 
@@ -29,22 +31,33 @@ def bridge(args):
     identity = BridgeIdentity(args.identity) if args.identity else None
     settings = Settings(database_url=args.database_url)
     engine = migrated_engine(settings.database_url)
-    worker = bridge_worker(args.mqtt_url, engine, settings, client_id=args.client_id,
-                           share_group=args.share_group, identity=identity).start()
+    worker = bridge_worker(
+        args.mqtt_url,
+        engine,
+        settings,
+        client_id=args.client_id,
+        share_group=args.share_group,
+        identity=identity,
+    ).start()
     _wait_for_signal()
     worker.stop()
 
 
 def sim(args):
-    from simulator.console import run_console
     from protocol.layout import parse_layout
+    from simulator.console import run_console
     from simulator.virtual_locker import VirtualLocker
 
     compartments = parse_layout(args.layout)
     key = args.key or _provision(args.api, args.locker_id, compartments, args.token)
-    locker = VirtualLocker(args.locker_id, bytes.fromhex(key), compartments, args.mqtt_url,
-                           echo=lambda text: print("display:", text),
-                           state_file=os.path.join(args.state_dir, args.locker_id + ".json")).start()
+    locker = VirtualLocker(
+        args.locker_id,
+        bytes.fromhex(key),
+        compartments,
+        args.mqtt_url,
+        echo=lambda text: print("display:", text),
+        state_file=os.path.join(args.state_dir, args.locker_id + ".json"),
+    ).start()
     try:
         run_console(locker)
     finally:
@@ -60,18 +73,27 @@ def firmware(args):
         files = build(args.board, out, config, args.identity)
     except ValueError as error:
         raise SystemExit("locker firmware build: %s" % error)
-    print("built %d files for %s in %s; copy them to the board with e.g.\n"
-          "  mpremote connect PORT fs cp -r %s/* :" % (len(files), args.board, out, out))
+    print(
+        "built %d files for %s in %s; copy them to the board with e.g.\n"
+        "  mpremote connect PORT fs cp -r %s/* :" % (len(files), args.board, out, out)
+    )
 
 
 def chaos(args):
     from locker.chaos.run import run_chaos
-    return run_chaos(lockers=args.lockers, minutes=args.minutes, database_url=args.database_url,
-                     seed=args.seed, workdir=args.workdir)
+
+    return run_chaos(
+        lockers=args.lockers,
+        minutes=args.minutes,
+        database_url=args.database_url,
+        seed=args.seed,
+        workdir=args.workdir,
+    )
 
 
 def ca(args):
     from fleet.pki import FleetCA
+
     if args.ca_command == "init":
         FleetCA(args.dir).create()
         print("device CA created in %s (keep ca.key offline)" % args.dir)
@@ -85,7 +107,11 @@ def _revoke(fleet_ca, name, broker_dir):
     from fleet.pki import UnknownIdentity
     from fleet.revocation import BrokerDidNotReload, revoke
 
-    broker = BrokerFolder(broker_dir) if os.path.isfile(os.path.join(broker_dir, "broker.json")) else None
+    broker = (
+        BrokerFolder(broker_dir)
+        if os.path.isfile(os.path.join(broker_dir, "broker.json"))
+        else None
+    )
     try:
         revoke(fleet_ca, name, broker)
     except (UnknownIdentity, IdentityNameError) as refusal:
@@ -99,9 +125,16 @@ def provision(args):
     from fleet.identities import IdentityNameError
     from fleet.provisioning import provision as make
     from protocol.layout import parse_layout
+
     try:
-        out = make(args.locker_id, parse_layout(args.layout), args.api, args.ca_dir,
-                   args.out or os.path.join("provisioned", args.locker_id), headers=_bearer(args.token))
+        out = make(
+            args.locker_id,
+            parse_layout(args.layout),
+            args.api,
+            args.ca_dir,
+            args.out or os.path.join("provisioned", args.locker_id),
+            headers=_bearer(args.token),
+        )
     except (IdentityNameError, RuntimeError, httpx.HTTPError) as refusal:
         raise SystemExit("locker provision: %s" % refusal) from None
     print("provisioned %s: identity and certificate in %s" % (args.locker_id, out))
@@ -110,18 +143,27 @@ def provision(args):
 def broker_config(args):
     from fleet.broker_folder import BrokerFolder
     from fleet.pki import FleetCA
+
     try:
-        conf = BrokerFolder(args.out).write(FleetCA(args.ca_dir), port=args.port, host=args.host,
-                                            server_name=args.server_name,
-                                            bridge_workers=args.bridge_workers, user=args.user)
+        conf = BrokerFolder(args.out).write(
+            FleetCA(args.ca_dir),
+            port=args.port,
+            host=args.host,
+            server_name=args.server_name,
+            bridge_workers=args.bridge_workers,
+            user=args.user,
+        )
     except ValueError as refusal:
         raise SystemExit("locker broker-config: %s" % refusal) from None
-    print("wrote %s and its ACL; start it with: mosquitto -c %s (it runs as %s)"
-          % (conf, conf, BrokerFolder(args.out).settings()["user"]))
+    print(
+        "wrote %s and its ACL; start it with: mosquitto -c %s (it runs as %s)"
+        % (conf, conf, BrokerFolder(args.out).settings()["user"])
+    )
 
 
 def migrate(args):
     from cloud.db import migrate as upgrade
+
     upgrade(args.database_url)
     print("database schema is up to date")
 
@@ -143,7 +185,9 @@ def admin(args):
     engine = migrated_engine(args.database_url)
     try:
         with transaction(engine) as session:
-            create_operator(session, args.username, password, args.role, utcnow(), actor="system:cli")
+            create_operator(
+                session, args.username, password, args.role, utcnow(), actor="system:cli"
+            )
     except DomainError as refusal:
         raise SystemExit("refused: %s" % refusal.message) from None
     finally:
@@ -164,8 +208,10 @@ def audit(args):
     finally:
         engine.dispose()
     if not verdict.intact:
-        print("audit chain BROKEN at entry #%d: %s (%d entries intact before it)"
-              % (verdict.broken_at, verdict.reason, verdict.entries))
+        print(
+            "audit chain BROKEN at entry #%d: %s (%d entries intact before it)"
+            % (verdict.broken_at, verdict.reason, verdict.entries)
+        )
         return 1
     print("%d entries, chain intact" % verdict.entries)
     return 0
@@ -183,8 +229,10 @@ def purge(args):
             purged = purge_contacts(session, utcnow(), settings)
     finally:
         engine.dispose()
-    print("contact data purged from %d parcels (retention %d days)"
-          % (purged, settings.contact_retention_days))
+    print(
+        "contact data purged from %d parcels (retention %d days)"
+        % (purged, settings.contact_retention_days)
+    )
     return 0
 
 
@@ -192,6 +240,7 @@ def _provision(api, locker_id, compartments, token=None):
     if not api:
         raise SystemExit("give --key (from an earlier provisioning) or --api to provision now")
     from fleet.registration import RegistrationRefused, register_locker
+
     try:
         key = register_locker(api, locker_id, compartments, headers=_bearer(token), timeout=10)
     except RegistrationRefused as refusal:

@@ -1,4 +1,5 @@
 """`locker demo`: broker, cloud, bridge and one simulated locker bank in one process."""
+
 import socket
 import tempfile
 import time
@@ -19,14 +20,23 @@ LOCKER_ID = "DEMO-1"
 def run_demo(once=False, api_port=8000, mqtt_port=1883, say=print):
     workdir = Path(tempfile.mkdtemp(prefix="locker-demo-"))
     broker = EmbeddedBroker(port=_free_or(mqtt_port)).start()
-    stack = CloudStack(broker.url, "sqlite:///%s" % (workdir / "demo.db"), PhoneInbox(say),
-                       api_port=_free_or(api_port)).start()
+    stack = CloudStack(
+        broker.url,
+        "sqlite:///%s" % (workdir / "demo.db"),
+        PhoneInbox(say),
+        api_port=_free_or(api_port),
+    ).start()
     board = None
     try:
-        say("openlocker demo: broker %s, API %s (docs at /docs), database %s\n"
-            % (broker.url, stack.api.url, workdir / "demo.db"))
+        say(
+            "openlocker demo: broker %s, API %s (docs at /docs), database %s\n"
+            % (broker.url, stack.api.url, workdir / "demo.db")
+        )
         username, password = access.create_admin(stack.engine, "demo-admin")
-        say("[cloud]   admin %s created (as `locker admin create` does; no default password)" % username)
+        say(
+            "[cloud]   admin %s created (as `locker admin create` does; no default password)"
+            % username
+        )
         headers = access.login_headers(stack.api.url, username, password)
         board = _provision_board(stack.api.url, broker.url, say, headers)
         Scenario(stack.api.url, board, stack.notifications.notifier, say, headers=headers).run()
@@ -48,9 +58,19 @@ def run_demo(once=False, api_port=8000, mqtt_port=1883, say=print):
 
 def _provision_board(api_url, broker_url, say, headers):
     compartments = parse_layout(LAYOUT)
-    key = register_locker(api_url, LOCKER_ID, compartments, name="Demo Street 1",
-                          address="Demo Street 1, 10115 Berlin", headers=headers, timeout=10)
-    say("[cloud]   provisioned locker %s with %d compartments (%s)" % (LOCKER_ID, len(compartments), LAYOUT))
+    key = register_locker(
+        api_url,
+        LOCKER_ID,
+        compartments,
+        name="Demo Street 1",
+        address="Demo Street 1, 10115 Berlin",
+        headers=headers,
+        timeout=10,
+    )
+    say(
+        "[cloud]   provisioned locker %s with %d compartments (%s)"
+        % (LOCKER_ID, len(compartments), LAYOUT)
+    )
     return VirtualLocker(LOCKER_ID, bytes.fromhex(key), compartments, broker_url).start()
 
 

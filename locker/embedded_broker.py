@@ -1,4 +1,5 @@
 """An MQTT broker inside this process (amqtt), so the demo needs no system service."""
+
 import asyncio
 import logging
 import threading

@@ -1,4 +1,5 @@
 """Recipients' phones for the demo and the tests: a notifier that keeps what it was sent."""
+
 import re
 import threading
 import time

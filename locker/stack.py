@@ -3,6 +3,7 @@
 The bridge is wired here, not in cloud/runtime/: the bridge imports the cloud, never the other
 way round.
 """
+
 from bridge.worker import BridgeWorker
 from cloud.core.clock import utcnow
 from cloud.core.config import Settings
@@ -20,8 +21,9 @@ class CloudStack:
     """What `locker cloud` and `locker bridge` run as separate processes, here as threads."""
 
     def __init__(self, broker_url, database_url, notifier, api_port, schema=None):
-        self.cloud = CloudProcess(Settings(database_url=database_url), notifier=notifier,
-                                  schema=schema)
+        self.cloud = CloudProcess(
+            Settings(database_url=database_url), notifier=notifier, schema=schema
+        )
         self.settings, self.engine = self.cloud.settings, self.cloud.engine
         self.api = ApiServer(self.cloud.app, port=api_port)
         self.bridge = bridge_worker(broker_url, self.engine, self.settings)

@@ -16,7 +16,9 @@ def parse(url, default_scheme="mqtt"):
         scheme, rest = default_scheme, url
     scheme = scheme.lower()
     if scheme not in PLAIN_SCHEMES + TLS_SCHEMES:
-        raise ValueError("unsupported broker URL %r (use mqtt://host:port or mqtts://host:port)" % url)
+        raise ValueError(
+            "unsupported broker URL %r (use mqtt://host:port or mqtts://host:port)" % url
+        )
     host, port = _host_port(rest, url)
     return scheme, host or DEFAULT_HOST, port or (8883 if scheme in TLS_SCHEMES else 1883)
 
@@ -44,8 +46,9 @@ def tls_broker_address(url):
     """(host, port) from 'mqtts://host:port' or 'host:port'; refused unless it speaks TLS."""
     scheme, host, port = parse(url, default_scheme="mqtts")
     if scheme not in TLS_SCHEMES:
-        raise ValueError("a board with an identity speaks TLS: give --broker mqtts://host:port, not %r"
-                         % url)
+        raise ValueError(
+            "a board with an identity speaks TLS: give --broker mqtts://host:port, not %r" % url
+        )
     return host, port
 
 

@@ -1,6 +1,6 @@
 # Pickup QR codes a board checks offline (DESIGN invariant 1): "Q<cmp>.<expiry>.<mac>", e.g.
 # "Q12.1KX9ZT4.9F3A61C0B27D5E88". The MAC is HMAC-SHA256 under the board's own key over one
-# pickup credential's verifier (the PIN's, firmware/core/verifiers.py), the compartment, the
+# pickup credential's verifier (the PIN's, protocol/verifiers.py), the compartment, the
 # expiry and the parcel code. So a code opens one compartment of one board only while that very
 # credential is live there: not a later stay of a parcel with the same code in the same
 # compartment (a new PIN, a new verifier), and a delegate's code is not the recipient's. The

@@ -55,9 +55,18 @@ OPTIONAL_COMMAND_FIELDS = {
 # only the latest matters).
 # Counts and the mode fit the cloud's columns (32-bit integers, 16 characters): a board that
 # sends more is refused like any malformed message, never a database error.
-TELEMETRY_FIELDS = (("lkr", "code"), ("t", "ms"), ("type", "str"), ("fw", "str"), ("up", "ms"),
-                    ("reset", "str"), ("heap", "count"), ("rssi", "int"), ("reconn", "count"),
-                    ("mode", "word"))
+TELEMETRY_FIELDS = (
+    ("lkr", "code"),
+    ("t", "ms"),
+    ("type", "str"),
+    ("fw", "str"),
+    ("up", "ms"),
+    ("reset", "str"),
+    ("heap", "count"),
+    ("rssi", "int"),
+    ("reconn", "count"),
+    ("mode", "word"),
+)
 # Inventory: every compartment as the board sees it, after each reconnect's journal replay;
 # signed, QoS 1, not journaled (the next connect sends a fresh one). `seq` is the last event the
 # board journaled (0 for none): the cloud compares only once it has applied that far.
@@ -101,7 +110,7 @@ def open_signed(key, payload):
         raise WireError("payload too large or not bytes")
     if len(payload) < MAC_HEX + 3 or payload[MAC_HEX] != 32:
         raise WireError("payload is not 'mac body'")
-    raw = bytes(payload[MAC_HEX + 1:])
+    raw = bytes(payload[MAC_HEX + 1 :])
     try:
         mac = unhexlify(bytes(payload[:MAC_HEX]))
     except Exception:
@@ -182,7 +191,7 @@ def is_code(value):
 
 
 def _is_int(value, low):
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value < 2 ** 53
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value < 2**53
 
 
 def _is_text(value, limit):
@@ -207,8 +216,13 @@ def _is_hex(value):
 
 def _is_inventory_row(row):
     # [number, state, parcel code or ""]
-    return isinstance(row, list) and len(row) == 3 and _KINDS["cmp"](row[0]) and \
-        _KINDS["str"](row[1]) and (row[2] == "" or is_code(row[2]))
+    return (
+        isinstance(row, list)
+        and len(row) == 3
+        and _KINDS["cmp"](row[0])
+        and _KINDS["str"](row[1])
+        and (row[2] == "" or is_code(row[2]))
+    )
 
 
 def _is_list_of(value, item):
@@ -221,8 +235,8 @@ _KINDS = {
     "cmp": lambda v: _is_int(v, 1) and v <= 999,
     "seq": lambda v: _is_int(v, 1),
     "ms": lambda v: _is_int(v, 0),
-    "int": lambda v: _is_int(v, -(2 ** 31)) and v < 2 ** 31,
-    "count": lambda v: _is_int(v, 0) and v < 2 ** 31,
+    "int": lambda v: _is_int(v, -(2**31)) and v < 2**31,
+    "count": lambda v: _is_int(v, 0) and v < 2**31,
     "word": lambda v: _is_text(v, 16),
     "hex": _is_hex,
     "seqs": lambda v: _is_list_of(v, lambda s: _is_int(s, 1)) and len(v) > 0,

@@ -1,6 +1,7 @@
 """One asyncio event loop per process, in a daemon thread, that every simulated board of the
 process runs in as tasks (a board's runtime is asyncio, as on MicroPython). Synchronous
 callers (tests, the console, the chaos workload) hand it coroutines and wait for the result."""
+
 import asyncio
 import threading
 

@@ -1,4 +1,5 @@
 """`locker sim`: a virtual locker bank driven by lines on standard input."""
+
 import sys
 
 HELP = """commands: press KEYS (e.g. press 123456#) | open N | close N | state | help | quit"""

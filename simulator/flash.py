@@ -1,6 +1,7 @@
 """The simulated board's flash, as the firmware's FlashStore reaches it (open, rename): in
 memory for a board that forgets everything when it stops, or one file on the host that a
 restarted board boots from."""
+
 import io
 import os
 
@@ -56,7 +57,7 @@ class HostFileFlash:
     def _on_host(self, path):
         if not path.startswith(self._store_path):
             raise OSError(2, "only the store's state file is on this flash: " + path)
-        return self.state_file + path[len(self._store_path):]
+        return self.state_file + path[len(self._store_path) :]
 
 
 class _Synced:

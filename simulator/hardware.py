@@ -1,5 +1,6 @@
 """What a simulated board has beside its locker bank (virtual_bank.py): the display a person
 reads, its clock, the system facts telemetry reports, and a watchdog."""
+
 import time
 
 

@@ -177,6 +177,7 @@ class VirtualBank:
                     self.pulses.pop(0)
                 if self.on_pulse:
                     self.on_pulse(compartment)
+
         return changed
 
     def lock_energised(self, number):

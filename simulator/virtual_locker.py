@@ -2,6 +2,7 @@
 on a virtual bank of pins and chips (virtual_bank.py), as asyncio tasks in the process's board
 loop. What a courier, a recipient or a test does to it (keys, doors, scanner) goes through the
 firmware's drivers, and each call returns once the board has taken it."""
+
 import asyncio
 import threading
 import time
@@ -54,8 +55,16 @@ class VirtualLocker:
 
     pull_grace_ms = 3000  # a person needs a moment to reach the door after the click
 
-    def __init__(self, locker_id, key, compartments, broker_url, clock=wall_clock_ms, echo=None,
-                 state_file=None):
+    def __init__(
+        self,
+        locker_id,
+        key,
+        compartments,
+        broker_url,
+        clock=wall_clock_ms,
+        echo=None,
+        state_file=None,
+    ):
         self.locker_id = locker_id
         self.host, self.port = broker_address(broker_url)
         self.runner = shared_loop()
@@ -64,15 +73,25 @@ class VirtualLocker:
         self.pulsed = []  # compartment numbers in the order the board pulsed them
         self.panel = VirtualPanel(echo)
         self.clock = HostClock(clock)
-        config = {"locker_id": locker_id, "key": key.hex(),
-                  "compartments": [[number, size] for number, size in compartments]}
+        config = {
+            "locker_id": locker_id,
+            "key": key.hex(),
+            "compartments": [[number, size] for number, size in compartments],
+        }
         self.bank, self.hardware = self._bank_and_parts(config)
         self.flash = HostFileFlash(state_file) if state_file else MemoryFlash()
         self.watchdog = CountingWatchdog()
-        self.board = WatchedBoard(self._changed, self.panel, config, self.hardware,
-                                  self._open_transport, self.clock,
-                                  FlashStore(FLASH_DIR, files=self.flash), HostSystem(),
-                                  self.watchdog)
+        self.board = WatchedBoard(
+            self._changed,
+            self.panel,
+            config,
+            self.hardware,
+            self._open_transport,
+            self.clock,
+            FlashStore(FLASH_DIR, files=self.flash),
+            HostSystem(),
+            self.watchdog,
+        )
         self.controller = self.board.controller
         self.doors = self.hardware.doors  # {compartment number: the door's sensor}
         self.locks = self.hardware.locks
@@ -83,8 +102,9 @@ class VirtualLocker:
     def _bank_and_parts(self, config):
         """The virtual bank, and the Hardware the firmware's wiring builds on it (24 doors at
         most, as on a board's bank)."""
-        bank = VirtualBank(esp32_devkitc, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3,
-                           self.clock.ticks_ms)
+        bank = VirtualBank(
+            esp32_devkitc, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3, self.clock.ticks_ms
+        )
         bank.latch_grace_ms = self.pull_grace_ms + Doors.pulse_ms  # from the pulse's end
         bank.on_pulse = self._pulsed
         hardware = build_hardware(esp32_devkitc, config, bank)
@@ -139,8 +159,9 @@ class VirtualLocker:
             while not condition(self.controller):
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise TimeoutError("%s: %s not reached in %.1fs"
-                                       % (self.locker_id, what, timeout))
+                    raise TimeoutError(
+                        "%s: %s not reached in %.1fs" % (self.locker_id, what, timeout)
+                    )
                 self._changed.wait(min(left, 0.1))
 
     def wait_for_pulse(self, after=0, timeout=10.0):
@@ -210,8 +231,9 @@ class VirtualLocker:
         polls = self.polls
         await self._until(lambda: self.polls > polls, "a poll of the parts")
         first = self.polled_at
-        await self._until(lambda: ticks_diff(self.polled_at, first) >= debounce_ms,
-                          "a debounced poll")
+        await self._until(
+            lambda: ticks_diff(self.polled_at, first) >= debounce_ms, "a debounced poll"
+        )
 
     def _watch_polls(self, hardware):
         poll = hardware.poll
@@ -219,6 +241,7 @@ class VirtualLocker:
         def watched_poll(now_ms):
             self.polls, self.polled_at = self.polls + 1, now_ms
             return poll(now_ms)
+
         hardware.poll = watched_poll
 
     def _pulsed(self, compartment):

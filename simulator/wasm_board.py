@@ -4,6 +4,7 @@ It speaks the same little API the demo scenario uses (press, open_door, close_do
 panel.text, wait_until, wait_for_pulse), so one scenario runs on both the CPython simulator
 and the real MicroPython interpreter.
 """
+
 import json
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ def provision_wasm_board(api_url, headers, locker_id, layout, broker, workdir):
     from fleet.firmware_build import board_config, build
     from fleet.registration import register_locker
     from protocol.layout import parse_layout
+
     compartments = parse_layout(layout)
     key = register_locker(api_url, locker_id, compartments, headers=headers, timeout=10)
     config = board_config(locker_id, key, compartments, *broker)
@@ -88,11 +90,27 @@ class WasmBoard:
         self.locker_id = json.loads((Path(bundle) / "config.json").read_text())["locker_id"]
         harness = Path(workdir) / "harness"
         harness.mkdir(parents=True, exist_ok=True)
-        for source in (WASM / "harness.py", WASM / "bench.py", ROOT / "simulator" / "virtual_bank.py"):
+        for source in (
+            WASM / "harness.py",
+            WASM / "bench.py",
+            ROOT / "simulator" / "virtual_bank.py",
+        ):
             shutil.copy(source, harness / source.name)
         self.process = subprocess.Popen(
-            ["node", "--expose-gc", str(WASM / "run_board.mjs"), str(bundle), str(harness), str(heap_bytes)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+            [
+                "node",
+                "--expose-gc",
+                str(WASM / "run_board.mjs"),
+                str(bundle),
+                str(harness),
+                str(heap_bytes),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
         self.pulsed, self.panel, self.observations = [], _Panel(), []
         self.controller = BoardView({})
         self._changed = threading.Condition()
@@ -128,7 +146,9 @@ class WasmBoard:
             while True:
                 for observation in self.observations[start:]:
                     if "exited" in observation:
-                        raise RuntimeError("the board exited: %s" % self.process.stderr.read()[-2000:])
+                        raise RuntimeError(
+                            "the board exited: %s" % self.process.stderr.read()[-2000:]
+                        )
                     if predicate(observation):
                         return observation
                 left = deadline - time.monotonic()

@@ -1,9 +1,10 @@
 """Shared fixtures: real brokers, and real databases (every database test runs on SQLite and,
 when reachable, on PostgreSQL)."""
+
 import functools
 import warnings
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from sqlalchemy import Engine, text
@@ -70,8 +71,12 @@ def session(engine) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(engine) -> Settings:
-    return Settings(database_url=str(engine.url), pin_pepper=PEPPER,
-                    auth_secret="test-auth-secret-0123456789abcdef", login_failure_delay_s=0)
+    return Settings(
+        database_url=str(engine.url),
+        pin_pepper=PEPPER,
+        auth_secret="test-auth-secret-0123456789abcdef",
+        login_failure_delay_s=0,
+    )
 
 
 @pytest.fixture
@@ -99,11 +104,14 @@ class Credentials:
         username = username or role + "-1"
         if username not in self._headers:
             with Session(self.engine) as session:
-                operator = Operator(username=username, password_hash=_test_password_hash(), role=role)
+                operator = Operator(
+                    username=username, password_hash=_test_password_hash(), role=role
+                )
                 session.add(operator)
                 session.flush()
-                token, _ = operator_sessions.start(session, operator, utcnow(), self.settings,
-                                                   source="tests")
+                token, _ = operator_sessions.start(
+                    session, operator, utcnow(), self.settings, source="tests"
+                )
                 session.commit()
             self._headers[username] = {"Authorization": "Bearer " + token}
         return self._headers[username]
@@ -148,8 +156,12 @@ def make_locker(session, settings) -> Callable[..., tuple]:
     """Provision a locker with compartments of the given sizes (numbered 1, 2, ...)."""
 
     def make(locker_id: str = "L1", sizes: str = "SML", now: datetime = NOW):
-        data = LockerCreate(id=locker_id, name=f"Locker {locker_id}", address="1 Main St",
-                            compartments=[{"number": n, "size": s} for n, s in enumerate(sizes, 1)])
+        data = LockerCreate(
+            id=locker_id,
+            name=f"Locker {locker_id}",
+            address="1 Main St",
+            compartments=[{"number": n, "size": s} for n, s in enumerate(sizes, 1)],
+        )
         locker, key = lockers.provision_locker(session, data, now, settings=settings)
         session.flush()
         return locker, key
@@ -162,9 +174,15 @@ def parcel_data() -> Callable[..., ParcelCreate]:
     """A valid pre-advice, with any field overridden."""
 
     def make(**overrides) -> ParcelCreate:
-        fields = {"carrier": "DHL", "tracking_code": "JJD0001", "locker_id": "L1",
-                  "width_mm": 300, "height_mm": 80, "depth_mm": 500,
-                  "recipient": {"name": "Ada Lovelace", "phone": "+441234567890", "email": None}}
+        fields = {
+            "carrier": "DHL",
+            "tracking_code": "JJD0001",
+            "locker_id": "L1",
+            "width_mm": 300,
+            "height_mm": 80,
+            "depth_mm": 500,
+            "recipient": {"name": "Ada Lovelace", "phone": "+441234567890", "email": None},
+        }
         return ParcelCreate(**{**fields, **overrides})
 
     return make
@@ -176,8 +194,10 @@ def row_counts(engine) -> Callable[[], dict[str, int]]:
 
     def counts() -> dict[str, int]:
         with Session(engine) as session:
-            return {table.name: session.exec(select(func.count()).select_from(table)).one()
-                    for table in SQLModel.metadata.sorted_tables}
+            return {
+                table.name: session.exec(select(func.count()).select_from(table)).one()
+                for table in SQLModel.metadata.sorted_tables
+            }
 
     return counts
 
@@ -202,4 +222,6 @@ def embedded_broker():
 @pytest.fixture(params=["mosquitto", "embedded"])
 def broker(request):
     """Each end-to-end test runs once against Mosquitto and once against the embedded broker."""
-    return request.getfixturevalue("mosquitto" if request.param == "mosquitto" else "embedded_broker")
+    return request.getfixturevalue(
+        "mosquitto" if request.param == "mosquitto" else "embedded_broker"
+    )

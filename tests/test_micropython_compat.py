@@ -1,4 +1,5 @@
 """Every file that runs on MicroPython compiles for it and uses no syntax it lacks."""
+
 import pytest
 
 from tests.support.micropython import ON_MICROPYTHON, ROOT, compile_mpy, later_syntax

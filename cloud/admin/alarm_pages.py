@@ -1,11 +1,12 @@
 """Alarms (jammed, left open, tamper, conflict, offline, ...) and acknowledging them."""
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.templating import page
-from cloud.web.deps import NowDep, RowId, SessionDep
 from cloud.services import alarms, door_budget
+from cloud.web.deps import NowDep, RowId, SessionDep
 
 router = APIRouter(prefix="/alarms")
 
@@ -13,8 +14,9 @@ router = APIRouter(prefix="/alarms")
 @router.get("")
 def alarm_list(request: Request, user: AdminViewer, session: SessionDep, all: bool = False):
     """The open alarms (all of them with ?all=1), newest first."""
-    return page(request, user, "alarms.html", alarms=_alarms(session, all), show_all=all,
-                nav="alarms")
+    return page(
+        request, user, "alarms.html", alarms=_alarms(session, all), show_all=all, nav="alarms"
+    )
 
 
 @router.get("/rows")
@@ -24,13 +26,19 @@ def alarm_rows(request: Request, user: AdminViewer, session: SessionDep, all: bo
 
 
 @router.post("/{alarm_id}/acknowledge")
-def acknowledge(alarm_id: RowId, user: AdminWriter, session: SessionDep, now: NowDep,
-                all: bool = False):
+def acknowledge(
+    alarm_id: RowId, user: AdminWriter, session: SessionDep, now: NowDep, all: bool = False
+):
     """Mark an alarm seen (404 for an unknown one); back to the list. A door-release burst
     alarm only an admin may acknowledge: it resumes remote opens and delegations."""
     if not door_budget.may_acknowledge(session, alarm_id, user.role):
-        raise HTTPException(403, {"code": "forbidden", "message": "only an admin may acknowledge a "
-                                  f"{door_budget.BURST} alarm"})
+        raise HTTPException(
+            403,
+            {
+                "code": "forbidden",
+                "message": f"only an admin may acknowledge a {door_budget.BURST} alarm",
+            },
+        )
     alarms.acknowledge(session, alarm_id, now)
     session.commit()
     return RedirectResponse("/admin/alarms" + ("?all=true" if all else ""), status_code=303)

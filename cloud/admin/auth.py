@@ -6,6 +6,7 @@ in the API. The CSRF token is an HMAC of that cookie under the same key, so a pa
 site can neither read it nor forge it; the login form gets one bound to a short-lived pre-login
 cookie instead.
 """
+
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -13,8 +14,8 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from cloud.web.deps import NowDep, SessionDep, SettingsDep
 from cloud.services import operators
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 SESSION_COOKIE = "locker_admin"
 LOGIN_COOKIE = "locker_admin_login"
@@ -26,7 +27,9 @@ class AdminUser:
     username: str
     role: str
     csrf: str  # what this session's forms must send back
-    session_id: int | None = None  # the login the cookie names (cloud/services/operator_sessions.py)
+    session_id: int | None = (
+        None  # the login the cookie names (cloud/services/operator_sessions.py)
+    )
 
     def may(self, role: str) -> bool:
         return operators.role_at_least(self.role, role)
@@ -44,32 +47,51 @@ def csrf_matches(key: bytes, purpose: str, value: str | None, sent: object) -> b
     return hmac.compare_digest(sent.encode(), csrf_token(key, purpose, value).encode())
 
 
-def current_user(request: Request, session: SessionDep, settings: SettingsDep,
-                 now: NowDep) -> AdminUser:
+def current_user(
+    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> AdminUser:
     """The logged-in operator; a page view without one is sent to the login page."""
     token = request.cookies.get(SESSION_COOKIE)
     signed_in = operators.from_token(session, token, now, settings) if token else None
     if signed_in is None:
         if request.method == "GET":
             raise HTTPException(303, "log in first", headers={"Location": "/admin/login"})
-        raise HTTPException(401, {"code": "unauthenticated", "message": "log in to the admin first"})
-    return AdminUser(signed_in.operator.username, signed_in.operator.role,
-                     csrf_token(settings.token_key, "session", token), signed_in.session_id)
+        raise HTTPException(
+            401, {"code": "unauthenticated", "message": "log in to the admin first"}
+        )
+    return AdminUser(
+        signed_in.operator.username,
+        signed_in.operator.role,
+        csrf_token(settings.token_key, "session", token),
+        signed_in.session_id,
+    )
 
 
-async def _checked_csrf(request: Request, user: Annotated[AdminUser, Depends(current_user)]) -> AdminUser:
+async def _checked_csrf(
+    request: Request, user: Annotated[AdminUser, Depends(current_user)]
+) -> AdminUser:
     form = await request.form()  # starlette keeps it: the route's Form() fields read it again
     sent = form.get("csrf") or request.headers.get("X-CSRF-Token")
     if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), user.csrf.encode()):
-        raise HTTPException(403, {"code": "csrf_failed",
-                                  "message": "the form's CSRF token is missing or wrong: reload the page"})
+        raise HTTPException(
+            403,
+            {
+                "code": "csrf_failed",
+                "message": "the form's CSRF token is missing or wrong: reload the page",
+            },
+        )
     return user
 
 
 def _writer(user: Annotated[AdminUser, Depends(_checked_csrf)]) -> AdminUser:
     if not user.may("operator"):
-        raise HTTPException(403, {"code": "forbidden",
-                                  "message": "only operators with the role operator or above may do this"})
+        raise HTTPException(
+            403,
+            {
+                "code": "forbidden",
+                "message": "only operators with the role operator or above may do this",
+            },
+        )
     return user
 
 
@@ -79,10 +101,24 @@ AdminWriter = Annotated[AdminUser, Depends(_writer)]  # changes the fleet
 
 
 def set_session_cookie(response, token: str, max_age: int, secure: bool) -> None:
-    response.set_cookie(SESSION_COOKIE, token, max_age=max_age, path=COOKIE_PATH, httponly=True,
-                        samesite="strict", secure=secure)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=secure,
+    )
 
 
 def set_login_cookie(response, nonce: str, secure: bool) -> None:
-    response.set_cookie(LOGIN_COOKIE, nonce, max_age=3600, path=COOKIE_PATH, httponly=True,
-                        samesite="strict", secure=secure)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        nonce,
+        max_age=3600,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=secure,
+    )

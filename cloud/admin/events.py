@@ -4,6 +4,7 @@ The database is the one source every API and bridge worker writes to, so the str
 (about once a second) for a small snapshot (links, compartment states, open alarms) and sends
 a `change` event when the snapshot differs; the pages' htmx fragments reload on it.
 """
+
 import asyncio
 import hashlib
 import json
@@ -15,9 +16,9 @@ from sqlmodel import Session, col, func, select
 from starlette.concurrency import run_in_threadpool
 
 from cloud.admin.auth import AdminViewer
-from cloud.web.deps import SessionDep
 from cloud.models import Alarm, Compartment, Locker
 from cloud.services import alarms as alarm_service
+from cloud.web.deps import SessionDep
 
 router = APIRouter()
 POLL_S = 1.0
@@ -35,8 +36,11 @@ async def events(request: Request, _user: AdminViewer, session: SessionDep):
     # connection go now, or on SQLite its transaction would lock every writer out for minutes.
     session.close()
     engine = request.app.state.engine
-    return StreamingResponse(_stream(request, engine), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        _stream(request, engine),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
 
 async def _stream(request: Request, engine):
@@ -54,14 +58,21 @@ def snapshot(engine) -> dict:
     """What the pages show that the boards and other operators change."""
     with Session(engine) as session:
         online = session.exec(select(Locker.id, Locker.online).order_by(col(Locker.id))).all()
-        states = session.exec(select(Compartment.locker_id, Compartment.state, func.count())
-                              .group_by(col(Compartment.locker_id), col(Compartment.state))).all()
-        alarms = session.exec(select(Alarm.id, Alarm.count).where(alarm_service.is_open())
-                              .order_by(col(Alarm.id))).all()
-    return {"lockers": len(online), "online": sum(1 for _, up in online if up),
-            "offline": [locker_id for locker_id, up in online if not up],
-            "open_alarms": len(alarms),
-            "version": _digest(online, sorted(map(tuple, states)), alarms)}
+        states = session.exec(
+            select(Compartment.locker_id, Compartment.state, func.count()).group_by(
+                col(Compartment.locker_id), col(Compartment.state)
+            )
+        ).all()
+        alarms = session.exec(
+            select(Alarm.id, Alarm.count).where(alarm_service.is_open()).order_by(col(Alarm.id))
+        ).all()
+    return {
+        "lockers": len(online),
+        "online": sum(1 for _, up in online if up),
+        "offline": [locker_id for locker_id, up in online if not up],
+        "open_alarms": len(alarms),
+        "version": _digest(online, sorted(map(tuple, states)), alarms),
+    }
 
 
 def _digest(*parts) -> str:

@@ -1,5 +1,6 @@
 """The fleet map: an equirectangular projection fitted to the lockers' bounding box, drawn as
 plain SVG by the template (no tiles, no CDN: the admin works offline and on a LAN)."""
+
 import math
 from dataclasses import dataclass
 
@@ -49,7 +50,9 @@ def _fit(points: list[tuple[float, float]]):
     top = MARGIN + (inner_h - span_y * scale) / 2
 
     def project(point: tuple[float, float]) -> tuple[float, float]:
-        return (round(left + (point[0] - min(xs)) * scale, 1),
-                round(top + (point[1] - min(ys)) * scale, 1))
+        return (
+            round(left + (point[0] - min(xs)) * scale, 1),
+            round(top + (point[1] - min(ys)) * scale, 1),
+        )
 
     return project

@@ -1,12 +1,13 @@
 """The fleet: every locker's link, occupancy by size, firmware and open alarms, and its map."""
+
 from fastapi import APIRouter, Request
 
 from cloud.admin.auth import AdminViewer
 from cloud.admin.fleet_map import fleet_map
-from cloud.admin.fleet_view import fleet_rows, firmware_versions
-from protocol.layout import SIZES
+from cloud.admin.fleet_view import firmware_versions, fleet_rows
 from cloud.admin.templating import page
 from cloud.web.deps import NowDep, SessionDep
+from protocol.layout import SIZES
 
 router = APIRouter()
 
@@ -15,8 +16,16 @@ router = APIRouter()
 def fleet(request: Request, user: AdminViewer, session: SessionDep, now: NowDep):
     """The dashboard: the fleet table, refreshed live (cloud/admin/events.py)."""
     rows = fleet_rows(session, now)
-    return page(request, user, "fleet.html", rows=rows, sizes=SIZES, fleet_map=fleet_map(rows),
-                versions=firmware_versions(rows), nav="fleet")
+    return page(
+        request,
+        user,
+        "fleet.html",
+        rows=rows,
+        sizes=SIZES,
+        fleet_map=fleet_map(rows),
+        versions=firmware_versions(rows),
+        nav="fleet",
+    )
 
 
 @router.get("/fleet/rows")

@@ -1,4 +1,5 @@
 """The fleet as an operator sees it: each locker's link, occupancy, firmware and open alarms."""
+
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,14 +36,23 @@ def fleet_rows(session: Session, now: datetime) -> list[LockerRow]:
     """Every locker, by id, with what the fleet page shows of it."""
     occupancy = current_occupancy(session)
     alarms = open_alarm_counts(session)
-    return [LockerRow(locker, link_status(locker, now), occupancy.get(locker.id, LockerOccupancy()),
-                      alarms.get(locker.id, 0))
-            for locker in lockers.list_lockers(session)]
+    return [
+        LockerRow(
+            locker,
+            link_status(locker, now),
+            occupancy.get(locker.id, LockerOccupancy()),
+            alarms.get(locker.id, 0),
+        )
+        for locker in lockers.list_lockers(session)
+    ]
 
 
 def open_alarm_counts(session: Session) -> dict[str, int]:
-    query = (select(Alarm.locker_id, func.count()).where(alarms_service.is_open())
-             .group_by(col(Alarm.locker_id)))
+    query = (
+        select(Alarm.locker_id, func.count())
+        .where(alarms_service.is_open())
+        .group_by(col(Alarm.locker_id))
+    )
     return dict(session.exec(query).all())
 
 

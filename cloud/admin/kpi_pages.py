@@ -1,4 +1,5 @@
 """The last-mile KPIs over the last N days, with the occupancy history as a small SVG chart."""
+
 from datetime import timedelta
 from typing import Annotated
 
@@ -14,14 +15,29 @@ CHART_WIDTH, CHART_HEIGHT = 600, 120
 
 
 @router.get("")
-def kpi_page(request: Request, user: AdminViewer, session: SessionDep, now: NowDep,
-             days: Annotated[int, Query(ge=1, le=366)] = 30):
+def kpi_page(
+    request: Request,
+    user: AdminViewer,
+    session: SessionDep,
+    now: NowDep,
+    days: Annotated[int, Query(ge=1, le=366)] = 30,
+):
     """Pickup, expired and failed rates, dwell time, parcels per stop, occupancy over time."""
     since = now - timedelta(days=days)
     series = occupancy_series(session, since, now)
-    return page(request, user, "kpis.html", kpis=last_mile_kpis(session, since, now), days=days,
-                series=series, chart=chart_points(series), stop_gap_min=int(STOP_GAP.total_seconds() // 60),
-                chart_width=CHART_WIDTH, chart_height=CHART_HEIGHT, nav="kpis")
+    return page(
+        request,
+        user,
+        "kpis.html",
+        kpis=last_mile_kpis(session, since, now),
+        days=days,
+        series=series,
+        chart=chart_points(series),
+        stop_gap_min=int(STOP_GAP.total_seconds() // 60),
+        chart_width=CHART_WIDTH,
+        chart_height=CHART_HEIGHT,
+        nav="kpis",
+    )
 
 
 def chart_points(series: list, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> str:
@@ -29,5 +45,7 @@ def chart_points(series: list, width: int = CHART_WIDTH, height: int = CHART_HEI
     if not series:
         return ""
     step = width / max(len(series) - 1, 1)
-    return " ".join(f"{i * step:.1f},{height - (occupied / total if total else 0) * height:.1f}"
-                    for i, (_at, occupied, total) in enumerate(series))
+    return " ".join(
+        f"{i * step:.1f},{height - (occupied / total if total else 0) * height:.1f}"
+        for i, (_at, occupied, total) in enumerate(series)
+    )

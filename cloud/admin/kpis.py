@@ -8,6 +8,7 @@
 - occupancy over time: the sampled history (cloud/admin/occupancy.py), summed over lockers;
 - parcels per courier stop: deposits at one locker no more than STOP_GAP apart make one stop.
 """
+
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,11 +64,15 @@ def last_mile_kpis(session: Session, since: datetime, until: datetime) -> Kpis:
     times: dict[str, list[datetime]] = defaultdict(list)
     for parcel in delivered:
         times[parcel.locker_id].append(parcel.deposited_at)
-    return Kpis(delivered=len(delivered), collected=len(collected),
-                expired=sum(p.state in EXPIRED_STATES for p in delivered),
-                settled=settled, failed=failed,
-                mean_dwell=sum(dwell, timedelta()) / len(dwell) if dwell else None,
-                stops=count_stops(times.values()))
+    return Kpis(
+        delivered=len(delivered),
+        collected=len(collected),
+        expired=sum(p.state in EXPIRED_STATES for p in delivered),
+        settled=settled,
+        failed=failed,
+        mean_dwell=sum(dwell, timedelta()) / len(dwell) if dwell else None,
+        stops=count_stops(times.values()),
+    )
 
 
 def count_stops(deposit_times: Iterable[list[datetime]], gap: timedelta = STOP_GAP) -> int:
@@ -75,34 +80,52 @@ def count_stops(deposit_times: Iterable[list[datetime]], gap: timedelta = STOP_G
     stops = 0
     for times in deposit_times:
         ordered = sorted(times)
-        stops += sum(1 for before, at in zip([None] + ordered, ordered)
-                     if before is None or at - before > gap)
+        stops += sum(
+            1
+            for before, at in zip([None] + ordered, ordered)
+            if before is None or at - before > gap
+        )
     return stops
 
 
-def occupancy_series(session: Session, since: datetime, until: datetime,
-                     locker_id: str | None = None) -> list[tuple[datetime, int, int]]:
+def occupancy_series(
+    session: Session, since: datetime, until: datetime, locker_id: str | None = None
+) -> list[tuple[datetime, int, int]]:
     """(sampled_at, occupied, total) per sampling in the window, over all lockers (or one)."""
-    query = (select(OccupancySample.sampled_at, func.sum(OccupancySample.occupied),
-                    func.sum(OccupancySample.total))
-             .where(OccupancySample.sampled_at >= since, OccupancySample.sampled_at < until)
-             .group_by(col(OccupancySample.sampled_at)).order_by(col(OccupancySample.sampled_at)))
+    query = (
+        select(
+            OccupancySample.sampled_at,
+            func.sum(OccupancySample.occupied),
+            func.sum(OccupancySample.total),
+        )
+        .where(OccupancySample.sampled_at >= since, OccupancySample.sampled_at < until)
+        .group_by(col(OccupancySample.sampled_at))
+        .order_by(col(OccupancySample.sampled_at))
+    )
     if locker_id is not None:
         query = query.where(OccupancySample.locker_id == locker_id)
     return [(at, int(occupied), int(total)) for at, occupied, total in session.exec(query).all()]
 
 
 def _delivered(session: Session, since: datetime, until: datetime) -> list[Parcel]:
-    query = select(Parcel).where(col(Parcel.deposited_at) >= since, col(Parcel.deposited_at) < until)
+    query = select(Parcel).where(
+        col(Parcel.deposited_at) >= since, col(Parcel.deposited_at) < until
+    )
     return list(session.exec(query).all())
 
 
 def _settled(session: Session, since: datetime, until: datetime) -> tuple[int, int]:
     in_window = (Parcel.created_at >= since) & (Parcel.created_at < until)
-    deposited = session.exec(select(func.count()).select_from(Parcel).where(
-        in_window, col(Parcel.deposited_at).is_not(None))).one()
-    failed = session.exec(select(func.count()).select_from(Parcel).where(
-        in_window, col(Parcel.deposited_at).is_(None), col(Parcel.state).in_(FAILED_STATES))).one()
+    deposited = session.exec(
+        select(func.count())
+        .select_from(Parcel)
+        .where(in_window, col(Parcel.deposited_at).is_not(None))
+    ).one()
+    failed = session.exec(
+        select(func.count())
+        .select_from(Parcel)
+        .where(in_window, col(Parcel.deposited_at).is_(None), col(Parcel.state).in_(FAILED_STATES))
+    ).one()
     return deposited + failed, failed
 
 

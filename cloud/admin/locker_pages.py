@@ -1,4 +1,5 @@
 """One locker: its compartments and states, out of service and back, and remote open."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -7,11 +8,11 @@ from fastapi.responses import RedirectResponse
 from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.fleet_view import link_status
 from cloud.admin.templating import page
-from cloud.web.deps import CompartmentNumber, NowDep, SessionDep, SettingsDep
-from cloud.web.errors import status_of
 from cloud.models import Parcel
 from cloud.services import alarms, compartment_service, door_budget, lockers, remote_open
 from cloud.services.errors import DomainError
+from cloud.web.deps import CompartmentNumber, NowDep, SessionDep, SettingsDep
+from cloud.web.errors import status_of
 
 router = APIRouter(prefix="/lockers")
 RELEASES_SHOWN = 20  # the door-release ledger at this locker, newest first
@@ -19,57 +20,106 @@ Reason = Annotated[str, Form(max_length=200)]
 
 
 @router.get("/{locker_id}")
-def locker_page(request: Request, locker_id: str, user: AdminViewer, session: SessionDep,
-                now: NowDep, error: str = ""):
+def locker_page(
+    request: Request,
+    locker_id: str,
+    user: AdminViewer,
+    session: SessionDep,
+    now: NowDep,
+    error: str = "",
+):
     """A locker's board health and compartments, with what an operator may do to each."""
     return _locker_page(request, user, session, locker_id, now, error=error)
 
 
 @router.get("/{locker_id}/compartments")
-def compartment_rows(request: Request, locker_id: str, user: AdminViewer, session: SessionDep,
-                     now: NowDep):
+def compartment_rows(
+    request: Request, locker_id: str, user: AdminViewer, session: SessionDep, now: NowDep
+):
     """The compartments table alone, for htmx to swap in when something changed."""
     return _locker_page(request, user, session, locker_id, now, template="_compartment_rows.html")
 
 
 @router.post("/{locker_id}/compartments/{number}/out-of-service")
-def out_of_service(request: Request, locker_id: str, number: CompartmentNumber, user: AdminWriter,
-                   session: SessionDep, now: NowDep, reason: Reason = ""):
+def out_of_service(
+    request: Request,
+    locker_id: str,
+    number: CompartmentNumber,
+    user: AdminWriter,
+    session: SessionDep,
+    now: NowDep,
+    reason: Reason = "",
+):
     """Stop assigning this compartment (audited); refused while it holds or awaits a parcel."""
-    return _change(request, user, session, locker_id, now, compartment_service.take_out_of_service,
-                   number, reason=reason)
+    return _change(
+        request,
+        user,
+        session,
+        locker_id,
+        now,
+        compartment_service.take_out_of_service,
+        number,
+        reason=reason,
+    )
 
 
 @router.post("/{locker_id}/compartments/{number}/in-service")
-def in_service(request: Request, locker_id: str, number: CompartmentNumber, user: AdminWriter,
-               session: SessionDep, now: NowDep):
+def in_service(
+    request: Request,
+    locker_id: str,
+    number: CompartmentNumber,
+    user: AdminWriter,
+    session: SessionDep,
+    now: NowDep,
+):
     """Put an out-of-service (or cleared jammed) compartment back into use (audited)."""
-    return _change(request, user, session, locker_id, now, compartment_service.return_to_service,
-                   number)
+    return _change(
+        request, user, session, locker_id, now, compartment_service.return_to_service, number
+    )
 
 
 @router.get("/{locker_id}/compartments/{number}/open")
-def confirm_open(request: Request, locker_id: str, number: CompartmentNumber, user: AdminViewer,
-                 session: SessionDep):
+def confirm_open(
+    request: Request,
+    locker_id: str,
+    number: CompartmentNumber,
+    user: AdminViewer,
+    session: SessionDep,
+):
     """The confirmation step before a remote open: what will open, and why (asked)."""
     locker = lockers.get_locker(session, locker_id)
     compartment = compartment_service.find_compartment(session, locker_id, number)
-    return page(request, user, "confirm_open.html", locker=locker, compartment=compartment,
-                nav="fleet")
+    return page(
+        request, user, "confirm_open.html", locker=locker, compartment=compartment, nav="fleet"
+    )
 
 
 @router.post("/{locker_id}/compartments/{number}/open")
-def open_door(request: Request, locker_id: str, number: CompartmentNumber, user: AdminWriter,
-              session: SessionDep, settings: SettingsDep, now: NowDep,
-              reason: Annotated[str, Form(min_length=3, max_length=200)]):
+def open_door(
+    request: Request,
+    locker_id: str,
+    number: CompartmentNumber,
+    user: AdminWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    reason: Annotated[str, Form(min_length=3, max_length=200)],
+):
     """Open the door remotely: a signed command through the outbox, audited by the service."""
     try:
         remote_open.open_remotely(session, locker_id, number, user.username, reason, now, settings)
     except DomainError as refused:
         if refused.on_record:  # the refused attempt is on the ledger and audited: keep that
             session.commit()
-        return _locker_page(request, user, session, locker_id, now, error=refused.message,
-                            status_code=status_of(refused))
+        return _locker_page(
+            request,
+            user,
+            session,
+            locker_id,
+            now,
+            error=refused.message,
+            status_code=status_of(refused),
+        )
     session.commit()
     return RedirectResponse(f"/admin/lockers/{locker_id}?opened={number}", status_code=303)
 
@@ -79,24 +129,43 @@ def _change(request, user, session, locker_id, now, action, number, **kwargs):
         action(session, locker_id, number, now, actor="operator:" + user.username, **kwargs)
     except DomainError as refused:
         session.rollback()
-        return _locker_page(request, user, session, locker_id, now, error=refused.message,
-                            status_code=status_of(refused))
+        return _locker_page(
+            request,
+            user,
+            session,
+            locker_id,
+            now,
+            error=refused.message,
+            status_code=status_of(refused),
+        )
     session.commit()
     return RedirectResponse(f"/admin/lockers/{locker_id}", status_code=303)
 
 
-def _locker_page(request, user, session, locker_id, now, *, error="", status_code=200,
-                 template="locker.html"):
+def _locker_page(
+    request, user, session, locker_id, now, *, error="", status_code=200, template="locker.html"
+):
     locker = lockers.get_locker(session, locker_id)
     compartments = lockers.compartments_of(session, locker_id)
     parcels = _parcels_of(session, compartments)
     open_alarms = alarms.list_alarms(session, open_only=True, locker_id=locker_id)
     releases = door_budget.recent(session, RELEASES_SHOWN, locker_id=locker_id)
-    return page(request, user, template, status_code, locker=locker, compartments=compartments,
-                parcels=parcels, status=link_status(locker, now), alarms=open_alarms, error=error,
-                opened=request.query_params.get("opened"), releases=releases, nav="fleet")
+    return page(
+        request,
+        user,
+        template,
+        status_code,
+        locker=locker,
+        compartments=compartments,
+        parcels=parcels,
+        status=link_status(locker, now),
+        alarms=open_alarms,
+        error=error,
+        opened=request.query_params.get("opened"),
+        releases=releases,
+        nav="fleet",
+    )
 
 
 def _parcels_of(session, compartments) -> dict:
     return {c.parcel_id: session.get(Parcel, c.parcel_id) for c in compartments if c.parcel_id}
-

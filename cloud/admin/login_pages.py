@@ -1,19 +1,28 @@
 """Logging in (username and password, as /api/v1/auth/login, throttled alike) and out of the
 admin; logging out ends the session, so the cookie's token is refused from then on."""
+
 import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from cloud.admin.auth import (LOGIN_COOKIE, SESSION_COOKIE, COOKIE_PATH, AdminPoster, csrf_matches,
-                              csrf_token, set_login_cookie, set_session_cookie)
+from cloud.admin.auth import (
+    COOKIE_PATH,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    AdminPoster,
+    csrf_matches,
+    csrf_token,
+    set_login_cookie,
+    set_session_cookie,
+)
 from cloud.admin.templating import page
-from cloud.web import password_checks
-from cloud.web.deps import NowDep, SessionDep, SettingsDep, SourceDep
 from cloud.services import operators
 from cloud.services.errors import RateLimited
 from cloud.services.operators import LoginFailed
+from cloud.web import password_checks
+from cloud.web.deps import NowDep, SessionDep, SettingsDep, SourceDep
 
 router = APIRouter()
 
@@ -25,17 +34,24 @@ def login_form(request: Request, settings: SettingsDep):
 
 
 @router.post("/login")
-def log_in(request: Request, session: SessionDep, settings: SettingsDep, now: NowDep,
-           source: SourceDep, username: Annotated[str, Form(max_length=64)],
-           password: Annotated[str, Form(max_length=1024)],
-           csrf: Annotated[str, Form(max_length=128)] = ""):
+def log_in(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    source: SourceDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf: Annotated[str, Form(max_length=128)] = "",
+):
     """A session cookie for a right password; the form again for any kind of wrong (401), or
     while the account or this address is locked out (429, the password unchecked)."""
     if not csrf_matches(settings.token_key, "login", request.cookies.get(LOGIN_COOKIE), csrf):
         return _login_page(request, settings, "The form expired: please log in again.", 403)
     try:
-        _operator, token, _expires = password_checks.log_in(session, username, password, now,
-                                                            settings, source=source)
+        _operator, token, _expires = password_checks.log_in(
+            session, username, password, now, settings, source=source
+        )
     except LoginFailed as failed:
         return _login_page(request, settings, failed.message.capitalize() + ".", 401)
     except RateLimited as locked:
@@ -61,8 +77,14 @@ def log_out(user: AdminPoster, session: SessionDep, now: NowDep):
 
 def _login_page(request: Request, settings, error: str = "", status_code: int = 200):
     nonce = secrets.token_urlsafe(16)
-    response = page(request, None, "login.html", status_code,
-                    csrf=csrf_token(settings.token_key, "login", nonce), error=error)
+    response = page(
+        request,
+        None,
+        "login.html",
+        status_code,
+        csrf=csrf_token(settings.token_key, "login", nonce),
+        error=error,
+    )
     set_login_cookie(response, nonce, _secure(request))
     return response
 

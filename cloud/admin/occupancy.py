@@ -1,12 +1,12 @@
 """How full the lockers are, per compartment size: now (for the fleet page) and sampled into
 the occupancy history (for the KPIs), by `sample_occupancy` run now and then."""
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
 from cloud.models import Compartment, CompartmentState, OccupancySample
-from protocol.layout import SIZES
 
 UNAVAILABLE = (CompartmentState.OUT_OF_SERVICE, CompartmentState.JAMMED)
 
@@ -53,8 +53,9 @@ class LockerOccupancy:
 
 def current_occupancy(session: Session) -> dict[str, LockerOccupancy]:
     """Every locker's compartments counted by size and state (one grouped query)."""
-    query = (select(Compartment.locker_id, Compartment.size, Compartment.state, func.count())
-             .group_by(col(Compartment.locker_id), col(Compartment.size), col(Compartment.state)))
+    query = select(
+        Compartment.locker_id, Compartment.size, Compartment.state, func.count()
+    ).group_by(col(Compartment.locker_id), col(Compartment.size), col(Compartment.state))
     occupancy: dict[str, LockerOccupancy] = {}
     for locker_id, size, state, count in session.exec(query).all():
         occupancy.setdefault(locker_id, LockerOccupancy()).size(size).add(state, count)
@@ -63,16 +64,25 @@ def current_occupancy(session: Session) -> dict[str, LockerOccupancy]:
 
 def sample_occupancy(session: Session, now: datetime) -> int:
     """Add one history row per locker and size as things are now; how many rows were added."""
-    rows = [OccupancySample(locker_id=locker_id, sampled_at=now, size=size, total=count.total,
-                            occupied=count.occupied, reserved=count.reserved,
-                            unavailable=count.unavailable)
-            for locker_id, locker in current_occupancy(session).items()
-            for size, count in sorted(locker.by_size.items())]
+    rows = [
+        OccupancySample(
+            locker_id=locker_id,
+            sampled_at=now,
+            size=size,
+            total=count.total,
+            occupied=count.occupied,
+            reserved=count.reserved,
+            unavailable=count.unavailable,
+        )
+        for locker_id, locker in current_occupancy(session).items()
+        for size, count in sorted(locker.by_size.items())
+    ]
     session.add_all(rows)
     session.flush()
     return len(rows)
 
 
 def occupancy_job(session: Session, now: datetime, _settings) -> str:
-    """The maintenance loop's job (cloud/runtime/maintenance_loop.py): one sample of every locker."""
+    """The maintenance loop's job (cloud/runtime/maintenance_loop.py): one sample of every
+    locker."""
     return f"{sample_occupancy(session, now)} occupancy samples"

@@ -1,4 +1,5 @@
 """A parcel's timeline: its own milestones, its board events, notifications and audit entries."""
+
 import json
 import uuid
 from dataclasses import dataclass
@@ -8,9 +9,13 @@ from sqlmodel import Session, col, select
 
 from cloud.models import AuditEntry, DeviceEvent, Notification, Parcel
 
-MILESTONES = (("created_at", "pre-advised"), ("deposited_at", "deposited"),
-              ("extended_at", "pickup deadline extended"), ("collected_at", "collected"),
-              ("expired_at", "expired"))
+MILESTONES = (
+    ("created_at", "pre-advised"),
+    ("deposited_at", "deposited"),
+    ("extended_at", "pickup deadline extended"),
+    ("collected_at", "collected"),
+    ("expired_at", "expired"),
+)
 
 
 @dataclass(frozen=True)
@@ -32,15 +37,29 @@ def search(session: Session, code: str = "", locker_id: str = "", limit: int = 1
 
 def timeline(session: Session, parcel: Parcel) -> list[Moment]:
     """Everything known about the parcel, oldest first."""
-    moments = [Moment(getattr(parcel, name), "parcel", what) for name, what in MILESTONES
-               if getattr(parcel, name, None) is not None]
+    moments = [
+        Moment(getattr(parcel, name), "parcel", what)
+        for name, what in MILESTONES
+        if getattr(parcel, name, None) is not None
+    ]
     moments += _board_events(session, parcel)
-    moments += [Moment(n.created_at, "notification",
-                       f"{n.channel} to the recipient: " + (f"sent {n.sent_at:%Y-%m-%d %H:%M:%S}"
-                       if n.sent_at else f"not sent yet ({n.attempts} attempts)"))
-                for n in session.exec(select(Notification).where(Notification.parcel_id == parcel.id))]
-    moments += [Moment(e.at, "audit", f"{e.action} by {e.actor} {_detail(e.detail)}")
-                for e in session.exec(select(AuditEntry).where(AuditEntry.subject == f"parcel:{parcel.id}"))]
+    moments += [
+        Moment(
+            n.created_at,
+            "notification",
+            f"{n.channel} to the recipient: "
+            + (
+                f"sent {n.sent_at:%Y-%m-%d %H:%M:%S}"
+                if n.sent_at
+                else f"not sent yet ({n.attempts} attempts)"
+            ),
+        )
+        for n in session.exec(select(Notification).where(Notification.parcel_id == parcel.id))
+    ]
+    moments += [
+        Moment(e.at, "audit", f"{e.action} by {e.actor} {_detail(e.detail)}")
+        for e in session.exec(select(AuditEntry).where(AuditEntry.subject == f"parcel:{parcel.id}"))
+    ]
     return sorted(moments, key=lambda m: (m.at, m.source))
 
 
@@ -54,12 +73,20 @@ def parse_id(text: str) -> uuid.UUID | None:
 def _board_events(session: Session, parcel: Parcel) -> list[Moment]:
     # A board names parcels by tracking code; the code may come back in a later parcel, so only
     # events from this parcel's life count.
-    query = (select(DeviceEvent).where(DeviceEvent.locker_id == parcel.locker_id,
-                                       DeviceEvent.received_at >= parcel.created_at,
-                                       col(DeviceEvent.body).contains(parcel.tracking_code, autoescape=True))
-             .order_by(col(DeviceEvent.seq)))
-    return [Moment(event.received_at, "board", f"{event.type} (#{event.seq}): {event.outcome}")
-            for event in session.exec(query) if _names(event.body, parcel.tracking_code)]
+    query = (
+        select(DeviceEvent)
+        .where(
+            DeviceEvent.locker_id == parcel.locker_id,
+            DeviceEvent.received_at >= parcel.created_at,
+            col(DeviceEvent.body).contains(parcel.tracking_code, autoescape=True),
+        )
+        .order_by(col(DeviceEvent.seq))
+    )
+    return [
+        Moment(event.received_at, "board", f"{event.type} (#{event.seq}): {event.outcome}")
+        for event in session.exec(query)
+        if _names(event.body, parcel.tracking_code)
+    ]
 
 
 def _names(body: str, code: str) -> bool:
@@ -74,4 +101,6 @@ def _detail(detail: str) -> str:
         fields = json.loads(detail)
     except ValueError:
         return detail
-    return ", ".join(f"{key}={value}" for key, value in sorted(fields.items()) if value not in ("", None))
+    return ", ".join(
+        f"{key}={value}" for key, value in sorted(fields.items()) if value not in ("", None)
+    )

@@ -1,4 +1,5 @@
 """Jinja2 templates (autoescaped) and the one way pages are rendered."""
+
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,10 @@ templates.env.filters["when"] = _when
 templates.env.filters["percent"] = _percent
 
 
-def page(request: Request, user: AdminUser | None, name: str, status_code: int = 200,
-         **context: Any):
+def page(
+    request: Request, user: AdminUser | None, name: str, status_code: int = 200, **context: Any
+):
     """The template `name` with the operator (for the menu and the CSRF token) and `context`."""
-    return templates.TemplateResponse(request, name, {"user": user, **context},
-                                      status_code=status_code)
+    return templates.TemplateResponse(
+        request, name, {"user": user, **context}, status_code=status_code
+    )

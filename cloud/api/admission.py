@@ -10,6 +10,7 @@ limits; one that waits too long is told to come back (503, Retry-After) instead 
 
 Streams (server-sent events) are let through: they live for minutes and must not hold a slot.
 """
+
 import asyncio
 import json
 from typing import Any
@@ -58,8 +59,18 @@ def _is_stream(scope: dict) -> bool:
 
 
 async def _busy(send: Any, wait_s: float) -> None:
-    body = json.dumps({"detail": {"code": "busy", "message": "the service is busy; try again shortly"}}).encode()
-    await send({"type": "http.response.start", "status": 503, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(max(1, int(wait_s / 4))).encode())]})
+    body = json.dumps(
+        {"detail": {"code": "busy", "message": "the service is busy; try again shortly"}}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(max(1, int(wait_s / 4))).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

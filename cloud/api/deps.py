@@ -4,6 +4,7 @@ route depends on are in cloud/web/deps.py).
 A caller is an operator (`Authorization: Bearer <token>` from /auth/login) or a carrier
 (`X-API-Key: <key>`). No credentials or bad ones: 401; a role that may not: 403.
 """
+
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -30,9 +31,13 @@ class Principal:
         return self.carrier is None or self.carrier == carrier
 
 
-def get_principal(session: SessionDep, settings: SettingsDep, now: NowDep,
-                  bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
-                  api_key: Annotated[str | None, Security(_api_key)]) -> Principal:
+def get_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    api_key: Annotated[str | None, Security(_api_key)],
+) -> Principal:
     if api_key:
         carrier = carriers.carrier_for_key(session, api_key)
         if carrier is not None:
@@ -41,11 +46,20 @@ def get_principal(session: SessionDep, settings: SettingsDep, now: NowDep,
         signed_in = operators.from_token(session, bearer.credentials, now, settings)
         if signed_in is not None:
             operator = signed_in.operator
-            return Principal(actor="operator:" + operator.username, role=operator.role,
-                             session_id=signed_in.session_id)
-    raise HTTPException(401, {"code": "unauthenticated", "message": "valid credentials required: "
-                              "an operator's bearer token or a carrier's X-API-Key"},
-                        headers={"WWW-Authenticate": "Bearer"})
+            return Principal(
+                actor="operator:" + operator.username,
+                role=operator.role,
+                session_id=signed_in.session_id,
+            )
+    raise HTTPException(
+        401,
+        {
+            "code": "unauthenticated",
+            "message": "valid credentials required: "
+            "an operator's bearer token or a carrier's X-API-Key",
+        },
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 def _forbidden(what: str) -> HTTPException:
@@ -57,6 +71,7 @@ def _at_least(role: str):
         if principal.role is None or not operators.role_at_least(principal.role, role):
             raise _forbidden(f"operators with the role {role} or above")
         return principal
+
     return check
 
 
@@ -65,6 +80,7 @@ def _carrier_or_at_least(role: str):
         if principal.carrier is None and not operators.role_at_least(principal.role, role):
             raise _forbidden(f"carriers and operators with the role {role} or above")
         return principal
+
     return check
 
 

@@ -11,6 +11,7 @@ transaction that records it.
 
 It sits above cloud.services (whose domain rules the handlers call), never below them.
 """
+
 from cloud.board_events.inbox import OutOfOrder, apply_device_event
 
 __all__ = ["OutOfOrder", "apply_device_event"]

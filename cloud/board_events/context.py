@@ -1,4 +1,5 @@
 """What every event handler is given, and what it comes to."""
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any

@@ -1,5 +1,6 @@
 """A door opened and closed on a parcel (docs/protocol.md, "Events"): `deposited`,
 `collected`, and `return_deposited` (the person returning closed the door)."""
+
 from cloud.board_events.context import APPLIED, Event, EventContext
 from cloud.board_events.placement import emptied_anyway, occupied_anyway, place, why_not
 from cloud.models import Compartment, CompartmentState, Parcel, ParcelState
@@ -23,8 +24,15 @@ def deposited(ctx: EventContext, body: Event) -> str:
     credentials.issue_pickup(ctx.session, ctx.locker, parcel, compartment, ctx.now, ctx.settings)
     notifications.queue_status_webhook(ctx.session, parcel, "deposited", ctx.now, ctx.settings)
     _audit_door(ctx, body, parcel, compartment)
-    audit.record(ctx.session, "system", "credential_issued", f"parcel:{parcel.id}", ctx.now,
-                 locker=ctx.locker.id, tracking_code=parcel.tracking_code)
+    audit.record(
+        ctx.session,
+        "system",
+        "credential_issued",
+        f"parcel:{parcel.id}",
+        ctx.now,
+        locker=ctx.locker.id,
+        tracking_code=parcel.tracking_code,
+    )
     return APPLIED
 
 
@@ -46,8 +54,7 @@ def return_deposited(ctx: EventContext, body: Event) -> str:
     """The person returning closed the door: the return is in, a courier is to collect it."""
     compartment = ctx.locked_compartment(body["cmp"])
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
-    if (parcel is None or parcel.kind != "return"
-            or parcel.state != ParcelState.RESERVED):
+    if parcel is None or parcel.kind != "return" or parcel.state != ParcelState.RESERVED:
         return occupied_anyway(ctx, compartment, why_not(body["parcel"], parcel))
     place(ctx, parcel, compartment)
     parcel.state, parcel.deposited_at = ParcelState.DEPOSITED, ctx.now
@@ -59,6 +66,14 @@ def return_deposited(ctx: EventContext, body: Event) -> str:
 
 def _audit_door(ctx: EventContext, body: Event, parcel: Parcel, compartment: Compartment) -> None:
     # Last in the handler: the audit head is locked until commit, so it is the last lock taken.
-    audit.record(ctx.session, ctx.actor, "door_opened", f"parcel:{parcel.id}", ctx.now,
-                 event=body["type"], seq=body["seq"], compartment=compartment.number,
-                 tracking_code=parcel.tracking_code)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        "door_opened",
+        f"parcel:{parcel.id}",
+        ctx.now,
+        event=body["type"],
+        seq=body["seq"],
+        compartment=compartment.number,
+        tracking_code=parcel.tracking_code,
+    )

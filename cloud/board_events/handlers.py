@@ -1,4 +1,5 @@
 """The one table from a board event's type to its handler (docs/protocol.md, "Events")."""
+
 from collections.abc import Callable
 
 from cloud.board_events import alarms, deposits, keypad

@@ -1,5 +1,6 @@
 """Events from boards, applied once each and in seq order: the inbox row, its effects and the
 locker's watermark (`applied_seq`) share a transaction."""
+
 import json
 import logging
 from datetime import datetime
@@ -22,13 +23,21 @@ class OutOfOrder(Exception):
     is filled; a caller may also retry it shortly (bridge/worker.py)."""
 
     def __init__(self, locker_id: str, seq: int, applied_seq: int):
-        super().__init__(f"event {locker_id}#{seq} before #{applied_seq + 1}: "
-                         f"events up to #{applied_seq} are applied")
+        super().__init__(
+            f"event {locker_id}#{seq} before #{applied_seq + 1}: "
+            f"events up to #{applied_seq} are applied"
+        )
         self.locker_id, self.seq, self.applied_seq = locker_id, seq, applied_seq
 
 
-def apply_device_event(session: Session, locker: Locker, body: Event, now: datetime,
-                       *, settings: Settings | None = None) -> bool:
+def apply_device_event(
+    session: Session,
+    locker: Locker,
+    body: Event,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+) -> bool:
     """Record and apply a verified event once, in seq order; True if it was new, False for a
     repeat (and for a reused seq with another body, which is logged as an error and neither
     recorded nor applied). Either way an `ack` for its seq is queued, so the board can drop it
@@ -61,16 +70,23 @@ def apply_device_event(session: Session, locker: Locker, body: Event, now: datet
 
 def _record(ctx: EventContext, body: Event) -> DeviceEvent:
     # No twin can be stored already: seq is above the watermark, read under the locker's lock.
-    event = DeviceEvent(locker_id=ctx.locker.id, seq=body["seq"], type=body["type"],
-                        body=json.dumps(body), outcome=APPLIED, received_at=ctx.now)
+    event = DeviceEvent(
+        locker_id=ctx.locker.id,
+        seq=body["seq"],
+        type=body["type"],
+        body=json.dumps(body),
+        outcome=APPLIED,
+        received_at=ctx.now,
+    )
     ctx.session.add(event)
     ctx.session.flush()
     return event
 
 
 def _stored_body(ctx: EventContext, seq: int) -> str | None:
-    query = select(DeviceEvent.body).where(DeviceEvent.locker_id == ctx.locker.id,
-                                           DeviceEvent.seq == seq)
+    query = select(DeviceEvent.body).where(
+        DeviceEvent.locker_id == ctx.locker.id, DeviceEvent.seq == seq
+    )
     return ctx.session.exec(query).first()
 
 
@@ -81,14 +97,24 @@ def _check_repeat(ctx: EventContext, body: Event, stored: str | None) -> None:
     if stored is not None and json.loads(stored) == body:
         return
     if stored is None:
-        log.error("SEQUENCE REUSED? locker %s sent event seq %s at or below the applied watermark, "
-                  "but the inbox holds no such event; NOT APPLIED (acknowledged so the board "
-                  "goes on). received=%s", ctx.locker.id, body["seq"], json.dumps(body))
+        log.error(
+            "SEQUENCE REUSED? locker %s sent event seq %s at or below the applied watermark, "
+            "but the inbox holds no such event; NOT APPLIED (acknowledged so the board "
+            "goes on). received=%s",
+            ctx.locker.id,
+            body["seq"],
+            json.dumps(body),
+        )
         return
-    log.error("SEQUENCE REUSED by locker %s: event seq %s arrived with another body than the "
-              "one applied before; NOT APPLIED (acknowledged so the board goes on). Did the "
-              "board lose its journal? stored=%s received=%s",
-              ctx.locker.id, body["seq"], stored, json.dumps(body))
+    log.error(
+        "SEQUENCE REUSED by locker %s: event seq %s arrived with another body than the "
+        "one applied before; NOT APPLIED (acknowledged so the board goes on). Did the "
+        "board lose its journal? stored=%s received=%s",
+        ctx.locker.id,
+        body["seq"],
+        stored,
+        json.dumps(body),
+    )
 
 
 def _apply(ctx: EventContext, body: Event) -> str:
@@ -104,4 +130,3 @@ def _apply(ctx: EventContext, body: Event) -> str:
     if outcome != APPLIED:
         log.warning("event %s#%s %s", ctx.locker.id, body["seq"], outcome)
     return outcome
-

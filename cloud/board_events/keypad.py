@@ -1,5 +1,6 @@
 """Board events of the courier and return flows at the keypad (docs/protocol.md, "Keypad"):
 `retargeted`, `unadvised` and `courier_collected` (`return_deposited`: deposits.py)."""
+
 from datetime import timedelta
 from typing import cast
 
@@ -10,8 +11,18 @@ from cloud.board_events.context import APPLIED, Event, EventContext, Ignored
 from cloud.board_events.placement import displace, emptied_anyway, reassign
 from cloud.core.clock import to_ms
 from cloud.models import COMPARTMENT_SIZES, Compartment, CompartmentState, Parcel, ParcelState
-from cloud.services import (assignment, audit, collection, credentials, door_budget, lockers,
-                            notifications, outbox, parcels, reservation)
+from cloud.services import (
+    assignment,
+    audit,
+    collection,
+    credentials,
+    door_budget,
+    lockers,
+    notifications,
+    outbox,
+    parcels,
+    reservation,
+)
 from cloud.services.errors import Conflict
 from cloud.services.unadvised import UNADVISED_CARRIER
 
@@ -35,9 +46,17 @@ def retargeted(ctx: EventContext, body: Event) -> str:
     ctx.session.flush()
     if displaced is not None:
         reassign(ctx, displaced)
-    audit.record(ctx.session, ctx.actor, "parcel_retargeted", f"parcel:{parcel.id}",
-                 ctx.now, tracking_code=parcel.tracking_code, reason=body["reason"],
-                 compartment=new.number, previous=old.number)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        "parcel_retargeted",
+        f"parcel:{parcel.id}",
+        ctx.now,
+        tracking_code=parcel.tracking_code,
+        reason=body["reason"],
+        compartment=new.number,
+        previous=old.number,
+    )
     return APPLIED
 
 
@@ -76,8 +95,9 @@ def _refusal(ctx: EventContext, body: Event) -> str | None:
 
 def _known_elsewhere(session: Session, code: str, locker_id: str) -> bool:
     waiting = (ParcelState.ANNOUNCED, ParcelState.RESERVED)
-    query = select(Parcel.id).where(Parcel.tracking_code == code, Parcel.locker_id != locker_id,
-                                    col(Parcel.state).in_(waiting))
+    query = select(Parcel.id).where(
+        Parcel.tracking_code == code, Parcel.locker_id != locker_id, col(Parcel.state).in_(waiting)
+    )
     return session.exec(query).first() is not None
 
 
@@ -93,10 +113,19 @@ def _hold_unadvised(ctx: EventContext, body: Event) -> str:
         compartment = cast(Compartment, assignment.choose_compartment(compartments, dimensions))
     except Conflict:
         return _refuse(ctx, body["parcel"], "no free compartment")
-    parcel = Parcel(kind="unadvised", carrier=UNADVISED_CARRIER, tracking_code=body["parcel"],
-                    locker_id=ctx.locker.id, width_mm=dimensions[0], height_mm=dimensions[1],
-                    depth_mm=dimensions[2], recipient_name="", state=ParcelState.RESERVED,
-                    compartment_id=compartment.id, created_at=ctx.now)
+    parcel = Parcel(
+        kind="unadvised",
+        carrier=UNADVISED_CARRIER,
+        tracking_code=body["parcel"],
+        locker_id=ctx.locker.id,
+        width_mm=dimensions[0],
+        height_mm=dimensions[1],
+        depth_mm=dimensions[2],
+        recipient_name="",
+        state=ParcelState.RESERVED,
+        compartment_id=compartment.id,
+        created_at=ctx.now,
+    )
     try:
         with ctx.session.begin_nested():
             ctx.session.add(parcel)
@@ -104,24 +133,39 @@ def _hold_unadvised(ctx: EventContext, body: Event) -> str:
         return _refuse(ctx, body["parcel"], "duplicate parcel code")
     reservation.reserve(parcel, compartment)
     parcels.push_reservation(ctx.session, parcel, compartment, ctx.now, settings=ctx.settings)
-    audit.record(ctx.session, ctx.actor, "unadvised_parcel", f"parcel:{parcel.id}",
-                 ctx.now, tracking_code=parcel.tracking_code, compartment=compartment.number)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        "unadvised_parcel",
+        f"parcel:{parcel.id}",
+        ctx.now,
+        tracking_code=parcel.tracking_code,
+        compartment=compartment.number,
+    )
     return APPLIED
 
 
 def _refuse(ctx: EventContext, code: str, reason: str) -> str:
-    outbox.queue(ctx.session, ctx.locker.id, "refuse_parcel", {"parcel": code, "reason": reason},
-                 ctx.now, settings=ctx.settings)
+    outbox.queue(
+        ctx.session,
+        ctx.locker.id,
+        "refuse_parcel",
+        {"parcel": code, "reason": reason},
+        ctx.now,
+        settings=ctx.settings,
+    )
     return f"applied: refused ({reason})"
 
 
 def courier_collected(ctx: EventContext, body: Event) -> str:
     """A courier took a parcel to collect out of its compartment: back to its sender."""
     compartment = ctx.locked_compartment(body["cmp"])
-    query = select(Parcel).where(Parcel.locker_id == ctx.locker.id,
-                                 Parcel.tracking_code == body["parcel"],
-                                 col(Parcel.collect_scheduled_at).is_not(None),
-                                 col(Parcel.returned_at).is_(None))
+    query = select(Parcel).where(
+        Parcel.locker_id == ctx.locker.id,
+        Parcel.tracking_code == body["parcel"],
+        col(Parcel.collect_scheduled_at).is_not(None),
+        col(Parcel.returned_at).is_(None),
+    )
     parcel = ctx.session.exec(query).first()
     if parcel is None:
         return emptied_anyway(compartment, f"parcel {body['parcel']} was not to collect")
@@ -129,7 +173,14 @@ def courier_collected(ctx: EventContext, body: Event) -> str:
     door_budget.record_collection(ctx.session, parcel, compartment.number, ctx.now, ctx.settings)
     credentials.mark_used(ctx.session, parcel, ctx.now)
     notifications.queue_status_webhook(ctx.session, parcel, "returned", ctx.now, ctx.settings)
-    audit.record(ctx.session, ctx.actor, "parcel_returned", f"parcel:{parcel.id}",
-                 ctx.now, tracking_code=parcel.tracking_code, compartment=compartment.number,
-                 seq=body["seq"])
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        "parcel_returned",
+        f"parcel:{parcel.id}",
+        ctx.now,
+        tracking_code=parcel.tracking_code,
+        compartment=compartment.number,
+        seq=body["seq"],
+    )
     return APPLIED

@@ -1,5 +1,6 @@
 """Where a parcel is: the board's compartment is the physical truth, and the cloud's plan
 (which parcel is reserved where) yields to what the board did."""
+
 import logging
 from typing import cast
 
@@ -43,8 +44,10 @@ def emptied_anyway(compartment: Compartment, reason: str) -> str:
     """The outcome of a pickup of no parcel of the cloud's: a compartment the cloud holds
     nothing in (but thought occupied, e.g. after a deposit of a parcel no longer live) is empty
     now. One reserved for or holding a parcel of the cloud's is left to that parcel."""
-    if (compartment.parcel_id is not None
-            or compartment.state in (CompartmentState.FREE, CompartmentState.OUT_OF_SERVICE)):
+    if compartment.parcel_id is not None or compartment.state in (
+        CompartmentState.FREE,
+        CompartmentState.OUT_OF_SERVICE,
+    ):
         raise Ignored(reason)
     compartment.state = CompartmentState.FREE
     return f"ignored: {reason}; compartment {compartment.number} marked free"
@@ -68,8 +71,11 @@ def _give_way_to_deposit(ctx: EventContext, compartment: Compartment) -> bool:
     other = displace(ctx, compartment)
     if other is None:
         return False
-    log.warning("parcel %s lost compartment %s to a deposit; it needs a new one",
-                other.id, compartment.number)
+    log.warning(
+        "parcel %s lost compartment %s to a deposit; it needs a new one",
+        other.id,
+        compartment.number,
+    )
     if other.kind == "return":
         ctx.session.flush()
         reassign(ctx, other)
@@ -81,11 +87,16 @@ def reassign(ctx: EventContext, parcel: Parcel) -> None:
     fits (its `reserve`, or for a return its `return` with the same code, goes to the board)."""
     compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
     try:
-        chosen = cast(Compartment, assignment.choose_compartment(
-            compartments, (parcel.width_mm, parcel.height_mm, parcel.depth_mm)))
+        chosen = cast(
+            Compartment,
+            assignment.choose_compartment(
+                compartments, (parcel.width_mm, parcel.height_mm, parcel.depth_mm)
+            ),
+        )
     except Conflict:
-        log.warning("parcel %s lost its compartment and no other fits: it stays announced",
-                    parcel.id)
+        log.warning(
+            "parcel %s lost its compartment and no other fits: it stays announced", parcel.id
+        )
         return
     reservation.reserve(parcel, chosen)
     if parcel.kind == "return":

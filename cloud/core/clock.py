@@ -1,4 +1,5 @@
 """Time as the cloud stores it: naive datetimes in UTC, alike on SQLite and PostgreSQL."""
+
 from datetime import UTC, datetime, timedelta
 from typing import Any
 

@@ -1,4 +1,5 @@
 """One Settings object, read from LOCKER_* environment variables."""
+
 import ipaddress
 import re
 import secrets
@@ -51,7 +52,8 @@ class Settings(BaseSettings):
     # remote_open_window_s, across the fleet in remote_open_burst_window_s.
     collection_per_courier: int = Field(default=60, ge=1)
     collection_burst: int = Field(default=300, ge=1)
-    # Recipients' contact data is cleared this long after a parcel's life ended (cloud/services/purge.py).
+    # Recipients' contact data is cleared this long after a parcel's life ended
+    # (cloud/services/purge.py).
     contact_retention_days: int = Field(default=30, ge=1)
     # Life of a parcel (cloud/services/lifecycle.py): a reservation no courier filled lapses
     # after reservation_hours; a recipient may push the pickup deadline once by extension_hours.
@@ -132,8 +134,11 @@ def _comma_list(value: object) -> object:
     entries = value.split(",") if isinstance(value, str) else value
     if not isinstance(entries, list):
         return entries  # pydantic refuses it with its own message
-    return [entry.strip() if isinstance(entry, str) else entry for entry in entries
-            if not isinstance(entry, str) or entry.strip()]
+    return [
+        entry.strip() if isinstance(entry, str) else entry
+        for entry in entries
+        if not isinstance(entry, str) or entry.strip()
+    ]
 
 
 def _check_allow_entry(entry: str) -> None:
@@ -141,14 +146,18 @@ def _check_allow_entry(entry: str) -> None:
         ipaddress.ip_network(entry, strict=False)
     except ValueError:
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", entry):
-            raise ValueError(f"LOCKER_WEBHOOK_ALLOW_PRIVATE_HOSTS: {entry!r} is neither a host "
-                             "name nor a network (10.20.0.0/16)") from None
+            raise ValueError(
+                f"LOCKER_WEBHOOK_ALLOW_PRIVATE_HOSTS: {entry!r} is neither a host "
+                "name nor a network (10.20.0.0/16)"
+            ) from None
 
 
 def _refuse_placeholder(secret: SecretStr | None, name: str) -> None:
     value = secret.get_secret_value() if secret else ""
-    hint = (f"set {name} to a long random value, "
-            "e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`")
+    hint = (
+        f"set {name} to a long random value, "
+        "e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`"
+    )
     if not value:
         raise ValueError(f"{name} is missing in production: " + hint)
     if value.lower() in _PLACEHOLDERS or value.lower().startswith("dev"):

@@ -1,10 +1,19 @@
 """Operator passwords: argon2id hashes (argon2-cffi), and what counts as too weak."""
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_PASSWORD_LENGTH = 12
-_COMMON = {"password", "passwort", "123456789012", "qwertyuiopas", "administrator", "changeme",
-           "letmein", "welcome"}
+_COMMON = {
+    "password",
+    "passwort",
+    "123456789012",
+    "qwertyuiopas",
+    "administrator",
+    "changeme",
+    "letmein",
+    "welcome",
+}
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified against when the username is unknown, so a miss costs what a wrong password costs.

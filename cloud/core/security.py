@@ -1,5 +1,6 @@
 """Keyed hashes of short secrets (PINs, courier codes), and those secrets sealed where the
 cloud must give them out again (courier codes to new boards, PINs to the SMS gateway)."""
+
 import base64
 import hashlib
 import hmac

@@ -6,6 +6,7 @@ version never passes for another:
 - v2 {sub, exp, sid}: an operator's session (cloud/services/operator_sessions.py), valid while
   that session is, which logout and a password change end. v1 tokens no longer log anyone in.
 """
+
 import base64
 import hashlib
 import hmac
@@ -24,7 +25,9 @@ def sign(key: bytes, username: str, expires_at: datetime) -> str:
 
 def sign_session(key: bytes, username: str, session_id: int, expires_at: datetime) -> str:
     """A token naming `username`'s session `session_id`."""
-    return _signed(key, SESSION_VERSION, {"sub": username, "sid": session_id, "exp": to_ms(expires_at)})
+    return _signed(
+        key, SESSION_VERSION, {"sub": username, "sid": session_id, "exp": to_ms(expires_at)}
+    )
 
 
 def verified_subject(key: bytes, token: str, now: datetime) -> str | None:
@@ -50,7 +53,9 @@ def _signed(key: bytes, version: str, claims: dict) -> str:
 def _verified_claims(key: bytes, expected_version: str, token: str, now: datetime) -> dict | None:
     try:
         version, payload, mac = token.split(".")
-        if version != expected_version or not hmac.compare_digest(_unb64(mac), _mac(key, version, payload)):
+        if version != expected_version or not hmac.compare_digest(
+            _unb64(mac), _mac(key, version, payload)
+        ):
             return None
         claims = json.loads(_unb64(payload))
         if from_ms(int(claims["exp"])) <= now:

@@ -1,4 +1,5 @@
 """Alembic environment: SQLModel's metadata, the connection migrate() hands over (or the URL)."""
+
 from alembic import context
 from sqlmodel import SQLModel
 

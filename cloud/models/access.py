@@ -1,4 +1,5 @@
 """Who may use the API: operators (password, role) and carriers (API keys)."""
+
 import uuid
 from typing import Literal
 

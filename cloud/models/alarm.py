@@ -1,4 +1,5 @@
 """Operator alarms: what a board reported that a person has to look at (docs/protocol.md)."""
+
 from typing import Literal
 
 from pydantic import NaiveDatetime
@@ -11,18 +12,41 @@ from cloud.models.base import CODE_LENGTH
 # door_release_burst (remote_open_burst before 0012) stops every door release for someone other
 # than the recipient until an admin acknowledges it; delegate_contact: one delegate's phone or
 # email given for many parcels (cloud/services/door_budget.py, delegate_contacts.py).
-AlarmKind = Literal["jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-                    "door_release_burst", "offline", "full", "delegate_contact", "courier_guessing",
-                    "login_guessing"]
-ALARM_KINDS = ("jammed", "left_open", "tamper", "command_refused", "conflict", "pin_guessing",
-               "door_release_burst", "offline", "full", "delegate_contact", "courier_guessing",
-               "login_guessing")
+AlarmKind = Literal[
+    "jammed",
+    "left_open",
+    "tamper",
+    "command_refused",
+    "conflict",
+    "pin_guessing",
+    "door_release_burst",
+    "offline",
+    "full",
+    "delegate_contact",
+    "courier_guessing",
+    "login_guessing",
+]
+ALARM_KINDS = (
+    "jammed",
+    "left_open",
+    "tamper",
+    "command_refused",
+    "conflict",
+    "pin_guessing",
+    "door_release_burst",
+    "offline",
+    "full",
+    "delegate_contact",
+    "courier_guessing",
+    "login_guessing",
+)
 
 
 class AlarmBase(SQLModel):
     # None for an alarm about no one locker (login_guessing: cloud/services/login_throttle.py)
-    locker_id: str | None = Field(default=None, foreign_key="locker.id", index=True,
-                                  max_length=CODE_LENGTH)
+    locker_id: str | None = Field(
+        default=None, foreign_key="locker.id", index=True, max_length=CODE_LENGTH
+    )
     compartment: int | None = None  # the compartment number; None for the whole locker
     kind: str = Field(max_length=32)  # 32 since 0006 (remote_open_burst)
     detail: str = Field(sa_type=Text)
@@ -34,7 +58,8 @@ class AlarmBase(SQLModel):
 
 
 class Alarm(AlarmBase, table=True):
-    """At most one open (neither acknowledged nor resolved) alarm per locker, compartment and kind."""
+    """At most one open (neither acknowledged nor resolved) alarm per locker, compartment and
+    kind."""
 
     id: int | None = Field(default=None, primary_key=True)
 

@@ -1,4 +1,5 @@
 """The audit trail: append-only entries, each hashing its predecessor's hash."""
+
 from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Text
 from sqlmodel import Field, SQLModel

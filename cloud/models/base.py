@@ -1,4 +1,5 @@
 """What every table shares: constraint names Alembic can find again, and text patterns."""
+
 from sqlmodel import SQLModel
 
 # Named constraints let Alembic (and SQLite's batch mode) find and alter them later.
@@ -12,4 +13,5 @@ SQLModel.metadata.naming_convention = {
 
 CODE_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"  # locker ids and parcel codes: the wire's code charset
 CODE_LENGTH = 32
-# Names on the fleet's broker (locker ids that read as a service's are refused): protocol.identities.
+# Names on the fleet's broker (locker ids that read as a service's are refused):
+# protocol.identities.

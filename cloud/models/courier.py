@@ -1,7 +1,7 @@
 """Couriers who deposit parcels, known by a keypad code, and the lockers of their day's route."""
+
 import uuid
 from datetime import date
-
 from typing import Annotated
 
 from pydantic import NaiveDatetime, StringConstraints
@@ -56,8 +56,10 @@ class CourierRouteStop(SQLModel, table=True):
     """A locker a courier may use on a day: their code reaches its board for that day only."""
 
     __tablename__ = "courier_route_stop"
-    __table_args__ = (UniqueConstraint("courier_id", "locker_id", "day"),
-                      Index("ix_courier_route_stop_locker_id_day", "locker_id", "day"))
+    __table_args__ = (
+        UniqueConstraint("courier_id", "locker_id", "day"),
+        Index("ix_courier_route_stop_locker_id_day", "locker_id", "day"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     courier_id: uuid.UUID = Field(foreign_key="courier.id")
@@ -80,5 +82,6 @@ class CourierRoute(SQLModel):
     """A courier's lockers for one day (PUT replaces the day's list; [] clears it)."""
 
     day: date
-    locker_ids: list[Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=CODE_LENGTH)]] = \
-        Field(max_length=MAX_ROUTE_STOPS)
+    locker_ids: list[
+        Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=CODE_LENGTH)]
+    ] = Field(max_length=MAX_ROUTE_STOPS)

@@ -1,4 +1,5 @@
 """The device inbox (events from boards) and outbox (commands to boards)."""
+
 from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel

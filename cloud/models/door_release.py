@@ -1,6 +1,8 @@
 """The door-release ledger: every attempt to get a door opened for someone other than the
 parcel's recipient (a remote open, a delegate's PIN, a redirect, a reissued PIN, naming an
-unadvised parcel's recipient, a courier's collection), granted or refused (cloud/services/door_budget.py)."""
+unadvised parcel's recipient, a courier's collection), granted or refused
+(cloud/services/door_budget.py)."""
+
 import uuid
 
 from pydantic import NaiveDatetime
@@ -14,11 +16,21 @@ CONTACT_KEY_LENGTH = 64  # hex HMAC-SHA256
 # A claim names the recipient of an unadvised parcel (a courier left it without pre-advice):
 # whoever names them decides whose phone its PIN goes to.
 REMOTE_OPEN, DELEGATION, REDIRECT, REISSUE, COLLECTION, CLAIM = (
-    "remote_open", "delegation", "redirect", "reissue", "collection", "claim")
-GRANTED = {REMOTE_OPEN: "queued",  # the signed `open` is in the outbox
-           DELEGATION: "issued", REDIRECT: "redirected", REISSUE: "issued",  # a PIN went out
-           CLAIM: "issued",
-           COLLECTION: "collected"}  # the board reported the courier's door closed
+    "remote_open",
+    "delegation",
+    "redirect",
+    "reissue",
+    "collection",
+    "claim",
+)
+GRANTED = {
+    REMOTE_OPEN: "queued",  # the signed `open` is in the outbox
+    DELEGATION: "issued",
+    REDIRECT: "redirected",
+    REISSUE: "issued",  # a PIN went out
+    CLAIM: "issued",
+    COLLECTION: "collected",
+}  # the board reported the courier's door closed
 
 
 class DoorReleaseBase(SQLModel):
@@ -28,7 +40,9 @@ class DoorReleaseBase(SQLModel):
     locker_id: str = Field(index=True, max_length=CODE_LENGTH)
     compartment: int | None = None  # the compartment's number, where known
     parcel_id: uuid.UUID | None = Field(default=None, index=True)  # the parcel behind the door
-    actor: str = Field(index=True, max_length=100)  # as the audit names it: operator:alice, recipient
+    actor: str = Field(
+        index=True, max_length=100
+    )  # as the audit names it: operator:alice, recipient
     reason: str = Field(default="", max_length=REASON_LENGTH)
     # Against the per-locker and per-actor limits and the fleet burst: every release but the
     # recipient's own and a courier's collection (those are watched, not budgeted).

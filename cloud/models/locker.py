@@ -1,4 +1,5 @@
 """Lockers (one board each) and their compartments."""
+
 import uuid
 from typing import Literal
 
@@ -7,9 +8,9 @@ from sqlalchemy import BigInteger, Column, ForeignKey, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
 from cloud.core.clock import utcnow
-from protocol.layout import DIMENSIONS_MM, SIZES
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
 from cloud.models.states import CompartmentState
+from protocol.layout import DIMENSIONS_MM, SIZES
 
 CompartmentSize = Literal[SIZES]
 
@@ -96,7 +97,8 @@ class Compartment(CompartmentBase, table=True):
     locker_id: str = Field(foreign_key="locker.id", index=True, max_length=CODE_LENGTH)
     # parcel <-> compartment reference each other; this side is added after both tables exist.
     parcel_id: uuid.UUID | None = Field(
-        default=None, sa_column=Column(Uuid, ForeignKey("parcel.id", use_alter=True), nullable=True))
+        default=None, sa_column=Column(Uuid, ForeignKey("parcel.id", use_alter=True), nullable=True)
+    )
 
 
 class CompartmentPublic(CompartmentBase):

@@ -1,5 +1,6 @@
 """Operators' sessions (a token names one; logout and a password change end them) and the
 counts that throttle login guessing (cloud/services/login_throttle.py)."""
+
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 

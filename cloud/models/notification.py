@@ -1,4 +1,5 @@
 """Messages to recipients (SMS or email) and carriers (webhooks): an outbox, kept until sent."""
+
 import uuid
 
 from pydantic import NaiveDatetime

@@ -1,4 +1,5 @@
 """Occupancy history: how full each locker was, per compartment size, sampled now and then."""
+
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 

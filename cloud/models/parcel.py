@@ -1,4 +1,5 @@
 """Parcels pre-advised by carriers, and the pickup credentials issued for them."""
+
 import uuid
 from typing import ClassVar
 
@@ -102,7 +103,9 @@ class Parcel(ParcelBase, table=True):
     # (dropped off with a return code, taken back by a courier) or an `unadvised` parcel a courier
     # brought without pre-advice (held until its carrier completes it: no recipient, no PIN).
     kind: str = Field(default="delivery", max_length=16)
-    collect_scheduled_at: NaiveDatetime | None = None  # a courier is to take it away (collection.py)
+    collect_scheduled_at: NaiveDatetime | None = (
+        None  # a courier is to take it away (collection.py)
+    )
     returned_at: NaiveDatetime | None = None  # taken away by a courier: back to its sender
 
 

@@ -1,5 +1,6 @@
 """Remote door openings asked for by operators: the request, and an attempt as the API shows
 it (each is a row of the door-release ledger, cloud/models/door_release.py)."""
+
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 

@@ -1,4 +1,5 @@
 """Return drop-offs: what a carrier or retailer sends to get a return code, and what it gets."""
+
 import uuid
 
 from pydantic import NaiveDatetime
@@ -12,8 +13,9 @@ from cloud.models.parcel import MAX_PARCEL_MM, Recipient
 class ReturnCreate(SQLModel):
     locker_id: str = Field(schema_extra={"pattern": CODE_PATTERN}, max_length=CODE_LENGTH)
     carrier: str = Field(min_length=1, max_length=64)  # who takes the return back
-    tracking_code: str | None = Field(default=None, schema_extra={"pattern": CODE_PATTERN},
-                                      max_length=CODE_LENGTH)  # made up (RET-...) when absent
+    tracking_code: str | None = Field(
+        default=None, schema_extra={"pattern": CODE_PATTERN}, max_length=CODE_LENGTH
+    )  # made up (RET-...) when absent
     # a compartment size, or the parcel's dimensions (the smallest compartment it fits)
     size: CompartmentSize | None = None
     width_mm: int | None = Field(default=None, gt=0, le=MAX_PARCEL_MM)

@@ -2,6 +2,7 @@
 
 Members are the strings themselves (StrEnum): `ParcelState.RESERVED == "reserved"`, stored and
 sent as "reserved", so the database rows and the API's JSON are what they always were."""
+
 from enum import StrEnum
 from typing import Literal
 

@@ -1,6 +1,7 @@
 """Channels that carry a notification out of the cloud: email (SMTP), SMS (a provider) and
 carrier webhooks. cloud/services/notifications.py decides what to send and when; these only
 deliver one message and raise if they could not."""
+
 from dataclasses import dataclass
 
 

@@ -8,6 +8,7 @@ hosts): `2130706433`, `0x7f000001`, `0177.0.0.1` and `127.1` are all 127.0.0.1. 
 ourselves, instead of leaving them to the resolver, makes the answer the same on every platform
 and refuses a host that looks like a number but is not a valid one (`127.0.0.1.1`, `999.1.1.1`).
 """
+
 import ipaddress
 import re
 
@@ -94,11 +95,15 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
 
 def _kind(address: IPAddress) -> str | None:
     # The order matters only for the word in the message: every listed kind is refused.
-    for kind, flag in ((UNSPECIFIED, address.is_unspecified), (LOOPBACK, address.is_loopback),
-                       (LINK_LOCAL, address.is_link_local), (MULTICAST, address.is_multicast),
-                       (SHARED, address in _SHARED_CGNAT),
-                       (RESERVED, address.is_reserved or _site_local(address)),
-                       (PRIVATE, address.is_private)):
+    for kind, flag in (
+        (UNSPECIFIED, address.is_unspecified),
+        (LOOPBACK, address.is_loopback),
+        (LINK_LOCAL, address.is_link_local),
+        (MULTICAST, address.is_multicast),
+        (SHARED, address in _SHARED_CGNAT),
+        (RESERVED, address.is_reserved or _site_local(address)),
+        (PRIVATE, address.is_private),
+    ):
         if flag:
             return kind
     # is_global is False for the rest of IANA's special-purpose ranges (documentation, 6to4

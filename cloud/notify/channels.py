@@ -1,4 +1,5 @@
 """One sender for every channel: routes each message to the email, SMS or webhook sender."""
+
 from cloud.core.config import Settings
 from cloud.notify import Outgoing
 from cloud.notify.sms import HttpSmsProvider, LoggingSmsProvider, SmsProvider

@@ -1,5 +1,6 @@
 """The image of a pickup QR token (cloud/services/qr.py makes the token): what an email shows
 the recipient to hold up to the locker's scanner."""
+
 import io
 
 import segno

@@ -1,4 +1,5 @@
 """SMS through a provider: a Protocol, a logging provider (the default) and one HTTP shape."""
+
 import logging
 from typing import Protocol
 
@@ -38,6 +39,7 @@ class HttpSmsProvider:
 
     def send_sms(self, phone: str, text: str) -> None:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        response = httpx.post(self.url, json={"to": phone, "text": text}, headers=headers,
-                              timeout=self.timeout_s)
+        response = httpx.post(
+            self.url, json={"to": phone, "text": text}, headers=headers, timeout=self.timeout_s
+        )
         response.raise_for_status()

@@ -1,4 +1,5 @@
 """Email over SMTP: plain text and HTML, the pickup QR code inline as a PNG (segno)."""
+
 import html
 import logging
 import smtplib
@@ -24,15 +25,23 @@ def build_email(outgoing: Outgoing, sender: str) -> EmailMessage:
         return email
     cid = make_msgid(domain=domain)
     email.add_alternative(_html(outgoing.text, cid), subtype="html")
-    email.get_payload()[1].add_related(qr_image.png(outgoing.qr_token), "image", "png", cid=cid,
-                                       filename="pickup-qr.png", disposition="inline")
+    email.get_payload()[1].add_related(
+        qr_image.png(outgoing.qr_token),
+        "image",
+        "png",
+        cid=cid,
+        filename="pickup-qr.png",
+        disposition="inline",
+    )
     return email
 
 
 def _html(text: str, cid: str) -> str:
-    return (f"<html><body><p>{html.escape(text)}</p>"
-            f"<p>Or show this code at the locker's scanner:</p>"
-            f'<p><img src="cid:{cid[1:-1]}" alt="pickup QR code"></p></body></html>')
+    return (
+        f"<html><body><p>{html.escape(text)}</p>"
+        f"<p>Or show this code at the locker's scanner:</p>"
+        f'<p><img src="cid:{cid[1:-1]}" alt="pickup QR code"></p></body></html>'
+    )
 
 
 def _safe(key: str) -> str:
@@ -42,16 +51,29 @@ def _safe(key: str) -> str:
 class SmtpMailer:
     timeout_s = 15.0
 
-    def __init__(self, host: str, port: int, sender: str, user: str | None = None,
-                 password: str | None = None, starttls: bool = True):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        user: str | None = None,
+        password: str | None = None,
+        starttls: bool = True,
+    ):
         self.host, self.port, self.sender = host, port, sender
         self.user, self.password, self.starttls = user, password, starttls
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SmtpMailer":
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        return cls(settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.smtp_user,
-                   password, settings.smtp_starttls)
+        return cls(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_from,
+            settings.smtp_user,
+            password,
+            settings.smtp_starttls,
+        )
 
     def send_email(self, outgoing: Outgoing) -> None:
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:

@@ -8,6 +8,7 @@ its network (LOCKER_WEBHOOK_ALLOW_PRIVATE_HOSTS) for an on-premise carrier. The 
 the carrier sets its webhook and again at every delivery, on the addresses actually connected
 to (`cloud/notify/guarded_http.py`): DNS may answer differently the second time.
 """
+
 import ipaddress
 import re
 import socket
@@ -18,8 +19,14 @@ import httpx
 
 from cloud.core.config import Settings
 from cloud.notify import Undeliverable
-from cloud.notify.addresses import (MULTICAST, RESERVED, UNSPECIFIED, IPAddress, literal_address,
-                                   why_not_public)
+from cloud.notify.addresses import (
+    MULTICAST,
+    RESERVED,
+    UNSPECIFIED,
+    IPAddress,
+    literal_address,
+    why_not_public,
+)
 
 URL_INVALID = "webhook_url_invalid"
 SCHEME_REFUSED = "webhook_scheme_refused"
@@ -67,8 +74,11 @@ class TargetPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> "TargetPolicy":
         hosts, networks = allow_list(settings.webhook_allow_private_hosts)
-        return cls(https_only=settings.environment == "production", private_hosts=hosts,
-                   private_networks=networks)
+        return cls(
+            https_only=settings.environment == "production",
+            private_hosts=hosts,
+            private_networks=networks,
+        )
 
     def check_url(self, url: str) -> httpx.URL:
         """`url` parsed as the sender will read it; RefusedTarget if its form is refused (its
@@ -79,12 +89,18 @@ class TargetPolicy:
             raise RefusedTarget(URL_INVALID, f"the webhook URL is not valid: {error}") from None
         schemes = ("https",) if self.https_only else ("http", "https")
         if parsed.scheme not in schemes:
-            raise RefusedTarget(SCHEME_REFUSED, "a webhook URL starts with " + " or ".join(
-                f"{scheme}://" for scheme in schemes) + ("" if len(schemes) > 1 else
-                                                          " (http:// only in development)"))
+            raise RefusedTarget(
+                SCHEME_REFUSED,
+                "a webhook URL starts with "
+                + " or ".join(f"{scheme}://" for scheme in schemes)
+                + ("" if len(schemes) > 1 else " (http:// only in development)"),
+            )
         if parsed.userinfo:
-            raise RefusedTarget(USERINFO_REFUSED, "a webhook URL has no user name or password "
-                                "before its host (user@host): put credentials in the path")
+            raise RefusedTarget(
+                USERINFO_REFUSED,
+                "a webhook URL has no user name or password "
+                "before its host (user@host): put credentials in the path",
+            )
         _check_host_and_port(parsed)
         return parsed
 
@@ -106,15 +122,23 @@ class TargetPolicy:
         if kind is None or (kind not in NEVER_ALLOWED and self.allows(host, address)):
             return
         verb = "resolves to" if resolved else "is"
-        hint = ("" if kind in NEVER_ALLOWED else " (an operator may allow an on-premise host "
-                "with LOCKER_WEBHOOK_ALLOW_PRIVATE_HOSTS)")
-        raise RefusedTarget(ADDRESS_REFUSED, f"the webhook host {host} {verb} a {kind} address; "
-                            f"webhooks go only to public addresses{hint}")
+        hint = (
+            ""
+            if kind in NEVER_ALLOWED
+            else " (an operator may allow an on-premise host "
+            "with LOCKER_WEBHOOK_ALLOW_PRIVATE_HOSTS)"
+        )
+        raise RefusedTarget(
+            ADDRESS_REFUSED,
+            f"the webhook host {host} {verb} a {kind} address; "
+            f"webhooks go only to public addresses{hint}",
+        )
 
     def allows(self, host: str, address: IPAddress) -> bool:
         """Whether the operator allow-listed `host` by name or `address` by network."""
-        return (host.rstrip(".") in self.private_hosts
-                or any(address in network for network in self.private_networks))
+        return host.rstrip(".") in self.private_hosts or any(
+            address in network for network in self.private_networks
+        )
 
 
 def allow_list(entries: list[str]) -> tuple[frozenset[str], tuple[Network, ...]]:

@@ -5,6 +5,7 @@ timestamp is inside the MAC, so a receiver that refuses old timestamps refuses r
 The URL is the carrier's, so it is checked when set and again at every delivery, on the
 addresses actually connected to (`cloud/notify/targets.py`, `cloud/notify/guarded_http.py`);
 redirects are never followed."""
+
 import hashlib
 import hmac
 import logging
@@ -32,8 +33,13 @@ def signature_header(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={_mac(secret, timestamp, body)}"
 
 
-def verify_signature(secret: str, header: str, body: bytes, tolerance_s: int = DEFAULT_TOLERANCE_S,
-                     now: float | None = None) -> bool:
+def verify_signature(
+    secret: str,
+    header: str,
+    body: bytes,
+    tolerance_s: int = DEFAULT_TOLERANCE_S,
+    now: float | None = None,
+) -> bool:
     """Whether `header` signs `body` under `secret` and is at most `tolerance_s` old (or
     ahead): what a carrier's receiver checks before trusting a webhook."""
     try:
@@ -54,8 +60,14 @@ def _mac(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
-def configure(session: Session, carrier: Carrier, url: str | None, settings: Settings, *,
-              resolver: Resolver | None = None) -> str | None:
+def configure(
+    session: Session,
+    carrier: Carrier,
+    url: str | None,
+    settings: Settings,
+    *,
+    resolver: Resolver | None = None,
+) -> str | None:
     """Point the carrier's webhooks at `url` (None: no webhooks) with a fresh secret, which is
     returned this once and kept only sealed. RefusedTarget (a ValueError) for a URL the cloud
     does not send to: see `check_target`."""
@@ -85,8 +97,9 @@ def endpoint_of(carrier: Carrier | None, settings: Settings) -> tuple[str, str] 
     """(url, secret) where the carrier takes webhooks, or None."""
     if carrier is None or not carrier.webhook_url or not carrier.sealed_webhook_secret:
         return None
-    return carrier.webhook_url, security.unseal(settings.pepper, carrier.sealed_webhook_secret,
-                                                WEBHOOK_SEAL)
+    return carrier.webhook_url, security.unseal(
+        settings.pepper, carrier.sealed_webhook_secret, WEBHOOK_SEAL
+    )
 
 
 class WebhookRedirected(Exception):
@@ -101,8 +114,14 @@ class WebhookPoster:
 
     timeout_s = 10.0
 
-    def __init__(self, policy: TargetPolicy | None = None, resolver: Resolver | None = None, *,
-                 clock=time.time, verify=True):
+    def __init__(
+        self,
+        policy: TargetPolicy | None = None,
+        resolver: Resolver | None = None,
+        *,
+        clock=time.time,
+        verify=True,
+    ):
         """policy: where it may post (default: public https addresses only); verify: the TLS
         trust (True: the public CAs; an ssl.SSLContext for a private CA)."""
         self.policy, self.resolver = policy or TargetPolicy(), resolver or SystemResolver()
@@ -117,11 +136,14 @@ class WebhookPoster:
             raise LookupError(f"carrier {outgoing.recipient} has no webhook endpoint")
         url = self.policy.check_url(outgoing.webhook_url)  # set before these checks, perhaps
         body = outgoing.text.encode()
-        headers = {"Content-Type": "application/json", IDEMPOTENCY_HEADER: outgoing.key,
-                   SIGNATURE_HEADER: signature_header(outgoing.webhook_secret, body,
-                                                      int(self.clock()))}
-        with guarded_client(self.policy, self.resolver, timeout=self.timeout_s,
-                            verify=self.verify) as client:
+        headers = {
+            "Content-Type": "application/json",
+            IDEMPOTENCY_HEADER: outgoing.key,
+            SIGNATURE_HEADER: signature_header(outgoing.webhook_secret, body, int(self.clock())),
+        }
+        with guarded_client(
+            self.policy, self.resolver, timeout=self.timeout_s, verify=self.verify
+        ) as client:
             # streamed and never read: only the status matters, not a body of any size
             with client.stream("POST", url, content=body, headers=headers) as response:
                 self._check_answer(outgoing, response)
@@ -130,8 +152,14 @@ class WebhookPoster:
     def _check_answer(outgoing: Outgoing, response) -> None:
         if response.is_redirect:
             location = response.headers.get("Location", "")
-            log.warning("webhook to carrier %s answered %d with a redirect to %r: not followed",
-                        outgoing.recipient, response.status_code, location[:200])
-            raise WebhookRedirected(f"the webhook endpoint answered {response.status_code} with "
-                                    f"a redirect to {location[:200]!r}; redirects are not followed")
+            log.warning(
+                "webhook to carrier %s answered %d with a redirect to %r: not followed",
+                outgoing.recipient,
+                response.status_code,
+                location[:200],
+            )
+            raise WebhookRedirected(
+                f"the webhook endpoint answered {response.status_code} with "
+                f"a redirect to {location[:200]!r}; redirects are not followed"
+            )
         response.raise_for_status()

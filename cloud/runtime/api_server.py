@@ -1,4 +1,5 @@
 """The cloud API served by uvicorn in a thread, for the demo and the end-to-end tests."""
+
 import threading
 import time
 
@@ -10,8 +11,11 @@ class ApiServer:
         self.host, self.port = host, port
         # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app
         # decides whom to believe itself (Settings.trusted_proxies, cloud/api/client_source.py).
-        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                                    lifespan="on", proxy_headers=False))
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app, host=host, port=port, log_level="warning", lifespan="on", proxy_headers=False
+            )
+        )
         self._thread = threading.Thread(target=self.server.run, name="api", daemon=True)
 
     @property

@@ -4,6 +4,7 @@ Each job is `(name, interval_s, fn(session, now, settings))`, run in a transacti
 one failing job rolls back only its own work and the others carry on. Other parts register
 their jobs with `register` before `start` (see `default_jobs`).
 """
+
 import logging
 import threading
 import time
@@ -65,11 +66,14 @@ class MaintenanceLoop:
 
 def default_jobs():
     """The jobs every cloud process runs."""
-    from cloud.services.courier_routes import refresh_courier_lists
-    from cloud.services.purge import purge_contacts
-    from cloud.services.lifecycle import expire_due
     from cloud.admin.occupancy import occupancy_job
-    return [("refresh_courier_lists", 60, refresh_courier_lists),
-            ("purge_contacts", 3600, purge_contacts),
-            ("expire_due", 60, expire_due),
-            ("sample_occupancy", 900, occupancy_job)]  # the admin's occupancy history
+    from cloud.services.courier_routes import refresh_courier_lists
+    from cloud.services.lifecycle import expire_due
+    from cloud.services.purge import purge_contacts
+
+    return [
+        ("refresh_courier_lists", 60, refresh_courier_lists),
+        ("purge_contacts", 3600, purge_contacts),
+        ("expire_due", 60, expire_due),
+        ("sample_occupancy", 900, occupancy_job),
+    ]  # the admin's occupancy history

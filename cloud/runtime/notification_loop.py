@@ -1,5 +1,6 @@
 """Sends queued notifications in the background of the cloud process: one loop for every
 channel (email, SMS, carrier webhooks); a failed message waits out its backoff."""
+
 import logging
 import threading
 

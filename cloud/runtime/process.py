@@ -1,9 +1,10 @@
 """The cloud process, assembled once: a migrated database, the API app and the background loops.
 
 `locker cloud` serves it in the foreground with uvicorn; the demo and the end-to-end tests run
-it in threads beside a bridge worker (locker/stack.py). The bridge is not part of it: the cloud
-does not know the bridge.
+it in threads beside a bridge worker (locker/stack.py, which may import the bridge). The bridge
+is not part of it: the cloud does not know the bridge.
 """
+
 import uvicorn
 
 from cloud.app import create_app

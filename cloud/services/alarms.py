@@ -7,6 +7,7 @@ them already lose nothing), so two bridge workers never raise the same alarm twi
 about no one locker (login guessing: `raise_fleet_alarm`) is one per kind, and takes turns on the
 audit head's row instead.
 """
+
 import logging
 from datetime import datetime
 
@@ -19,20 +20,30 @@ from cloud.services.errors import NotFound
 log = logging.getLogger(__name__)
 
 
-def raise_alarm(session: Session, locker_id: str, kind: str, detail: str, now: datetime,
-                compartment: int | None = None) -> Alarm:
+def raise_alarm(
+    session: Session,
+    locker_id: str,
+    kind: str,
+    detail: str,
+    now: datetime,
+    compartment: int | None = None,
+) -> Alarm:
     """The open alarm of this kind for the compartment, new or with its count bumped."""
     assert kind in ALARM_KINDS, kind
     lockers.compartments_of(session, locker_id, for_update=True)  # one raiser per locker at a time
     query = select(Alarm).where(Alarm.locker_id == locker_id, Alarm.kind == kind, is_open())
-    query = query.where(col(Alarm.compartment).is_(None) if compartment is None
-                        else Alarm.compartment == compartment)
+    query = query.where(
+        col(Alarm.compartment).is_(None)
+        if compartment is None
+        else Alarm.compartment == compartment
+    )
     alarm = session.exec(query).first()
     if alarm is not None:
         alarm.count += 1
         return alarm
-    alarm = Alarm(locker_id=locker_id, compartment=compartment, kind=kind, detail=detail,
-                  raised_at=now)
+    alarm = Alarm(
+        locker_id=locker_id, compartment=compartment, kind=kind, detail=detail, raised_at=now
+    )
     session.add(alarm)
     session.flush()
     log.warning("ALARM %s on locker %s compartment %s: %s", kind, locker_id, compartment, detail)
@@ -43,7 +54,9 @@ def raise_fleet_alarm(session: Session, kind: str, detail: str, now: datetime) -
     """The open alarm of this kind that names no locker (login guessing), new or with its count
     bumped and its detail the latest."""
     assert kind in ALARM_KINDS, kind
-    session.get(AuditHead, 1, with_for_update=True)  # one raiser at a time (audit appends lock it too)
+    session.get(
+        AuditHead, 1, with_for_update=True
+    )  # one raiser at a time (audit appends lock it too)
     query = select(Alarm).where(col(Alarm.locker_id).is_(None), Alarm.kind == kind, is_open())
     alarm = session.exec(query).first()
     if alarm is not None:
@@ -56,8 +69,13 @@ def raise_fleet_alarm(session: Session, kind: str, detail: str, now: datetime) -
     return alarm
 
 
-def list_alarms(session: Session, open_only: bool = False, *, locker_id: str | None = None,
-                limit: int | None = None) -> list[Alarm]:
+def list_alarms(
+    session: Session,
+    open_only: bool = False,
+    *,
+    locker_id: str | None = None,
+    limit: int | None = None,
+) -> list[Alarm]:
     """Alarms, newest first; only the unacknowledged ones with open_only, only one locker's with
     locker_id, at most `limit` of them."""
     query = select(Alarm).order_by(col(Alarm.raised_at).desc(), col(Alarm.id).desc()).limit(limit)
@@ -76,8 +94,9 @@ def is_open():  # noqa: ANN201 (an SQL expression)
 def resolve(session: Session, locker_id: str, kind: str, now: datetime) -> list[Alarm]:
     """Close the locker's unresolved alarms of this kind because their cause went away (an
     acknowledged one too: it now says when the cause ended)."""
-    query = select(Alarm).where(Alarm.locker_id == locker_id, Alarm.kind == kind,
-                                col(Alarm.resolved_at).is_(None))
+    query = select(Alarm).where(
+        Alarm.locker_id == locker_id, Alarm.kind == kind, col(Alarm.resolved_at).is_(None)
+    )
     resolved = list(session.exec(query).all())
     for alarm in resolved:
         alarm.resolved_at = now

@@ -6,6 +6,7 @@ remembers the last entry, so cutting entries off the end is seen too. Appends lo
 row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises writers anyway),
 so concurrent transactions chain one after another, with no gaps in the ids.
 """
+
 import hashlib
 import json
 from collections.abc import Iterable
@@ -17,31 +18,59 @@ from sqlmodel import Session, col, select
 
 from cloud.models import GENESIS_HASH, AuditEntry, AuditHead
 
-ACTIONS = ("login", "login_failed", "parcel_preadvised", "parcel_cancelled", "credential_issued",
-           "door_opened", "remote_command", "key_issued", "key_revoked", "operator_created",
-           "carrier_created",
-           "courier_route_set", "courier_revoked",  # courier routes (issue 5)
-           "compartment_out_of_service", "compartment_in_service",  # admin (issue 6)
-           "parcel_expired", "reservation_lapsed", "parcel_extended",  # lifecycle (issue 6)
-           "webhook_configured",  # carrier webhooks (issue 6)
-           # courier flows at the locker (issue 6)
-           "return_requested", "parcel_retargeted", "unadvised_parcel", "parcel_returned",
-           "unadvised_completed",  # an unadvised parcel given its carrier and recipient
-           "door_release",  # a door for someone but the recipient, asked for (door_budget.py)
-           "courier_registered", "courier_code_issued",  # codes the cloud draws (issue 10)
-           "login_locked", "logout", "password_changed")  # login guessing, sessions (issue 10)
+ACTIONS = (
+    "login",
+    "login_failed",
+    "parcel_preadvised",
+    "parcel_cancelled",
+    "credential_issued",
+    "door_opened",
+    "remote_command",
+    "key_issued",
+    "key_revoked",
+    "operator_created",
+    "carrier_created",
+    "courier_route_set",
+    "courier_revoked",  # courier routes (issue 5)
+    "compartment_out_of_service",
+    "compartment_in_service",  # admin (issue 6)
+    "parcel_expired",
+    "reservation_lapsed",
+    "parcel_extended",  # lifecycle (issue 6)
+    "webhook_configured",  # carrier webhooks (issue 6)
+    # courier flows at the locker (issue 6)
+    "return_requested",
+    "parcel_retargeted",
+    "unadvised_parcel",
+    "parcel_returned",
+    "unadvised_completed",  # an unadvised parcel given its carrier and recipient
+    "door_release",  # a door for someone but the recipient, asked for (door_budget.py)
+    "courier_registered",
+    "courier_code_issued",  # codes the cloud draws (issue 10)
+    "login_locked",
+    "logout",
+    "password_changed",
+)  # login guessing, sessions (issue 10)
 _BATCH = 1000  # entries read at a time while verifying
 
 
-def record(session: Session, actor: str, action: str, subject: str, now: datetime,
-           **detail: Any) -> AuditEntry:
+def record(
+    session: Session, actor: str, action: str, subject: str, now: datetime, **detail: Any
+) -> AuditEntry:
     """Append one entry after the newest; it commits (or rolls back) with the caller's work."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     head = _locked_head(session)
-    entry = AuditEntry(id=head.last_id + 1, at=now, actor=actor, action=action,
-                       subject=str(subject), detail=_canonical(detail), prev_hash=head.last_hash,
-                       hash="")
+    entry = AuditEntry(
+        id=head.last_id + 1,
+        at=now,
+        actor=actor,
+        action=action,
+        subject=str(subject),
+        detail=_canonical(detail),
+        prev_hash=head.last_hash,
+        hash="",
+    )
     entry.hash = entry_hash(entry)
     head.last_id, head.last_hash = entry.id, entry.hash
     session.add(entry)
@@ -52,9 +81,14 @@ def record(session: Session, actor: str, action: str, subject: str, now: datetim
 
 def entry_hash(entry: AuditEntry) -> str:
     """SHA-256 over the previous hash and the entry's fields as canonical JSON."""
-    fields = {"id": entry.id, "at": entry.at.isoformat(timespec="microseconds"),
-              "actor": entry.actor, "action": entry.action, "subject": entry.subject,
-              "detail": entry.detail}
+    fields = {
+        "id": entry.id,
+        "at": entry.at.isoformat(timespec="microseconds"),
+        "actor": entry.actor,
+        "action": entry.action,
+        "subject": entry.subject,
+        "detail": entry.detail,
+    }
     return hashlib.sha256((entry.prev_hash + _canonical(fields)).encode()).hexdigest()
 
 
@@ -79,8 +113,9 @@ def verify(session: Session) -> Verdict:
         expected_id, prev_hash, count = entry.id + 1, entry.hash, count + 1
     head = session.get(AuditHead, 1)
     if head is not None and (head.last_id, head.last_hash) != (count, prev_hash):
-        return Verdict(count, count + 1, f"entries after #{count} are missing "
-                                         f"(the head names #{head.last_id})")
+        return Verdict(
+            count, count + 1, f"entries after #{count} are missing (the head names #{head.last_id})"
+        )
     return Verdict(count)
 
 
@@ -105,8 +140,12 @@ def _problem(entry: AuditEntry, expected_id: int, prev_hash: str) -> str:
 def _all_entries(session: Session) -> Iterable[AuditEntry]:
     after = 0
     while True:
-        query = (select(AuditEntry).where(AuditEntry.id > after)
-                 .order_by(col(AuditEntry.id)).limit(_BATCH))
+        query = (
+            select(AuditEntry)
+            .where(AuditEntry.id > after)
+            .order_by(col(AuditEntry.id))
+            .limit(_BATCH)
+        )
         batch = session.exec(query).all()
         yield from batch
         if len(batch) < _BATCH:

@@ -1,4 +1,5 @@
 """Carriers and their API keys: random 32-byte tokens, stored as SHA-256, shown once."""
+
 import hashlib
 import secrets
 from datetime import datetime
@@ -36,11 +37,14 @@ def list_carriers(session: Session) -> list[Carrier]:
     return list(session.exec(select(Carrier).order_by(col(Carrier.name))).all())
 
 
-def issue_key(session: Session, carrier: Carrier, now: datetime, *, actor: str) -> tuple[ApiKey, str]:
+def issue_key(
+    session: Session, carrier: Carrier, now: datetime, *, actor: str
+) -> tuple[ApiKey, str]:
     """A new key for the carrier: (its row, the whole key, which is never stored)."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    row = ApiKey(carrier_id=carrier.id, key_hash=key_hash(key), prefix=key[:_PREFIX_CHARS],
-                 created_at=now)
+    row = ApiKey(
+        carrier_id=carrier.id, key_hash=key_hash(key), prefix=key[:_PREFIX_CHARS], created_at=now
+    )
     session.add(row)
     session.flush()
     audit.record(session, actor, "key_issued", "carrier:" + carrier.name, now, prefix=row.prefix)
@@ -48,18 +52,25 @@ def issue_key(session: Session, carrier: Carrier, now: datetime, *, actor: str) 
 
 
 def keys_of(session: Session, carrier: Carrier) -> list[ApiKey]:
-    return list(session.exec(select(ApiKey).where(ApiKey.carrier_id == carrier.id)
-                             .order_by(col(ApiKey.id))).all())
+    return list(
+        session.exec(
+            select(ApiKey).where(ApiKey.carrier_id == carrier.id).order_by(col(ApiKey.id))
+        ).all()
+    )
 
 
-def revoke_key(session: Session, carrier: Carrier, key_id: int, now: datetime, *, actor: str) -> ApiKey:
+def revoke_key(
+    session: Session, carrier: Carrier, key_id: int, now: datetime, *, actor: str
+) -> ApiKey:
     """Revoke one of the carrier's keys (a repeat keeps the first time)."""
     row = session.get(ApiKey, key_id)
     if row is None or row.carrier_id != carrier.id:
         raise NotFound("api_key", key_id)
     if row.revoked_at is None:
         row.revoked_at = now
-        audit.record(session, actor, "key_revoked", "carrier:" + carrier.name, now, prefix=row.prefix)
+        audit.record(
+            session, actor, "key_revoked", "carrier:" + carrier.name, now, prefix=row.prefix
+        )
     session.flush()
     return row
 

@@ -3,6 +3,7 @@
 Out of service is a cloud-side state the reconciliation respects (cloud/services/reconcile.py,
 ADOPTED): the assignment never picks such a compartment, and a board's "free" does not undo it.
 """
+
 from datetime import datetime
 
 from sqlmodel import Session
@@ -15,39 +16,58 @@ from cloud.services.errors import Conflict, NotFound
 IN_SERVICE_AGAIN = (CompartmentState.OUT_OF_SERVICE, CompartmentState.JAMMED)
 
 
-def take_out_of_service(session: Session, locker_id: str, number: int, now: datetime,
-                        *, actor: str, reason: str = "") -> Compartment:
+def take_out_of_service(
+    session: Session, locker_id: str, number: int, now: datetime, *, actor: str, reason: str = ""
+) -> Compartment:
     """Stop using an empty compartment; Conflict if it holds or awaits a parcel."""
     compartment = find_compartment(session, locker_id, number, for_update=True)
     if compartment.state == CompartmentState.OUT_OF_SERVICE:
         return compartment
-    if (compartment.parcel_id is not None
-            or compartment.state not in (CompartmentState.FREE, CompartmentState.JAMMED)):
-        raise Conflict("compartment_in_use", f"compartment {number} of locker {locker_id} is "
-                       f"{compartment.state}: empty it before taking it out of service")
+    if compartment.parcel_id is not None or compartment.state not in (
+        CompartmentState.FREE,
+        CompartmentState.JAMMED,
+    ):
+        raise Conflict(
+            "compartment_in_use",
+            f"compartment {number} of locker {locker_id} is "
+            f"{compartment.state}: empty it before taking it out of service",
+        )
     before, compartment.state = compartment.state, CompartmentState.OUT_OF_SERVICE
-    audit.record(session, actor, "compartment_out_of_service", _subject(locker_id, number), now,
-                 was=before, reason=reason)
+    audit.record(
+        session,
+        actor,
+        "compartment_out_of_service",
+        _subject(locker_id, number),
+        now,
+        was=before,
+        reason=reason,
+    )
     return compartment
 
 
-def return_to_service(session: Session, locker_id: str, number: int, now: datetime,
-                      *, actor: str) -> Compartment:
+def return_to_service(
+    session: Session, locker_id: str, number: int, now: datetime, *, actor: str
+) -> Compartment:
     """Make an out-of-service (or cleared jammed) compartment free again."""
     compartment = find_compartment(session, locker_id, number, for_update=True)
     if compartment.state == CompartmentState.FREE:
         return compartment
     if compartment.state not in IN_SERVICE_AGAIN or compartment.parcel_id is not None:
-        raise Conflict("compartment_in_service", f"compartment {number} of locker {locker_id} "
-                       f"is {compartment.state}, not out of service")
+        raise Conflict(
+            "compartment_in_service",
+            f"compartment {number} of locker {locker_id} "
+            f"is {compartment.state}, not out of service",
+        )
     before, compartment.state = compartment.state, CompartmentState.FREE
-    audit.record(session, actor, "compartment_in_service", _subject(locker_id, number), now,
-                 was=before)
+    audit.record(
+        session, actor, "compartment_in_service", _subject(locker_id, number), now, was=before
+    )
     return compartment
 
 
-def find_compartment(session: Session, locker_id: str, number: int, *,
-                     for_update: bool = False) -> Compartment:
+def find_compartment(
+    session: Session, locker_id: str, number: int, *, for_update: bool = False
+) -> Compartment:
     """The locker's compartment of this number; NotFound for an unknown locker or number."""
     lockers.get_locker(session, locker_id)
     # All of the locker's compartments, locked in the order pre-advices and events lock them.

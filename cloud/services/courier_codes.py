@@ -15,6 +15,7 @@ for life, and a code of some length is only drawn while at most 1 in GUESS_ODDS 
 length would be live; so at every moment, at every locker, the live codes of each length are
 within the bound. (A board holds at most wire.MAX_LIST codes besides: 500 in 10^10.)
 """
+
 import secrets
 import uuid
 from datetime import datetime
@@ -34,9 +35,15 @@ MAX_DRAWS = 50  # at most 1 in GUESS_ODDS codes is taken: one draw nearly always
 SYSTEM_RANDOM = secrets.SystemRandom()  # the OS's CSPRNG; tests pass a scripted source
 
 
-def register_courier(session: Session, name: str, now: datetime, *, actor: str,
-                     settings: Settings | None = None,
-                     rng: Random = SYSTEM_RANDOM) -> tuple[Courier, str]:
+def register_courier(
+    session: Session,
+    name: str,
+    now: datetime,
+    *,
+    actor: str,
+    settings: Settings | None = None,
+    rng: Random = SYSTEM_RANDOM,
+) -> tuple[Courier, str]:
     """A new active courier, on no route yet (no board knows the code until one is set), and
     their code: drawn here and given out by the caller once; the cloud keeps it only hashed
     and sealed (couriers.py)."""
@@ -45,8 +52,15 @@ def register_courier(session: Session, name: str, now: datetime, *, actor: str,
     courier = Courier(name=name, active=True, created_at=now, **stored_code(settings, code))
     session.add(courier)
     session.flush()
-    audit.record(session, actor, "courier_registered", f"courier:{courier.id}", now, name=name,
-                 digits=len(code))
+    audit.record(
+        session,
+        actor,
+        "courier_registered",
+        f"courier:{courier.id}",
+        now,
+        name=name,
+        digits=len(code),
+    )
     return courier, code
 
 
@@ -58,8 +72,11 @@ def code_length_for(live_after: int) -> int:
 def live_codes(session: Session, *, besides: uuid.UUID | None = None) -> int:
     """How many couriers have a code boards get (active, not waiting for a new code), not
     counting `besides`."""
-    query = select(func.count()).select_from(Courier).where(
-        col(Courier.active).is_(True), col(Courier.needs_new_code).is_(False))
+    query = (
+        select(func.count())
+        .select_from(Courier)
+        .where(col(Courier.active).is_(True), col(Courier.needs_new_code).is_(False))
+    )
     if besides is not None:
         query = query.where(Courier.id != besides)
     return session.exec(query).one()
@@ -80,5 +97,7 @@ def draw_code(session: Session, live_after: int, *, settings: Settings, rng: Ran
 def stored_code(settings: Settings, code: str) -> dict[str, str]:
     """What the cloud keeps of a code: the keyed hash it is found by, and the sealed copy each
     board's verifier is made from."""
-    return {"code_hash": security.courier_code_hash(settings.pepper, code),
-            "code_sealed": security.seal(settings.pepper, code)}
+    return {
+        "code_hash": security.courier_code_hash(settings.pepper, code),
+        "code_sealed": security.seal(settings.pepper, code),
+    }

@@ -12,6 +12,7 @@ hash of a 10-digit code, so the seal gives away nothing the hash kept. The codes
 the cloud (courier_codes.py); one chosen by a person before that (`needs_new_code`) reaches no
 board.
 """
+
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
@@ -26,11 +27,19 @@ from protocol.verifiers import courier_verifier
 
 def list_couriers(session: Session) -> list[Courier]:
     """Every courier, revoked ones too, oldest first."""
-    return list(session.exec(select(Courier).order_by(col(Courier.created_at), col(Courier.id))).all())
+    return list(
+        session.exec(select(Courier).order_by(col(Courier.created_at), col(Courier.id))).all()
+    )
 
 
-def push_couriers(session: Session, locker: Locker, now: datetime, *,
-                  settings: Settings | None = None, skip_empty: bool = False) -> None:
+def push_couriers(
+    session: Session,
+    locker: Locker,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+    skip_empty: bool = False,
+) -> None:
     """Queue a `couriers` command with the verifiers of the active couriers routed to this
     locker today, valid `until` the day's end; remember what was sent (CourierListSent).
 
@@ -46,20 +55,35 @@ def push_couriers(session: Session, locker: Locker, now: datetime, *,
     if not routed and skip_empty:
         return
     key = bytes.fromhex(locker.device_key)
-    verifiers = [courier_verifier(key, security.unseal(settings.pepper, courier.code_sealed))
-                 for courier in routed]
-    outbox.queue(session, locker.id, "couriers", {"v": verifiers, "until": day_end_ms(today)},
-                 now, settings=settings)
+    verifiers = [
+        courier_verifier(key, security.unseal(settings.pepper, courier.code_sealed))
+        for courier in routed
+    ]
+    outbox.queue(
+        session,
+        locker.id,
+        "couriers",
+        {"v": verifiers, "until": day_end_ms(today)},
+        now,
+        settings=settings,
+    )
     _remember_sent(session, locker.id, today, routed)
 
 
 def routed_couriers(session: Session, locker_id: str, day: date) -> list[Courier]:
     """The active couriers with `locker_id` on their route for `day`, oldest first; not those
     whose code was chosen by a person (`needs_new_code`): a board never gets such a code."""
-    query = (select(Courier).join(CourierRouteStop, col(CourierRouteStop.courier_id) == Courier.id)
-             .where(CourierRouteStop.locker_id == locker_id, CourierRouteStop.day == day,
-                    col(Courier.active).is_(True), col(Courier.needs_new_code).is_(False))
-             .order_by(col(Courier.created_at), col(Courier.id)))
+    query = (
+        select(Courier)
+        .join(CourierRouteStop, col(CourierRouteStop.courier_id) == Courier.id)
+        .where(
+            CourierRouteStop.locker_id == locker_id,
+            CourierRouteStop.day == day,
+            col(Courier.active).is_(True),
+            col(Courier.needs_new_code).is_(False),
+        )
+        .order_by(col(Courier.created_at), col(Courier.id))
+    )
     return list(session.exec(query).all())
 
 
@@ -73,8 +97,9 @@ def courier_ids_text(couriers: list[Courier]) -> str:
 
 
 def _remember_sent(session: Session, locker_id: str, day: date, routed: list[Courier]) -> None:
-    sent = session.get(CourierListSent, locker_id) or CourierListSent(locker_id=locker_id, day=day,
-                                                                      courier_ids="")
+    sent = session.get(CourierListSent, locker_id) or CourierListSent(
+        locker_id=locker_id, day=day, courier_ids=""
+    )
     sent.day, sent.courier_ids = day, courier_ids_text(routed)
     session.add(sent)
     session.flush()

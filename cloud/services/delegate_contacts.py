@@ -7,6 +7,7 @@ Contacts are personal and purged with their parcel (purge.py), so they are count
 hash of the normalised contact (the pepper keys it, like a PIN's), kept with the ledger row and
 cleared once older than the window.
 """
+
 import hashlib
 import hmac
 from datetime import datetime, timedelta
@@ -26,12 +27,15 @@ _KEY_LABEL = b"openlocker delegate contact keys v1"
 _DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
-def contact_keys(settings: Settings, phone: str | None,
-                 email: str | None) -> tuple[str | None, str | None]:
+def contact_keys(
+    settings: Settings, phone: str | None, email: str | None
+) -> tuple[str | None, str | None]:
     """The keyed hashes of a delegate's phone and email (None where not given)."""
     key = hmac.new(settings.pepper, _KEY_LABEL, hashlib.sha256).digest()  # never the PIN key
-    return (security.keyed_hash(key, "phone:" + normalised_phone(phone)) if phone else None,
-            security.keyed_hash(key, "email:" + normalised_email(email)) if email else None)
+    return (
+        security.keyed_hash(key, "phone:" + normalised_phone(phone)) if phone else None,
+        security.keyed_hash(key, "email:" + normalised_email(email)) if email else None,
+    )
 
 
 def normalised_phone(phone: str) -> str:
@@ -59,36 +63,51 @@ def check(session: Session, attempted: DoorRelease, settings: Settings) -> None:
     since = attempted.at - timedelta(seconds=window_s)
     uses = _uses(session, since, keys)
     if len(uses) >= settings.delegate_contact_flag:
-        alarms.raise_alarm(session, attempted.locker_id, ALARM, _detail(attempted, uses, window_s),
-                           attempted.at)
+        alarms.raise_alarm(
+            session, attempted.locker_id, ALARM, _detail(attempted, uses, window_s), attempted.at
+        )
     if len(uses) >= settings.delegate_contact_limit:
         retry = int((uses[0] - since).total_seconds()) + 1  # until the oldest leaves the window
-        raise RateLimited("delegate_contact_limit", f"this delegate's phone or email was given "
-                          f"for {len(uses)} parcels in the last {window_s} s, the most allowed; "
-                          f"try again in {retry} s", retry)
+        raise RateLimited(
+            "delegate_contact_limit",
+            f"this delegate's phone or email was given "
+            f"for {len(uses)} parcels in the last {window_s} s, the most allowed; "
+            f"try again in {retry} s",
+            retry,
+        )
 
 
 def forget(session: Session, now: datetime, settings: Settings) -> None:
     """Clear the contact keys older than the window: they count for nothing any more."""
     since = now - timedelta(seconds=settings.delegate_contact_window_s)
-    session.exec(update(DoorRelease)
-                 .where(DoorRelease.at <= since,
-                        or_(col(DoorRelease.phone_key).is_not(None),
-                            col(DoorRelease.email_key).is_not(None)))
-                 .values(phone_key=None, email_key=None))
+    session.exec(
+        update(DoorRelease)
+        .where(
+            DoorRelease.at <= since,
+            or_(col(DoorRelease.phone_key).is_not(None), col(DoorRelease.email_key).is_not(None)),
+        )
+        .values(phone_key=None, email_key=None)
+    )
 
 
 def _uses(session: Session, since: datetime, keys: list[str]) -> list[datetime]:
     """When the granted releases to any of these contacts since `since` were, oldest first."""
-    query = (select(DoorRelease.at)
-             .where(DoorRelease.at > since, col(DoorRelease.outcome).in_(GRANTED.values()),
-                    or_(col(DoorRelease.phone_key).in_(keys), col(DoorRelease.email_key).in_(keys)))
-             .order_by(col(DoorRelease.at)))
+    query = (
+        select(DoorRelease.at)
+        .where(
+            DoorRelease.at > since,
+            col(DoorRelease.outcome).in_(GRANTED.values()),
+            or_(col(DoorRelease.phone_key).in_(keys), col(DoorRelease.email_key).in_(keys)),
+        )
+        .order_by(col(DoorRelease.at))
+    )
     return list(session.exec(query).all())
 
 
 def _detail(attempted: DoorRelease, uses: list[datetime], window_s: int) -> str:
     key = (attempted.phone_key or attempted.email_key or "")[:12]
-    return (f"a delegate contact (key {key}) was given for {len(uses) + 1} parcels in "
-            f"{window_s} s, the latest parcel {attempted.parcel_id} by {attempted.actor}: "
-            "check who is collecting them")
+    return (
+        f"a delegate contact (key {key}) was given for {len(uses) + 1} parcels in "
+        f"{window_s} s, the latest parcel {attempted.parcel_id} by {attempted.actor}: "
+        "check who is collecting them"
+    )

@@ -1,4 +1,5 @@
 """What the cloud knows about a board's connection."""
+
 from datetime import datetime
 
 from sqlmodel import Session
@@ -9,8 +10,14 @@ from cloud.services import locker_alarms, resync
 from cloud.services.lockers import get_locker
 
 
-def set_online(session: Session, locker_id: str, online: bool, now: datetime,
-               *, settings: Settings | None = None) -> Locker:
+def set_online(
+    session: Session,
+    locker_id: str,
+    online: bool,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+) -> Locker:
     """Record a board's retained status message (or its last will); NotFound for unknown ids.
 
     A board that goes offline raises an `offline` alarm; coming back resolves it. Every
@@ -26,9 +33,16 @@ def set_online(session: Session, locker_id: str, online: bool, now: datetime,
     return locker
 
 
-def record_status(session: Session, locker: Locker, online: bool, conn: int, now: datetime,
-                  *, settings: Settings | None = None) -> bool:
-    """Apply a board's signed status (an already verified message, firmware/core/wire.py) unless
+def record_status(
+    session: Session,
+    locker: Locker,
+    online: bool,
+    conn: int,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+) -> bool:
+    """Apply a board's signed status (an already verified message, protocol/wire.py) unless
     it is older than the last one applied; False (nothing changed) for an old one.
 
     Statuses are ordered by connection number, and within one connection online comes before
@@ -44,10 +58,14 @@ def record_status(session: Session, locker: Locker, online: bool, conn: int, now
 
 
 def record_telemetry(session: Session, locker: Locker, body: dict, now: datetime) -> Locker:
-    """Keep a board's latest telemetry (an already verified message, firmware/core/wire.py)."""
+    """Keep a board's latest telemetry (an already verified message, protocol/wire.py)."""
     locker.firmware_version, locker.board_mode = body["fw"], body["mode"]
     locker.reset_cause, locker.uptime_s = body["reset"], body["up"] // 1000
-    locker.free_heap, locker.wifi_rssi, locker.reconnects = body["heap"], body["rssi"], body["reconn"]
+    locker.free_heap, locker.wifi_rssi, locker.reconnects = (
+        body["heap"],
+        body["rssi"],
+        body["reconn"],
+    )
     locker.telemetry_at = locker.last_seen_at = now
     session.flush()
     return locker

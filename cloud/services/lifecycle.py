@@ -1,5 +1,6 @@
 """A parcel's life after pre-advice: expiry of uncollected parcels and of reservations no
 courier filled (`expire_due`, a periodic job), and the recipient's one extension."""
+
 import uuid
 from datetime import datetime, timedelta
 
@@ -7,8 +8,16 @@ from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings
 from cloud.models import Compartment, Locker, Parcel, ParcelState, PickupCredential
-from cloud.services import (audit, collection, credentials, lockers, notifications, parcels,
-                            qr, reservation)
+from cloud.services import (
+    audit,
+    collection,
+    credentials,
+    lockers,
+    notifications,
+    parcels,
+    qr,
+    reservation,
+)
 from cloud.services.errors import Conflict
 
 UNFILLED = (ParcelState.ANNOUNCED, ParcelState.RESERVED)  # a courier has yet to bring it
@@ -59,8 +68,11 @@ def _unfilled(session: Session, locker_id: str, cutoff: datetime) -> list[Parcel
 
 
 def _of_locker(session: Session, locker_id: str, condition) -> list[Parcel]:
-    query = (select(Parcel).where(Parcel.locker_id == locker_id, condition)
-             .order_by(col(Parcel.created_at)))
+    query = (
+        select(Parcel)
+        .where(Parcel.locker_id == locker_id, condition)
+        .order_by(col(Parcel.created_at))
+    )
     return list(session.exec(query).all())
 
 
@@ -70,12 +82,25 @@ def expire(session: Session, parcel: Parcel, now: datetime, settings: Settings) 
     parcel.state, parcel.expired_at = ParcelState.EXPIRED, now
     reservation.queue_revoke(session, parcel, now, settings=settings)
     notifications.queue_to_recipient(
-        session, parcel, "expired", f"Your parcel {parcel.tracking_code} ({parcel.carrier}) was "
+        session,
+        parcel,
+        "expired",
+        f"Your parcel {parcel.tracking_code} ({parcel.carrier}) was "
         f"not collected by {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC and goes back to the "
-        "sender. Its PIN no longer works.", now, settings)
+        "sender. Its PIN no longer works.",
+        now,
+        settings,
+    )
     notifications.queue_status_webhook(session, parcel, "expired", now, settings)
-    audit.record(session, "system", "parcel_expired", f"parcel:{parcel.id}", now,
-                 locker=parcel.locker_id, tracking_code=parcel.tracking_code)
+    audit.record(
+        session,
+        "system",
+        "parcel_expired",
+        f"parcel:{parcel.id}",
+        now,
+        locker=parcel.locker_id,
+        tracking_code=parcel.tracking_code,
+    )
     collection.schedule_collection(session, parcel, now, settings)
 
 
@@ -85,12 +110,25 @@ def lapse(session: Session, parcel: Parcel, now: datetime, settings: Settings) -
     parcel.state, parcel.expired_at = ParcelState.LAPSED, now
     reservation.queue_revoke(session, parcel, now, settings=settings)
     notifications.queue_status_webhook(session, parcel, "reservation_expired", now, settings)
-    audit.record(session, "system", "reservation_lapsed", f"parcel:{parcel.id}", now,
-                 locker=parcel.locker_id, tracking_code=parcel.tracking_code)
+    audit.record(
+        session,
+        "system",
+        "reservation_lapsed",
+        f"parcel:{parcel.id}",
+        now,
+        locker=parcel.locker_id,
+        tracking_code=parcel.tracking_code,
+    )
 
 
-def extend(session: Session, parcel_id: uuid.UUID, now: datetime, settings: Settings,
-           *, actor: str = "system") -> Parcel:
+def extend(
+    session: Session,
+    parcel_id: uuid.UUID,
+    now: datetime,
+    settings: Settings,
+    *,
+    actor: str = "system",
+) -> Parcel:
     """Push the pickup deadline back by extension_hours, once, before it passes: the board gets
     every live PIN of the parcel again with the new expiry, the recipient a fresh QR code."""
     parcel, locker, compartment = in_locker(session, parcel_id, now)
@@ -101,22 +139,37 @@ def extend(session: Session, parcel_id: uuid.UUID, now: datetime, settings: Sett
     live = _live_credentials(session, parcel)
     for n, credential in enumerate(live):
         credential.expires_at = parcel.pickup_deadline
-        credentials.push_credential(session, locker.id, parcel, compartment, credential, now,
-                                    settings, keep=n > 0)  # the first replaces, the rest join it
+        credentials.push_credential(
+            session, locker.id, parcel, compartment, credential, now, settings, keep=n > 0
+        )  # the first replaces, the rest join it
     mine = [credential for credential in live if credential.holder == "recipient"]  # a code each
     notifications.queue_to_recipient(
-        session, parcel, "extended", f"You have until {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC "
-        f"to collect parcel {parcel.tracking_code}; your PIN stays the same.", now, settings,
-        qr_token=qr.token_for(locker, compartment, parcel, mine[0]) if mine else None)
+        session,
+        parcel,
+        "extended",
+        f"You have until {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC "
+        f"to collect parcel {parcel.tracking_code}; your PIN stays the same.",
+        now,
+        settings,
+        qr_token=qr.token_for(locker, compartment, parcel, mine[0]) if mine else None,
+    )
     notifications.queue_status_webhook(session, parcel, "extended", now, settings)
-    audit.record(session, actor, "parcel_extended", f"parcel:{parcel.id}", now,
-                 until=parcel.pickup_deadline.isoformat(), tracking_code=parcel.tracking_code)
+    audit.record(
+        session,
+        actor,
+        "parcel_extended",
+        f"parcel:{parcel.id}",
+        now,
+        until=parcel.pickup_deadline.isoformat(),
+        tracking_code=parcel.tracking_code,
+    )
     session.flush()
     return parcel
 
 
-def in_locker(session: Session, parcel_id: uuid.UUID,
-              now: datetime) -> tuple[Parcel, Locker, Compartment]:
+def in_locker(
+    session: Session, parcel_id: uuid.UUID, now: datetime
+) -> tuple[Parcel, Locker, Compartment]:
     """The parcel, waiting in its compartment before its deadline, with the locker's
     compartments locked; Conflict otherwise."""
     parcel = parcels.get_parcel(session, parcel_id)
@@ -126,11 +179,17 @@ def in_locker(session: Session, parcel_id: uuid.UUID,
         raise Conflict("not_in_locker", f"a {parcel.state} parcel is not waiting in a locker")
     if parcel.pickup_deadline is None or now >= parcel.pickup_deadline:
         raise Conflict("deadline_passed", "the pickup deadline has passed")
-    return parcel, session.get(Locker, parcel.locker_id), session.get(Compartment, parcel.compartment_id)
+    return (
+        parcel,
+        session.get(Locker, parcel.locker_id),
+        session.get(Compartment, parcel.compartment_id),
+    )
 
 
 def _live_credentials(session: Session, parcel: Parcel) -> list[PickupCredential]:
-    query = (select(PickupCredential)
-             .where(PickupCredential.parcel_id == parcel.id, col(PickupCredential.used_at).is_(None))
-             .order_by(col(PickupCredential.id)))
+    query = (
+        select(PickupCredential)
+        .where(PickupCredential.parcel_id == parcel.id, col(PickupCredential.used_at).is_(None))
+        .order_by(col(PickupCredential.id))
+    )
     return list(session.exec(query).all())

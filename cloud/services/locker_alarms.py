@@ -7,6 +7,7 @@ locker is free again: many paths free a compartment (pickup, cancel, collection,
 a flush hook watches them all instead of each path remembering to. It resolves at the time the
 session was opened with (cloud/core/clock.py set_session_time), not at the wall clock's.
 """
+
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session

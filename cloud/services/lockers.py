@@ -1,4 +1,5 @@
 """Provisioning lockers: identity, board key, compartments from the size catalogue."""
+
 import re
 import secrets
 from datetime import datetime
@@ -6,25 +7,43 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings
-from cloud.models import (COMPARTMENT_SIZES, RESERVED_LOCKER_ID, Compartment, CompartmentSpec,
-                          CompartmentState, Locker, LockerCreate)
+from cloud.models import (
+    COMPARTMENT_SIZES,
+    RESERVED_LOCKER_ID,
+    Compartment,
+    CompartmentSpec,
+    CompartmentState,
+    Locker,
+    LockerCreate,
+)
 from cloud.services import couriers
 from cloud.services.errors import Conflict, Invalid, NotFound
 
 DEVICE_KEY_BYTES = 32
 
 
-def provision_locker(session: Session, data: LockerCreate, now: datetime,
-                     *, settings: Settings | None = None) -> tuple[Locker, str]:
+def provision_locker(
+    session: Session, data: LockerCreate, now: datetime, *, settings: Settings | None = None
+) -> tuple[Locker, str]:
     """A new locker with its compartments, and its board key (hex) to hand over once."""
     if re.match(RESERVED_LOCKER_ID, data.id):
-        raise Invalid("reserved_locker_id", f"{data.id} reads as a service's name on the fleet's "
-                      "broker (bridge..., svc...); give the locker another id")
+        raise Invalid(
+            "reserved_locker_id",
+            f"{data.id} reads as a service's name on the fleet's "
+            "broker (bridge..., svc...); give the locker another id",
+        )
     if session.get(Locker, data.id) is not None:
         raise Conflict("duplicate_locker", f"locker {data.id} already exists")
     device_key = secrets.token_hex(DEVICE_KEY_BYTES)  # the board's own: shared with no other
-    locker = Locker(id=data.id, name=data.name, address=data.address, device_key=device_key,
-                    latitude=data.latitude, longitude=data.longitude, created_at=now)
+    locker = Locker(
+        id=data.id,
+        name=data.name,
+        address=data.address,
+        device_key=device_key,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        created_at=now,
+    )
     session.add(locker)
     session.flush()
     session.add_all(_compartment(locker.id, spec) for spec in data.compartments)
@@ -35,9 +54,16 @@ def provision_locker(session: Session, data: LockerCreate, now: datetime,
 
 def _compartment(locker_id: str, spec: CompartmentSpec) -> Compartment:
     width, height, depth = COMPARTMENT_SIZES[spec.size]
-    return Compartment(locker_id=locker_id, number=spec.number, size=spec.size,
-                       width_mm=width, height_mm=height, depth_mm=depth,
-                       state=CompartmentState.FREE, accessible=spec.accessible)
+    return Compartment(
+        locker_id=locker_id,
+        number=spec.number,
+        size=spec.size,
+        width_mm=width,
+        height_mm=height,
+        depth_mm=depth,
+        state=CompartmentState.FREE,
+        accessible=spec.accessible,
+    )
 
 
 def get_locker(session: Session, locker_id: str) -> Locker:
@@ -53,11 +79,15 @@ def list_lockers(session: Session) -> list[Locker]:
     return list(session.exec(select(Locker).order_by(col(Locker.id))).all())
 
 
-def compartments_of(session: Session, locker_id: str, *,
-                    for_update: bool = False) -> list[Compartment]:
+def compartments_of(
+    session: Session, locker_id: str, *, for_update: bool = False
+) -> list[Compartment]:
     """A locker's compartments by number; `for_update` locks them (PostgreSQL) for a decision."""
-    query = (select(Compartment).where(Compartment.locker_id == locker_id)
-             .order_by(col(Compartment.number)))
+    query = (
+        select(Compartment)
+        .where(Compartment.locker_id == locker_id)
+        .order_by(col(Compartment.number))
+    )
     if for_update:
         query = query.with_for_update()
     return list(session.exec(query).all())

@@ -19,6 +19,7 @@ after the last attempt and lock-out forgets the count; the right password forget
 Lock-outs are audited (`login_locked`); from the `login_alarm_lockouts`-th of a streak on they
 raise the `login_guessing` alarm.
 """
+
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -61,10 +62,13 @@ class Policy:
     @classmethod
     def of(cls, settings: Settings) -> "Policy":
         first = settings.login_lockout_s
-        return cls(Limit(settings.login_lockout_after, first, settings.login_lockout_max_s),
-                   Limit(settings.login_source_lockout_after, first, settings.login_source_lockout_max_s),
-                   settings.login_quiet_s, settings.login_trusted_source_days * 86400,
-                   settings.login_alarm_lockouts)
+        return cls(
+            Limit(settings.login_lockout_after, first, settings.login_lockout_max_s),
+            Limit(settings.login_source_lockout_after, first, settings.login_source_lockout_max_s),
+            settings.login_quiet_s,
+            settings.login_trusted_source_days * 86400,
+            settings.login_alarm_lockouts,
+        )
 
     def limit(self, scope: str) -> Limit:
         return self.source if scope == SOURCE else self.account
@@ -97,7 +101,9 @@ def admit(session: Session, account: str, source: str, now: datetime, policy: Po
     locked = [row.locked_until for row in rows if _locked(row, now)]
     if locked:
         retry_s = math.ceil((max(locked) - now).total_seconds())
-        raise RateLimited("login_locked", f"too many failed logins: try again in {retry_s} s", retry_s)
+        raise RateLimited(
+            "login_locked", f"too many failed logins: try again in {retry_s} s", retry_s
+        )
     attempt = Attempt(account, source, counted)
     for row in rows:
         until = _count_failure(row, now, policy.limit(row.scope))
@@ -106,8 +112,9 @@ def admit(session: Session, account: str, source: str, now: datetime, policy: Po
     return attempt
 
 
-def settle(session: Session, attempt: Attempt, now: datetime, policy: Policy, *,
-           succeeded: bool) -> None:
+def settle(
+    session: Session, attempt: Attempt, now: datetime, policy: Policy, *, succeeded: bool
+) -> None:
     """After the check: a right password takes its count back (and forgets the account's, and
     trusts its source for the account); a wrong one keeps it, and the lock-outs it started are
     audited and, past the alarm threshold, raise the alarm."""
@@ -123,8 +130,13 @@ def settle(session: Session, attempt: Attempt, now: datetime, policy: Policy, *,
             _record_lockout(session, row, now, policy)
 
 
-def _take_back(session: Session, rows: dict[Key, LoginThrottle], attempt: Attempt, now: datetime,
-               policy: Policy) -> None:
+def _take_back(
+    session: Session,
+    rows: dict[Key, LoginThrottle],
+    attempt: Attempt,
+    now: datetime,
+    policy: Policy,
+) -> None:
     for key, row in rows.items():
         if key[0] == SOURCE:  # a source is not forgiven by one right password: count it out
             row.failures = max(0, row.failures - 1)
@@ -162,32 +174,57 @@ def _locked(row: LoginThrottle, now: datetime) -> bool:
 def _record_lockout(session: Session, row: LoginThrottle, now: datetime, policy: Policy) -> None:
     locked_s = math.ceil((row.locked_until - now).total_seconds())
     subject = "source:" + row.source if row.scope == SOURCE else "operator:" + row.account
-    audit.record(session, "system", "login_locked", subject, now, scope=row.scope,
-                 source=row.source or None, failures=row.failures, lockouts=row.lockouts,
-                 locked_until=row.locked_until)
+    audit.record(
+        session,
+        "system",
+        "login_locked",
+        subject,
+        now,
+        scope=row.scope,
+        source=row.source or None,
+        failures=row.failures,
+        lockouts=row.lockouts,
+        locked_until=row.locked_until,
+    )
     if row.lockouts >= policy.alarm_after_lockouts:
         alarms.raise_fleet_alarm(session, LOGIN_GUESSING, _describe(row, locked_s), now)
     _prune(session, now, policy)
 
 
 def _describe(row: LoginThrottle, locked_s: int) -> str:
-    who = {ACCOUNT: f"account {row.account!r} from sources it never logged in from",
-           PAIR: f"account {row.account!r} from {row.source}, where it logged in before",
-           SOURCE: f"source {row.source}, across accounts"}[row.scope]
-    return (f"{row.failures} failed logins of {who}: locked out for {locked_s} s "
-            f"(lock-out {row.lockouts} of this streak)")
+    who = {
+        ACCOUNT: f"account {row.account!r} from sources it never logged in from",
+        PAIR: f"account {row.account!r} from {row.source}, where it logged in before",
+        SOURCE: f"source {row.source}, across accounts",
+    }[row.scope]
+    return (
+        f"{row.failures} failed logins of {who}: locked out for {locked_s} s "
+        f"(lock-out {row.lockouts} of this streak)"
+    )
 
 
 def _locked_rows(session: Session, keys: list[Key], *, create: bool) -> list[LoginThrottle]:
     """The rows of `keys` that exist (all of them with `create`), locked, in the order given:
-    every caller locks pair, then account, then source rows, so none waits for another in a circle."""
+    every caller locks pair, then account, then source rows, so none waits for another in a
+    circle."""
     if create:
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        session.execute(insert(LoginThrottle).values(
-            [{"scope": s, "account": a, "source": src, "failures": 0, "lockouts": 0}
-             for s, a, src in keys]).on_conflict_do_nothing())
-    rows = (session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
-            for key in keys)
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
+        session.execute(
+            insert(LoginThrottle)
+            .values(
+                [
+                    {"scope": s, "account": a, "source": src, "failures": 0, "lockouts": 0}
+                    for s, a, src in keys
+                ]
+            )
+            .on_conflict_do_nothing()
+        )
+    rows = (
+        session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+        for key in keys
+    )
     return [row for row in rows if row is not None]
 
 
@@ -195,11 +232,16 @@ def _prune(session: Session, now: datetime, policy: Policy) -> None:
     """Forget rows nobody needs any more; rows another attempt holds are left for later."""
     quiet = now - timedelta(seconds=policy.quiet_s)
     row = LoginThrottle
-    stale = (select(row.scope, row.account, row.source)
-             .where(col(row.last_attempt_at).is_(None) | (col(row.last_attempt_at) < quiet),
-                    col(row.locked_until).is_(None) | (col(row.locked_until) < quiet),
-                    col(row.trusted_until).is_(None) | (col(row.trusted_until) < now))
-             .limit(_PRUNED_AT_ONCE).with_for_update(skip_locked=True))
+    stale = (
+        select(row.scope, row.account, row.source)
+        .where(
+            col(row.last_attempt_at).is_(None) | (col(row.last_attempt_at) < quiet),
+            col(row.locked_until).is_(None) | (col(row.locked_until) < quiet),
+            col(row.trusted_until).is_(None) | (col(row.trusted_until) < now),
+        )
+        .limit(_PRUNED_AT_ONCE)
+        .with_for_update(skip_locked=True)
+    )
     session.exec(delete(row).where(tuple_(row.scope, row.account, row.source).in_(stale)))
 
 

@@ -5,6 +5,7 @@ The PIN and the QR token are never stored in clear: the message holds a placehol
 secrets are kept sealed next to it; the text with the PIN is built only to hand it to the
 channel, and the seals are cleared once the message is sent or given up on.
 """
+
 import json
 import logging
 import random
@@ -17,8 +18,7 @@ from sqlmodel import Session, col, select
 from cloud.core import security
 from cloud.core.config import Settings, get_settings
 from cloud.models import Carrier, Compartment, Locker, Notification, Parcel
-from cloud.notify import Outgoing, Undeliverable
-from cloud.notify import webhooks
+from cloud.notify import Outgoing, Undeliverable, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +50,38 @@ class LoggingNotifier:
             print(f"[{channel} to {recipient}] {message}", file=self.stream, flush=True)
 
 
-def queue(session: Session, parcel: Parcel, channel: str, recipient: str, kind: str,
-          message: str, key: str, now: datetime, settings: Settings, *, subject: str = "",
-          pin: str | None = None, qr_token: str | None = None) -> Notification:
+def queue(
+    session: Session,
+    parcel: Parcel,
+    channel: str,
+    recipient: str,
+    kind: str,
+    message: str,
+    key: str,
+    now: datetime,
+    settings: Settings,
+    *,
+    subject: str = "",
+    pin: str | None = None,
+    qr_token: str | None = None,
+) -> Notification:
     """Write a message to the outbox; one already queued under `key` is kept instead."""
     existing = _queued(session, key)
     if existing is not None:
         return existing
     notification = Notification(
-        parcel_id=parcel.id, channel=channel, recipient=recipient, kind=kind, subject=subject,
-        message=message, idempotency_key=key, created_at=now, next_attempt_at=now,
+        parcel_id=parcel.id,
+        channel=channel,
+        recipient=recipient,
+        kind=kind,
+        subject=subject,
+        message=message,
+        idempotency_key=key,
+        created_at=now,
+        next_attempt_at=now,
         sealed_pin=seal_pin(settings, pin) if pin else None,
-        sealed_qr=security.seal(settings.pepper, qr_token, QR_SEAL) if qr_token else None)
+        sealed_qr=security.seal(settings.pepper, qr_token, QR_SEAL) if qr_token else None,
+    )
     try:
         with session.begin_nested():  # a concurrent twin won: keep it
             session.add(notification)
@@ -79,52 +99,118 @@ def contacts(phone: str | None, email: str | None) -> list[tuple[str, str]]:
     return ([("sms", phone)] if phone else []) + ([("email", email)] if email else [])
 
 
-def queue_pickup_notice(session: Session, parcel: Parcel, locker: Locker, compartment: Compartment,
-                        pin: str, now: datetime, settings: Settings, *, qr_token: str | None = None,
-                        key: str | None = None, to: list[tuple[str, str]] | None = None,
-                        name: str = "") -> list[Notification]:
+def queue_pickup_notice(
+    session: Session,
+    parcel: Parcel,
+    locker: Locker,
+    compartment: Compartment,
+    pin: str,
+    now: datetime,
+    settings: Settings,
+    *,
+    qr_token: str | None = None,
+    key: str | None = None,
+    to: list[tuple[str, str]] | None = None,
+    name: str = "",
+) -> list[Notification]:
     """Tell the recipient (or `to`) where the parcel is and the PIN (and QR) that opens its door."""
     where = f"locker {locker.name}" + (f", {locker.address}" if locker.address else "")
     what = f"parcel {parcel.tracking_code} ({parcel.carrier})"
-    head = (f"{name} asks you to collect {what} from {where}" if name  # to a delegate
-            else f"Your {what} is in {where}")
-    message = (f"{head}, compartment {compartment.number}. {PIN_PLACEHOLDER}. "
-               f"Collect it by {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC.")
+    head = (
+        f"{name} asks you to collect {what} from {where}"
+        if name  # to a delegate
+        else f"Your {what} is in {where}"
+    )
+    message = (
+        f"{head}, compartment {compartment.number}. {PIN_PLACEHOLDER}. "
+        f"Collect it by {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC."
+    )
     to = to if to is not None else contacts(parcel.recipient_phone, parcel.recipient_email)
     key = key or f"pickup:{parcel.id}"
-    return [queue(session, parcel, channel, address, "pickup", message, f"{key}:{channel}", now,
-                  settings, subject=f"Your parcel {parcel.tracking_code} is ready", pin=pin,
-                  qr_token=qr_token)
-            for channel, address in to]
+    return [
+        queue(
+            session,
+            parcel,
+            channel,
+            address,
+            "pickup",
+            message,
+            f"{key}:{channel}",
+            now,
+            settings,
+            subject=f"Your parcel {parcel.tracking_code} is ready",
+            pin=pin,
+            qr_token=qr_token,
+        )
+        for channel, address in to
+    ]
 
 
-def queue_to_recipient(session: Session, parcel: Parcel, kind: str, message: str, now: datetime,
-                       settings: Settings, *, qr_token: str | None = None,
-                       subject: str = "") -> list[Notification]:
+def queue_to_recipient(
+    session: Session,
+    parcel: Parcel,
+    kind: str,
+    message: str,
+    now: datetime,
+    settings: Settings,
+    *,
+    qr_token: str | None = None,
+    subject: str = "",
+) -> list[Notification]:
     """A message without PIN to the recipient on each channel they gave."""
     to = contacts(parcel.recipient_phone, parcel.recipient_email)
-    return [queue(session, parcel, channel, address, kind, message,
-                  f"{kind}:{parcel.id}:{channel}", now, settings, subject=subject or message[:200],
-                  qr_token=qr_token)
-            for channel, address in to]
+    return [
+        queue(
+            session,
+            parcel,
+            channel,
+            address,
+            kind,
+            message,
+            f"{kind}:{parcel.id}:{channel}",
+            now,
+            settings,
+            subject=subject or message[:200],
+            qr_token=qr_token,
+        )
+        for channel, address in to
+    ]
 
 
-def queue_status_webhook(session: Session, parcel: Parcel, event: str, now: datetime,
-                         settings: Settings | None = None) -> Notification | None:
+def queue_status_webhook(
+    session: Session, parcel: Parcel, event: str, now: datetime, settings: Settings | None = None
+) -> Notification | None:
     """A `parcel.<event>` webhook for the parcel's carrier, if it takes webhooks (no personal
     data in it: the carrier has its own)."""
     carrier = session.exec(select(Carrier).where(Carrier.name == parcel.carrier)).first()
     if carrier is None or not carrier.webhook_url:
         return None
     key = f"parcel.{event}:{parcel.id}"
-    body = {"id": key, "type": f"parcel.{event}", "created": int(now.timestamp()),
-            "data": {"parcel_id": str(parcel.id), "carrier": parcel.carrier,
-                     "tracking_code": parcel.tracking_code, "locker_id": parcel.locker_id,
-                     "state": parcel.state, "at": now.isoformat(),
-                     "pickup_deadline": _iso(parcel.pickup_deadline)}}
-    return queue(session, parcel, "webhook", carrier.name, f"parcel.{event}"[:32],
-                 json.dumps(body, separators=(",", ":"), sort_keys=True), key, now,
-                 settings or get_settings())  # (no secret to seal in a webhook)
+    body = {
+        "id": key,
+        "type": f"parcel.{event}",
+        "created": int(now.timestamp()),
+        "data": {
+            "parcel_id": str(parcel.id),
+            "carrier": parcel.carrier,
+            "tracking_code": parcel.tracking_code,
+            "locker_id": parcel.locker_id,
+            "state": parcel.state,
+            "at": now.isoformat(),
+            "pickup_deadline": _iso(parcel.pickup_deadline),
+        },
+    }
+    return queue(
+        session,
+        parcel,
+        "webhook",
+        carrier.name,
+        f"parcel.{event}"[:32],
+        json.dumps(body, separators=(",", ":"), sort_keys=True),
+        key,
+        now,
+        settings or get_settings(),
+    )  # (no secret to seal in a webhook)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -150,16 +236,27 @@ def text_to_send(notification: Notification, settings: Settings) -> str:
 
 def outgoing(session: Session, notification: Notification, settings: Settings) -> Outgoing:
     """The message as its channel takes it, secrets unsealed."""
-    qr_token = (security.unseal(settings.pepper, notification.sealed_qr, QR_SEAL)
-                if notification.sealed_qr else None)
+    qr_token = (
+        security.unseal(settings.pepper, notification.sealed_qr, QR_SEAL)
+        if notification.sealed_qr
+        else None
+    )
     url = secret = None
     if notification.channel == "webhook":
-        carrier = session.exec(select(Carrier).where(Carrier.name == notification.recipient)).first()
+        carrier = session.exec(
+            select(Carrier).where(Carrier.name == notification.recipient)
+        ).first()
         url, secret = webhooks.endpoint_of(carrier, settings) or (None, None)
-    return Outgoing(key=notification.idempotency_key, channel=notification.channel,
-                    recipient=notification.recipient, text=text_to_send(notification, settings),
-                    subject=notification.subject, qr_token=qr_token, webhook_url=url,
-                    webhook_secret=secret)
+    return Outgoing(
+        key=notification.idempotency_key,
+        channel=notification.channel,
+        recipient=notification.recipient,
+        text=text_to_send(notification, settings),
+        subject=notification.subject,
+        qr_token=qr_token,
+        webhook_url=url,
+        webhook_secret=secret,
+    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -169,23 +266,33 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=delay / 2 + _jitter.uniform(0, delay / 2))
 
 
-def dispatch_pending(session: Session, notifier, now: datetime,
-                     *, settings: Settings | None = None) -> int:
+def dispatch_pending(
+    session: Session, notifier, now: datetime, *, settings: Settings | None = None
+) -> int:
     """Send the messages due now (not sent, not dead, next attempt reached); the number sent."""
     settings = settings or get_settings()
-    query = (select(Notification)
-             .where(col(Notification.sent_at).is_(None), col(Notification.dead_at).is_(None),
-                    Notification.next_attempt_at <= now)
-             .order_by(col(Notification.next_attempt_at), col(Notification.id)).limit(BATCH)
-             .with_for_update(skip_locked=True))
-    sent = sum(_send(session, notifier, notification, now, settings)
-               for notification in session.exec(query).all())
+    query = (
+        select(Notification)
+        .where(
+            col(Notification.sent_at).is_(None),
+            col(Notification.dead_at).is_(None),
+            Notification.next_attempt_at <= now,
+        )
+        .order_by(col(Notification.next_attempt_at), col(Notification.id))
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    sent = sum(
+        _send(session, notifier, notification, now, settings)
+        for notification in session.exec(query).all()
+    )
     session.flush()
     return sent
 
 
-def _send(session: Session, notifier, notification: Notification, now: datetime,
-          settings: Settings) -> bool:
+def _send(
+    session: Session, notifier, notification: Notification, now: datetime, settings: Settings
+) -> bool:
     notification.attempts += 1
     try:
         message = outgoing(session, notification, settings)
@@ -202,16 +309,24 @@ def _send(session: Session, notifier, notification: Notification, now: datetime,
 
 
 def _failed(notification: Notification, error: Exception, now: datetime) -> None:
-    log.warning("notification %s not sent (attempt %d): %s", notification.id,
-                notification.attempts, error, exc_info=True)
+    log.warning(
+        "notification %s not sent (attempt %d): %s",
+        notification.id,
+        notification.attempts,
+        error,
+        exc_info=True,
+    )
     notification.last_error = f"{type(error).__name__}: {error}"[:2000]
     notification.next_attempt_at = now + backoff(notification.attempts)
     if isinstance(error, Undeliverable):  # e.g. a webhook to a refused address: no retry helps
         log.error("notification %s given up at once (dead): %s", notification.id, error)
         _dead(notification, now)
     elif notification.attempts >= MAX_ATTEMPTS:
-        log.error("notification %s given up after %d attempts (dead); its PIN is discarded",
-                  notification.id, notification.attempts)
+        log.error(
+            "notification %s given up after %d attempts (dead); its PIN is discarded",
+            notification.id,
+            notification.attempts,
+        )
         _dead(notification, now)
 
 

@@ -5,6 +5,7 @@ ends the one session; a password change ends all the others. The API's bearer to
 admin's session cookie are the same token, so both end alike. Checked on every request, in the
 one query that also reads the operator's role.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,19 +24,29 @@ class SignedIn:
     session_id: int
 
 
-def start(session: Session, operator: Operator, now: datetime, settings: Settings, *,
-          source: str) -> tuple[str, datetime]:
+def start(
+    session: Session, operator: Operator, now: datetime, settings: Settings, *, source: str
+) -> tuple[str, datetime]:
     """A new session of `operator`: (its bearer token, when it expires). The operator's ended
     and expired sessions are forgotten on the way."""
-    session.exec(delete(OperatorSession).where(
-        OperatorSession.operator_id == operator.id,
-        col(OperatorSession.ended_at).is_not(None) | (col(OperatorSession.expires_at) <= now)))
+    session.exec(
+        delete(OperatorSession).where(
+            OperatorSession.operator_id == operator.id,
+            col(OperatorSession.ended_at).is_not(None) | (col(OperatorSession.expires_at) <= now),
+        )
+    )
     expires_at = now + timedelta(seconds=settings.token_ttl_s)
-    row = OperatorSession(operator_id=operator.id, started_at=now, expires_at=expires_at,
-                          source=source[:SOURCE_LENGTH])
+    row = OperatorSession(
+        operator_id=operator.id,
+        started_at=now,
+        expires_at=expires_at,
+        source=source[:SOURCE_LENGTH],
+    )
     session.add(row)
     session.flush()
-    return tokens.sign_session(settings.token_key, operator.username, row.id, expires_at), expires_at
+    return tokens.sign_session(
+        settings.token_key, operator.username, row.id, expires_at
+    ), expires_at
 
 
 def signed_in(session: Session, token: str, now: datetime, settings: Settings) -> SignedIn | None:
@@ -45,10 +56,16 @@ def signed_in(session: Session, token: str, now: datetime, settings: Settings) -
         return None
     username, session_id = claims
     operator = session.exec(
-        select(Operator).join(OperatorSession, col(OperatorSession.operator_id) == Operator.id)
-        .where(OperatorSession.id == session_id, Operator.username == username,
-               col(Operator.active).is_(True), col(OperatorSession.ended_at).is_(None),
-               OperatorSession.expires_at > now)).first()
+        select(Operator)
+        .join(OperatorSession, col(OperatorSession.operator_id) == Operator.id)
+        .where(
+            OperatorSession.id == session_id,
+            Operator.username == username,
+            col(Operator.active).is_(True),
+            col(OperatorSession.ended_at).is_(None),
+            OperatorSession.expires_at > now,
+        )
+    ).first()
     return SignedIn(operator, session_id) if operator is not None else None
 
 
@@ -64,7 +81,11 @@ def end_all(session: Session, operator: Operator, now: datetime, *, but: int | N
 
 
 def _end(session: Session, now: datetime, *conditions) -> int:
-    result = session.exec(update(OperatorSession).where(
-        col(OperatorSession.ended_at).is_(None), OperatorSession.expires_at > now, *conditions)
-        .values(ended_at=now))
+    result = session.exec(
+        update(OperatorSession)
+        .where(
+            col(OperatorSession.ended_at).is_(None), OperatorSession.expires_at > now, *conditions
+        )
+        .values(ended_at=now)
+    )
     return result.rowcount

@@ -1,5 +1,6 @@
 """Operators: created by an admin (the first by `locker admin create`), logging in for a token
 (a session, cloud/services/operator_sessions.py), logging out, changing their password."""
+
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,16 +23,27 @@ class LoginFailed(DomainError):
         super().__init__("login_failed", "wrong username or password")
 
 
-def create_operator(session: Session, username: str, password: str, role: str, now: datetime,
-                    *, actor: str = "system") -> Operator:
+def create_operator(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    now: datetime,
+    *,
+    actor: str = "system",
+) -> Operator:
     """A new operator with an argon2id hash of `password`; weak passwords are refused."""
     if role not in ROLES:
         raise Invalid("unknown_role", f"role must be one of {', '.join(ROLES)}")
     why = passwords.weakness(password, username)
     if why:
         raise Invalid("weak_password", why)
-    operator = Operator(username=username, password_hash=passwords.hash_password(password),
-                        role=role, created_at=now)
+    operator = Operator(
+        username=username,
+        password_hash=passwords.hash_password(password),
+        role=role,
+        created_at=now,
+    )
     try:
         with session.begin_nested():
             session.add(operator)
@@ -41,14 +53,23 @@ def create_operator(session: Session, username: str, password: str, role: str, n
     return operator
 
 
-def login(session: Session, operator: Operator | None, username: str, now: datetime,
-          settings: Settings, *, source: str = UNKNOWN_SOURCE) -> tuple[Operator, str, datetime]:
+def login(
+    session: Session,
+    operator: Operator | None,
+    username: str,
+    now: datetime,
+    settings: Settings,
+    *,
+    source: str = UNKNOWN_SOURCE,
+) -> tuple[Operator, str, datetime]:
     """(operator, bearer token of a new session, its expiry) for the `operator` a password
     check let in (cloud/web/password_checks.py); LoginFailed after a short delay for None."""
     if operator is None:
         time.sleep(settings.login_failure_delay_s)
         raise LoginFailed()
-    audit.record(session, "operator:" + username, "login", "operator:" + username, now, source=source)
+    audit.record(
+        session, "operator:" + username, "login", "operator:" + username, now, source=source
+    )
     token, expires_at = operator_sessions.start(session, operator, now, settings, source=source)
     return operator, token, expires_at
 
@@ -60,8 +81,16 @@ def refuse_weak(new: str, username: str) -> None:
         raise Invalid("weak_password", why)
 
 
-def change_password(session: Session, operator: Operator | None, username: str, new: str,
-                    now: datetime, *, source: str, keep_session: int | None) -> int:
+def change_password(
+    session: Session,
+    operator: Operator | None,
+    username: str,
+    new: str,
+    now: datetime,
+    *,
+    source: str,
+    keep_session: int | None,
+) -> int:
     """Set a new password for the `operator` a check of the current one let in (throttled as a
     login is, cloud/web/password_checks.py), and end every session but `keep_session`; how
     many were ended. Forbidden for None: the current password was wrong."""
@@ -70,19 +99,28 @@ def change_password(session: Session, operator: Operator | None, username: str, 
     new_hash = passwords.hash_password(new)  # slow: outside any transaction (the check committed)
     operator.password_hash = new_hash
     ended = operator_sessions.end_all(session, operator, now, but=keep_session)
-    audit.record(session, "operator:" + username, "password_changed", "operator:" + username, now,
-                 source=source, sessions_ended=ended)
+    audit.record(
+        session,
+        "operator:" + username,
+        "password_changed",
+        "operator:" + username,
+        now,
+        source=source,
+        sessions_ended=ended,
+    )
     return ended
 
 
-def from_token(session: Session, token: str, now: datetime,
-               settings: Settings) -> operator_sessions.SignedIn | None:
+def from_token(
+    session: Session, token: str, now: datetime, settings: Settings
+) -> operator_sessions.SignedIn | None:
     """The active operator and the live session a valid token names, if any."""
     return operator_sessions.signed_in(session, token, now, settings)
 
 
 def log_out(session: Session, username: str, session_id: int, now: datetime) -> None:
-    """End the operator's session `session_id`: its token, bearer or cookie, is refused from now on."""
+    """End the operator's session `session_id`: its token, bearer or cookie, is refused from now
+    on."""
     operator_sessions.end(session, session_id, now)
     audit.record(session, "operator:" + username, "logout", "operator:" + username, now)
 
@@ -104,8 +142,9 @@ class PasswordCheck:
         return passwords.verify_password(self.password_hash, password) and self.active
 
 
-def start_check(session: Session, username: str, now: datetime, settings: Settings, *,
-                source: str) -> PasswordCheck:
+def start_check(
+    session: Session, username: str, now: datetime, settings: Settings, *, source: str
+) -> PasswordCheck:
     """Count one password check of `username` from `source` (RateLimited while locked out);
     the caller commits before the check, so parallel attempts see the count."""
     policy = login_throttle.Policy.of(settings)
@@ -115,15 +154,31 @@ def start_check(session: Session, username: str, now: datetime, settings: Settin
     return PasswordCheck(username, attempt, operator, password_hash, active)
 
 
-def finish_check(session: Session, check: PasswordCheck, now: datetime, settings: Settings, *,
-                 right: bool, source: str, during: str) -> Operator | None:
+def finish_check(
+    session: Session,
+    check: PasswordCheck,
+    now: datetime,
+    settings: Settings,
+    *,
+    right: bool,
+    source: str,
+    during: str,
+) -> Operator | None:
     """Settle the count (a failure is audited); the operator if the password was right. The
     caller commits the outcome before going on: it stands whatever the request does next."""
     if not right:
-        audit.record(session, "anonymous", "login_failed", "operator:" + check.username[:64], now,
-                     source=source, during=during)
-    login_throttle.settle(session, check.attempt, now, login_throttle.Policy.of(settings),
-                          succeeded=right)
+        audit.record(
+            session,
+            "anonymous",
+            "login_failed",
+            "operator:" + check.username[:64],
+            now,
+            source=source,
+            during=during,
+        )
+    login_throttle.settle(
+        session, check.attempt, now, login_throttle.Policy.of(settings), succeeded=right
+    )
     return check.operator if right else None
 
 

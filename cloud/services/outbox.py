@@ -1,4 +1,5 @@
 """Commands to boards: queued with the decision, sealed (counter + signature) when published."""
+
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +13,7 @@ from cloud.models import Locker, OutboxMessage
 from cloud.services.errors import Conflict, NotFound
 from protocol import wire
 
-_WORST_ENVELOPE = {"ctr": 2 ** 53 - 1, "exp": 2 ** 53 - 1}  # the longest counter and expiry
+_WORST_ENVELOPE = {"ctr": 2**53 - 1, "exp": 2**53 - 1}  # the longest counter and expiry
 _PROBE_KEY = bytes(32)
 # State the board must reach however long it is away: these wait for it (sync_command_ttl_s).
 # `ack` and `open` make sense only now (command_ttl_s); a `credential` lives as long as its PIN.
@@ -34,14 +35,27 @@ class SealedCommand:
     payload: bytes
 
 
-def queue(session: Session, locker_id: str, type: str, fields: dict[str, Any], now: datetime,
-          ttl_s: int | None = None, *, settings: Settings | None = None) -> OutboxMessage:
+def queue(
+    session: Session,
+    locker_id: str,
+    type: str,
+    fields: dict[str, Any],
+    now: datetime,
+    ttl_s: int | None = None,
+    *,
+    settings: Settings | None = None,
+) -> OutboxMessage:
     """Write a command for `locker_id` to the outbox; it expires `ttl_s` seconds from now
     (default: the type's, see `default_ttl_s`)."""
     _refuse_unsendable(locker_id, type, fields)
     ttl_s = ttl_s if ttl_s is not None else default_ttl_s(type, settings or get_settings())
-    message = OutboxMessage(locker_id=locker_id, type=type, body=json.dumps(fields),
-                            created_at=now, expires_at=now + timedelta(seconds=ttl_s))
+    message = OutboxMessage(
+        locker_id=locker_id,
+        type=type,
+        body=json.dumps(fields),
+        created_at=now,
+        expires_at=now + timedelta(seconds=ttl_s),
+    )
     session.add(message)
     session.flush()
     return message
@@ -63,8 +77,10 @@ def _refuse_unsendable(locker_id: str, type: str, fields: dict[str, Any]) -> Non
     except wire.WireError as error:
         raise ValueError(f"not a valid {type} command: {error}") from None
     if len(wire.sign(_PROBE_KEY, body)) > wire.MAX_PAYLOAD:
-        raise Conflict("command_too_large", f"a {type} command for {locker_id} would exceed "
-                       f"{wire.MAX_PAYLOAD} bytes")
+        raise Conflict(
+            "command_too_large",
+            f"a {type} command for {locker_id} would exceed {wire.MAX_PAYLOAD} bytes",
+        )
 
 
 def next_sealed(session: Session, now: datetime) -> SealedCommand | None:
@@ -79,9 +95,13 @@ def next_sealed(session: Session, now: datetime) -> SealedCommand | None:
 
 def _oldest_pending(session: Session) -> OutboxMessage | None:
     # SKIP LOCKED: on PostgreSQL concurrent relays take different rows (SQLite ignores it).
-    query = (select(OutboxMessage)
-             .where(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.dropped_at).is_(None))
-             .order_by(col(OutboxMessage.id)).limit(1).with_for_update(skip_locked=True))
+    query = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.dropped_at).is_(None))
+        .order_by(col(OutboxMessage.id))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
     return session.exec(query).first()
 
 
@@ -93,11 +113,17 @@ def _seal(session: Session, message: OutboxMessage) -> SealedCommand:
         locker.command_counter += 1
         message.counter = locker.command_counter
         session.flush()
-    body = {"lkr": locker.id, "ctr": message.counter, "exp": to_ms(message.expires_at),
-            "type": message.type, **json.loads(message.body)}
+    body = {
+        "lkr": locker.id,
+        "ctr": message.counter,
+        "exp": to_ms(message.expires_at),
+        "type": message.type,
+        **json.loads(message.body),
+    }
     payload = wire.sign(bytes.fromhex(locker.device_key), body)
-    return SealedCommand(message.id, locker.id, message.counter,
-                         wire.topic(locker.id, "commands"), payload)
+    return SealedCommand(
+        message.id, locker.id, message.counter, wire.topic(locker.id, "commands"), payload
+    )
 
 
 def mark_sent(session: Session, message_id: int, now: datetime) -> None:
@@ -111,8 +137,13 @@ def mark_sent(session: Session, message_id: int, now: datetime) -> None:
 
 def pending(session: Session, locker_id: str) -> list[OutboxMessage]:
     """The commands for a locker that are neither sent nor dropped, oldest first."""
-    query = (select(OutboxMessage)
-             .where(OutboxMessage.locker_id == locker_id, col(OutboxMessage.sent_at).is_(None),
-                    col(OutboxMessage.dropped_at).is_(None))
-             .order_by(col(OutboxMessage.id)))
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.locker_id == locker_id,
+            col(OutboxMessage.sent_at).is_(None),
+            col(OutboxMessage.dropped_at).is_(None),
+        )
+        .order_by(col(OutboxMessage.id))
+    )
     return list(session.exec(query).all())

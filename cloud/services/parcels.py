@@ -1,4 +1,5 @@
 """A parcel's life before it reaches the locker: pre-advice (with a reservation) and cancel."""
+
 import uuid
 from datetime import datetime
 
@@ -6,17 +7,36 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings, get_settings
-from cloud.models import (LIVE_STATES, Compartment, CompartmentState, Parcel, ParcelCreate,
-                          ParcelState)
-from cloud.services import (assignment, audit, locker_alarms, lockers, notifications, outbox,
-                            reservation)
+from cloud.models import (
+    LIVE_STATES,
+    Compartment,
+    CompartmentState,
+    Parcel,
+    ParcelCreate,
+    ParcelState,
+)
+from cloud.services import (
+    assignment,
+    audit,
+    locker_alarms,
+    lockers,
+    notifications,
+    outbox,
+    reservation,
+)
 from cloud.services.errors import Conflict, NotFound
 
 CANCELLABLE = (ParcelState.ANNOUNCED, ParcelState.RESERVED)
 
 
-def preadvise(session: Session, data: ParcelCreate, now: datetime,
-              *, settings: Settings | None = None, actor: str = "system") -> Parcel:
+def preadvise(
+    session: Session,
+    data: ParcelCreate,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+    actor: str = "system",
+) -> Parcel:
     """A parcel announced for a locker, with the smallest free compartment it fits reserved."""
     locker = lockers.get_locker(session, data.locker_id)
     # Locking the locker's compartments makes concurrent pre-advices for it take turns.
@@ -24,7 +44,8 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
     refuse_duplicate(session, data.carrier, data.locker_id, data.tracking_code)
     try:
         compartment = assignment.choose_compartment(
-            compartments, (data.width_mm, data.height_mm, data.depth_mm), data.recipient.accessible)
+            compartments, (data.width_mm, data.height_mm, data.depth_mm), data.recipient.accessible
+        )
     except Conflict as refusal:
         if refusal.code == "locker_full":
             # The operators must hear of it although this pre-advice fails: the alarm is all
@@ -35,36 +56,59 @@ def preadvise(session: Session, data: ParcelCreate, now: datetime,
     parcel = insert(session, _new_parcel(data, compartment, now))
     reservation.reserve(parcel, compartment)
     push_reservation(session, parcel, compartment, now, settings=settings)
-    audit.record(session, actor, "parcel_preadvised", f"parcel:{parcel.id}", now,
-                 carrier=parcel.carrier, tracking_code=parcel.tracking_code, locker=parcel.locker_id)
+    audit.record(
+        session,
+        actor,
+        "parcel_preadvised",
+        f"parcel:{parcel.id}",
+        now,
+        carrier=parcel.carrier,
+        tracking_code=parcel.tracking_code,
+        locker=parcel.locker_id,
+    )
     return parcel
 
 
-def push_reservation(session: Session, parcel: Parcel, compartment: Compartment, now: datetime,
-                     *, settings: Settings | None = None) -> None:
+def push_reservation(
+    session: Session,
+    parcel: Parcel,
+    compartment: Compartment,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+) -> None:
     """Queue the `reserve` command that lets a courier deposit the parcel at the board.
 
     Its `asof` lets the board drop it if the board deposited (or saw collected) the parcel in an
     event the cloud had not applied yet (protocol.md, "Stale commands"); the caller holds the
     locker's compartments locked."""
-    fields = {"parcel": parcel.tracking_code, "cmp": compartment.number,
-              "asof": lockers.applied_seq(session, parcel.locker_id)}
+    fields = {
+        "parcel": parcel.tracking_code,
+        "cmp": compartment.number,
+        "asof": lockers.applied_seq(session, parcel.locker_id),
+    }
     outbox.queue(session, parcel.locker_id, "reserve", fields, now, settings=settings)
 
 
 def reservations(session: Session, locker_id: str) -> list[tuple[Parcel, Compartment]]:
     """The parcels reserved in this locker, each with its compartment, oldest first."""
-    query = (select(Parcel, Compartment).join(Compartment, col(Compartment.id) == Parcel.compartment_id)
-             .where(Parcel.locker_id == locker_id, Parcel.state == ParcelState.RESERVED)
-             .order_by(col(Parcel.created_at), col(Compartment.number)))
+    query = (
+        select(Parcel, Compartment)
+        .join(Compartment, col(Compartment.id) == Parcel.compartment_id)
+        .where(Parcel.locker_id == locker_id, Parcel.state == ParcelState.RESERVED)
+        .order_by(col(Parcel.created_at), col(Compartment.number))
+    )
     return [tuple(row) for row in session.exec(query).all()]
 
 
 def refuse_duplicate(session: Session, carrier: str, locker_id: str, tracking_code: str) -> None:
     """Conflict if the carrier already has this code, or a live parcel of the locker has it."""
     same_carrier = (Parcel.carrier == carrier) & (Parcel.tracking_code == tracking_code)
-    live_here = ((Parcel.locker_id == locker_id) & (Parcel.tracking_code == tracking_code)
-                 & col(Parcel.state).in_(LIVE_STATES))  # the board knows parcels by code alone
+    live_here = (
+        (Parcel.locker_id == locker_id)
+        & (Parcel.tracking_code == tracking_code)
+        & col(Parcel.state).in_(LIVE_STATES)
+    )  # the board knows parcels by code alone
     if session.exec(select(Parcel.id).where(same_carrier | live_here)).first() is not None:
         raise _duplicate(tracking_code)
 
@@ -75,11 +119,20 @@ def _duplicate(tracking_code: str) -> Conflict:
 
 def _new_parcel(data: ParcelCreate, compartment: Compartment, now: datetime) -> Parcel:
     return Parcel(
-        carrier=data.carrier, tracking_code=data.tracking_code, locker_id=data.locker_id,
-        width_mm=data.width_mm, height_mm=data.height_mm, depth_mm=data.depth_mm,
-        recipient_name=data.recipient.name, recipient_phone=data.recipient.phone,
-        recipient_email=data.recipient.email, state=ParcelState.RESERVED,
-        compartment_id=compartment.id, accessible=data.recipient.accessible, created_at=now)
+        carrier=data.carrier,
+        tracking_code=data.tracking_code,
+        locker_id=data.locker_id,
+        width_mm=data.width_mm,
+        height_mm=data.height_mm,
+        depth_mm=data.depth_mm,
+        recipient_name=data.recipient.name,
+        recipient_phone=data.recipient.phone,
+        recipient_email=data.recipient.email,
+        state=ParcelState.RESERVED,
+        compartment_id=compartment.id,
+        accessible=data.recipient.accessible,
+        created_at=now,
+    )
 
 
 def insert(session: Session, parcel: Parcel) -> Parcel:
@@ -92,8 +145,14 @@ def insert(session: Session, parcel: Parcel) -> Parcel:
     return parcel
 
 
-def cancel(session: Session, parcel_id: uuid.UUID, now: datetime,
-           *, settings: Settings | None = None, actor: str = "system") -> Parcel:
+def cancel(
+    session: Session,
+    parcel_id: uuid.UUID,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+    actor: str = "system",
+) -> Parcel:
     """Withdraw a parcel not yet deposited: its compartment is freed and the board told."""
     parcel = get_parcel(session, parcel_id)
     if parcel.state not in CANCELLABLE:
@@ -101,9 +160,18 @@ def cancel(session: Session, parcel_id: uuid.UUID, now: datetime,
     release_compartment(session, parcel)
     parcel.state = ParcelState.CANCELLED
     reservation.queue_revoke(session, parcel, now, settings=settings)
-    notifications.queue_status_webhook(session, parcel, "cancelled", now, settings or get_settings())
-    audit.record(session, actor, "parcel_cancelled", f"parcel:{parcel.id}", now,
-                 carrier=parcel.carrier, tracking_code=parcel.tracking_code)
+    notifications.queue_status_webhook(
+        session, parcel, "cancelled", now, settings or get_settings()
+    )
+    audit.record(
+        session,
+        actor,
+        "parcel_cancelled",
+        f"parcel:{parcel.id}",
+        now,
+        carrier=parcel.carrier,
+        tracking_code=parcel.tracking_code,
+    )
     session.flush()
     return parcel
 
@@ -124,8 +192,9 @@ def get_parcel(session: Session, parcel_id: uuid.UUID) -> Parcel:
     return parcel
 
 
-def find_parcels(session: Session, carrier: str | None = None, tracking_code: str | None = None,
-                 limit: int = 100) -> list[Parcel]:
+def find_parcels(
+    session: Session, carrier: str | None = None, tracking_code: str | None = None, limit: int = 100
+) -> list[Parcel]:
     """Parcels matching the given carrier and/or tracking code, newest first."""
     query = select(Parcel).order_by(col(Parcel.created_at).desc()).limit(limit)
     if carrier is not None:
@@ -137,7 +206,9 @@ def find_parcels(session: Session, carrier: str | None = None, tracking_code: st
 
 def live_parcel(session: Session, locker_id: str, tracking_code: str) -> Parcel | None:
     """The parcel of this locker that the board knows by this code, if any is live."""
-    query = select(Parcel).where(Parcel.locker_id == locker_id, Parcel.tracking_code == tracking_code,
-                                 col(Parcel.state).in_(LIVE_STATES))
+    query = select(Parcel).where(
+        Parcel.locker_id == locker_id,
+        Parcel.tracking_code == tracking_code,
+        col(Parcel.state).in_(LIVE_STATES),
+    )
     return session.exec(query).first()
-

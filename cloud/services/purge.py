@@ -5,6 +5,7 @@ Not every path that ends it records when, so the purge keeps its own clock: `lif
 the parcel's collected_at, or else the first time a purge run saw it ended (never earlier than
 the truth, so data is kept at least `contact_retention_days`, at most one run longer).
 """
+
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -35,8 +36,9 @@ def purge_contacts(session: Session, now: datetime, settings: Settings | None = 
 
 
 def _start_clocks(session: Session, now: datetime) -> None:
-    query = select(Parcel).where(col(Parcel.state).not_in(LIVE_STATES),
-                                 col(Parcel.life_ended_at).is_(None))
+    query = select(Parcel).where(
+        col(Parcel.state).not_in(LIVE_STATES), col(Parcel.life_ended_at).is_(None)
+    )
     for parcel in session.exec(query).all():
         parcel.life_ended_at = parcel.collected_at or now
         session.add(parcel)
@@ -44,10 +46,17 @@ def _start_clocks(session: Session, now: datetime) -> None:
 
 
 def _due(session: Session, cutoff: datetime) -> list[Parcel]:
-    query = (select(Parcel)
-             .where(col(Parcel.state).not_in(LIVE_STATES), col(Parcel.purged_at).is_(None),
-                    col(Parcel.life_ended_at) <= cutoff)
-             .order_by(col(Parcel.id)).limit(_BATCH).with_for_update(skip_locked=True))
+    query = (
+        select(Parcel)
+        .where(
+            col(Parcel.state).not_in(LIVE_STATES),
+            col(Parcel.purged_at).is_(None),
+            col(Parcel.life_ended_at) <= cutoff,
+        )
+        .order_by(col(Parcel.id))
+        .limit(_BATCH)
+        .with_for_update(skip_locked=True)
+    )
     return list(session.exec(query).all())
 
 

@@ -1,5 +1,6 @@
 """Signed links for a recipient (no account): a token naming one parcel, valid until the
 parcel's deadline, that lets its holder extend the deadline or name a delegate."""
+
 import hashlib
 import hmac
 import uuid
@@ -21,7 +22,7 @@ def parcel_of(settings: Settings, token: str, now: datetime) -> uuid.UUID | None
     if subject is None or not subject.startswith(_SUBJECT):
         return None
     try:
-        return uuid.UUID(subject[len(_SUBJECT):])
+        return uuid.UUID(subject[len(_SUBJECT) :])
     except ValueError:
         return None
 

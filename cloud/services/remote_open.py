@@ -6,6 +6,7 @@ other than the recipient, so its per-locker and per-actor limits and its fleet-w
 whichever way the doors are asked for. Every attempt, granted or refused, is on the ledger and
 audited; a granted one's `open` command goes to the outbox with it.
 """
+
 from datetime import datetime
 
 from sqlmodel import Session
@@ -16,20 +17,33 @@ from cloud.models.door_release import REMOTE_OPEN
 from cloud.services import compartment_service, door_budget, outbox
 from cloud.services.errors import Conflict
 
-_UNUSABLE = {CompartmentState.OUT_OF_SERVICE: "is out of service",
-             CompartmentState.JAMMED: "is jammed: its lock needs a visit"}
+_UNUSABLE = {
+    CompartmentState.OUT_OF_SERVICE: "is out of service",
+    CompartmentState.JAMMED: "is jammed: its lock needs a visit",
+}
 
 
-def open_remotely(session: Session, locker_id: str, compartment_number: int,
-                  operator_username: str, reason: str, now: datetime,
-                  settings: Settings | None = None) -> DoorRelease:
+def open_remotely(
+    session: Session,
+    locker_id: str,
+    compartment_number: int,
+    operator_username: str,
+    reason: str,
+    now: datetime,
+    settings: Settings | None = None,
+) -> DoorRelease:
     """Queue an `open` for the compartment and return the granted attempt.
 
     A refusal (DomainError: 404, 409 or 429) is recorded and raised `on_record`: commit it."""
     settings = settings or get_settings()
-    attempted = door_budget.release(REMOTE_OPEN, locker_id, now, reason=reason,
-                                    actor="operator:" + operator_username,
-                                    compartment=compartment_number)
+    attempted = door_budget.release(
+        REMOTE_OPEN,
+        locker_id,
+        now,
+        reason=reason,
+        actor="operator:" + operator_username,
+        compartment=compartment_number,
+    )
     with door_budget.attempt(session, attempted, settings):
         _refuse_unusable(session, attempted)
     outbox.queue(session, locker_id, "open", {"cmp": compartment_number}, now, settings=settings)
@@ -38,10 +52,15 @@ def open_remotely(session: Session, locker_id: str, compartment_number: int,
 
 def public(attempt: DoorRelease) -> RemoteOpenPublic:
     """A remote open as the API shows it."""
-    return RemoteOpenPublic(id=attempt.id, at=attempt.at, locker_id=attempt.locker_id,
-                            compartment=attempt.compartment, reason=attempt.reason,
-                            operator=attempt.actor.removeprefix("operator:"),
-                            outcome=attempt.outcome)
+    return RemoteOpenPublic(
+        id=attempt.id,
+        at=attempt.at,
+        locker_id=attempt.locker_id,
+        compartment=attempt.compartment,
+        reason=attempt.reason,
+        operator=attempt.actor.removeprefix("operator:"),
+        outcome=attempt.outcome,
+    )
 
 
 def recent(session: Session, limit: int = 100) -> list[RemoteOpenPublic]:
@@ -50,8 +69,12 @@ def recent(session: Session, limit: int = 100) -> list[RemoteOpenPublic]:
 
 
 def _refuse_unusable(session: Session, attempted: DoorRelease) -> None:
-    compartment = compartment_service.find_compartment(session, attempted.locker_id,
-                                                       attempted.compartment)
+    compartment = compartment_service.find_compartment(
+        session, attempted.locker_id, attempted.compartment
+    )
     if compartment.state in _UNUSABLE:
-        raise Conflict("compartment_" + compartment.state, f"compartment {attempted.compartment} "
-                       f"of locker {attempted.locker_id} {_UNUSABLE[compartment.state]}")
+        raise Conflict(
+            "compartment_" + compartment.state,
+            f"compartment {attempted.compartment} "
+            f"of locker {attempted.locker_id} {_UNUSABLE[compartment.state]}",
+        )

@@ -1,5 +1,6 @@
 """A compartment reserved for a parcel, and a reservation withdrawn from the board: each
 written once here for pre-advice, returns, and the board events that move parcels."""
+
 from datetime import datetime
 
 from sqlmodel import Session
@@ -16,8 +17,15 @@ def reserve(parcel: Parcel, compartment: Compartment) -> None:
     parcel.state, parcel.compartment_id = ParcelState.RESERVED, compartment.id
 
 
-def queue_revoke(session: Session, parcel: Parcel, now: datetime,
-                 *, settings: Settings | None = None) -> None:
+def queue_revoke(
+    session: Session, parcel: Parcel, now: datetime, *, settings: Settings | None = None
+) -> None:
     """Tell the parcel's board to forget it: its reservation or its credentials."""
-    outbox.queue(session, parcel.locker_id, "revoke", {"parcel": parcel.tracking_code}, now,
-                 settings=settings)
+    outbox.queue(
+        session,
+        parcel.locker_id,
+        "revoke",
+        {"parcel": parcel.tracking_code},
+        now,
+        settings=settings,
+    )

@@ -7,6 +7,7 @@ that board again, in the same transaction: the courier list, a `reserve` for eve
 parcel and a `credential` for every unused, unexpired PIN of a deposited parcel. The board
 applies each idempotently, so a resync more than needed costs only traffic.
 """
+
 import logging
 from datetime import datetime
 
@@ -19,8 +20,9 @@ from cloud.services import collection, couriers, credentials, lockers, parcels
 log = logging.getLogger(__name__)
 
 
-def resync_locker(session: Session, locker: Locker, now: datetime,
-                  *, settings: Settings | None = None) -> int:
+def resync_locker(
+    session: Session, locker: Locker, now: datetime, *, settings: Settings | None = None
+) -> int:
     """Queue the board's state again; the number of commands queued."""
     settings = settings or get_settings()
     # Locked like a pre-advice, a deposit or a cancel locks them: what is read here is what
@@ -32,9 +34,21 @@ def resync_locker(session: Session, locker: Locker, now: datetime,
         parcels.push_reservation(session, parcel, compartment, now, settings=settings)
     deposited = credentials.live_credentials(session, locker.id, now)
     for parcel, compartment, credential in deposited:
-        credentials.push_credential(session, locker.id, parcel, compartment, credential, now, settings,
-                                    keep=credential.holder != "recipient")  # a delegate's PIN too
+        credentials.push_credential(
+            session,
+            locker.id,
+            parcel,
+            compartment,
+            credential,
+            now,
+            settings,
+            keep=credential.holder != "recipient",
+        )  # a delegate's PIN too
     flows = collection.resync(session, locker, now, settings)  # return codes, parcels to collect
-    log.info("locker %s online: resent couriers, %d reservations, %d credentials",
-             locker.id, len(reserved), len(deposited))
+    log.info(
+        "locker %s online: resent couriers, %d reservations, %d credentials",
+        locker.id,
+        len(reserved),
+        len(deposited),
+    )
     return 1 + len(reserved) + len(deposited) + flows

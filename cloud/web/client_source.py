@@ -5,6 +5,7 @@ in X-Forwarded-For that is not a trusted proxy (the one the trusted chain receiv
 from; those further left are whatever the client chose to write). An IPv6 client counts as its
 /64, which one subscriber usually holds whole, so stepping through it does not make new sources.
 """
+
 import ipaddress
 from collections.abc import Sequence
 

@@ -1,5 +1,6 @@
 """What every route, of the API and of the admin, may depend on: a database session, the
 settings, the current time, where the request comes from, and ids within their columns."""
+
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
@@ -18,8 +19,7 @@ def get_now() -> datetime:
     return utcnow()
 
 
-def get_session(request: Request,
-                now: Annotated[datetime, Depends(get_now)]) -> Iterator[Session]:
+def get_session(request: Request, now: Annotated[datetime, Depends(get_now)]) -> Iterator[Session]:
     """One session per request, at the request's time; a route that changes data commits it
     once. A refusal that is on record (a door release refused, cloud/services/door_budget.py)
     is committed here: the record must outlive the error answer."""
@@ -45,8 +45,9 @@ def get_resolver(request: Request) -> Resolver:
 def get_source(request: Request, settings: Annotated[Settings, Depends(get_app_settings)]) -> str:
     """Where the request comes from, as login throttling counts it (cloud/web/client_source.py)."""
     forwarded = ",".join(request.headers.getlist("x-forwarded-for")) or None
-    return client_source(request.client.host if request.client else None, forwarded,
-                         settings.trusted_proxies)
+    return client_source(
+        request.client.host if request.client else None, forwarded, settings.trusted_proxies
+    )
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

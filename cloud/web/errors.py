@@ -1,5 +1,6 @@
 """Domain errors as JSON: {"detail": {"code": ..., "message": ...}} with a fitting status; and
 FastAPI's own 422 for a malformed request, rendered so that any input it echoes can be sent."""
+
 import re
 
 from fastapi import FastAPI, Request
@@ -10,8 +11,14 @@ from fastapi.responses import JSONResponse
 from cloud.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited
 from cloud.services.operators import LoginFailed
 
-_STATUS = {NotFound: 404, Conflict: 409, Invalid: 422, LoginFailed: 401, RateLimited: 429,
-           Forbidden: 403}
+_STATUS = {
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+    LoginFailed: 401,
+    RateLimited: 429,
+    Forbidden: 403,
+}
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # UTF-8 has no encoding for one
 
 
@@ -39,7 +46,9 @@ async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
 async def _invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
     """FastAPI's answer, but a lone surrogate in the echoed input (from JSON's "\\ud800") is
     replaced by U+FFFD: rendering it used to fail and turn every such 422 into a 500."""
-    return JSONResponse(status_code=422, content={"detail": _sendable(jsonable_encoder(error.errors()))})
+    return JSONResponse(
+        status_code=422, content={"detail": _sendable(jsonable_encoder(error.errors()))}
+    )
 
 
 def _sendable(value):

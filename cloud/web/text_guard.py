@@ -11,6 +11,7 @@ One dependency for both routers (cloud/app.py, cloud/admin/__init__.py), looking
 place a request carries text that may reach the database: the path (and so its parameters), the
 query, the cookies, and a JSON or form body. Headers are left to the HTTP server, which refuses
 control characters in them."""
+
 import json
 import re
 
@@ -39,10 +40,18 @@ def unstorable(text: str) -> bool:
 
 def _problem(where: tuple, text: str) -> dict:
     if NUL in text:
-        return {"type": "string_nul_character", "loc": where, "input": None,
-                "msg": "text must not contain NUL (\\u0000) characters"}
-    return {"type": "string_lone_surrogate", "loc": where, "input": None,
-            "msg": "text must be valid Unicode: a lone surrogate (\\ud800-\\udfff) is not"}
+        return {
+            "type": "string_nul_character",
+            "loc": where,
+            "input": None,
+            "msg": "text must not contain NUL (\\u0000) characters",
+        }
+    return {
+        "type": "string_lone_surrogate",
+        "loc": where,
+        "input": None,
+        "msg": "text must be valid Unicode: a lone surrogate (\\ud800-\\udfff) is not",
+    }
 
 
 def _in_url(request: Request) -> tuple | None:
@@ -66,8 +75,14 @@ async def _in_body(request: Request) -> tuple | None:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(_FORMS):
         form = await request.form()  # cached by Starlette: the route's Form() fields read it again
-        return next(((("body", _printable(k)), k + v) for k, v in form.multi_items()
-                     if isinstance(v, str) and unstorable(k + v)), None)
+        return next(
+            (
+                (("body", _printable(k)), k + v)
+                for k, v in form.multi_items()
+                if isinstance(v, str) and unstorable(k + v)
+            ),
+            None,
+        )
     body = await request.body()  # cached by Starlette: the route still reads it
     if not _ESCAPED.search(body):
         return None

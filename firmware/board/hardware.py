@@ -6,8 +6,17 @@ from firmware.drivers.door_sensor import OPENED
 
 
 class Hardware:
-    def __init__(self, locks, doors, keypad=None, scanner=None, buzzer=None, led=None,
-                 display=None, expanders=()):
+    def __init__(
+        self,
+        locks,
+        doors,
+        keypad=None,
+        scanner=None,
+        buzzer=None,
+        led=None,
+        display=None,
+        expanders=(),
+    ):
         self.locks = locks  # {compartment number: SolenoidLock}
         self.doors = doors  # {compartment number: DoorSensor}
         self.keypad, self.scanner = keypad, scanner

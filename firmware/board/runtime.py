@@ -5,12 +5,12 @@ import asyncio
 
 from firmware.board.supervisor import Supervisor
 from firmware.board.telemetry import telemetry_payload
-from protocol import wire
 from firmware.core.actions import Publish
 from firmware.core.controller import Controller
 from firmware.core.events import Booted, Connected, Disconnected, MessageReceived, Tick
 from firmware.drivers.ticks import ticks_diff
 from firmware.net.mqtt_client import MqttClient
+from protocol import wire
 
 FIRMWARE_VERSION = "0.1.0"
 
@@ -20,14 +20,25 @@ class Board:
     tick_ms = 100
     telemetry_s = 60
 
-    def __init__(self, config, hardware, open_transport, clock, store, system, watchdog, mode="normal"):
+    def __init__(
+        self, config, hardware, open_transport, clock, store, system, watchdog, mode="normal"
+    ):
         self.key = bytes.fromhex(config["key"])
         self.locker_id = config["locker_id"]
-        self.hardware, self.clock, self.store, self.system, self.mode = hardware, clock, store, system, mode
-        self.controller = Controller(self.locker_id, self.key, [tuple(c) for c in config["compartments"]])
+        self.hardware, self.clock, self.store, self.system, self.mode = (
+            hardware,
+            clock,
+            store,
+            system,
+            mode,
+        )
+        self.controller = Controller(
+            self.locker_id, self.key, [tuple(c) for c in config["compartments"]]
+        )
         store.load_into(self.controller)
-        self.mqtt = MqttClient(open_transport, "locker-" + self.locker_id, clock.ticks_ms,
-                               will=self._will)
+        self.mqtt = MqttClient(
+            open_transport, "locker-" + self.locker_id, clock.ticks_ms, will=self._will
+        )
         self.mqtt.subscribe(wire.topic(self.locker_id, "commands"))
         self.supervisor = Supervisor(watchdog, clock.ticks_ms)
         self.started_ms = clock.ticks_ms()
@@ -54,8 +65,14 @@ class Board:
         return actions
 
     async def run(self):
-        loops = [self.mqtt.run(), self._link_loop(), self._inbound_loop(), self._telemetry_loop(),
-                 self.supervisor.run(), self._tick_loop()]
+        loops = [
+            self.mqtt.run(),
+            self._link_loop(),
+            self._inbound_loop(),
+            self._telemetry_loop(),
+            self.supervisor.run(),
+            self._tick_loop(),
+        ]
         if self.mode == "normal":  # safe mode: network and updates only, no locks driven
             loops.append(self._io_loop())
         self._tasks = [asyncio.create_task(loop) for loop in loops]
@@ -107,6 +124,14 @@ class Board:
 
     def publish_telemetry(self):
         uptime = ticks_diff(self.clock.ticks_ms(), self.started_ms)
-        payload = telemetry_payload(self.locker_id, self.key, self.clock.wall_ms(), self.system,
-                                    FIRMWARE_VERSION, uptime, self.mqtt.reconnects, self.mode)
+        payload = telemetry_payload(
+            self.locker_id,
+            self.key,
+            self.clock.wall_ms(),
+            self.system,
+            FIRMWARE_VERSION,
+            uptime,
+            self.mqtt.reconnects,
+            self.mode,
+        )
         self.mqtt.publish(wire.topic(self.locker_id, "telemetry"), payload, 0, False)

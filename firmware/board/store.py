@@ -93,5 +93,8 @@ def _is_count(value):
 def _fingerprint(controller):
     # Every persistent change moves one of these: an event or a door opening (the durable
     # revision: urgent), an accepted command (counter) or an acknowledgement (pending count).
-    return (controller.durable_revision(), controller.last_counter,
-            len(controller.pending_events()))
+    return (
+        controller.durable_revision(),
+        controller.last_counter,
+        len(controller.pending_events()),
+    )

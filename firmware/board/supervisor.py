@@ -25,8 +25,11 @@ class Supervisor:
     def stalled(self):
         """Names of the tasks silent for longer than they may be."""
         now = self.ticks_ms()
-        return [name for name, limit in self._limits.items()
-                if ticks_diff(now, self._beats[name]) > limit]
+        return [
+            name
+            for name, limit in self._limits.items()
+            if ticks_diff(now, self._beats[name]) > limit
+        ]
 
     async def run(self):
         while True:

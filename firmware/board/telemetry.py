@@ -5,7 +5,16 @@ from protocol import wire
 
 def telemetry_payload(locker_id, key, now_ms, system, firmware, uptime_ms, reconnects, mode):
     """A signed telemetry message; `system` answers free_heap(), rssi() and reset_cause()."""
-    body = {"lkr": locker_id, "t": now_ms, "type": "telemetry", "fw": firmware,
-            "up": uptime_ms, "reset": system.reset_cause(), "heap": system.free_heap(),
-            "rssi": system.rssi(), "reconn": reconnects, "mode": mode}
+    body = {
+        "lkr": locker_id,
+        "t": now_ms,
+        "type": "telemetry",
+        "fw": firmware,
+        "up": uptime_ms,
+        "reset": system.reset_cause(),
+        "heap": system.free_heap(),
+        "rssi": system.rssi(),
+        "reconn": reconnects,
+        "mode": mode,
+    }
     return wire.sign(key, body)

@@ -27,7 +27,9 @@ def build_hardware(profile, config, parts):
         locks=dict([(n, SolenoidLock(_lock_pin(lock_pins, n))) for n in numbers]),
         doors=dict([(n, DoorSensor(_expander_pin(chips, "door_%d" % n, False))) for n in numbers]),
         keypad=_keypad(profile, config, parts),
-        scanner=CodeScanner(parts.uart(profile.UART_ID, profile.PINS["scanner_tx"], profile.PINS["scanner_rx"])),
+        scanner=CodeScanner(
+            parts.uart(profile.UART_ID, profile.PINS["scanner_tx"], profile.PINS["scanner_rx"])
+        ),
         buzzer=Buzzer(parts.pin(profile.PINS["buzzer"], True)),
         display=Ssd1306(i2c) if config.get("display") else None,
         expanders=list(chips.values()),

@@ -2,7 +2,6 @@
 # network layer carry them out, so tests just compare lists of actions.
 from firmware.core.record import Record
 
-
 KEY = "key"
 OK = "ok"
 ERROR = "error"
@@ -14,6 +13,7 @@ class _Action(Record):
 
 class Pulse(_Action):
     """Energise compartment `cmp`'s solenoid for `ms` (never longer: the coil's rating)."""
+
     __slots__ = ("cmp", "ms")
     _fields = ("cmp", "ms")
 
@@ -24,6 +24,7 @@ class Pulse(_Action):
 
 class Publish(_Action):
     """Publish `payload` (bytes) on `topic` with MQTT `qos` and `retain`."""
+
     __slots__ = ("topic", "payload", "qos", "retain")
     _fields = ("topic", "payload", "qos", "retain")
 
@@ -36,6 +37,7 @@ class Publish(_Action):
 
 class Show(_Action):
     """Put `text` on the display line."""
+
     __slots__ = ("text",)
     _fields = ("text",)
 
@@ -45,6 +47,7 @@ class Show(_Action):
 
 class Beep(_Action):
     """Sound the buzzer: `kind` is KEY, OK or ERROR."""
+
     __slots__ = ("kind",)
     _fields = ("kind",)
 

@@ -4,9 +4,9 @@
 # only for its counter or expiry is reported (firmware/core/refusals.py). A stale `reserve` or
 # `credential` (firmware/core/settled.py) moves the counter and changes nothing else.
 from firmware.core import compartments as states
-from protocol import wire
 from firmware.core.openings import REMOTE
 from firmware.core.refusals import EXPIRED, REPLAYED, Refusals
+from protocol import wire
 
 
 class Commands:

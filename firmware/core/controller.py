@@ -1,20 +1,28 @@
 # The locker controller: one event and the time in, a list of actions out. The board's main
 # loop, the simulator and the tests all drive it the same way; nothing in here reads a clock
 # or touches hardware.
-from protocol import wire
 from firmware.core.commands import Commands
 from firmware.core.compartments import Compartments
 from firmware.core.credentials import Credentials
 from firmware.core.doors import Doors
-from firmware.core.events import (Booted, CodeScanned, Connected, Disconnected, DoorClosed,
-                                  DoorOpened, KeyPressed, MessageReceived, Tick)
+from firmware.core.events import (
+    Booted,
+    CodeScanned,
+    Connected,
+    Disconnected,
+    DoorClosed,
+    DoorOpened,
+    KeyPressed,
+    MessageReceived,
+    Tick,
+)
 from firmware.core.inventory import inventory
 from firmware.core.journal import Journal
 from firmware.core.keypad import Keypad
 from firmware.core.lockout import Lockout
 from firmware.core.settled import Settled
 from firmware.core.uplink import Uplink
-
+from protocol import wire
 
 # 2 adds the doors in flight, 3 the parcels settled last, 4 the keypad lockout (wrong PINs
 # counted); older snapshots still restore
@@ -33,13 +41,28 @@ class Controller:
         self._credentials = Credentials()
         self._uplink = Uplink(locker_id, key, journal if journal is not None else Journal())
         self._settled = Settled()
-        self._doors = Doors(self._compartments, self._credentials, self._uplink, pulse_ms,
-                            self._settled)
+        self._doors = Doors(
+            self._compartments, self._credentials, self._uplink, pulse_ms, self._settled
+        )
         self._lockout = Lockout(self._uplink, self._doors)
-        self._keypad = Keypad(key, self._compartments, self._credentials, self._doors,
-                              self._uplink.journal, self._lockout, self._uplink)
-        self._commands = Commands(locker_id, key, self._compartments, self._credentials,
-                                  self._doors, self._uplink, self._settled)
+        self._keypad = Keypad(
+            key,
+            self._compartments,
+            self._credentials,
+            self._doors,
+            self._uplink.journal,
+            self._lockout,
+            self._uplink,
+        )
+        self._commands = Commands(
+            locker_id,
+            key,
+            self._compartments,
+            self._credentials,
+            self._doors,
+            self._uplink,
+            self._settled,
+        )
         self._commands.courier_session = self._keypad.session  # answers to `unadvised`
         self._commands_topic = wire.topic(locker_id, "commands")
 
@@ -133,8 +156,12 @@ class Controller:
         event, a door opening started (a PIN consumed with it) or first seen open, a wrong PIN
         counted (a power cut must not give a guess back), connection numbers taken (a reset
         must not number a connection again)."""
-        return (self._uplink.journal.next_seq, self._doors.revision, self._lockout.failures,
-                self._uplink.conn_floor)
+        return (
+            self._uplink.journal.next_seq,
+            self._doors.revision,
+            self._lockout.failures,
+            self._uplink.conn_floor,
+        )
 
     def courier_count(self):
         """How many courier codes the cloud has pushed to this board."""
@@ -152,11 +179,17 @@ class Controller:
 
     def snapshot(self):
         """Everything a reset must not lose, as plain JSON-able data (the flash store's job)."""
-        return {"v": SNAPSHOT_VERSION, "counter": self.last_counter,
-                "journal": self._uplink.journal.dump(), "credentials": self._credentials.dump(),
-                "compartments": self._compartments.dump(), "doors": self._doors.dump(),
-                "settled": self._settled.dump(), "lockout": self._lockout.dump(),
-                "conn": self._uplink.conn_floor}
+        return {
+            "v": SNAPSHOT_VERSION,
+            "counter": self.last_counter,
+            "journal": self._uplink.journal.dump(),
+            "credentials": self._credentials.dump(),
+            "compartments": self._compartments.dump(),
+            "doors": self._doors.dump(),
+            "settled": self._settled.dump(),
+            "lockout": self._lockout.dump(),
+            "conn": self._uplink.conn_floor,
+        }
 
     def restore(self, data):
         """Take back a snapshot() after a reset; ValueError for one this firmware cannot read."""

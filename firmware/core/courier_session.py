@@ -76,8 +76,10 @@ class CourierSession:
             return _refuse("Queue full - close door")
         self._queue.append([DEPOSIT, code, None])
         if self._door_in_use():
-            return [Show("Queued %d - close door %d" % (len(self._queue), self._current[2])),
-                    Beep(OK)]
+            return [
+                Show("Queued %d - close door %d" % (len(self._queue), self._current[2])),
+                Beep(OK),
+            ]
         return self.advance(now_ms)
 
     def advance(self, now_ms):
@@ -151,8 +153,9 @@ class CourierSession:
         self._current = []
         if target is None:
             return self.advance(now_ms) + _refuse(NO_BIGGER)
-        return self._retarget(parcel, cmp, target, "too_small", now_ms) + \
-            [Show("Door %d open - close door %d" % (target, cmp))]
+        return self._retarget(parcel, cmp, target, "too_small", now_ms) + [
+            Show("Door %d open - close door %d" % (target, cmp))
+        ]
 
     def _jammed(self, now_ms):
         parcel, cmp = self._current[1], self._current[2]
@@ -163,8 +166,11 @@ class CourierSession:
         target = other_compartment(self._compartments, self._credentials, self._doors, cmp, False)
         if target is None:
             return actions + self.advance(now_ms) + _refuse(NO_OTHER % cmp)
-        return actions + self._retarget(parcel, cmp, target, "jammed", now_ms) + \
-            [Show("Door %d jammed - use door %d" % (cmp, target))]
+        return (
+            actions
+            + self._retarget(parcel, cmp, target, "jammed", now_ms)
+            + [Show("Door %d jammed - use door %d" % (cmp, target))]
+        )
 
     def _around_jam(self, parcel, cmp, now_ms):
         # the `jammed` event is journaled already: only the reservation moves
@@ -173,8 +179,9 @@ class CourierSession:
             return _refuse(NO_OTHER % cmp)
         if not self._room_to_retarget():
             return _refuse(OFFLINE)
-        return self._retarget(parcel, cmp, target, "jammed", now_ms) + \
-            [Show("Door %d jammed - use door %d" % (cmp, target))]
+        return self._retarget(parcel, cmp, target, "jammed", now_ms) + [
+            Show("Door %d jammed - use door %d" % (cmp, target))
+        ]
 
     def _room_to_retarget(self):
         # the doors in flight keep their slots; `retargeted` and the new door need one each
@@ -183,8 +190,9 @@ class CourierSession:
     def _retarget(self, parcel, old, new, reason, now_ms):
         self._credentials.reserve(parcel, new)
         self._compartments.get(new).state = states.RESERVED
-        actions = self._uplink.record("retargeted", {"parcel": parcel, "cmp": new, "from": old,
-                                                     "reason": reason}, now_ms)
+        actions = self._uplink.record(
+            "retargeted", {"parcel": parcel, "cmp": new, "from": old, "reason": reason}, now_ms
+        )
         self._current = [DEPOSIT, parcel, new]
         return actions + self._doors.open(new, DEPOSIT, parcel, now_ms) + [Beep(OK)]
 

@@ -65,10 +65,14 @@ class Credentials:
         return self._couriers.count()
 
     def dump(self):
-        return {"reserved": self._reservations, "pickups": self._pickups.dump(),
-                "couriers": self._couriers.verifiers(), "couriers_until": self._couriers.until,
-                "returns": self._returns.dump(),
-                "collect": [[cmp, parcel] for cmp, parcel in self._to_collect.items()]}
+        return {
+            "reserved": self._reservations,
+            "pickups": self._pickups.dump(),
+            "couriers": self._couriers.verifiers(),
+            "couriers_until": self._couriers.until,
+            "returns": self._returns.dump(),
+            "collect": [[cmp, parcel] for cmp, parcel in self._to_collect.items()],
+        }
 
     def load(self, data):
         self._reservations = dict(data["reserved"])

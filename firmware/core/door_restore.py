@@ -27,8 +27,9 @@ def boot(doors, compartments, openings, open_doors, now_ms):
         elif opening.seen_open:
             actions += doors.settle(opening, now_ms)  # closed during the outage
         else:
-            # (A forced opening is always seen open.) Never seen open and shut now: the door did not open. The compartment is as it
-            # was; a PIN used for it stays used (one PIN never opens a door twice).
+            # (A forced opening is always seen open.) Never seen open and shut now: the door did
+            # not open. The compartment is as it was; a PIN used for it stays used (one PIN never
+            # opens a door twice).
             doors.forget(opening.cmp)
             compartments.get(opening.cmp).state = opening.before
     return actions

@@ -200,8 +200,9 @@ class Doors:
     def boot(self, open_doors, now_ms):
         """Resolve the openings restored from flash against the door sensors read at boot."""
         self.revision += 1
-        return door_restore.boot(self, self._compartments, list(self._openings.values()),
-                                 open_doors, now_ms)
+        return door_restore.boot(
+            self, self._compartments, list(self._openings.values()), open_doors, now_ms
+        )
 
 
 def _fields(opening):

@@ -3,12 +3,14 @@
 # so the same file runs on MicroPython.
 from firmware.core.record import Record
 
+
 class _Event(Record):
     __slots__ = ()
 
 
 class KeyPressed(_Event):
     """A keypad key: one of '0'-'9', '*', '#' (anything else is refused)."""
+
     __slots__ = ("key",)
     _fields = ("key",)
 
@@ -18,6 +20,7 @@ class KeyPressed(_Event):
 
 class CodeScanned(_Event):
     """A line the QR/barcode scanner read: a parcel code, a courier card or a pickup code."""
+
     __slots__ = ("code",)
     _fields = ("code",)
 
@@ -43,6 +46,7 @@ class DoorClosed(_Event):
 
 class MessageReceived(_Event):
     """An MQTT message: topic (str) and payload (bytes), exactly as the broker delivered it."""
+
     __slots__ = ("topic", "payload")
     _fields = ("topic", "payload")
 
@@ -53,6 +57,7 @@ class MessageReceived(_Event):
 
 class Connected(_Event):
     """The MQTT session is up (and the commands topic subscribed)."""
+
     __slots__ = ()
 
 
@@ -63,6 +68,7 @@ class Disconnected(_Event):
 class Booted(_Event):
     """Handed in once after a reset, with the doors whose sensor reads open at start-up: it
     settles the door openings restored from flash (protocol.md, "Power loss")."""
+
     __slots__ = ("open_doors",)
     _fields = ("open_doors",)
 
@@ -72,4 +78,5 @@ class Booted(_Event):
 
 class Tick(_Event):
     """Time passed; the time itself comes as handle()'s now_ms."""
+
     __slots__ = ()

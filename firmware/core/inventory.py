@@ -1,8 +1,8 @@
 # The board's inventory (protocol.md, "Reconciliation"): after each reconnect's journal replay
 # the board tells the cloud what every compartment holds, so the two can be compared. The door
 # sensors and the journal are the truth; the cloud raises an alarm where it disagrees.
-from protocol import wire
 from firmware.core.actions import Publish
+from protocol import wire
 
 
 def inventory(locker_id, key, compartments, last_seq, now_ms):

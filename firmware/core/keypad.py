@@ -3,13 +3,12 @@
 # longer than any PIN) and '#', then parcel codes, each followed by '#' (courier_session.py).
 # Wrong PINs and courier codes close the keypad for a while (lockout.py); a courier's parcel
 # codes do not.
-from protocol import verifiers, wire
-from firmware.core.actions import KEY, OK, ERROR, Beep, Show
-from firmware.core.courier_session import CourierSession
-from firmware.core.courier_session import COURIER_PROMPT, UNKNOWN_PARCEL  # noqa: F401 (re-exported)
-from firmware.core.openings import PICKUP, RETURN
+from firmware.core.actions import ERROR, KEY, OK, Beep, Show
+from firmware.core.courier_session import COURIER_PROMPT, UNKNOWN_PARCEL, CourierSession  # noqa: F401 (re-exported)
 from firmware.core.keypad_entry import KeypadEntry, is_key
+from firmware.core.openings import PICKUP, RETURN
 from firmware.core.pickups import parcel_tag
+from protocol import verifiers, wire
 from protocol.qr_tokens import mac_matches, read_qr_token
 
 WRONG_CODE = "Wrong code"
@@ -119,7 +118,9 @@ class Keypad:
         cmp, tag = found
         parcel = self._compartments.get(cmp).parcel
         holds_it = parcel is not None and parcel_tag(parcel) == tag  # its parcel, nobody else's
-        refusal = self._refusal(cmp, holds_it and self._compartments.get(cmp).can_open_for_pickup(parcel))
+        refusal = self._refusal(
+            cmp, holds_it and self._compartments.get(cmp).can_open_for_pickup(parcel)
+        )
         if refusal:
             return refusal
         return self._hand_out(cmp, parcel, now_ms)

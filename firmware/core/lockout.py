@@ -67,8 +67,13 @@ class Lockout:
         self._reported_ms = [None, None]
 
     def dump(self):
-        return [self.failures, self._last_ms, self._reported_ms[0], self.courier_failures,
-                self._reported_ms[1]]
+        return [
+            self.failures,
+            self._last_ms,
+            self._reported_ms[0],
+            self.courier_failures,
+            self._reported_ms[1],
+        ]
 
     def load(self, data):
         """Take back dump(); None (a snapshot from before the lockout) is a clean slate, and

@@ -30,10 +30,14 @@ class Pickups:
             self.drop(parcel)  # a re-issued credential replaces the parcel's old PIN
         v = unhexlify(v_hex)
         self.remove(v_hex)
-        record = v + cmp.to_bytes(2, "big") + (until_ms // 1000).to_bytes(4, "big") + \
-            parcel_tag(parcel).to_bytes(4, "big")
+        record = (
+            v
+            + cmp.to_bytes(2, "big")
+            + (until_ms // 1000).to_bytes(4, "big")
+            + parcel_tag(parcel).to_bytes(4, "big")
+        )
         slot = self._free_slot()
-        self._records[slot * RECORD:(slot + 1) * RECORD] = record
+        self._records[slot * RECORD : (slot + 1) * RECORD] = record
 
     def find(self, v_hex, now_ms):
         """(cmp, parcel tag) of the live credential with verifier v_hex, or None."""
@@ -59,9 +63,11 @@ class Pickups:
         found = []
         for slot in self._slots_of(parcel_tag(parcel)):
             base = slot * RECORD
-            if _int(self._records, base + _CMP, 2) == cmp and \
-                    _int(self._records, base + _UNTIL, 4) * 1000 >= now_ms:
-                found.append(hexlify(self._records[base:base + 16]).decode())
+            if (
+                _int(self._records, base + _CMP, 2) == cmp
+                and _int(self._records, base + _UNTIL, 4) * 1000 >= now_ms
+            ):
+                found.append(hexlify(self._records[base : base + 16]).decode())
         return found
 
     def drop(self, parcel):
@@ -75,16 +81,26 @@ class Pickups:
         rows = []
         for slot in self._live_slots():
             base = slot * RECORD
-            rows.append([hexlify(self._records[base:base + 16]).decode(), _int(self._records, base + _CMP, 2),
-                         _int(self._records, base + _UNTIL, 4), _int(self._records, base + _TAG, 4)])
+            rows.append(
+                [
+                    hexlify(self._records[base : base + 16]).decode(),
+                    _int(self._records, base + _CMP, 2),
+                    _int(self._records, base + _UNTIL, 4),
+                    _int(self._records, base + _TAG, 4),
+                ]
+            )
         return rows
 
     def load(self, rows):
         self._reset()
         for v_hex, cmp, until_s, tag in rows:
             slot = self._free_slot()
-            self._records[slot * RECORD:(slot + 1) * RECORD] = unhexlify(v_hex) + \
-                cmp.to_bytes(2, "big") + until_s.to_bytes(4, "big") + tag.to_bytes(4, "big")
+            self._records[slot * RECORD : (slot + 1) * RECORD] = (
+                unhexlify(v_hex)
+                + cmp.to_bytes(2, "big")
+                + until_s.to_bytes(4, "big")
+                + tag.to_bytes(4, "big")
+            )
 
     # --- slots ------------------------------------------------------------------------------
     def _slot(self, v):
@@ -96,8 +112,10 @@ class Pickups:
 
     def _matches(self, slot, v):
         base = slot * RECORD
-        return self._records[base + _CMP] | self._records[base + _CMP + 1] and \
-            self._records[base:base + 16] == v
+        return (
+            self._records[base + _CMP] | self._records[base + _CMP + 1]
+            and self._records[base : base + 16] == v
+        )
 
     def _clear(self, slot):
         base = slot * RECORD
@@ -118,8 +136,11 @@ class Pickups:
         return [slot for slot in range(len(self._records) // RECORD) if self._is_live(slot)]
 
     def _slots_of(self, tag):
-        return [slot for slot in self._live_slots()
-                if _int(self._records, slot * RECORD + _TAG, 4) == tag]
+        return [
+            slot
+            for slot in self._live_slots()
+            if _int(self._records, slot * RECORD + _TAG, 4) == tag
+        ]
 
 
 def _int(data, start, length):

@@ -2,9 +2,9 @@
 # publishes every unacknowledged one again on reconnect and every resend_ms (protocol.md).
 # Its status (online at every connect, offline as the last will) is signed and numbered by
 # connection, so the cloud takes neither a forged one nor an old one replayed (protocol.md).
-from protocol import wire
 from firmware.core.actions import Publish
 from firmware.core.journal import Journal
+from protocol import wire
 
 CONN_BLOCK = 64  # connection numbers taken per flash write; a reset skips what is left of them
 
@@ -42,8 +42,16 @@ class Uplink:
         self._born = False
 
     def _status(self, online, now_ms):
-        return wire.sign(self._key, {"lkr": self.locker_id, "t": now_ms, "type": "status",
-                                     "online": online, "conn": self._conn})
+        return wire.sign(
+            self._key,
+            {
+                "lkr": self.locker_id,
+                "t": now_ms,
+                "type": "status",
+                "online": online,
+                "conn": self._conn,
+            },
+        )
 
     def connected(self, now_ms):
         self.online = True

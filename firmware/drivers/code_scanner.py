@@ -29,7 +29,7 @@ class CodeScanner:
     def _feed(self, byte, codes):
         if byte == 10 or byte == 13:
             if self._n and not self._bad:  # empty lines (the LF of a CRLF) are no code
-                codes.append(bytes(self._buf[:self._n]).decode())
+                codes.append(bytes(self._buf[: self._n]).decode())
             self._n = 0
             self._bad = False
         elif self._bad:

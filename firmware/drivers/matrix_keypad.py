@@ -8,7 +8,9 @@ KEYS_4X4 = "123A456B789C*0#D"
 
 
 class MatrixKeypad:
-    debounce_ms = 20  # membrane keys settle within ~10 ms; the rest is margin, and every ms is latency
+    debounce_ms = (
+        20  # membrane keys settle within ~10 ms; the rest is margin, and every ms is latency
+    )
 
     def __init__(self, rows, cols, keys):
         if len(keys) != len(rows) * len(cols):
@@ -33,8 +35,10 @@ class MatrixKeypad:
             if reading[i] != self._seen[i]:
                 self._seen[i] = reading[i]
                 self._seen_at[i] = now_ms  # a bounce restarts this key's window only
-            elif reading[i] != self._down[i] and \
-                    ticks_diff(now_ms, self._seen_at[i]) >= self.debounce_ms:
+            elif (
+                reading[i] != self._down[i]
+                and ticks_diff(now_ms, self._seen_at[i]) >= self.debounce_ms
+            ):
                 self._down[i] = reading[i]
                 if reading[i]:
                     pressed.append(self._keys[i])

@@ -18,19 +18,30 @@ _FONT = (  # 5 columns per glyph, in _CHARS order; bit 0 is the top pixel
     b"\x1f\x20\x40\x20\x1f\x3f\x40\x38\x40\x3f\x63\x14\x08\x14\x63\x07\x08\x70\x08\x07"  # V W X Y
     b"\x61\x51\x49\x45\x43"  # Z
 )
-_INIT = bytes((
-    0xAE,  # display off while configuring
-    0x20, 0x00,  # horizontal addressing: one data write fills the whole screen
-    0x40,  # start at RAM line 0
-    0xA1, 0xC8,  # mirror columns and rows: upright on the usual modules
-    0xD3, 0x00,  # no vertical offset
-    0xD5, 0x80,  # oscillator and clock divide: the datasheet's reset values
-    0xD9, 0xF1,  # pre-charge periods for the internal charge pump
-    0xDB, 0x30,  # VCOMH deselect level
-    0x81, 0xFF,  # full contrast: lockers stand in bright lobbies
-    0xA4, 0xA6,  # show RAM, not inverted
-    0x8D, 0x14,  # charge pump on: the modules run from 3.3 V alone
-))
+_INIT = bytes(
+    (
+        0xAE,  # display off while configuring
+        0x20,
+        0x00,  # horizontal addressing: one data write fills the whole screen
+        0x40,  # start at RAM line 0
+        0xA1,
+        0xC8,  # mirror columns and rows: upright on the usual modules
+        0xD3,
+        0x00,  # no vertical offset
+        0xD5,
+        0x80,  # oscillator and clock divide: the datasheet's reset values
+        0xD9,
+        0xF1,  # pre-charge periods for the internal charge pump
+        0xDB,
+        0x30,  # VCOMH deselect level
+        0x81,
+        0xFF,  # full contrast: lockers stand in bright lobbies
+        0xA4,
+        0xA6,  # show RAM, not inverted
+        0x8D,
+        0x14,  # charge pump on: the modules run from 3.3 V alone
+    )
+)
 
 
 class Ssd1306:
@@ -59,7 +70,7 @@ class Ssd1306:
         lines = _wrap(text, self.width // 12)
         if len(lines) > self._pages // 2:
             scale = 1
-            lines = _wrap(text, self.width // 6)[:self._pages]
+            lines = _wrap(text, self.width // 6)[: self._pages]
         for i in range(1, len(self._buf)):
             self._buf[i] = 0
         top = (self._pages - len(lines) * scale) // 2  # centred vertically

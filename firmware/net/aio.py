@@ -27,8 +27,10 @@ async def wait_event(event, seconds):
     if event.is_set():
         return True
     either = asyncio.Event()
-    tasks = (asyncio.create_task(_relay(event, either)),
-             asyncio.create_task(_set_after(either, seconds)))
+    tasks = (
+        asyncio.create_task(_relay(event, either)),
+        asyncio.create_task(_set_after(either, seconds)),
+    )
     try:
         await either.wait()
     finally:  # also when our caller is cancelled: leave no task behind

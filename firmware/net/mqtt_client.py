@@ -19,8 +19,17 @@ class MqttClient:
     inbox_limit = 16  # received, not yet taken; when full the reader waits (backpressure)
     max_packet_bytes = 8192  # a bigger received message is acknowledged and dropped (RAM)
 
-    def __init__(self, open_transport, client_id, ticks_ms, will=None, keepalive_s=30,
-                 clean_session=False, queue_limit=32, rand=None):
+    def __init__(
+        self,
+        open_transport,
+        client_id,
+        ticks_ms,
+        will=None,
+        keepalive_s=30,
+        clean_session=False,
+        queue_limit=32,
+        rand=None,
+    ):
         """`open_transport`: async callable returning (reader, writer); `ticks_ms`: a clock in
         int ms (time.ticks_ms on the board); `will`: (topic, payload) for a QoS 1 retained
         will, or (topic, payload, qos, retain), or a function returning one, called before
@@ -32,8 +41,9 @@ class MqttClient:
         self.keepalive_s = int(keepalive_s)
         self._clean_session = clean_session
         self._will = will if callable(will) else None
-        self._connect = packets.connect(client_id, self.keepalive_s, clean_session,
-                                        None if self._will else _full_will(will))  # bad ids fail here
+        self._connect = packets.connect(
+            client_id, self.keepalive_s, clean_session, None if self._will else _full_will(will)
+        )  # bad ids fail here
         self._outbox = Outbox(queue_limit)
         self._topics = []
         self._inbox = []
@@ -93,8 +103,11 @@ class MqttClient:
                 if delay and await wait_event(self._stopping, self._pause_s(delay)):
                     break
                 accepted = await self._session()
-                delay = self.min_backoff_s if accepted else min(
-                    max(2 * delay, self.min_backoff_s), self.max_backoff_s)
+                delay = (
+                    self.min_backoff_s
+                    if accepted
+                    else min(max(2 * delay, self.min_backoff_s), self.max_backoff_s)
+                )
         finally:
             self._finished.set()
 
@@ -155,8 +168,9 @@ class MqttClient:
     def _connect_packet(self):
         if self._will is None:
             return self._connect
-        return packets.connect(self.client_id, self.keepalive_s, self._clean_session,
-                               _full_will(self._will()))
+        return packets.connect(
+            self.client_id, self.keepalive_s, self._clean_session, _full_will(self._will())
+        )
 
     def _accept(self, link, packet):
         if packet is None or packet.kind != packets.CONNACK:

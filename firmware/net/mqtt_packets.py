@@ -14,8 +14,14 @@ DISCONNECT = 14
 
 SUBACK_FAILURE = 0x80
 MAX_REMAINING = 268435455  # four varint bytes (spec 2.2.3)
-REFUSALS = ("", "unacceptable protocol version", "identifier rejected", "server unavailable",
-            "bad user name or password", "not authorized")  # CONNACK return codes 1-5
+REFUSALS = (
+    "",
+    "unacceptable protocol version",
+    "identifier rejected",
+    "server unavailable",
+    "bad user name or password",
+    "not authorized",
+)  # CONNACK return codes 1-5
 
 
 class MqttError(ValueError):
@@ -35,8 +41,12 @@ class Packet:
         return tuple([getattr(self, name) for name in self._names])
 
     def __eq__(self, other):
-        return (isinstance(other, Packet) and self.kind == other.kind
-                and self._names == other._names and self._values() == other._values())
+        return (
+            isinstance(other, Packet)
+            and self.kind == other.kind
+            and self._names == other._names
+            and self._values() == other._values()
+        )
 
     def __ne__(self, other):  # MicroPython does not derive != from ==
         return not self.__eq__(other)
@@ -47,6 +57,7 @@ class Packet:
 
 
 # --- encoding -------------------------------------------------------------------------------
+
 
 def encode_length(n):
     """The remaining-length varint: 7 bits a byte, least significant first."""
@@ -106,8 +117,7 @@ def _check_packet_id(packet_id):
     return packet_id
 
 
-def connect(client_id, keepalive_s=60, clean_session=True, will=None, username=None,
-            password=None):
+def connect(client_id, keepalive_s=60, clean_session=True, will=None, username=None, password=None):
     """CONNECT; `will` is None or (topic, payload, qos, retain)."""
     if not client_id and not clean_session:
         raise MqttError("an empty client id needs a clean session")  # spec 3.1.3.1
@@ -186,6 +196,7 @@ def disconnect():
 
 # --- decoding -------------------------------------------------------------------------------
 
+
 def decode_length(data, at=0):
     """(remaining length, offset just past it) from the varint at data[at]."""
     value = 0
@@ -210,7 +221,7 @@ class _Cursor:
         end = self.at + n
         if end > len(self.data):
             raise MqttError("packet shorter than its fields")
-        chunk = self.data[self.at:end]
+        chunk = self.data[self.at : end]
         self.at = end
         return chunk
 
@@ -291,8 +302,15 @@ def _decode_connect(flags, cursor):
     username = cursor.text() if connect_flags & 0x80 else None
     password = cursor.binary() if connect_flags & 0x40 else None
     cursor.end()
-    return Packet(CONNECT, client_id=client_id, keepalive_s=keepalive_s, will=will,
-                  clean_session=bool(connect_flags & 0x02), username=username, password=password)
+    return Packet(
+        CONNECT,
+        client_id=client_id,
+        keepalive_s=keepalive_s,
+        will=will,
+        clean_session=bool(connect_flags & 0x02),
+        username=username,
+        password=password,
+    )
 
 
 def _decode_connack(flags, cursor):
@@ -313,8 +331,15 @@ def _decode_publish(flags, cursor):
     if not topic or "+" in topic or "#" in topic:
         raise MqttError("bad PUBLISH topic")
     packet_id = cursor.packet_id() if qos else None
-    return Packet(PUBLISH, topic=topic, payload=cursor.rest(), qos=qos, retain=bool(flags & 1),
-                  dup=dup, packet_id=packet_id)
+    return Packet(
+        PUBLISH,
+        topic=topic,
+        payload=cursor.rest(),
+        qos=qos,
+        retain=bool(flags & 1),
+        dup=dup,
+        packet_id=packet_id,
+    )
 
 
 def _decode_puback(flags, cursor):
@@ -349,11 +374,18 @@ def _empty(kind):
     def decode_empty(flags, cursor):
         cursor.end()
         return Packet(kind)
+
     return decode_empty
 
 
 _DECODERS = {
-    CONNECT: _decode_connect, CONNACK: _decode_connack, PUBLISH: _decode_publish,
-    PUBACK: _decode_puback, SUBSCRIBE: _decode_subscribe, SUBACK: _decode_suback,
-    PINGREQ: _empty(PINGREQ), PINGRESP: _empty(PINGRESP), DISCONNECT: _empty(DISCONNECT),
+    CONNECT: _decode_connect,
+    CONNACK: _decode_connack,
+    PUBLISH: _decode_publish,
+    PUBACK: _decode_puback,
+    SUBSCRIBE: _decode_subscribe,
+    SUBACK: _decode_suback,
+    PINGREQ: _empty(PINGREQ),
+    PINGRESP: _empty(PINGRESP),
+    DISCONNECT: _empty(DISCONNECT),
 }

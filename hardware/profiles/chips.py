@@ -5,8 +5,14 @@ ESP32 = {
     "name": "ESP32 (ESP32-WROOM-32 module)",
     "gpios": tuple(range(0, 20)) + (21, 22, 23, 25, 26, 27) + tuple(range(32, 40)),
     "forbidden": (
-        1, 3,  # UART0 TX/RX: the USB-serial REPL and boot log
-        6, 7, 8, 9, 10, 11,  # wired to the module's SPI flash: touching them crashes the chip
+        1,
+        3,  # UART0 TX/RX: the USB-serial REPL and boot log
+        6,
+        7,
+        8,
+        9,
+        10,
+        11,  # wired to the module's SPI flash: touching them crashes the chip
     ),
     "strapping": (0, 2, 5, 12, 15),  # sampled at reset: a load here can stop it booting
     "input_only": (34, 35, 36, 37, 38, 39),  # no output driver

@@ -5,19 +5,35 @@
 # expander_int: the MCP23017s' INTA lines, open-drain and wired together. The drivers poll
 # today; the wire is there so an interrupt-driven refresh needs no rewiring.
 ON_CHIP = (
-    "keypad_row_0", "keypad_row_1", "keypad_row_2", "keypad_row_3",
-    "keypad_col_0", "keypad_col_1", "keypad_col_2", "keypad_col_3",  # col_3: 4x4 keypads only
-    "scanner_tx", "scanner_rx",  # UART to the QR/barcode scanner, 3.3 V levels
-    "i2c_sda", "i2c_scl",  # the expanders and the OLED
-    "buzzer", "status_led",
+    "keypad_row_0",
+    "keypad_row_1",
+    "keypad_row_2",
+    "keypad_row_3",
+    "keypad_col_0",
+    "keypad_col_1",
+    "keypad_col_2",
+    "keypad_col_3",  # col_3: 4x4 keypads only
+    "scanner_tx",
+    "scanner_rx",  # UART to the QR/barcode scanner, 3.3 V levels
+    "i2c_sda",
+    "i2c_scl",  # the expanders and the OLED
+    "buzzer",
+    "status_led",
     "expander_int",
 )
 
 # Driven by the microcontroller, so never on an input-only GPIO. I2C lines count: the
 # controller drives them low (open-drain).
 OUTPUTS = (
-    "keypad_row_0", "keypad_row_1", "keypad_row_2", "keypad_row_3",
-    "scanner_tx", "i2c_sda", "i2c_scl", "buzzer", "status_led",
+    "keypad_row_0",
+    "keypad_row_1",
+    "keypad_row_2",
+    "keypad_row_3",
+    "scanner_tx",
+    "i2c_sda",
+    "i2c_scl",
+    "buzzer",
+    "status_led",
 )
 
 # Inputs that rely on the chip's internal pull-up (no resistor on the board).

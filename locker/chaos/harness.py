@@ -1,4 +1,5 @@
 """A whole chaos run: processes, fleet, workload, faults, drain, verification, summary."""
+
 import logging
 import os
 import secrets
@@ -31,8 +32,18 @@ CARRIER = "chaos"  # the workload pre-advises with this carrier's API key
 
 
 class ChaosRun:
-    def __init__(self, lockers=100, duration_s=300, database_url=None, seed=None, workdir=None,
-                 layout=LAYOUT, say=None, finish_grace_s=45, drain_timeout_s=120):
+    def __init__(
+        self,
+        lockers=100,
+        duration_s=300,
+        database_url=None,
+        seed=None,
+        workdir=None,
+        layout=LAYOUT,
+        say=None,
+        finish_grace_s=45,
+        drain_timeout_s=120,
+    ):
         self.lockers, self.duration_s = lockers, duration_s
         self.seed = seed if seed is not None else secrets.randbelow(10**6)
         self._own_workdir = workdir is None
@@ -61,13 +72,26 @@ class ChaosRun:
         self.pins = PinBook()
         api_port = free_port()
         self.cloud = self._process("cloud", ["cloud", "--port", str(api_port)], env, self.pins.feed)
-        self.bridges = [self._process("bridge-%d" % i, ["bridge", "--client-id", "chaos-bridge-%d-%d"
-                                                        % (self.seed, i), "--share-group", SHARE_GROUP], env)
-                        for i in range(2)]
+        self.bridges = [
+            self._process(
+                "bridge-%d" % i,
+                [
+                    "bridge",
+                    "--client-id",
+                    "chaos-bridge-%d-%d" % (self.seed, i),
+                    "--share-group",
+                    SHARE_GROUP,
+                ],
+                env,
+            )
+            for i in range(2)
+        ]
         api = "http://127.0.0.1:%d" % api_port
         self._wait_healthy(api)
-        self.say("broker %s, cloud %s, 2 bridge workers, database %s"
-                 % (self.broker.url, api, self.database_url.split("@")[-1]))
+        self.say(
+            "broker %s, cloud %s, 2 bridge workers, database %s"
+            % (self.broker.url, api, self.database_url.split("@")[-1])
+        )
 
         admin = access.admin_headers(self.engine, api)  # no default credentials: made here
         carrier = access.carrier_headers(self.engine, CARRIER)
@@ -83,30 +107,48 @@ class ChaosRun:
                 locker_id = "%s-%03d" % (self.run_tag, i)
                 key = register_locker(api, locker_id, compartments, headers=admin)
                 url = self.proxy.add(locker_id)
-                board = FleetBoard(locker_id, bytes.fromhex(key), compartments,
-                                   url, state_dir, proxy=self.proxy)
+                board = FleetBoard(
+                    locker_id, bytes.fromhex(key), compartments, url, state_dir, proxy=self.proxy
+                )
                 self.boards.append(board)
             _route_courier(client, courier_id, [b.locker_id for b in self.boards])
         for board in self.boards:
             board.boot()
         # every board's connect triggers a resync the relay publishes one by one: allow for it
-        self._wait(lambda: all(b.online() and b.controller.courier_count() > 0 for b in self.boards),
-                   120 + self.lockers, "every board online with the courier codes")
-        self.say("%d boards online (layout %s); %ds of deposits and pickups with faults, seed %s"
-                 % (len(self.boards), self.layout, self.duration_s, self.seed))
+        self._wait(
+            lambda: all(b.online() and b.controller.courier_count() > 0 for b in self.boards),
+            120 + self.lockers,
+            "every board online with the courier codes",
+        )
+        self.say(
+            "%d boards online (layout %s); %ds of deposits and pickups with faults, seed %s"
+            % (len(self.boards), self.layout, self.duration_s, self.seed)
+        )
 
         t0 = time.monotonic()
         faults, rng = plan(self.seed, self.duration_s, [b.locker_id for b in self.boards])
         self.sniffer = Sniffer(self.broker.url, rng).start()
-        workload = Workload(api, self.boards, self.pins, courier, self.run_tag, self.seed, carrier,
-                            stop_new_at=t0 + self.duration_s,
-                            hard_stop_at=t0 + self.duration_s + self.finish_grace_s).start()
-        injector = FaultInjector(faults, rng, t0, self.broker, self.bridges, self.proxy, self.boards,
-                                 self.sniffer).start()
+        workload = Workload(
+            api,
+            self.boards,
+            self.pins,
+            courier,
+            self.run_tag,
+            self.seed,
+            carrier,
+            stop_new_at=t0 + self.duration_s,
+            hard_stop_at=t0 + self.duration_s + self.finish_grace_s,
+        ).start()
+        injector = FaultInjector(
+            faults, rng, t0, self.broker, self.bridges, self.proxy, self.boards, self.sniffer
+        ).start()
         workload.join()
         injector.finish()
         load_s = time.monotonic() - t0
-        self.say("workload done after %.0fs: %d transactions; draining" % (load_s, len(workload.transactions)))
+        self.say(
+            "workload done after %.0fs: %d transactions; draining"
+            % (load_s, len(workload.transactions))
+        )
 
         # --- quiet period: everything up, let journals and the outbox drain ------------------
         for process in [self.cloud] + self.bridges:
@@ -116,8 +158,14 @@ class ChaosRun:
             self.broker.start()
         drain_started = time.monotonic()
         ids = [b.locker_id for b in self.boards]
-        drained = self._wait(lambda: all(b.online() and not b.pending_seqs() for b in self.boards)
-                             and outbox_backlog(self.engine, ids) == 0, self.drain_timeout_s, None)
+        drained = self._wait(
+            lambda: (
+                all(b.online() and not b.pending_seqs() for b in self.boards)
+                and outbox_backlog(self.engine, ids) == 0
+            ),
+            self.drain_timeout_s,
+            None,
+        )
         # commands published last need a moment to reach the boards: wait until they agree
         self._wait(lambda: not compare_compartments(self.engine, self.boards), 30, None)
         drain_s = time.monotonic() - drain_started
@@ -139,8 +187,11 @@ class ChaosRun:
             "problems": result["problems"],
             "elapsed_s": round(time.monotonic() - started, 1),
         }
-        summary["ok"] = (summary["events_lost"] == 0 and summary["events_applied_twice"] == 0
-                         and summary["compartments_inconsistent"] == 0)
+        summary["ok"] = (
+            summary["events_lost"] == 0
+            and summary["events_applied_twice"] == 0
+            and summary["compartments_inconsistent"] == 0
+        )
         return summary
 
     def _process(self, name, args, env, on_line=None):
@@ -154,6 +205,7 @@ class ChaosRun:
                 return httpx.get(api + "/healthz", timeout=2).status_code == 200
             except httpx.HTTPError:
                 return False
+
         self._wait(healthy, 60, "the cloud to answer")
 
     def _wait(self, condition, timeout, what):
@@ -208,7 +260,9 @@ def _route_courier(client, courier_id, locker_ids):
     """The courier serves every locker today and tomorrow (a run may cross midnight, UTC)."""
     today = datetime.now(UTC).date()
     for day in (today, today + timedelta(days=1)):
-        response = client.put("/couriers/%s/route" % courier_id,
-                              json={"day": day.isoformat(), "locker_ids": locker_ids})
+        response = client.put(
+            "/couriers/%s/route" % courier_id,
+            json={"day": day.isoformat(), "locker_ids": locker_ids},
+        )
         if response.status_code != 200:
             raise RuntimeError("courier route: %s %s" % (response.status_code, response.text))

@@ -1,4 +1,5 @@
 """The parts of the platform as processes the harness can start, kill -9 and restart."""
+
 import os
 import re
 import signal
@@ -58,8 +59,9 @@ class Mosquitto(_Child):
     def start(self):
         deadline = time.monotonic() + 20
         while True:  # the old process's port may linger a moment after a kill
-            self.process = subprocess.Popen([self.binary, "-c", self.conf], stdout=self._log,
-                                            stderr=self._log)
+            self.process = subprocess.Popen(
+                [self.binary, "-c", self.conf], stdout=self._log, stderr=self._log
+            )
             try:
                 wait_for_port(self.port, timeout=5)
                 return self
@@ -87,13 +89,18 @@ class LockerProcess(_Child):
         self.starts = 0
 
     def start(self):
-        self.process = subprocess.Popen([sys.executable, "-m", "locker.cli", *self.args],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                        env=self.env, cwd=os.path.dirname(os.path.dirname(
-                                            os.path.dirname(os.path.abspath(__file__)))))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "locker.cli", *self.args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=self.env,
+            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+        )
         self.starts += 1
-        threading.Thread(target=self._read, args=(self.process,), name="out-" + self.name,
-                         daemon=True).start()
+        threading.Thread(
+            target=self._read, args=(self.process,), name="out-" + self.name, daemon=True
+        ).start()
         return self
 
     def _read(self, process):

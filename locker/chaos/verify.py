@@ -1,4 +1,5 @@
 """The end of a run: what every courier, recipient and board did, against the database."""
+
 import json
 from collections import Counter
 
@@ -6,14 +7,27 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import cloud.models as models
-from cloud.models import Compartment, DeviceEvent, Notification, OutboxMessage, Parcel, PickupCredential
+from cloud.models import (
+    Compartment,
+    DeviceEvent,
+    Notification,
+    OutboxMessage,
+    Parcel,
+    PickupCredential,
+)
 
 
 def outbox_backlog(engine, locker_ids):
     with Session(engine) as session:
-        query = select(func.count()).select_from(OutboxMessage).where(
-            col(OutboxMessage.locker_id).in_(locker_ids), col(OutboxMessage.sent_at).is_(None),
-            col(OutboxMessage.dropped_at).is_(None))
+        query = (
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                col(OutboxMessage.locker_id).in_(locker_ids),
+                col(OutboxMessage.sent_at).is_(None),
+                col(OutboxMessage.dropped_at).is_(None),
+            )
+        )
         return session.exec(query).one()
 
 
@@ -22,7 +36,9 @@ def board_view(fb):
     board = fb.board
     with board._lock:
         c = board.controller
-        cmps = {n: (c.compartment(n).state, c.compartment(n).parcel) for n in c.compartment_numbers()}
+        cmps = {
+            n: (c.compartment(n).state, c.compartment(n).parcel) for n in c.compartment_numbers()
+        }
         return cmps, c
 
 
@@ -31,7 +47,9 @@ def compare_compartments(engine, boards):
     problems = []
     by_id = {b.locker_id: b for b in boards}
     with Session(engine) as session:
-        rows = session.exec(select(Compartment).where(col(Compartment.locker_id).in_(list(by_id)))).all()
+        rows = session.exec(
+            select(Compartment).where(col(Compartment.locker_id).in_(list(by_id)))
+        ).all()
         parcel_ids = {r.parcel_id for r in rows if r.parcel_id}
         codes = {}
         if parcel_ids:
@@ -47,13 +65,20 @@ def compare_compartments(engine, boards):
                 cloud_code = codes.get(row.parcel_id)
                 reserved_ok = cloud_code is None or c.has_reservation(cloud_code)
             if state != row.state:
-                problems.append("%s/%d: board %s %s, cloud %s %s" % (row.locker_id, row.number, state, parcel,
-                                                                    row.state, cloud_code))
+                problems.append(
+                    "%s/%d: board %s %s, cloud %s %s"
+                    % (row.locker_id, row.number, state, parcel, row.state, cloud_code)
+                )
             elif state == "occupied" and parcel != cloud_code:
-                problems.append("%s/%d: board holds %s, cloud %s" % (row.locker_id, row.number, parcel, cloud_code))
+                problems.append(
+                    "%s/%d: board holds %s, cloud %s"
+                    % (row.locker_id, row.number, parcel, cloud_code)
+                )
             elif state == "reserved" and not reserved_ok:
-                problems.append("%s/%d: cloud reserved it for %s, the board has no such reservation"
-                                % (row.locker_id, row.number, cloud_code))
+                problems.append(
+                    "%s/%d: cloud reserved it for %s, the board has no such reservation"
+                    % (row.locker_id, row.number, cloud_code)
+                )
     return problems
 
 
@@ -61,13 +86,31 @@ def verify(engine, boards, transactions):
     locker_ids = [b.locker_id for b in boards]
     problems = []
     with Session(engine) as session:
-        inbox = session.exec(select(DeviceEvent).where(col(DeviceEvent.locker_id).in_(locker_ids))).all()
+        inbox = session.exec(
+            select(DeviceEvent).where(col(DeviceEvent.locker_id).in_(locker_ids))
+        ).all()
         parcels = session.exec(select(Parcel).where(col(Parcel.locker_id).in_(locker_ids))).all()
         parcel_ids = [p.id for p in parcels]
-        notes = Counter(n.parcel_id for n in session.exec(
-            select(Notification).where(col(Notification.parcel_id).in_(parcel_ids))).all()) if parcel_ids else Counter()
-        creds = Counter(c.parcel_id for c in session.exec(
-            select(PickupCredential).where(col(PickupCredential.parcel_id).in_(parcel_ids))).all()) if parcel_ids else Counter()
+        notes = (
+            Counter(
+                n.parcel_id
+                for n in session.exec(
+                    select(Notification).where(col(Notification.parcel_id).in_(parcel_ids))
+                ).all()
+            )
+            if parcel_ids
+            else Counter()
+        )
+        creds = (
+            Counter(
+                c.parcel_id
+                for c in session.exec(
+                    select(PickupCredential).where(col(PickupCredential.parcel_id).in_(parcel_ids))
+                ).all()
+            )
+            if parcel_ids
+            else Counter()
+        )
         alarms = 0
         alarm_model = getattr(models, "Alarm", None)
         if alarm_model is not None:
@@ -90,11 +133,16 @@ def verify(engine, boards, transactions):
         missing = set(range(1, next_seq)) - have
         if missing:  # still in the journal after the drain, or acknowledged and never stored
             lost += len(missing)
-            problems.append("%s: seqs %s not in the inbox (%d still in the board's journal)"
-                            % (fb.locker_id, sorted(missing)[:10], len(missing & pending)))
+            problems.append(
+                "%s: seqs %s not in the inbox (%d still in the board's journal)"
+                % (fb.locker_id, sorted(missing)[:10], len(missing & pending))
+            )
         foreign = have - set(range(1, next_seq))
         if foreign:
-            problems.append("%s: inbox holds seqs the board never gave out: %s" % (fb.locker_id, sorted(foreign)[:10]))
+            problems.append(
+                "%s: inbox holds seqs the board never gave out: %s"
+                % (fb.locker_id, sorted(foreign)[:10])
+            )
 
     # --- events applied twice ---------------------------------------------------------------
     rows_per_key = Counter((row.locker_id, row.seq) for row in inbox)
@@ -111,8 +159,10 @@ def verify(engine, boards, transactions):
         extra = max(0, notes[parcel.id] - 1) + max(0, creds[parcel.id] - 1)
         if extra:
             twice += extra
-            problems.append("parcel %s: %d notifications, %d credentials" % (parcel.tracking_code,
-                                                                            notes[parcel.id], creds[parcel.id]))
+            problems.append(
+                "parcel %s: %d notifications, %d credentials"
+                % (parcel.tracking_code, notes[parcel.id], creds[parcel.id])
+            )
 
     # --- order: a higher seq of a locker stored before a lower one (two workers raced) -------
     out_of_order = 0
@@ -125,8 +175,10 @@ def verify(engine, boards, transactions):
             if highest is not None and row.seq < highest.seq:
                 out_of_order += 1
                 if len([p for p in problems if "out of order" in p]) < 5:
-                    problems.append("%s: seq %d (%s) stored after seq %d (%s): applied out of order"
-                                    % (locker_id, row.seq, row.type, highest.seq, highest.type))
+                    problems.append(
+                        "%s: seq %d (%s) stored after seq %d (%s): applied out of order"
+                        % (locker_id, row.seq, row.type, highest.seq, highest.type)
+                    )
             if highest is None or row.seq > highest.seq:
                 highest = row
 
@@ -137,10 +189,14 @@ def verify(engine, boards, transactions):
         cloud_state = state.get(tx.code)
         if tx.collected and cloud_state != "collected":
             pickups_lost += 1
-            problems.append("%s collected at %s, cloud says %s" % (tx.code, tx.locker_id, cloud_state))
+            problems.append(
+                "%s collected at %s, cloud says %s" % (tx.code, tx.locker_id, cloud_state)
+            )
         elif tx.deposited and not tx.collected and cloud_state != "deposited":
             deposits_lost += 1
-            problems.append("%s deposited at %s, cloud says %s" % (tx.code, tx.locker_id, cloud_state))
+            problems.append(
+                "%s deposited at %s, cloud says %s" % (tx.code, tx.locker_id, cloud_state)
+            )
         elif not tx.deposited and cloud_state in ("deposited", "collected"):
             phantom += 1
             problems.append("%s never deposited, cloud says %s" % (tx.code, cloud_state))
@@ -149,7 +205,9 @@ def verify(engine, boards, transactions):
     problems += inconsistent
     return {
         "transactions_attempted": len(transactions),
-        "transactions_completed": sum(1 for tx in transactions if tx.collected and state.get(tx.code) == "collected"),
+        "transactions_completed": sum(
+            1 for tx in transactions if tx.collected and state.get(tx.code) == "collected"
+        ),
         "deposits_completed": sum(1 for tx in transactions if tx.deposited),
         "events_journaled": journaled,
         "events_in_inbox": len(inbox),

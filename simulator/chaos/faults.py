@@ -2,6 +2,7 @@
 
 Recovered means: every affected board is online again and every event it journaled before the
 fault ended has been acknowledged by the cloud."""
+
 import logging
 import math
 import random
@@ -26,8 +27,15 @@ class Fault:
     def summary(self, t0):
         def rel(t):
             return None if t is None else round(t - t0, 2)
-        out = {"kind": self.kind, "injected_at_s": rel(self.injected_at), "healed_at_s": rel(self.healed_at),
-               "recover_s": None, "recover_after_heal_s": None, **self.details}
+
+        out = {
+            "kind": self.kind,
+            "injected_at_s": rel(self.injected_at),
+            "healed_at_s": rel(self.healed_at),
+            "recover_s": None,
+            "recover_after_heal_s": None,
+            **self.details,
+        }
         if self.targets:
             out["lockers"] = list(self.targets)
         if self.recovered_at is not None and self.injected_at is not None:
@@ -39,11 +47,13 @@ class Fault:
 def plan(seed, duration_s, lockers):
     """The faults of a run of `duration_s` over `lockers` locker ids, at seeded times."""
     rng = random.Random(seed)
-    counts = {"broker_restart": max(1, round(duration_s / 240)),
-              "bridge_kill": max(1, round(duration_s / 100)),
-              "network_cut": max(1, round(duration_s / 80)),
-              "power_cycle": max(2, round(duration_s / 40)),
-              "duplicates": max(2, round(duration_s / 45))}
+    counts = {
+        "broker_restart": max(1, round(duration_s / 240)),
+        "bridge_kill": max(1, round(duration_s / 100)),
+        "network_cut": max(1, round(duration_s / 80)),
+        "power_cycle": max(2, round(duration_s / 40)),
+        "duplicates": max(2, round(duration_s / 45)),
+    }
     faults = []
     for kind, count in counts.items():
         for i in range(count):
@@ -52,8 +62,12 @@ def plan(seed, duration_s, lockers):
             at = duration_s * rng.uniform(lo, lo + 0.7 / count)
             if kind == "network_cut":
                 n = max(1, math.ceil(len(lockers) * 0.1))
-                fault = Fault(kind, at, seconds=round(rng.uniform(5, 20), 1),
-                              mode=rng.choice(["reset", "blackhole"]))
+                fault = Fault(
+                    kind,
+                    at,
+                    seconds=round(rng.uniform(5, 20), 1),
+                    mode=rng.choice(["reset", "blackhole"]),
+                )
                 fault.targets = rng.sample(lockers, n)
             elif kind == "power_cycle":
                 fault = Fault(kind, at)
@@ -77,8 +91,9 @@ class Sniffer:
         self.rng = rng
         self.events = {}  # (locker, seq) -> (topic, payload), the first copy seen
         self._lock = threading.Lock()
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="chaos-sniffer",
-                                  clean_session=True)
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id="chaos-sniffer", clean_session=True
+        )
         self.client.reconnect_delay_set(min_delay=1, max_delay=4)
         self.client.on_connect = lambda c, *a: c.subscribe("lockers/+/events", qos=1)
         self.client.on_message = self._message
@@ -95,6 +110,7 @@ class Sniffer:
 
     def _message(self, client, userdata, msg):
         import json
+
         try:
             body = json.loads(msg.payload[65:])
             key = (body["lkr"], body["seq"])
@@ -145,8 +161,9 @@ class FaultInjector:
         for fault in self.faults:
             if self.stopping.wait(max(0.0, self.t0 + fault.at_s - time.monotonic())):
                 return
-            thread = threading.Thread(target=self._inject, args=(fault,), name="fault-" + fault.kind,
-                                      daemon=True)
+            thread = threading.Thread(
+                target=self._inject, args=(fault,), name="fault-" + fault.kind, daemon=True
+            )
             self._threads.append(thread)
             thread.start()
 
@@ -187,7 +204,11 @@ class FaultInjector:
     def _power_cycle(self, fault):
         # The board loses power at its next door opening (mid-transaction); the workload does it.
         with self._claims:  # a board already waiting for its power cut is not picked twice
-            boards = [self.boards[i] for i in fault.targets if not self.boards[i].power_cycle_requested.is_set()]
+            boards = [
+                self.boards[i]
+                for i in fault.targets
+                if not self.boards[i].power_cycle_requested.is_set()
+            ]
             for board in boards:
                 board.power_cycle_requested.set()
         requested = time.monotonic()
@@ -209,17 +230,23 @@ class FaultInjector:
 
     def _duplicates(self, fault):
         fault.injected_at = time.monotonic()
-        fault.details["published"] = self.sniffer.duplicate(fault.details["events"], fault.details["copies"])
+        fault.details["published"] = self.sniffer.duplicate(
+            fault.details["events"], fault.details["copies"]
+        )
         fault.healed_at = time.monotonic()
 
     def _watch_recovery(self, fault):
-        boards = [self.boards[i] for i in fault.targets] if fault.targets else list(self.boards.values())
+        boards = (
+            [self.boards[i] for i in fault.targets] if fault.targets else list(self.boards.values())
+        )
         # every event journaled before the fault ended must be acknowledged
         marks = {b.locker_id: b.next_seq() for b in boards}
         deadline = time.monotonic() + RECOVERY_TIMEOUT_S
         while time.monotonic() < deadline:
-            if all(b.online() and all(seq >= marks[b.locker_id] for seq in b.pending_seqs())
-                   for b in boards):
+            if all(
+                b.online() and all(seq >= marks[b.locker_id] for seq in b.pending_seqs())
+                for b in boards
+            ):
                 fault.recovered_at = time.monotonic()
                 return
             time.sleep(0.25)

@@ -1,6 +1,7 @@
 """Simulated boards that can lose power: each keeps its flash in a state file of its own, and
 a power cycle stops it abruptly (no DISCONNECT: the broker fires its will) and boots a new
 VirtualLocker from the same file."""
+
 import os
 import threading
 import time
@@ -19,8 +20,9 @@ class FleetBoard:
         self.power_cycles = []  # (when it went down, when it was back up) monotonic
 
     def boot(self):
-        self.board = VirtualLocker(self.locker_id, self.key, self.compartments, self.broker_url,
-                                   state_file=self.state_file).start()
+        self.board = VirtualLocker(
+            self.locker_id, self.key, self.compartments, self.broker_url, state_file=self.state_file
+        ).start()
         self.boots += 1
         return self.board
 

@@ -7,6 +7,7 @@ harness can cut. Two kinds of cut:
   waits (as TCP retransmits would) and flows again when the cut ends, unless one side gave
   up meanwhile (keepalive), in which case the other side is closed then.
 """
+
 import asyncio
 import threading
 import time
@@ -27,7 +28,9 @@ class NetworkProxy:
         self.host, self.broker_port = host, broker_port
         self.loop = asyncio.new_event_loop()
         self._links = {}
-        self._thread = threading.Thread(target=self.loop.run_forever, name="chaos-proxy", daemon=True)
+        self._thread = threading.Thread(
+            target=self.loop.run_forever, name="chaos-proxy", daemon=True
+        )
 
     def start(self):
         self._thread.start()
@@ -39,6 +42,7 @@ class NetworkProxy:
                 link.server.close()
                 for transport in list(link.transports):
                     transport.abort()
+
         asyncio.run_coroutine_threadsafe(close_all(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
@@ -49,8 +53,10 @@ class NetworkProxy:
 
         async def listen():
             link.server = await asyncio.start_server(
-                lambda r, w: self._serve(link, r, w), self.host, 0)
+                lambda r, w: self._serve(link, r, w), self.host, 0
+            )
             link.port = link.server.sockets[0].getsockname()[1]
+
         asyncio.run_coroutine_threadsafe(listen(), self.loop).result(10)
         self._links[name] = link
         return "mqtt://%s:%d" % (self.host, link.port)
@@ -66,6 +72,7 @@ class NetworkProxy:
                     transport.abort()
             else:
                 link.flowing.clear()
+
         self.loop.call_soon_threadsafe(do)
 
     def heal(self, name):
@@ -74,6 +81,7 @@ class NetworkProxy:
         def do():
             link.refuse_until = 0.0
             link.flowing.set()
+
         self.loop.call_soon_threadsafe(do)
 
     def sever(self, name):
@@ -95,13 +103,17 @@ class NetworkProxy:
             if link.refuse_until > time.monotonic() or client_writer.transport.is_closing():
                 return
             try:
-                broker_reader, broker_writer = await asyncio.open_connection(self.host, self.broker_port)
+                broker_reader, broker_writer = await asyncio.open_connection(
+                    self.host, self.broker_port
+                )
             except OSError:
                 return  # broker down: the board sees its connection closed
             link.transports.add(broker_writer.transport)
             try:
-                await asyncio.gather(self._pump(link, client_reader, broker_writer),
-                                     self._pump(link, broker_reader, client_writer))
+                await asyncio.gather(
+                    self._pump(link, client_reader, broker_writer),
+                    self._pump(link, broker_reader, client_writer),
+                )
             finally:
                 link.transports.discard(broker_writer.transport)
                 broker_writer.transport.abort()

@@ -1,5 +1,6 @@
 """Couriers and recipients: for each locker, one parcel after another is pre-advised through
 the REST API, deposited at the keypad, and collected with the PIN the cloud sent."""
+
 import logging
 import random
 import threading
@@ -15,8 +16,17 @@ PARCEL = {"width_mm": 200, "height_mm": 60, "depth_mm": 150}
 
 
 class Transaction:
-    __slots__ = ("code", "locker_id", "parcel_id", "cmp", "preadvised_at", "deposited", "collected",
-                 "completed_at", "retries")
+    __slots__ = (
+        "code",
+        "locker_id",
+        "parcel_id",
+        "cmp",
+        "preadvised_at",
+        "deposited",
+        "collected",
+        "completed_at",
+        "retries",
+    )
 
     def __init__(self, code, locker_id):
         self.code, self.locker_id = code, locker_id
@@ -27,8 +37,18 @@ class Transaction:
 
 
 class Workload:
-    def __init__(self, api_url, boards, pins, courier_code, run_tag, seed, carrier_headers,
-                 stop_new_at, hard_stop_at):
+    def __init__(
+        self,
+        api_url,
+        boards,
+        pins,
+        courier_code,
+        run_tag,
+        seed,
+        carrier_headers,
+        stop_new_at,
+        hard_stop_at,
+    ):
         self.api_url, self.boards, self.pins = api_url, boards, pins
         self.carrier_headers = carrier_headers  # the "chaos" carrier's X-API-Key
         self.courier_code, self.run_tag = courier_code, run_tag
@@ -41,8 +61,12 @@ class Workload:
 
     def start(self):
         for index, board in enumerate(self.boards):
-            thread = threading.Thread(target=self._run_locker, args=(index, board),
-                                      name="work-" + board.locker_id, daemon=True)
+            thread = threading.Thread(
+                target=self._run_locker,
+                args=(index, board),
+                name="work-" + board.locker_id,
+                daemon=True,
+            )
             self._threads.append(thread)
             thread.start()
         return self
@@ -54,7 +78,9 @@ class Workload:
     # --- one locker -------------------------------------------------------------------------
     def _run_locker(self, index, fb):
         rng = random.Random("%s-%d" % (self.seed, index))
-        api = httpx.Client(base_url=self.api_url + "/api/v1", timeout=15, headers=self.carrier_headers)
+        api = httpx.Client(
+            base_url=self.api_url + "/api/v1", timeout=15, headers=self.carrier_headers
+        )
         number = 0
         time.sleep(rng.uniform(0, 3))  # not every courier arrives at once
         try:
@@ -83,9 +109,18 @@ class Workload:
         tx.completed_at = time.monotonic()
 
     def _preadvise(self, api, fb, tx):
-        body = {"carrier": "chaos", "tracking_code": tx.code, "locker_id": fb.locker_id,
-                "recipient": {"name": "R " + tx.code, "phone": "+49151" + tx.code[-7:].rjust(7, "0")
-                              if tx.code[-7:].isdigit() else "+4915100000000"}, **PARCEL}
+        body = {
+            "carrier": "chaos",
+            "tracking_code": tx.code,
+            "locker_id": fb.locker_id,
+            "recipient": {
+                "name": "R " + tx.code,
+                "phone": "+49151" + tx.code[-7:].rjust(7, "0")
+                if tx.code[-7:].isdigit()
+                else "+4915100000000",
+            },
+            **PARCEL,
+        }
         while True:
             self._check_stop(new=True)
             try:
@@ -101,7 +136,11 @@ class Workload:
                 response = self._find(api, tx.code) or response
             if response.status_code == 201:
                 data = response.json()
-                tx.parcel_id, tx.cmp, tx.preadvised_at = data["id"], data["compartment"], time.monotonic()
+                tx.parcel_id, tx.cmp, tx.preadvised_at = (
+                    data["id"],
+                    data["compartment"],
+                    time.monotonic(),
+                )
                 return True
             time.sleep(1)  # no compartment free yet (the cloud lags behind the board): wait
 
@@ -118,7 +157,9 @@ class Workload:
         while True:
             self._check_stop()
             board = fb.board
-            if not self._wait(fb, lambda c: c.has_reservation(tx.code) and c.courier_count() > 0, 2):
+            if not self._wait(
+                fb, lambda c: c.has_reservation(tx.code) and c.courier_count() > 0, 2
+            ):
                 continue
             board.press("**")  # a fresh entry, and no courier session left over
             board.press(self.courier_code + "#")
@@ -152,7 +193,11 @@ class Workload:
             if isinstance(outcome, int):
                 tx.collected = True
                 return
-            if outcome == "power" and not self._holds(fb, tx) and not fb.board.controller.has_credential_for(tx.code):
+            if (
+                outcome == "power"
+                and not self._holds(fb, tx)
+                and not fb.board.controller.has_credential_for(tx.code)
+            ):
                 tx.collected = True  # shut while the board was dark: settled at boot
                 return
             self._retry(fb, tx, "pickup", outcome)
@@ -223,6 +268,7 @@ class _HardStop(Exception):
 
 class _Found:
     """A parcel found by its tracking code, shaped like the pre-advice's response."""
+
     status_code = 201
 
     def __init__(self, data):

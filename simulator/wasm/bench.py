@@ -4,8 +4,8 @@ import asyncio
 
 import host
 
-from protocol import wire
 from firmware.core.events import DoorClosed, DoorOpened, KeyPressed, MessageReceived
+from protocol import wire
 from protocol.verifiers import courier_verifier, pin_verifier
 
 COURIER = "4711471147"  # wire.COURIER_CODE_MIN digits, as the cloud draws them
@@ -25,8 +25,12 @@ class Cloud:
 
     def send(self, kind, fields):
         self.counter += 1
-        body = {"lkr": self.board.locker_id, "ctr": self.counter,
-                "exp": self.board.clock.wall_ms() + 60000, "type": kind}
+        body = {
+            "lkr": self.board.locker_id,
+            "ctr": self.counter,
+            "exp": self.board.clock.wall_ms() + 60000,
+            "type": kind,
+        }
         body.update(fields)
         payload = wire.sign(self.board.key, body)
         self.board.handle(MessageReceived(wire.topic(self.board.locker_id, "commands"), payload))
@@ -51,8 +55,15 @@ def store_credentials(board, cloud, count):
     until = board.clock.wall_ms() + DAY_MS
     numbers = [n for n in board.controller.compartment_numbers() if n not in WORK_COMPARTMENTS]
     for i in range(count):
-        cloud.send("credential", {"parcel": "C%d" % i, "cmp": numbers[i % len(numbers)],
-                                  "v": pin_verifier(board.key, "9%05d" % i), "until": until})
+        cloud.send(
+            "credential",
+            {
+                "parcel": "C%d" % i,
+                "cmp": numbers[i % len(numbers)],
+                "v": pin_verifier(board.key, "9%05d" % i),
+                "until": until,
+            },
+        )
 
 
 async def transactions(board, cloud, count):
@@ -64,8 +75,15 @@ async def transactions(board, cloud, count):
         door(board, cmp)
         type_keys(board, "*")  # ends the courier session
         cloud.ack_all()
-        cloud.send("credential", {"parcel": parcel, "cmp": cmp, "v": pin_verifier(board.key, pin),
-                                  "until": board.clock.wall_ms() + DAY_MS})
+        cloud.send(
+            "credential",
+            {
+                "parcel": parcel,
+                "cmp": cmp,
+                "v": pin_verifier(board.key, pin),
+                "until": board.clock.wall_ms() + DAY_MS,
+            },
+        )
         type_keys(board, pin + "#")
         door(board, cmp)
         cloud.ack_all()
@@ -77,8 +95,15 @@ async def keypad_to_pulse(board, bank, cloud, samples, hold_s):
     latencies = []
     for i in range(samples):
         cmp, pin = WORK_COMPARTMENTS[i % 4], "6%05d" % i
-        cloud.send("credential", {"parcel": "L%d" % i, "cmp": cmp, "v": pin_verifier(board.key, pin),
-                                  "until": board.clock.wall_ms() + DAY_MS})
+        cloud.send(
+            "credential",
+            {
+                "parcel": "L%d" % i,
+                "cmp": cmp,
+                "v": pin_verifier(board.key, pin),
+                "until": board.clock.wall_ms() + DAY_MS,
+            },
+        )
         type_keys(board, pin)
         pulses, started = bank.pulse_count, board.clock.ticks_ms()
         bank.keypad.pressed = "#"

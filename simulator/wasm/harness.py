@@ -5,10 +5,11 @@ import asyncio
 import gc
 import json
 
+import board_profile as profile
 import host
 import jsffi
+from virtual_bank import VirtualBank
 
-import board_profile as profile
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
 from firmware.board.wiring import build_hardware
@@ -16,7 +17,6 @@ from firmware.drivers.door_sensor import DoorSensor
 from firmware.drivers.matrix_keypad import KEYS_3X4
 from firmware.drivers.ticks import ticks_diff
 from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
-from virtual_bank import VirtualBank
 
 KEY_HOLD_S = 0.06  # a finger on a key: longer than the keypad's debounce
 SETTLE_CAP_S = 5  # a part's reading not taken in this long: give up waiting, the test will tell
@@ -92,16 +92,26 @@ def transport_to(broker):
     async def open_transport():
         stream = JsStream(await host.connect(broker["host"], broker["port"]))
         return stream, stream
+
     return open_transport
 
 
 class Harness:
     def __init__(self, config):
         self.clock = Clock()
-        self.bank = VirtualBank(profile, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3, self.clock.ticks_ms)
+        self.bank = VirtualBank(
+            profile, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3, self.clock.ticks_ms
+        )
         hardware = build_hardware(profile, config, self.bank)
-        self.board = Board(config, hardware, transport_to(config["broker"]), self.clock,
-                           FlashStore("/flash"), System(), Watchdog())
+        self.board = Board(
+            config,
+            hardware,
+            transport_to(config["broker"]),
+            self.clock,
+            FlashStore("/flash"),
+            System(),
+            Watchdog(),
+        )
         self.quiet = False  # benchmarks switch the observations off
         self._reported = None
         self._pulses_reported = 0
@@ -137,18 +147,22 @@ class Harness:
         """Wait until the parts were polled once after a change and again debounce_ms later,
         so the driver took it: a fixed sleep loses keys when the interpreter is starved."""
         polls, started = self.polls, self.clock.ticks_ms()
-        while self.polls == polls and ticks_diff(self.clock.ticks_ms(), started) < SETTLE_CAP_S * 1000:
+        while (
+            self.polls == polls and ticks_diff(self.clock.ticks_ms(), started) < SETTLE_CAP_S * 1000
+        ):
             await asyncio.sleep(0.002)
         seen_at = self.polled_at
-        while ticks_diff(self.polled_at, seen_at) < debounce_ms and \
-                ticks_diff(self.clock.ticks_ms(), started) < SETTLE_CAP_S * 1000:
+        while (
+            ticks_diff(self.polled_at, seen_at) < debounce_ms
+            and ticks_diff(self.clock.ticks_ms(), started) < SETTLE_CAP_S * 1000
+        ):
             await asyncio.sleep(0.002)
 
     def report(self):
         if self.quiet:
             return
         new = self.bank.pulse_count - self._pulses_reported
-        for number, at in self.bank.pulses[len(self.bank.pulses) - new:] if new else ():
+        for number, at in self.bank.pulses[len(self.bank.pulses) - new :] if new else ():
             emit(pulse=number, at=at)
         self._pulses_reported = self.bank.pulse_count
         state = self.state()
@@ -159,18 +173,26 @@ class Harness:
     def state(self):
         c = self.board.controller
         snapshot = c.snapshot()
-        compartments = [[n, c.compartment(n).state, c.compartment(n).parcel, c.compartment(n).size]
-                        for n in c.compartment_numbers()]
+        compartments = [
+            [n, c.compartment(n).state, c.compartment(n).parcel, c.compartment(n).size]
+            for n in c.compartment_numbers()
+        ]
         reserved = sorted(snapshot["credentials"]["reserved"])
-        return {"online": c.is_online(), "couriers": c.courier_count(), "counter": c.last_counter,
-                "reserved": reserved,
-                # the board keeps tags, not parcel codes: name the parcels inside that have one
-                "credentials": sorted([p for _, _, p, _ in compartments if p and c.has_credential_for(p)]),
-                # a return code rides on its reservation: name the reserved parcels that have one
-                "returns": [p for p in reserved if c.has_return_code_for(p)],
-                "collect": [[n, p] for n, p in c.parcels_to_collect()],
-                "compartments": compartments,
-                "pending": len(snapshot["journal"]["pending"])}
+        return {
+            "online": c.is_online(),
+            "couriers": c.courier_count(),
+            "counter": c.last_counter,
+            "reserved": reserved,
+            # the board keeps tags, not parcel codes: name the parcels inside that have one
+            "credentials": sorted(
+                [p for _, _, p, _ in compartments if p and c.has_credential_for(p)]
+            ),
+            # a return code rides on its reservation: name the reserved parcels that have one
+            "returns": [p for p in reserved if c.has_return_code_for(p)],
+            "collect": [[n, p] for n, p in c.parcels_to_collect()],
+            "compartments": compartments,
+            "pending": len(snapshot["journal"]["pending"]),
+        }
 
     async def commands(self):
         while True:
@@ -205,6 +227,7 @@ class Harness:
             await self.debounced(DoorSensor.debounce_ms)
         elif "bench" in command:
             import bench  # only loaded when asked: it is not part of a board's day
+
             self.quiet = True
             emit(bench=await bench.run(self.board, self.bank, command["bench"]))
             self.quiet = False

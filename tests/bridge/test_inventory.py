@@ -1,10 +1,10 @@
 """A board's inventory through a bridge worker: verified, then compared (alarms, no overwrite)."""
+
 import pytest
 from sqlmodel import Session, select
 
 from bridge.worker import BridgeWorker
 from cloud.models import Alarm, Compartment
-from protocol import wire
 from firmware.core.compartments import Compartments
 from firmware.core.inventory import inventory
 
@@ -13,7 +13,9 @@ from firmware.core.inventory import inventory
 def worker(engine, session, make_locker, now, settings):
     _, key = make_locker("L1")
     session.commit()
-    return BridgeWorker("mqtt://127.0.0.1:1", engine, lambda: now, settings=settings), bytes.fromhex(key)
+    return BridgeWorker(
+        "mqtt://127.0.0.1:1", engine, lambda: now, settings=settings
+    ), bytes.fromhex(key)
 
 
 def board_inventory(key, state, parcel=None):
@@ -49,5 +51,7 @@ def test_a_board_side_jam_is_adopted(worker, engine):
     action = board_inventory(key, "jammed")
     bridge.apply(action.topic, action.payload)
     with Session(engine) as session:
-        assert session.exec(select(Compartment).where(Compartment.number == 1)).one().state == "jammed"
+        assert (
+            session.exec(select(Compartment).where(Compartment.number == 1)).one().state == "jammed"
+        )
     assert alarms(engine) == [("jammed", 1)]

@@ -1,4 +1,5 @@
 """The outbox relay against a real database: order, counters, retries and expiry."""
+
 from datetime import timedelta
 
 import pytest

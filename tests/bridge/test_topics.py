@@ -5,14 +5,21 @@ from protocol.wire import WireError
 
 
 def test_a_lone_worker_subscribes_to_all_events_and_statuses():
-    assert topics.subscriptions() == ["lockers/+/events", "lockers/+/status", "lockers/+/telemetry",
-                                      "lockers/+/inventory"]
+    assert topics.subscriptions() == [
+        "lockers/+/events",
+        "lockers/+/status",
+        "lockers/+/telemetry",
+        "lockers/+/inventory",
+    ]
 
 
 def test_workers_in_a_share_group_split_events_but_all_see_status():
-    assert topics.subscriptions("bridge") == ["$share/bridge/lockers/+/events", "lockers/+/status",
-                                              "$share/bridge/lockers/+/telemetry",
-                                              "$share/bridge/lockers/+/inventory"]
+    assert topics.subscriptions("bridge") == [
+        "$share/bridge/lockers/+/events",
+        "lockers/+/status",
+        "$share/bridge/lockers/+/telemetry",
+        "$share/bridge/lockers/+/inventory",
+    ]
 
 
 def test_routes_events_and_status():

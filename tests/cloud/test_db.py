@@ -10,12 +10,15 @@ from cloud.db import alembic_config, make_engine, migrate, normalize_url, transa
 from cloud.models import Courier
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
-    ("sqlite:///./locker.db", "sqlite:///./locker.db"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///./locker.db", "sqlite:///./locker.db"),
+    ],
+)
 def test_normalize_url_uses_psycopg3(url, expected):
     assert normalize_url(url) == expected
 
@@ -43,7 +46,9 @@ def test_migrate_is_idempotent_and_reaches_head(engine):
     migrate(engine)
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
+        assert (
+            connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
+        )
 
 
 def test_downgrade_to_nothing_and_back(tmp_path):
@@ -53,7 +58,10 @@ def test_downgrade_to_nothing_and_back(tmp_path):
         config = alembic_config()
         config.attributes["connection"] = connection
         command.downgrade(config, "base")
-        assert "parcel" not in connection.exec_driver_sql("SELECT name FROM sqlite_master").scalars().all()
+        assert (
+            "parcel"
+            not in connection.exec_driver_sql("SELECT name FROM sqlite_master").scalars().all()
+        )
     migrate(engine)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
@@ -83,12 +91,16 @@ def test_migration_0004_starts_each_lockers_watermark_at_its_inbox(tmp_path):
         command.upgrade(config, "0003")
         for locker in ("OLD", "NEW"):
             connection.exec_driver_sql(
-                "INSERT INTO locker (id, name, address, device_key, command_counter, online, created_at)"
-                " VALUES (?, 'x', '', '00', 0, 0, '2030-01-01 00:00:00')", (locker,))
+                "INSERT INTO locker (id, name, address, device_key, command_counter, online,"
+                " created_at) VALUES (?, 'x', '', '00', 0, 0, '2030-01-01 00:00:00')",
+                (locker,),
+            )
         for seq in (1, 2, 3, 7):
             connection.exec_driver_sql(
                 "INSERT INTO deviceevent (locker_id, seq, type, body, outcome, received_at)"
-                " VALUES ('OLD', ?, 'jammed', '{}', 'applied', '2030-01-01 00:00:00')", (seq,))
+                " VALUES ('OLD', ?, 'jammed', '{}', 'applied', '2030-01-01 00:00:00')",
+                (seq,),
+            )
         command.upgrade(config, "head")
         rows = connection.exec_driver_sql("SELECT id, applied_seq FROM locker ORDER BY id").all()
     engine.dispose()
@@ -107,11 +119,17 @@ def test_migration_0013_keeps_every_chosen_courier_code_off_the_boards(tmp_path)
         command.upgrade(config, "0012")
         connection.exec_driver_sql(
             "INSERT INTO courier (id, name, code_hash, code_sealed, active, created_at)"
-            " VALUES ('00000000000000000000000000000001', 'Sam', 'h1', 's', 1, '2030-01-01 00:00:00')")
+            " VALUES ('00000000000000000000000000000001', 'Sam', 'h1', 's', 1,"
+            " '2030-01-01 00:00:00')"
+        )
         command.upgrade(config, "head")
         connection.exec_driver_sql(
             "INSERT INTO courier (id, name, code_hash, code_sealed, active, created_at)"
-            " VALUES ('00000000000000000000000000000002', 'Ada', 'h2', 's', 1, '2030-01-02 00:00:00')")
-        rows = connection.exec_driver_sql("SELECT name, needs_new_code FROM courier ORDER BY name").all()
+            " VALUES ('00000000000000000000000000000002', 'Ada', 'h2', 's', 1,"
+            " '2030-01-02 00:00:00')"
+        )
+        rows = connection.exec_driver_sql(
+            "SELECT name, needs_new_code FROM courier ORDER BY name"
+        ).all()
     engine.dispose()
     assert [tuple(row) for row in rows] == [("Ada", 0), ("Sam", 1)]

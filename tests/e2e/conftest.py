@@ -5,10 +5,10 @@ import pytest
 from fleet.localhost import free_port
 from fleet.registration import register_locker
 from locker.phone_inbox import PhoneInbox
-from tests.support.cloud_stack import LoggedInStack
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
 from simulator.wasm_board import node_ready, provision_wasm_board
+from tests.support.cloud_stack import LoggedInStack
 from tests.support.databases import pg_schema, reachable_pg_url
 
 
@@ -29,7 +29,9 @@ def database(request, tmp_path):
 def cloud(broker, database):
     """API, bridge and notification loop on a real broker and database."""
     url, schema = database
-    stack = LoggedInStack(broker.url, url, PhoneInbox(), api_port=free_port(), schema=schema).start()
+    stack = LoggedInStack(
+        broker.url, url, PhoneInbox(), api_port=free_port(), schema=schema
+    ).start()
     yield stack
     stack.stop()
 
@@ -42,9 +44,14 @@ def provision(cloud, broker):
     def make(layout="S4,M4,L4", state_file=None):
         locker_id = "T-" + uuid.uuid4().hex[:10]
         compartments = parse_layout(layout)
-        key = bytes.fromhex(register_locker(cloud.api.url, locker_id, compartments,
-                                            headers=cloud.admin_headers, timeout=10))
-        board = VirtualLocker(locker_id, key, compartments, broker.url, state_file=state_file).start()
+        key = bytes.fromhex(
+            register_locker(
+                cloud.api.url, locker_id, compartments, headers=cloud.admin_headers, timeout=10
+            )
+        )
+        board = VirtualLocker(
+            locker_id, key, compartments, broker.url, state_file=state_file
+        ).start()
         boards.append(board)
         board.wait_until(lambda c: c.is_online(), 15, "board online")
         return board, key
@@ -63,8 +70,14 @@ def start_wasm_board(cloud, mosquitto, tmp_path):
     boards = []
 
     def start(locker_id, layout):
-        board = provision_wasm_board(cloud.api.url, cloud.admin_headers, locker_id, layout,
-                                     ("127.0.0.1", mosquitto.port), tmp_path)
+        board = provision_wasm_board(
+            cloud.api.url,
+            cloud.admin_headers,
+            locker_id,
+            layout,
+            ("127.0.0.1", mosquitto.port),
+            tmp_path,
+        )
         boards.append(board)
         return board
 

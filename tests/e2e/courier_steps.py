@@ -1,5 +1,6 @@
 """Steps the courier-flow tests share, on the CPython simulator and on the MicroPython board
 alike (tests/e2e/test_courier_flows.py, tests/e2e/test_micropython_courier_flows.py)."""
+
 import httpx
 
 from tests.support.couriers import register_routed_courier
@@ -18,9 +19,15 @@ def courier_routed(cloud, board, wait_s):
 
 def preadvise(api, board, code):
     """Pre-advise parcel `code` for `board`; the compartment the cloud reserved."""
-    parcel = {"carrier": "acme", "tracking_code": code, "locker_id": board.locker_id,
-              "width_mm": 200, "height_mm": 60, "depth_mm": 150,
-              "recipient": {"name": "Ada", "phone": "+4915100000001"}}
+    parcel = {
+        "carrier": "acme",
+        "tracking_code": code,
+        "locker_id": board.locker_id,
+        "width_mm": 200,
+        "height_mm": 60,
+        "depth_mm": 150,
+        "recipient": {"name": "Ada", "phone": "+4915100000001"},
+    }
     response = api.post("/parcels", json=parcel)
     assert response.status_code == 201, response.text
     return response.json()["compartment"]
@@ -31,7 +38,9 @@ def pulse(board, after, wait_s):
     try:
         return board.wait_for_pulse(after, wait_s)
     except TimeoutError:
-        raise AssertionError("no door opened; the display said %r" % board.panel.lines[-5:]) from None
+        raise AssertionError(
+            "no door opened; the display said %r" % board.panel.lines[-5:]
+        ) from None
 
 
 def through_door(board, after, wait_s):
@@ -45,8 +54,11 @@ def through_door(board, after, wait_s):
 def bulk_deposit_with_too_small(api, board, courier, wait_s):
     """Two parcels in one session, the first too small for its door; (bigger, second)."""
     first, second = preadvise(api, board, "300400501"), preadvise(api, board, "300400502")
-    board.wait_until(lambda c: c.has_reservation("300400501") and c.has_reservation("300400502"),
-                     wait_s, "reservations on the board")
+    board.wait_until(
+        lambda c: c.has_reservation("300400501") and c.has_reservation("300400502"),
+        wait_s,
+        "reservations on the board",
+    )
     board.press(courier + "#300400501#")
     assert pulse(board, 0, wait_s) == first
     assert board.open_door(first)
@@ -65,14 +77,27 @@ def bulk_deposit_with_too_small(api, board, courier, wait_s):
 
 
 def return_dropped_off(api, board, wait_s):
-    """A return dropped off with the code the retailer got for the customer; the return as issued."""
-    issued = api.post("/returns", json={"locker_id": board.locker_id, "carrier": "acme",
-                                        "size": "S", "contact": {"name": "Bo", "phone": "+4915100000009"}})
+    """A return dropped off with the code the retailer got for the customer; the return as
+    issued."""
+    issued = api.post(
+        "/returns",
+        json={
+            "locker_id": board.locker_id,
+            "carrier": "acme",
+            "size": "S",
+            "contact": {"name": "Bo", "phone": "+4915100000009"},
+        },
+    )
     assert issued.status_code == 201, issued.text
     ret = issued.json()
-    board.wait_until(lambda c: c.has_return_code_for(ret["tracking_code"]), wait_s, "return code on board")
+    board.wait_until(
+        lambda c: c.has_return_code_for(ret["tracking_code"]), wait_s, "return code on board"
+    )
     board.press(ret["return_code"] + "#")
     assert through_door(board, 3, wait_s) == ret["compartment"]
-    board.wait_until(lambda c: c.parcels_to_collect() == [(ret["compartment"], ret["tracking_code"])],
-                     wait_s, "the cloud's collect command")
+    board.wait_until(
+        lambda c: c.parcels_to_collect() == [(ret["compartment"], ret["tracking_code"])],
+        wait_s,
+        "the cloud's collect command",
+    )
     return ret

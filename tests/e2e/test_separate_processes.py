@@ -1,4 +1,5 @@
 """Production shape: `locker cloud`, `locker bridge` and `locker sim` as processes of their own."""
+
 import os
 import re
 import subprocess
@@ -9,11 +10,11 @@ import time
 import httpx
 import pytest
 
+from fleet.localhost import free_port
 from locker.access import login_headers
 from locker.scenario import Scenario
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
-from fleet.localhost import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -23,9 +24,14 @@ class ProcessOutput:
 
     def __init__(self, *args, stdin=None, env=None):
         self.lines = []
-        self.process = subprocess.Popen([sys.executable, "-m", "locker.cli", *args], stdin=stdin,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                        env={**os.environ, **(env or {})})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "locker.cli", *args],
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -71,9 +77,25 @@ ADMIN_PASSWORD = "a long and random enough passphrase"
 
 def _admin_headers(api, database):
     """The first admin, made the only way there is (`locker admin create`), logged in."""
-    created = subprocess.run([sys.executable, "-m", "locker.cli", "admin", "create", "root", "--role", "admin",
-                              "--password-stdin", "--database-url", database],
-                             input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locker.cli",
+            "admin",
+            "create",
+            "root",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--database-url",
+            database,
+        ],
+        input=ADMIN_PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert created.returncode == 0, created.stderr
     return login_headers(api, "root", ADMIN_PASSWORD)
 
@@ -95,11 +117,20 @@ def test_a_deposit_and_pickup_across_processes(processes, mosquitto):
     _wait_healthy(api, cloud)
     headers = _admin_headers(api, database)
     compartments = parse_layout("S4,M4,L4")
-    response = httpx.post(api + "/api/v1/lockers", timeout=10, headers=headers, json={
-        "id": "PROC-1", "name": "Process St", "compartments": [{"number": n, "size": s} for n, s in compartments]})
+    response = httpx.post(
+        api + "/api/v1/lockers",
+        timeout=10,
+        headers=headers,
+        json={
+            "id": "PROC-1",
+            "name": "Process St",
+            "compartments": [{"number": n, "size": s} for n, s in compartments],
+        },
+    )
     assert response.status_code == 201, response.text
-    board = VirtualLocker("PROC-1", bytes.fromhex(response.json()["device_key"]), compartments,
-                          mosquitto.url).start()
+    board = VirtualLocker(
+        "PROC-1", bytes.fromhex(response.json()["device_key"]), compartments, mosquitto.url
+    ).start()
     try:
         Scenario(api, board, LoggedPhones(cloud), say=lambda *_: None, headers=headers).run()
     finally:
@@ -110,10 +141,30 @@ def test_the_simulator_console_provisions_and_reports(processes, mosquitto, tmp_
     api, cloud, database = processes
     _wait_healthy(api, cloud)
     token = _admin_headers(api, database)["Authorization"].split()[1]
-    sim = subprocess.run([sys.executable, "-m", "locker.cli", "sim", "--locker-id", "CONSOLE-1",
-                          "--api", api, "--token", token, "--layout", "S1,L1", "--mqtt-url", mosquitto.url,
-                          "--state-dir", str(tmp_path)],
-                         input="press 12#\nopen 1\nstate\nquit\n", capture_output=True, text=True, timeout=60)
+    sim = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locker.cli",
+            "sim",
+            "--locker-id",
+            "CONSOLE-1",
+            "--api",
+            api,
+            "--token",
+            token,
+            "--layout",
+            "S1,L1",
+            "--mqtt-url",
+            mosquitto.url,
+            "--state-dir",
+            str(tmp_path),
+        ],
+        input="press 12#\nopen 1\nstate\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert sim.returncode == 0, sim.stderr
     assert "provisioned CONSOLE-1" in sim.stdout
     assert "display: Wrong code" in sim.stdout

@@ -1,4 +1,5 @@
 """`locker firmware build`: what an installer copies to a board."""
+
 import json
 import subprocess
 import sys
@@ -17,13 +18,24 @@ KEY = "ab" * 32
 def test_the_bundle_holds_compiled_firmware_entry_points_profile_and_config(board, tmp_path):
     config = board_config("L-1", KEY, parse_layout("S8,M8,L8"), "10.0.0.2", 8883, "ssid", "pw")
     files = {str(f) for f in build(board, tmp_path, config)}
-    assert {"main.py", "boot.py", "board_profile.mpy", "config.json", "firmware/core/controller.mpy",
-            "firmware/net/mqtt_client.mpy", "firmware/board/runtime.mpy",
-            "hardware/profiles/logical.mpy"} <= files
+    assert {
+        "main.py",
+        "boot.py",
+        "board_profile.mpy",
+        "config.json",
+        "firmware/core/controller.mpy",
+        "firmware/net/mqtt_client.mpy",
+        "firmware/board/runtime.mpy",
+        "hardware/profiles/logical.mpy",
+    } <= files
     assert not [f for f in files if f.endswith(".py") and f not in ("main.py", "boot.py")]
     written = json.loads((tmp_path / "config.json").read_text())
     assert written["board"] == board
-    assert written["broker"] == {"host": "10.0.0.2", "port": 8883, "tls": False}  # plain, said out loud
+    assert written["broker"] == {
+        "host": "10.0.0.2",
+        "port": 8883,
+        "tls": False,
+    }  # plain, said out loud
     assert not [f for f in files if f.startswith("tls/")]
     assert len(written["compartments"]) == 24
 
@@ -36,9 +48,26 @@ def test_an_unknown_board_or_a_key_that_is_not_hex_is_refused(tmp_path):
 
 
 def test_the_command_line_builds_into_the_folder_given(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "locker.cli", "firmware", "build", "--board", "picow",
-                             "--locker-id", "L-2", "--key", KEY, "--out", str(tmp_path / "fw")],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locker.cli",
+            "firmware",
+            "build",
+            "--board",
+            "picow",
+            "--locker-id",
+            "L-2",
+            "--key",
+            KEY,
+            "--out",
+            str(tmp_path / "fw"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "fw" / "main.py").exists() and "picow" in result.stdout
 
@@ -48,14 +77,19 @@ def provisioned(tmp_path, locker_id="L-1"):
     ca = FleetCA(tmp_path / "pki").create()
     folder = tmp_path / locker_id
     ca.issue_board(locker_id, folder)
-    (folder / "identity.json").write_text(json.dumps({"locker_id": locker_id, "key": KEY,
-                                                     "compartments": [[1, "S"], [2, "M"]]}))
+    (folder / "identity.json").write_text(
+        json.dumps({"locker_id": locker_id, "key": KEY, "compartments": [[1, "S"], [2, "M"]]})
+    )
     return ca, folder
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "locker.cli", "firmware", "build", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "locker.cli", "firmware", "build", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_an_identity_puts_the_boards_certificate_key_and_the_fleet_ca_in_the_bundle(tmp_path):
@@ -63,8 +97,14 @@ def test_an_identity_puts_the_boards_certificate_key_and_the_fleet_ca_in_the_bun
     (identity / "ca.key").write_bytes(ca.key_path.read_bytes())  # copied there by mistake
     config = board_config("L-1", KEY, [(1, "S"), (2, "M")], "broker.example", 8883, tls=True)
     files = {str(f) for f in build("esp32", tmp_path / "fw", config, identity)}
-    assert {"tls/ca.pem", "tls/ca.der", "tls/client.pem", "tls/client.der", "tls/client_key.pem",
-            "tls/client_key.der"} <= files
+    assert {
+        "tls/ca.pem",
+        "tls/ca.der",
+        "tls/client.pem",
+        "tls/client.der",
+        "tls/client_key.pem",
+        "tls/client_key.der",
+    } <= files
     ca_key = ca.key_path.read_bytes()
     bundle = [(tmp_path / "fw" / f).read_bytes() for f in files]
     assert not [b for b in bundle if ca_key in b]  # the CA's private key never travels
@@ -104,11 +144,23 @@ def test_tls_without_an_identity_is_refused(tmp_path):
 
 def test_the_command_line_builds_a_tls_bundle_from_the_provision_folder(tmp_path):
     _, identity = provisioned(tmp_path)
-    result = _cli("--board", "esp32", "--identity", str(identity), "--broker", "mqtts://broker.example",
-                  "--out", str(tmp_path / "fw"))
+    result = _cli(
+        "--board",
+        "esp32",
+        "--identity",
+        str(identity),
+        "--broker",
+        "mqtts://broker.example",
+        "--out",
+        str(tmp_path / "fw"),
+    )
     assert result.returncode == 0, result.stderr
     config = json.loads((tmp_path / "fw" / "config.json").read_text())
-    assert (config["locker_id"], config["key"], config["compartments"]) == ("L-1", KEY, [[1, "S"], [2, "M"]])
+    assert (config["locker_id"], config["key"], config["compartments"]) == (
+        "L-1",
+        KEY,
+        [[1, "S"], [2, "M"]],
+    )
     assert config["broker"] == {"host": "broker.example", "port": 8883, "tls": True}
     (identity / "client.key").unlink()
     result = _cli("--board", "esp32", "--identity", str(identity), "--out", str(tmp_path / "fw2"))
@@ -122,7 +174,9 @@ def test_a_services_identity_never_goes_into_a_boards_bundle(tmp_path, name):
     ca.issue_service("bridge-1", tmp_path / "bridge-1")
     for file in ("client.crt", "client.key"):
         (identity / file).write_bytes((tmp_path / "bridge-1" / file).read_bytes())
-    (identity / "identity.json").write_text(json.dumps({"locker_id": name, "key": KEY, "compartments": [[1, "S"]]}))
+    (identity / "identity.json").write_text(
+        json.dumps({"locker_id": name, "key": KEY, "compartments": [[1, "S"]]})
+    )
     config = board_config("L-1", KEY, [(1, "S")], "h", 8883, tls=True)
     with pytest.raises(IdentityError, match="locker id|service"):
         build("esp32", tmp_path / "fw", config, identity)

@@ -1,4 +1,5 @@
 """The fleet's names, its CA's record of what it issued, the broker's folder and ACL."""
+
 import datetime
 import os
 import pwd
@@ -42,8 +43,10 @@ def test_every_certificate_issued_is_recorded_by_serial_name_and_kind(ca, tmp_pa
     board = ca.issue_board("L-1", tmp_path / "L-1")
     service = ca.issue_service("bridge-1", tmp_path / "bridge-1")
     ca.server_certificate(tmp_path / "tls", "broker.example")
-    assert [(e["serial"], e["name"], e["kind"]) for e in ca.issued()][:2] == \
-        [(str(board), "L-1", "board"), (str(service), "svc:bridge-1", "service")]
+    assert [(e["serial"], e["name"], e["kind"]) for e in ca.issued()][:2] == [
+        (str(board), "L-1", "board"),
+        (str(service), "svc:bridge-1", "service"),
+    ]
     assert (ca.issued()[2]["name"], ca.issued()[2]["kind"]) == ("broker.example", "server")
     cert = x509.load_pem_x509_certificate((tmp_path / "bridge-1" / "client.crt").read_bytes())
     assert cert.subject.rfc4514_string().startswith("CN=svc:bridge-1")
@@ -75,7 +78,9 @@ def test_an_eviction_certificate_lives_minutes(ca, tmp_path):
     ca.issue_board("L-1", tmp_path / "L-1")
     ca.issue_eviction("L-1", tmp_path / "evict")
     cert = x509.load_pem_x509_certificate((tmp_path / "evict" / "client.crt").read_bytes())
-    assert cert.not_valid_after_utc - datetime.datetime.now(datetime.timezone.utc) < datetime.timedelta(minutes=11)
+    assert cert.not_valid_after_utc - datetime.datetime.now(
+        datetime.timezone.utc
+    ) < datetime.timedelta(minutes=11)
 
 
 def test_the_acl_gives_services_their_rights_and_denied_names_nothing():
@@ -127,4 +132,7 @@ def test_the_crl_stays_valid_as_long_as_the_ca(ca, tmp_path):
     # an expired CRL makes the broker refuse every board: it must not run out after a month
     ca.revoke(ca.issue_board("L-1", tmp_path / "L-1"))
     crl = x509.load_pem_x509_crl(ca.crl_path.read_bytes())
-    assert crl.next_update_utc == x509.load_pem_x509_certificate(ca.cert_path.read_bytes()).not_valid_after_utc
+    assert (
+        crl.next_update_utc
+        == x509.load_pem_x509_certificate(ca.cert_path.read_bytes()).not_valid_after_utc
+    )

@@ -1,5 +1,6 @@
 """Every board profile covers the one logical map with GPIOs its chip allows, and the
 expander map gives each of the 24 compartments a lock and a door on pins of their own."""
+
 import ast
 import importlib
 import pathlib
@@ -12,8 +13,11 @@ from tests.firmware.drivers.fakes import FakeI2c, FakeMcp23017
 
 PROFILES = pathlib.Path(__file__).resolve().parents[2] / "hardware" / "profiles"
 SHARED = {"__init__", "chips", "logical"}
-BOARDS = [importlib.import_module("hardware.profiles." + path.stem)
-          for path in sorted(PROFILES.glob("*.py")) if path.stem not in SHARED]
+BOARDS = [
+    importlib.import_module("hardware.profiles." + path.stem)
+    for path in sorted(PROFILES.glob("*.py"))
+    if path.stem not in SHARED
+]
 
 
 def board_ids(board):
@@ -52,8 +56,11 @@ def test_a_board_uses_only_gpios_its_chip_has(board):
 @pytest.mark.parametrize("board", BOARDS, ids=board_ids)
 def test_a_board_avoids_forbidden_and_strapping_pins(board):
     chip = chips.CHIPS[board.CHIP]
-    used = {name: g for name, g in board.PINS.items()
-            if g in chip["forbidden"] or g in chip["strapping"]}
+    used = {
+        name: g
+        for name, g in board.PINS.items()
+        if g in chip["forbidden"] or g in chip["strapping"]
+    }
     assert not used
 
 
@@ -130,8 +137,9 @@ def test_the_expander_map_works_with_the_driver():
     for name, (address, pin) in logical.EXPANDER_PINS.items():
         expanders[address].pin(pin, output=name.startswith("lock_"))
     for address, chip in i2c.devices.items():
-        assert [chip.is_output(p) for p in range(16)] == [False] * 4 + [True] * 4 + \
-            [False] * 4 + [True] * 4
+        assert [chip.is_output(p) for p in range(16)] == [False] * 4 + [True] * 4 + [False] * 4 + [
+            True
+        ] * 4
 
 
 PROFILE_FILES = sorted(PROFILES.glob("*.py"))
@@ -140,8 +148,14 @@ PROFILE_FILES = sorted(PROFILES.glob("*.py"))
 @pytest.mark.parametrize("path", PROFILE_FILES, ids=lambda p: p.name)
 def test_profiles_import_nothing_so_a_board_file_can_be_copied_alone(path):
     tree = ast.parse(path.read_text())
-    later_syntax = (ast.Import, ast.ImportFrom, ast.JoinedStr, ast.NamedExpr, ast.Match,
-                    ast.AnnAssign)
+    later_syntax = (
+        ast.Import,
+        ast.ImportFrom,
+        ast.JoinedStr,
+        ast.NamedExpr,
+        ast.Match,
+        ast.AnnAssign,
+    )
     assert not [type(n).__name__ for n in ast.walk(tree) if isinstance(n, later_syntax)]
 
 
@@ -152,7 +166,7 @@ def readme_rows(heading):
     """The cells of the table rows under a README heading, up to the next heading."""
     lines = README.read_text().splitlines()
     rows = []
-    for line in lines[lines.index(heading) + 1:]:
+    for line in lines[lines.index(heading) + 1 :]:
         if line.startswith("#"):
             break
         if line.startswith("| ") and not line.startswith("| ---"):
@@ -168,7 +182,7 @@ def test_the_readme_pin_table_matches_the_profile(board):
 
 
 def expander_pin(label):
-    """"GPA4 (pin 25)" -> 4, "GPB3 (pin 4)" -> 11."""
+    """ "GPA4 (pin 25)" -> 4, "GPB3 (pin 4)" -> 11."""
     name = label.split()[0]
     return int(name[3]) + (8 if name[2] == "B" else 0)
 

@@ -1,4 +1,5 @@
 """Pickup QR tokens: made in the cloud, checked on the board, the same code on both."""
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ def test_a_token_reads_back_and_its_mac_matches_the_credential():
 
 
 def test_a_token_fits_the_scanner_and_qr_alphanumeric_mode():
-    token = qr_token(KEY, "f" * wire.VERIFIER_HEX, 999, "X" * 32, 2 ** 40)
+    token = qr_token(KEY, "f" * wire.VERIFIER_HEX, 999, "X" * 32, 2**40)
     assert wire.is_code(token) and len(token) <= wire.MAX_CODE
     assert set(token) <= set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.")
 
@@ -33,7 +34,9 @@ def test_another_board_credential_parcel_or_compartment_does_not_match():
 
 
 def test_two_credentials_of_one_parcel_have_two_tokens():
-    assert qr_token(KEY, V, 12, "JJD0001", EXPIRES) != qr_token(KEY, OTHER_V, 12, "JJD0001", EXPIRES)
+    assert qr_token(KEY, V, 12, "JJD0001", EXPIRES) != qr_token(
+        KEY, OTHER_V, 12, "JJD0001", EXPIRES
+    )
 
 
 @given(st.text(max_size=40))

@@ -1,9 +1,10 @@
 """The end-to-end fixtures (a cloud stack on a real broker and database, simulated boards) for
 the attacks that go over the wire."""
-from tests.e2e.conftest import cloud, database, provision, start_wasm_board  # noqa: F401  (pytest fixtures)
+
 import pytest
 
 from fleet.localhost import mosquitto_binary
+from tests.e2e.conftest import cloud, database, provision, start_wasm_board  # noqa: F401  (pytest fixtures)
 from tests.security.test_fleet_broker import FleetBroker
 
 

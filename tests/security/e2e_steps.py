@@ -1,4 +1,5 @@
 """Steps the end-to-end attacks share: a pre-advice, a courier, a deposit (tests/e2e fixtures)."""
+
 import httpx
 from sqlmodel import Session, func, select
 
@@ -9,9 +10,20 @@ from tests.support.couriers import register_routed_courier
 
 def preadvise(cloud, board, code):
     """Pre-advise parcel `code` for `board` through the API; wait until the board reserved it."""
-    response = httpx.post(cloud.api.url + "/api/v1/parcels", timeout=10, headers=cloud.admin_headers, json={
-        "carrier": "acme", "tracking_code": code, "locker_id": board.locker_id, "width_mm": 100,
-        "height_mm": 50, "depth_mm": 100, "recipient": {"name": "Ada", "phone": "+4915100000001"}})
+    response = httpx.post(
+        cloud.api.url + "/api/v1/parcels",
+        timeout=10,
+        headers=cloud.admin_headers,
+        json={
+            "carrier": "acme",
+            "tracking_code": code,
+            "locker_id": board.locker_id,
+            "width_mm": 100,
+            "height_mm": 50,
+            "depth_mm": 100,
+            "recipient": {"name": "Ada", "phone": "+4915100000001"},
+        },
+    )
     assert response.status_code == 201, response.text
     board.wait_until(lambda c: c.has_reservation(code), 15, "reservation of " + code)
     return response.json()
@@ -35,8 +47,9 @@ def deposit(board, courier_code, parcel):
 def inbox_count(cloud, locker_id):
     """How many of the locker's events the cloud recorded."""
     with Session(cloud.engine) as session:
-        return session.exec(select(func.count()).select_from(DeviceEvent)
-                            .where(DeviceEvent.locker_id == locker_id)).one()
+        return session.exec(
+            select(func.count()).select_from(DeviceEvent).where(DeviceEvent.locker_id == locker_id)
+        ).one()
 
 
 def command_type(key, payload):

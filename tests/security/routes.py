@@ -1,5 +1,6 @@
 """Every route of the API, enumerated from the app itself, so an attack table cannot forget a
 new endpoint; and a request for each with its path parameters filled in."""
+
 import functools
 import uuid
 
@@ -20,7 +21,9 @@ def _app():
 def api_routes(prefix="/api/v1"):
     """(method, path) of every operation whose path starts with `prefix`, sorted."""
     found = set()
-    for context in routing.iter_route_contexts(_app().routes):  # FastAPI's own walk (included routers too)
+    for context in routing.iter_route_contexts(
+        _app().routes
+    ):  # FastAPI's own walk (included routers too)
         route = context.route
         if isinstance(route, APIRoute) and context.path.startswith(prefix):
             found |= {(method, context.path) for method in route.methods}
@@ -34,12 +37,19 @@ def writes(prefix="/api/v1"):
 def filled(path, parcel_id=None, **names):
     """`path` with its {parameters} filled: ids of things that need not exist (a caller is
     refused before anything is looked up), or those given."""
-    values = {"parcel_id": str(parcel_id or uuid.uuid4()), "courier_id": str(uuid.uuid4()),
-              "locker_id": "L1", "name": "acme", "number": "1", "alarm_id": "1", "key_id": "1"}
+    values = {
+        "parcel_id": str(parcel_id or uuid.uuid4()),
+        "courier_id": str(uuid.uuid4()),
+        "locker_id": "L1",
+        "name": "acme",
+        "number": "1",
+        "alarm_id": "1",
+        "key_id": "1",
+    }
     values.update(names)
     while "{" in path:
         start, end = path.index("{"), path.index("}")
-        path = path[:start] + values.get(path[start + 1:end], "x") + path[end + 1:]
+        path = path[:start] + values.get(path[start + 1 : end], "x") + path[end + 1 :]
     return path
 
 
@@ -50,21 +60,45 @@ def recipient(name="Ada"):
 # A valid body for every operation that takes one (test_every_body_is_known keeps it complete):
 # callers must be refused for who they are, not for a malformed request.
 BODIES = {
-    ("POST", "/api/v1/lockers"): {"id": "L9", "name": "New", "compartments": [{"number": 1, "size": "S"}]},
+    ("POST", "/api/v1/lockers"): {
+        "id": "L9",
+        "name": "New",
+        "compartments": [{"number": 1, "size": "S"}],
+    },
     ("POST", "/api/v1/couriers"): {"name": "Sam"},
     ("PUT", "/api/v1/couriers/{courier_id}/route"): {"day": "2030-01-01", "locker_ids": ["L1"]},
-    ("POST", "/api/v1/parcels"): {"carrier": "acme", "tracking_code": "T9", "locker_id": "L1", "width_mm": 100,
-                                  "height_mm": 100, "depth_mm": 100, "recipient": recipient()},
-    ("POST", "/api/v1/parcels/{parcel_id}/delegate"): {**recipient("Bob"), "reason": "recipient called"},
+    ("POST", "/api/v1/parcels"): {
+        "carrier": "acme",
+        "tracking_code": "T9",
+        "locker_id": "L1",
+        "width_mm": 100,
+        "height_mm": 100,
+        "depth_mm": 100,
+        "recipient": recipient(),
+    },
+    ("POST", "/api/v1/parcels/{parcel_id}/delegate"): {
+        **recipient("Bob"),
+        "reason": "recipient called",
+    },
     ("PUT", "/api/v1/parcels/{parcel_id}/recipient"): {"carrier": "acme", "recipient": recipient()},
     ("POST", "/api/v1/auth/login"): {"username": "nobody", "password": "nothing at all"},
-    ("POST", "/api/v1/auth/password"): {"current_password": "nothing at all",
-                                        "new_password": "a new one, long enough"},
+    ("POST", "/api/v1/auth/password"): {
+        "current_password": "nothing at all",
+        "new_password": "a new one, long enough",
+    },
     ("POST", "/api/v1/carriers"): {"name": "newco"},
-    ("POST", "/api/v1/operators"): {"username": "bob", "password": "correct horse battery staple",
-                                    "role": "viewer"},
+    ("POST", "/api/v1/operators"): {
+        "username": "bob",
+        "password": "correct horse battery staple",
+        "role": "viewer",
+    },
     ("POST", "/api/v1/lockers/{locker_id}/compartments/{number}/open"): {"reason": "stuck parcel"},
-    ("POST", "/api/v1/returns"): {"locker_id": "L1", "carrier": "acme", "size": "S", "contact": recipient()},
+    ("POST", "/api/v1/returns"): {
+        "locker_id": "L1",
+        "carrier": "acme",
+        "size": "S",
+        "contact": recipient(),
+    },
     ("PUT", "/api/v1/webhook"): {"url": "https://example.com/hook"},
     ("PUT", "/api/v1/carriers/{name}/webhook"): {"url": "https://example.com/hook"},
 }

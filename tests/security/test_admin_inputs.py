@@ -5,6 +5,7 @@ with the session cookie and the CSRF token, over real HTTP on SQLite and Postgre
 reaching PostgreSQL (a login name, the parcel search, a remote-open reason, a locker id in the
 path), ids past the id column's range; plus a check that every integer input, API and admin,
 is bounded to its column."""
+
 from contextlib import nullcontext
 
 import httpx
@@ -35,22 +36,34 @@ def _admin_openapi():
     app.include_router(admin_router(documented=True))
     schema = app.openapi()
     login_form = schema["components"]["schemas"]["Body_log_in_admin_login_post"]
-    login_form["properties"]["csrf"] = {"type": "string", "enum": [LOGIN_CSRF]}  # past the CSRF check
+    login_form["properties"]["csrf"] = {
+        "type": "string",
+        "enum": [LOGIN_CSRF],
+    }  # past the CSRF check
     login_form["required"].append("csrf")
     return schema
 
 
 ADMIN = _admin_openapi()
-admin_schema = schemathesis.openapi.from_dict(ADMIN, config=schemathesis.Config.from_dict({
-    "generation": {"with-security-parameters": False, "max-examples": 12}}))
+admin_schema = schemathesis.openapi.from_dict(
+    ADMIN,
+    config=schemathesis.Config.from_dict(
+        {"generation": {"with-security-parameters": False, "max-examples": 12}}
+    ),
+)
 FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck))
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def cloud(request, tmp_path_factory):
     """A live cloud (tests/security/live_cloud.py) and the headers of a logged-in admin's browser:
     the session cookie, the pre-login cookie, and the session's CSRF token."""
-    url, schema = "sqlite:///%s" % (tmp_path_factory.mktemp("admin-fuzz") / "locker.db"), nullcontext()
+    url, schema = (
+        "sqlite:///%s" % (tmp_path_factory.mktemp("admin-fuzz") / "locker.db"),
+        nullcontext(),
+    )
     if request.param == "postgresql":
         url, why = reachable_pg_url()
         if url is None:
@@ -58,8 +71,10 @@ def cloud(request, tmp_path_factory):
         schema = pg_schema(url)
     with schema as name, live_cloud(url, name) as running:
         token = running.headers["admin"]["Authorization"].removeprefix("Bearer ")
-        running.browser = {"Cookie": "%s=%s; %s=%s" % (SESSION_COOKIE, token, LOGIN_COOKIE, LOGIN_NONCE),
-                           "X-CSRF-Token": csrf_token(running.settings.token_key, "session", token)}
+        running.browser = {
+            "Cookie": "%s=%s; %s=%s" % (SESSION_COOKIE, token, LOGIN_COOKIE, LOGIN_NONCE),
+            "X-CSRF-Token": csrf_token(running.settings.token_key, "session", token),
+        }
         yield running
 
 
@@ -78,15 +93,22 @@ def test_a_logged_in_admin_never_gets_a_server_error_from_the_admin(case, cloud)
 
 def test_the_session_survived_the_fuzzing(cloud):
     """Else the cases after a lost session would only have met the login redirect."""
-    assert httpx.get(cloud.url + "/admin/alarms", headers=cloud.browser, timeout=10).status_code == 200
+    assert (
+        httpx.get(cloud.url + "/admin/alarms", headers=cloud.browser, timeout=10).status_code == 200
+    )
 
 
 # --- what used to be a 500 (each on PostgreSQL, the ids on both) ---------------------------
 
+
 def _placeholder(schema):
     if schema.get("type") == "integer":
         return "1"
-    return "00000000-0000-4000-8000-000000000000" if "parcel" in schema.get("title", "").lower() else "L1"
+    return (
+        "00000000-0000-4000-8000-000000000000"
+        if "parcel" in schema.get("title", "").lower()
+        else "L1"
+    )
 
 
 def _form_of(operation):
@@ -124,19 +146,30 @@ def test_a_nul_in_any_admin_input_is_refused_not_a_database_error(cloud):
     a remote-open reason, a locker id in the path, ... used to reach PostgreSQL (500)."""
     tried = set()
     for method, path, query, form in _admin_requests_with_a_nul():
-        response = httpx.request(method, cloud.url + path, params=query, data=form,
-                                 headers=cloud.browser, timeout=10)
+        response = httpx.request(
+            method, cloud.url + path, params=query, data=form, headers=cloud.browser, timeout=10
+        )
         assert response.status_code == 422, (method, path, query, form, response.status_code)
         assert response.json()["detail"][0]["type"] == "string_nul_character", response.text
         tried.add(path)
-    assert {"/admin/login", "/admin/parcels", "/admin/lockers/L%001",
-            "/admin/lockers/L1/compartments/1/open"} <= tried
+    assert {
+        "/admin/login",
+        "/admin/parcels",
+        "/admin/lockers/L%001",
+        "/admin/lockers/L1/compartments/1/open",
+    } <= tried
 
 
-@pytest.mark.parametrize("path", [
-    "/admin/alarms/%d/acknowledge" % 2**31, "/admin/alarms/%d/acknowledge" % 2**63,
-    "/admin/alarms/%d/acknowledge" % 2**64, "/admin/lockers/L1/compartments/%d/in-service" % 2**63,
-    "/admin/lockers/L1/compartments/%d/out-of-service" % 2**31])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/alarms/%d/acknowledge" % 2**31,
+        "/admin/alarms/%d/acknowledge" % 2**63,
+        "/admin/alarms/%d/acknowledge" % 2**64,
+        "/admin/lockers/L1/compartments/%d/in-service" % 2**63,
+        "/admin/lockers/L1/compartments/%d/out-of-service" % 2**31,
+    ],
+)
 def test_an_id_beyond_its_column_in_an_admin_path_is_refused_not_an_overflow(cloud, path):
     """An alarm id past int64 overflowed SQLite's INTEGER, past int32 PostgreSQL's (500)."""
     response = httpx.post(cloud.url + path, headers=cloud.browser, timeout=10)

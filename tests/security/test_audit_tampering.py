@@ -4,6 +4,7 @@ from tests/cloud/services/test_audit.py, with reordering added.
 
 Not detected (docs/security.md): someone who can write the database can recompute the whole
 chain and its head, since the hash is not keyed; keep a copy of the head elsewhere to see that."""
+
 import subprocess
 import sys
 
@@ -45,13 +46,28 @@ def test_a_deleted_entry_breaks_the_chain(session, engine, now, deleted):
 def test_locker_audit_verify_reports_and_exits_1_on_tampering(tmp_path, now):
     url = f"sqlite:///{tmp_path / 'a.db'}"
     cli = [sys.executable, "-m", "locker.cli", "audit", "verify", "--database-url", url]
-    created = subprocess.run([sys.executable, "-m", "locker.cli", "admin", "create", "root",
-                              "--password-stdin", "--database-url", url],
-                             input="a long enough passphrase\n", capture_output=True, text=True, timeout=60)
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locker.cli",
+            "admin",
+            "create",
+            "root",
+            "--password-stdin",
+            "--database-url",
+            url,
+        ],
+        input="a long enough passphrase\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert created.returncode == 0, created.stderr
     ok = subprocess.run(cli, capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0 and "1 entries, chain intact" in ok.stdout
     from cloud.db import make_engine
+
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text("UPDATE auditentry SET actor = 'system:someone-else'"))
@@ -64,12 +80,21 @@ def test_swapping_two_entries_contents_is_seen(session, engine, now):
     _three(session, now)
     columns = "at, actor, action, subject, detail, prev_hash, hash"
     with engine.begin() as connection:
-        two, three = (connection.execute(text(f"SELECT {columns} FROM auditentry WHERE id = :i"), {"i": i}).one()
-                      for i in (2, 3))
+        two, three = (
+            connection.execute(
+                text(f"SELECT {columns} FROM auditentry WHERE id = :i"), {"i": i}
+            ).one()
+            for i in (2, 3)
+        )
         for target, row in ((2, three), (3, two)):
-            connection.execute(text("UPDATE auditentry SET at = :at, actor = :actor, action = :action, "
-                                    "subject = :subject, detail = :detail, prev_hash = :prev_hash, "
-                                    "hash = :hash WHERE id = :id"), dict(row._mapping, id=target))
+            connection.execute(
+                text(
+                    "UPDATE auditentry SET at = :at, actor = :actor, action = :action, "
+                    "subject = :subject, detail = :detail, prev_hash = :prev_hash, "
+                    "hash = :hash WHERE id = :id"
+                ),
+                dict(row._mapping, id=target),
+            )
     assert _verdict(engine).broken_at == 2
 
 
@@ -77,5 +102,7 @@ def test_renumbering_entries_into_another_order_is_seen(session, engine, now):
     _three(session, now)
     with engine.begin() as connection:
         for old, new in ((2, 100), (3, 2), (100, 3)):
-            connection.execute(text("UPDATE auditentry SET id = :new WHERE id = :old"), {"old": old, "new": new})
+            connection.execute(
+                text("UPDATE auditentry SET id = :new WHERE id = :old"), {"old": old, "new": new}
+            )
     assert _verdict(engine).broken_at == 2

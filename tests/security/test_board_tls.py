@@ -3,6 +3,7 @@ by firmware/board/tls.py from the files `locker firmware build --identity` put i
 against a real Mosquitto started with the `locker broker-config` configuration. The board gets
 in with its certificate; without one, with another fleet's, or with a revoked one, it does not;
 and it refuses a broker the fleet CA did not sign, or one under another name."""
+
 import asyncio
 import json
 import ssl
@@ -25,8 +26,16 @@ REFUSAL_WAIT_S = 30  # generous: the refusal itself is awaited, never a fixed pa
 def provisioned(folder, locker_id, ca_folder):
     """What `locker provision` leaves (the cloud's key aside): certificate, key, CA, identity."""
     serial = FleetCA(ca_folder).issue_board(locker_id, folder)
-    (folder / "identity.json").write_text(json.dumps(
-        {"locker_id": locker_id, "key": KEY, "compartments": [[1, "S"], [2, "L"]], "certificate_serial": str(serial)}))
+    (folder / "identity.json").write_text(
+        json.dumps(
+            {
+                "locker_id": locker_id,
+                "key": KEY,
+                "compartments": [[1, "S"], [2, "L"]],
+                "certificate_serial": str(serial),
+            }
+        )
+    )
     return folder
 
 
@@ -105,15 +114,20 @@ def test_the_board_connects_with_its_certificate_and_talks_on_its_own_topics(fle
 def test_without_a_certificate_the_board_is_refused(fleet, tmp_path):
     out = bundle(tmp_path, "A", fleet)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.load_verify_locations(cafile=tls.bundle_files(str(out / "tls"))[0])  # trusts the broker, shows nothing
+    context.load_verify_locations(
+        cafile=tls.bundle_files(str(out / "tls"))[0]
+    )  # trusts the broker, shows nothing
     assert run(refused(tls.opener("127.0.0.1", fleet.port, context)))
 
 
 def test_a_certificate_from_another_fleet_is_refused(fleet, tmp_path):
     other = FleetCA(tmp_path / "other-pki").create()
     impostor = provisioned(tmp_path / "impostor", "A", other.folder)  # same name, wrong CA
-    context = tls.client_context(str(fleet.folder / "pki" / "ca.crt"), str(impostor / "client.crt"),
-                                 str(impostor / "client.key"))
+    context = tls.client_context(
+        str(fleet.folder / "pki" / "ca.crt"),
+        str(impostor / "client.crt"),
+        str(impostor / "client.key"),
+    )
     assert run(refused(tls.opener("127.0.0.1", fleet.port, context)))
 
 
@@ -145,8 +159,9 @@ def test_the_bundle_carries_the_same_identity_in_der_for_micropython(fleet, tmp_
     out = bundle(tmp_path, "A", fleet)
     pem, der = tls.bundle_files(str(out / "tls"), "pem"), tls.bundle_files(str(out / "tls"), "der")
     for cert_pem, cert_der in ((pem[0], der[0]), (pem[1], der[1])):
-        assert x509.load_pem_x509_certificate(open(cert_pem, "rb").read()) == \
-            x509.load_der_x509_certificate(open(cert_der, "rb").read())
+        assert x509.load_pem_x509_certificate(
+            open(cert_pem, "rb").read()
+        ) == x509.load_der_x509_certificate(open(cert_der, "rb").read())
     key_pem = serialization.load_pem_private_key(open(pem[2], "rb").read(), None)
     key_der = serialization.load_der_private_key(open(der[2], "rb").read(), None)
     assert key_pem.private_numbers() == key_der.private_numbers()

@@ -2,6 +2,7 @@
 
 It connects as bridge-1 (the name read from its certificate becomes its client id), hears a
 board's events, and the commands it relays reach that board and no other."""
+
 import json
 
 import pytest
@@ -26,8 +27,13 @@ def engine(tmp_path):
 
 def _provision(engine, locker_id):
     with Session(engine) as session:
-        lockers.provision_locker(session, LockerCreate(id=locker_id, name=locker_id, compartments=[
-            CompartmentSpec(number=1, size="M")]), utcnow())
+        lockers.provision_locker(
+            session,
+            LockerCreate(
+                id=locker_id, name=locker_id, compartments=[CompartmentSpec(number=1, size="M")]
+            ),
+            utcnow(),
+        )
         session.commit()
 
 
@@ -39,15 +45,22 @@ def test_the_bridge_relays_commands_over_tls_with_its_own_identity(fleet, engine
     board_b.subscribe("lockers/+/commands")  # the ACL keeps A's commands from B
     identity = BridgeIdentity(fleet.identity(BRIDGE_1))
     assert identity.name == BRIDGE_1
-    worker = BridgeWorker("mqtts://127.0.0.1:%d" % fleet.port, engine, utcnow,
-                          settings=Settings(database_url=str(engine.url)), identity=identity).start()
+    worker = BridgeWorker(
+        "mqtts://127.0.0.1:%d" % fleet.port,
+        engine,
+        utcnow,
+        settings=Settings(database_url=str(engine.url)),
+        identity=identity,
+    ).start()
     try:
         assert worker.connected.wait(15), "the bridge did not connect over TLS"
         with Session(engine) as session:
             outbox.queue(session, "A", "open", {"cmp": 1}, utcnow())
             session.commit()
         worker.relay.wake.set()
-        deadline_ok = board_a.wait_for_any(lambda p: json.loads(p.split(b" ", 1)[1])["type"] == "open", 15)
+        deadline_ok = board_a.wait_for_any(
+            lambda p: json.loads(p.split(b" ", 1)[1])["type"] == "open", 15
+        )
         assert deadline_ok, "the relayed command did not reach board A"
         assert not any(topic.startswith("lockers/A/") for topic, _ in board_b.messages)
     finally:

@@ -2,6 +2,7 @@
 started as root, which drops to the user the config names before it reads its key. The config
 `locker broker-config` writes, as written, starts that way, serves TLS to a board and takes a
 revocation on a reload; a folder that user could not reach is refused up front."""
+
 import os
 import pwd
 import shutil
@@ -17,12 +18,15 @@ from fleet.pki import FleetCA
 from fleet.service_user import SYSTEM_USER
 from tests.security.test_fleet_broker import Peer
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="a system service starts the broker as root")
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0, reason="a system service starts the broker as root"
+)
 
 
 def _locker(*args):
-    return subprocess.run([sys.executable, "-m", "locker.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "locker.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 class ServiceBroker:
@@ -32,12 +36,26 @@ class ServiceBroker:
         self.folder, self.port = folder, free_port()
         self.ca = FleetCA(folder / "pki")
         assert _locker("ca", "init", "--dir", str(self.ca.folder)).returncode == 0
-        written = _locker("broker-config", "--ca-dir", str(self.ca.folder), "--out", str(folder / "broker"),
-                          "--port", str(self.port), "--host", "127.0.0.1", "--bridge-workers", "1")
+        written = _locker(
+            "broker-config",
+            "--ca-dir",
+            str(self.ca.folder),
+            "--out",
+            str(folder / "broker"),
+            "--port",
+            str(self.port),
+            "--host",
+            "127.0.0.1",
+            "--bridge-workers",
+            "1",
+        )
         assert written.returncode == 0, written.stderr
         self.ca.issue_board("A", folder / "A")
-        self.process = subprocess.Popen([mosquitto_binary(), "-c", str(folder / "broker" / "mosquitto.conf")],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [mosquitto_binary(), "-c", str(folder / "broker" / "mosquitto.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
     def identity(self, who):
         return self.folder / "broker" / "bridge-1" if who.startswith("svc:") else self.folder / who
@@ -65,8 +83,11 @@ def service(request):
 
 
 def _user_of(pid):
-    uid = next(int(line.split()[1]) for line in Path("/proc/%d/status" % pid).read_text().splitlines()
-               if line.startswith("Uid:"))
+    uid = next(
+        int(line.split()[1])
+        for line in Path("/proc/%d/status" % pid).read_text().splitlines()
+        if line.startswith("Uid:")
+    )
     return pwd.getpwuid(uid).pw_name
 
 
@@ -85,8 +106,15 @@ def test_the_written_config_starts_as_a_system_service_and_serves_tls(service):
     board.publish("lockers/A/events", b"over TLS")
     assert bridge.wait_for(b"over TLS")
     # a reload reads the key and the CRL again, as that user: a revocation takes effect
-    revoked = _locker("ca", "revoke", "A", "--dir", str(service.ca.folder),
-                      "--broker-dir", str(service.folder / "broker"))
+    revoked = _locker(
+        "ca",
+        "revoke",
+        "A",
+        "--dir",
+        str(service.ca.folder),
+        "--broker-dir",
+        str(service.folder / "broker"),
+    )
     assert revoked.returncode == 0, revoked.stderr
     assert board.kicked.wait(10) and not Peer(service, "A").connected.wait(3)
     assert service.process.poll() is None and _user_of(service.process.pid) == SYSTEM_USER
@@ -96,7 +124,9 @@ def test_a_folder_the_service_user_cannot_reach_is_refused_before_anything_is_wr
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o700)
     assert _locker("ca", "init", "--dir", str(tmp_path / "pki")).returncode == 0
-    result = _locker("broker-config", "--ca-dir", str(tmp_path / "pki"), "--out", str(closed / "broker"))
+    result = _locker(
+        "broker-config", "--ca-dir", str(tmp_path / "pki"), "--out", str(closed / "broker")
+    )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "%s cannot reach" % SYSTEM_USER in result.stderr and str(closed) in result.stderr
     assert not (closed / "broker").exists()

@@ -4,6 +4,7 @@ a PIN that opens the door). Delegation and remote opens share one door-release b
 locker and per actor, the burst alarm stops both until an admin acknowledges it, a delegate
 phone used for many parcels is flagged then refused, carriers may not delegate at all, and the
 recipient's own link still works. Every refusal leaves no credential, command or message."""
+
 import contextlib
 import re
 import threading
@@ -14,7 +15,6 @@ import pytest
 from sqlmodel import Session, select
 
 from cloud.admin.auth import SESSION_COOKIE
-
 from cloud.core.clock import utcnow
 from cloud.models import Alarm, Delegate
 from cloud.services import delegation
@@ -57,12 +57,17 @@ def test_one_login_delegating_every_parcel_to_one_phone_is_stopped(world, creden
         if response.status_code == 429:
             assert int(response.headers["retry-after"]) > 0
     per_locker = [RECEIVED] * 3 + ["delegation_locker_limit"] * 2
-    assert outcomes == per_locker * 3 + [RECEIVED, "delegation_operator_limit"] + ["delegation_suspended"] * 3
+    assert (
+        outcomes
+        == per_locker * 3 + [RECEIVED, "delegation_operator_limit"] + ["delegation_suspended"] * 3
+    )
     assert world.sent_to(THIEF_PHONE) == 10  # ten PINs went out, not twenty
     [burst] = alarms_of(engine, "door_release_burst")
     assert "operator:mallory" in burst.detail
     assert alarms_of(engine, "delegate_contact")  # the phone was flagged at its fourth parcel
-    assert [r.outcome for r in world.ledger()] == [o if isinstance(o, str) else "issued" for o in outcomes]
+    assert [r.outcome for r in world.ledger()] == [
+        o if isinstance(o, str) else "issued" for o in outcomes
+    ]
 
     # Nobody releases a door for anyone but the recipient until an admin has looked.
     olga = credentials.operator("operator", "olga")
@@ -93,22 +98,32 @@ def test_remote_opens_and_delegations_share_one_budget(world, credentials):
         for n, parcel_id in enumerate(world.parcels[locker_id][:3]):
             if granted == 10:
                 break
-            response = (world.delegate(parcel_id, mallory) if n % 2
-                        else world.remote_open(locker_id, world.compartments[parcel_id], mallory))
+            response = (
+                world.delegate(parcel_id, mallory)
+                if n % 2
+                else world.remote_open(locker_id, world.compartments[parcel_id], mallory)
+            )
             assert response.status_code in (RECEIVED, 202), response.text
             granted += 1
     assert code_of(world.remote_open("B4", 6, mallory)) == "remote_open_operator_limit"
 
 
-def test_several_logins_each_within_their_limits_raise_the_burst(world, credentials, engine, settings):
+def test_several_logins_each_within_their_limits_raise_the_burst(
+    world, credentials, engine, settings
+):
     settings.remote_open_burst = 6  # fleet-wide in five minutes (20 by default)
     thieves = [credentials.operator("operator", name) for name in ("op-a", "op-b", "op-c")]
     doors = [(world.parcels[f"B{1 + i % 4}"][i // 4], thieves[i % 3]) for i in range(7)]
-    codes = [code_of(world.delegate(parcel_id, thief, phone=f"+1555010{i:04d}")) for i, (parcel_id, thief)
-             in enumerate(doors)]
+    codes = [
+        code_of(world.delegate(parcel_id, thief, phone=f"+1555010{i:04d}"))
+        for i, (parcel_id, thief) in enumerate(doors)
+    ]
     assert codes == [None] * 6 + ["delegation_burst"]
     assert alarms_of(engine, "door_release_burst")
-    assert code_of(world.remote_open("B1", 6, credentials.operator("admin"))) == "remote_open_suspended"
+    assert (
+        code_of(world.remote_open("B1", 6, credentials.operator("admin")))
+        == "remote_open_suspended"
+    )
 
 
 def test_a_carrier_key_cannot_delegate_even_its_own_parcels(world, credentials, row_counts):
@@ -129,7 +144,9 @@ def test_an_operator_must_say_why_and_a_viewer_may_not_at_all(world, credentials
     assert row_counts() == before
 
 
-def test_the_recipient_still_delegates_by_their_link_past_the_budget_and_the_suspension(world, credentials, engine):
+def test_the_recipient_still_delegates_by_their_link_past_the_budget_and_the_suspension(
+    world, credentials, engine
+):
     """A link names one parcel: it cannot empty a locker, so it is recorded, not budgeted."""
     mallory = credentials.operator("operator", "mallory")
     b1 = world.parcels["B1"]
@@ -146,12 +163,23 @@ def test_the_recipient_still_delegates_by_their_link_past_the_budget_and_the_sus
     assert world.sent_to("+447700900123") == 1
 
 
-@pytest.mark.parametrize("addresses", [
-    ["+15550100666", "0015550100666", "15550100666", "+15550100666"],
-    ["thief@example.com", "Thief+1@Example.com", "thief+2@example.com", "THIEF@example.com"],
-    ["the.thief@gmail.com", "thethief@googlemail.com", "The.Thief+x@gmail.com", "thethief@gmail.com"]],
-    ids=["phone", "email", "gmail"])
-def test_recipients_links_funnelled_to_one_contact_are_flagged_then_refused(world, engine, settings, addresses):
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["+15550100666", "0015550100666", "15550100666", "+15550100666"],
+        ["thief@example.com", "Thief+1@Example.com", "thief+2@example.com", "THIEF@example.com"],
+        [
+            "the.thief@gmail.com",
+            "thethief@googlemail.com",
+            "The.Thief+x@gmail.com",
+            "thethief@gmail.com",
+        ],
+    ],
+    ids=["phone", "email", "gmail"],
+)
+def test_recipients_links_funnelled_to_one_contact_are_flagged_then_refused(
+    world, engine, settings, addresses
+):
     """However the contact is written; counted by a keyed hash, not kept in clear."""
     settings.delegate_contact_flag, settings.delegate_contact_limit = 2, 3
     codes = []
@@ -170,14 +198,20 @@ def test_recipients_links_funnelled_to_one_contact_are_flagged_then_refused(worl
 
 
 @pytest.mark.parametrize("limit", ["locker", "operator"])
-def test_two_delegations_racing_past_a_limit_do_not_both_pass(world, credentials, engine, settings, limit):
+def test_two_delegations_racing_past_a_limit_do_not_both_pass(
+    world, credentials, engine, settings, limit
+):
     """One is being granted (its transaction open) when the other asks: the other waits for it,
     then counts it and is refused. On one locker (its third), or on two (the login's tenth)."""
     mallory = credentials.operator("operator", "mallory")
     if limit == "operator":
         settings.remote_open_per_locker = 100
         granted = world.parcels["B1"] + world.parcels["B2"][:4]  # nine
-        holders_parcel, racing_parcel, racer = world.parcels["B2"][4], world.parcels["B3"][0], mallory
+        holders_parcel, racing_parcel, racer = (
+            world.parcels["B2"][4],
+            world.parcels["B3"][0],
+            mallory,
+        )
     else:
         granted = world.parcels["B1"][:2]
         holders_parcel, racing_parcel = world.parcels["B1"][2], world.parcels["B1"][3]
@@ -185,11 +219,20 @@ def test_two_delegations_racing_past_a_limit_do_not_both_pass(world, credentials
     for parcel_id in granted:
         assert world.delegate(parcel_id, mallory).status_code == RECEIVED
     holder = Session(engine)
-    delegation.delegate(holder, uuid.UUID(holders_parcel), Delegate(name="x", phone="+15550100777", reason="why"),
-                        utcnow(), settings, actor="operator:mallory")
+    delegation.delegate(
+        holder,
+        uuid.UUID(holders_parcel),
+        Delegate(name="x", phone="+15550100777", reason="why"),
+        utcnow(),
+        settings,
+        actor="operator:mallory",
+    )
     answer = {}
-    racing = threading.Thread(target=lambda: answer.setdefault(
-        "response", world.delegate(racing_parcel, racer, phone="+15550100888")))
+    racing = threading.Thread(
+        target=lambda: answer.setdefault(
+            "response", world.delegate(racing_parcel, racer, phone="+15550100888")
+        )
+    )
     racing.start()
     racing.join(timeout=1.5)
     assert racing.is_alive()  # waiting for the one being granted
@@ -200,7 +243,9 @@ def test_two_delegations_racing_past_a_limit_do_not_both_pass(world, credentials
     assert [r.outcome for r in world.ledger()][-2:] == ["issued", f"delegation_{limit}_limit"]
 
 
-def test_the_admin_pages_let_no_operator_acknowledge_the_burst_alarm(world, credentials, app, engine):
+def test_the_admin_pages_let_no_operator_acknowledge_the_burst_alarm(
+    world, credentials, app, engine
+):
     """The API refused it; the admin's alarm page used to let any operator resume releases."""
     mallory = credentials.operator("operator", "mallory")
     for parcel_id in world.all_parcels()[:17]:
@@ -210,12 +255,18 @@ def test_the_admin_pages_let_no_operator_acknowledge_the_burst_alarm(world, cred
         csrf = CSRF.search(browser.get("/admin/lockers/B1").text).group(1)
         alarms_page = browser.get("/admin/alarms")
         assert f"/admin/alarms/{burst.id}/acknowledge" not in alarms_page.text
-        assert browser.post(f"/admin/alarms/{burst.id}/acknowledge", data={"csrf": csrf}).status_code == 403
+        assert (
+            browser.post(f"/admin/alarms/{burst.id}/acknowledge", data={"csrf": csrf}).status_code
+            == 403
+        )
     [burst] = alarms_of(engine, "door_release_burst")
     assert burst.acknowledged_at is None
     with admin_browser(app, credentials.operator("admin")) as browser:
         csrf = CSRF.search(browser.get("/admin/lockers/B1").text).group(1)
-        assert browser.post(f"/admin/alarms/{burst.id}/acknowledge", data={"csrf": csrf}).status_code == 303
+        assert (
+            browser.post(f"/admin/alarms/{burst.id}/acknowledge", data={"csrf": csrf}).status_code
+            == 303
+        )
 
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
@@ -223,7 +274,8 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
 @contextlib.contextmanager
 def admin_browser(app, headers):
-    """The admin pages as the operator whose bearer token `headers` carry (as its session cookie)."""
+    """The admin pages as the operator whose bearer token `headers` carry (as its session
+    cookie)."""
     with TestClient(app, follow_redirects=False) as browser:
         browser.cookies.set(SESSION_COOKIE, headers["Authorization"].removeprefix("Bearer "))
         yield browser

@@ -4,6 +4,7 @@ schedules a collection (the pickup deadline does, or a returner's own drop-off),
 opens those doors offline too, so a collection is never refused; but each one the board reports
 is on the door-release ledger against its locker and its courier, and a courier (or all of them)
 collecting too many raises the burst alarm that stops every other door release."""
+
 from datetime import timedelta
 
 import pytest
@@ -38,14 +39,22 @@ def courier_on(world, later, name, locker_ids):
     made = world.client.post("/api/v1/couriers", json={"name": name})  # the cloud draws the code
     assert made.status_code == 201, made.text
     route = {"day": later.date().isoformat(), "locker_ids": locker_ids}
-    assert world.client.put(f"/api/v1/couriers/{made.json()['id']}/route", json=route).status_code == 200
+    assert (
+        world.client.put(f"/api/v1/couriers/{made.json()['id']}/route", json=route).status_code
+        == 200
+    )
     return made.json()["id"]
 
 
 def collect(world, later, parcel_id):
     locker_id = next(k for k, ids in world.parcels.items() if parcel_id in ids)
-    world.board_event(locker_id, "courier_collected", later, parcel=world.codes[parcel_id],
-                      cmp=world.compartments[parcel_id])
+    world.board_event(
+        locker_id,
+        "courier_collected",
+        later,
+        parcel=world.codes[parcel_id],
+        cmp=world.compartments[parcel_id],
+    )
 
 
 def bursts(engine):
@@ -63,15 +72,20 @@ def test_each_collection_is_on_the_ledger_against_locker_and_courier(world, late
     for parcel_id in world.all_parcels():
         collect(world, later, parcel_id)
     ledger = world.ledger()
-    assert [(r.kind, r.actor, r.locker_id, r.compartment, str(r.parcel_id), r.reason, r.counted)
-            for r in ledger] == [("collection", f"courier:{sam}", world_locker, world.compartments[p], p,
-                                  "expired", False)
-                                 for world_locker in ("C1", "C2") for p in world.parcels[world_locker]]
+    assert [
+        (r.kind, r.actor, r.locker_id, r.compartment, str(r.parcel_id), r.reason, r.counted)
+        for r in ledger
+    ] == [
+        ("collection", f"courier:{sam}", world_locker, world.compartments[p], p, "expired", False)
+        for world_locker in ("C1", "C2")
+        for p in world.parcels[world_locker]
+    ]
     assert returned(engine) == 6 and bursts(engine) == []  # six are within the defaults
 
 
 def test_one_courier_collecting_too_many_raises_the_alarm_that_stops_remote_opens(
-        world, later, engine, settings, credentials):
+    world, later, engine, settings, credentials
+):
     settings.collection_per_courier = 4
     courier_on(world, later, "Sam", ["C1", "C2"])
     operator = credentials.operator("operator")

@@ -7,13 +7,16 @@ firmware core with the bridge's event handler, and end to end on a real broker a
 with a simulated board and with the firmware on MicroPython.
 
 (The unit tests of each piece: tests/cloud/services/test_couriers.py, test_courier_routes.py,
-tests/firmware/test_keypad_lockout.py.)"""
+tests/firmware/core/test_keypad_lockout.py.)"""
+
 import json
 from datetime import UTC, datetime
 
 import httpx
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
@@ -30,7 +33,7 @@ from firmware.core.keypad import COURIER_PROMPT
 from firmware.core.lockout import Lockout
 from protocol.verifiers import courier_verifier
 from protocol.wire import COURIER_CODE_MIN
-from tests.firmware.builders import NOW, Cloud, type_keys
+from tests.firmware.core.builders import NOW, Cloud, type_keys
 from tests.support.couriers import register_routed_courier
 
 TODAY = datetime.now(UTC).date().isoformat()  # the API's clock is the real one
@@ -41,10 +44,11 @@ def within_the_bound(codes):
     """True when, for every length, these codes are at most 1 in GUESS_ODDS of all codes of
     that length: one guess (of any length) hits one of them with at most that chance."""
     lengths = [len(code) for code in codes]
-    return all(lengths.count(n) * GUESS_ODDS <= 10 ** n for n in set(lengths))
+    return all(lengths.count(n) * GUESS_ODDS <= 10**n for n in set(lengths))
 
 
 # --- the cloud draws the code ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("code", ["4711", "0000", "9999999999", "482913074211", None])
 def test_a_code_of_the_callers_choosing_is_refused_and_changes_nothing(client, row_counts, code):
@@ -59,24 +63,32 @@ def test_the_drawn_code_is_shown_once_and_never_again(client):
     courier = client.post("/api/v1/couriers", json={"name": "Sam"}).json()
     code = courier["code"]
     assert code.isdigit() and len(code) >= COURIER_CODE_MIN
-    client.post("/api/v1/lockers", json={"id": "A", "name": "A", "compartments": [{"number": 1, "size": "S"}]})
-    answers = [client.get("/api/v1/couriers"),
-               client.put(f"/api/v1/couriers/{courier['id']}/route", json={"day": TODAY, "locker_ids": ["A"]}),
-               client.get(f"/api/v1/couriers/{courier['id']}/route"),
-               client.get("/api/v1/audit"),
-               client.post(f"/api/v1/couriers/{courier['id']}/revoke")]
+    client.post(
+        "/api/v1/lockers",
+        json={"id": "A", "name": "A", "compartments": [{"number": 1, "size": "S"}]},
+    )
+    answers = [
+        client.get("/api/v1/couriers"),
+        client.put(
+            f"/api/v1/couriers/{courier['id']}/route", json={"day": TODAY, "locker_ids": ["A"]}
+        ),
+        client.get(f"/api/v1/couriers/{courier['id']}/route"),
+        client.get("/api/v1/audit"),
+        client.post(f"/api/v1/couriers/{courier['id']}/revoke"),
+    ]
     assert all(answer.status_code == 200 for answer in answers)
     assert not [answer.request.url for answer in answers if code in answer.text]
 
 
 # --- the bound, at every number of live codes and whatever the routes ------------------------
 
+
 def test_at_any_number_of_live_codes_one_guess_opens_a_courier_session_with_at_most_1_in_100000():
     """Computed over every number of live codes up to 200,000 (a board holds at most
     wire.MAX_LIST = 500 anyway) and far beyond."""
-    for live in list(range(1, 200_001)) + [10 ** k + d for k in range(6, 10) for d in (-1, 0, 1)]:
+    for live in list(range(1, 200_001)) + [10**k + d for k in range(6, 10) for d in (-1, 0, 1)]:
         length = code_length_for(live)
-        assert length >= COURIER_CODE_MIN and live * GUESS_ODDS <= 10 ** length, (live, length)
+        assert length >= COURIER_CODE_MIN and live * GUESS_ODDS <= 10**length, (live, length)
 
 
 def test_a_pin_is_always_shorter_than_a_courier_code():
@@ -119,13 +131,25 @@ class Fleet:
 
     def on_locker(self, n):
         """Codes (as long as theirs) on locker n's list: its routed couriers still live."""
-        return ["0" * self.lengths[c] for c, stops in self.routes.items() if n in stops and c in self.lengths]
+        return [
+            "0" * self.lengths[c]
+            for c, stops in self.routes.items()
+            if n in stops and c in self.lengths
+        ]
 
 
 @hypothesis_settings(max_examples=60, deadline=None)
-@given(st.integers(1, 3), st.lists(st.tuples(
-    st.sampled_from(["register"] * 6 + ["revoke", "new_code", "route", "route"]),
-    st.integers(0, 10 ** 6), st.integers(0, 7)), max_size=400))
+@given(
+    st.integers(1, 3),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["register"] * 6 + ["revoke", "new_code", "route", "route"]),
+            st.integers(0, 10**6),
+            st.integers(0, 7),
+        ),
+        max_size=400,
+    ),
+)
 def test_whatever_couriers_and_routes_do_every_locker_stays_within_the_bound(minimum, ops):
     assert code_length_for(7) == pin_length_for(7, COURIER_CODE_MIN)  # the rule played here
     fleet = Fleet(minimum)
@@ -138,27 +162,37 @@ def test_whatever_couriers_and_routes_do_every_locker_stays_within_the_bound(min
 def latest_lists(engine, locker_ids):
     """Each locker's newest `couriers` list (verifiers), [] if it never had one."""
     with Session(engine) as session:
-        messages = session.exec(select(OutboxMessage).where(OutboxMessage.type == "couriers")
-                                .order_by(OutboxMessage.id)).all()
+        messages = session.exec(
+            select(OutboxMessage).where(OutboxMessage.type == "couriers").order_by(OutboxMessage.id)
+        ).all()
     lists = {locker_id: [] for locker_id in locker_ids}
     for message in messages:
         lists[message.locker_id] = json.loads(message.body)["v"]
     return lists
 
 
-def test_as_routes_change_and_codes_are_renewed_each_board_holds_only_live_drawn_codes(client, engine):
+def test_as_routes_change_and_codes_are_renewed_each_board_holds_only_live_drawn_codes(
+    client, engine
+):
     keys = {}
     for locker_id in ("A", "B", "C"):
         body = {"id": locker_id, "name": locker_id, "compartments": [{"number": 1, "size": "S"}]}
-        keys[locker_id] = bytes.fromhex(client.post("/api/v1/lockers", json=body).json()["device_key"])
+        keys[locker_id] = bytes.fromhex(
+            client.post("/api/v1/lockers", json=body).json()["device_key"]
+        )
     live, dead = {}, set()  # courier id -> code; codes that must be on no board
 
     def route(name, *locker_ids):
-        client.put(f"/api/v1/couriers/{live[name][0]}/route", json={"day": TODAY, "locker_ids": list(locker_ids)})
+        client.put(
+            f"/api/v1/couriers/{live[name][0]}/route",
+            json={"day": TODAY, "locker_ids": list(locker_ids)},
+        )
 
     def check():
         for locker_id, verifiers in latest_lists(engine, keys).items():
-            by_verifier = {courier_verifier(keys[locker_id], code): code for _, code in live.values()}
+            by_verifier = {
+                courier_verifier(keys[locker_id], code): code for _, code in live.values()
+            }
             assert not {courier_verifier(keys[locker_id], code) for code in dead} & set(verifiers)
             assert set(verifiers) <= set(by_verifier)  # only codes live now
             assert within_the_bound([by_verifier[v] for v in verifiers])
@@ -166,10 +200,17 @@ def test_as_routes_change_and_codes_are_renewed_each_board_holds_only_live_drawn
     for name in ("ann", "bob", "cem", "dan"):
         answer = client.post("/api/v1/couriers", json={"name": name}).json()
         live[name] = (answer["id"], answer["code"])
-    steps = [lambda: route("ann", "A", "B"), lambda: route("bob", "B", "C"), lambda: route("cem", "A", "C"),
-             lambda: route("ann", "C"), lambda: _renew(client, live, dead, "bob"),
-             lambda: route("dan", "A", "B", "C"), lambda: _revoke(client, live, dead, "cem"),
-             lambda: route("bob", "A"), lambda: _renew(client, live, dead, "bob")]
+    steps = [
+        lambda: route("ann", "A", "B"),
+        lambda: route("bob", "B", "C"),
+        lambda: route("cem", "A", "C"),
+        lambda: route("ann", "C"),
+        lambda: _renew(client, live, dead, "bob"),
+        lambda: route("dan", "A", "B", "C"),
+        lambda: _revoke(client, live, dead, "cem"),
+        lambda: route("bob", "A"),
+        lambda: _renew(client, live, dead, "bob"),
+    ]
     for step in steps:
         step()
         check()
@@ -190,6 +231,7 @@ def _revoke(client, live, dead, name):
 
 # --- guessing at the keypad -------------------------------------------------------------------
 
+
 def guess_courier_codes(ctl, right_code, now=NOW):
     """Wrong courier codes as fast as the keypad takes them, then the right one at once: the
     events published, and whether the right one opened a session."""
@@ -200,27 +242,38 @@ def guess_courier_codes(ctl, right_code, now=NOW):
     return [a.payload for a in actions if isinstance(a, Publish) and a.topic.endswith("/events")]
 
 
-def test_guessing_courier_codes_at_a_board_is_backed_off_and_alarms_the_operator(engine, session, make_locker, settings, now, app, credentials):
+def test_guessing_courier_codes_at_a_board_is_backed_off_and_alarms_the_operator(
+    engine, session, make_locker, settings, now, app, credentials
+):
     _, key = make_locker()
     session.commit()
     session.close()
     code = "3141592653"
     ctl = Controller("L1", bytes.fromhex(key), [(1, "S"), (2, "M"), (3, "L")])
     ctl.handle(Connected(), NOW)
-    ctl.handle(Cloud(bytes.fromhex(key), "L1").command("couriers", v=[courier_verifier(bytes.fromhex(key), code)]), NOW)
+    ctl.handle(
+        Cloud(bytes.fromhex(key), "L1").command(
+            "couriers", v=[courier_verifier(bytes.fromhex(key), code)]
+        ),
+        NOW,
+    )
     reports = guess_courier_codes(ctl, code)
     assert not ctl.courier_session_active() and ctl.keypad_wait_ms(NOW) == Lockout.first_wait_ms
     assert [handle_event(engine, "L1", report, now, settings) for report in reports] == [True]
     with Session(engine) as fresh:
         assert [(a.kind, a.locker_id, a.compartment) for a in fresh.exec(select(Alarm)).all()] == [
-            ("courier_guessing", "L1", None)]
+            ("courier_guessing", "L1", None)
+        ]
     page = _admin_alarms(app, credentials)
     assert "courier_guessing" in page and "wrong courier codes" in page
-    assert COURIER_PROMPT in [getattr(a, "text", None) for a in type_keys(ctl, code + "#", NOW + 2000)]
+    assert COURIER_PROMPT in [
+        getattr(a, "text", None) for a in type_keys(ctl, code + "#", NOW + 2000)
+    ]
 
 
 def _admin_alarms(app, credentials):
     from fastapi.testclient import TestClient
+
     token = credentials.operator("viewer")["Authorization"].removeprefix("Bearer ")
     with TestClient(app) as browser:
         browser.cookies.set(SESSION_COOKIE, token)
@@ -228,8 +281,12 @@ def _admin_alarms(app, credentials):
 
 
 def open_alarms(cloud, locker_id):
-    alarms = httpx.get(cloud.api.url + "/api/v1/alarms", params={"open": "true"}, timeout=10,
-                       headers=cloud.admin_headers).json()
+    alarms = httpx.get(
+        cloud.api.url + "/api/v1/alarms",
+        params={"open": "true"},
+        timeout=10,
+        headers=cloud.admin_headers,
+    ).json()
     return sorted(a["kind"] for a in alarms if a["locker_id"] == locker_id)
 
 
@@ -239,19 +296,26 @@ def wait_for_alarm(cloud, locker_id, board, wait_s):
 
 
 @pytest.mark.e2e
-def test_on_a_real_broker_a_board_locks_out_a_courier_code_guesser_and_the_cloud_alarms(cloud, provision):
+def test_on_a_real_broker_a_board_locks_out_a_courier_code_guesser_and_the_cloud_alarms(
+    cloud, provision
+):
     board, _ = provision()
     _, code = register_routed_courier(cloud.api.url, cloud.admin_headers, [board.locker_id])
     board.wait_until(lambda c: c.courier_count() == 1, 15, "the courier list")
     for guess in WRONG_GUESSES + (code,):
         board.press(guess + "#")
-    assert board.panel.text.startswith("Too many attempts") and not board.controller.courier_session_active()
+    assert (
+        board.panel.text.startswith("Too many attempts")
+        and not board.controller.courier_session_active()
+    )
     wait_for_alarm(cloud, board.locker_id, board, 15)
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("broker", ["mosquitto"], indirect=True)
-def test_on_micropython_a_board_backs_off_a_courier_code_guesser_and_the_cloud_alarms(start_wasm_board, cloud):
+def test_on_micropython_a_board_backs_off_a_courier_code_guesser_and_the_cloud_alarms(
+    start_wasm_board, cloud
+):
     """Typing takes the interpreter a few seconds a code here, longer than the first windows:
     the guesser keeps on, as one would, and runs into the back-off."""
     board = start_wasm_board("MPY-G1", "S2")
@@ -260,5 +324,7 @@ def test_on_micropython_a_board_backs_off_a_courier_code_guesser_and_the_cloud_a
     board.wait_until(lambda c: c.courier_count() == 1, 30, "the courier list")
     for guess in WRONG_GUESSES * 2:
         board.press(guess + "#")
-    assert [line for line in board.panel.lines if line.startswith("Too many attempts")], board.panel.lines
+    assert [line for line in board.panel.lines if line.startswith("Too many attempts")], (
+        board.panel.lines
+    )
     wait_for_alarm(cloud, board.locker_id, board, 30)

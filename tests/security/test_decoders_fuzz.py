@@ -2,6 +2,7 @@
 bytes, text and JSON-ish bodies, signed or not, near-valid or not. Each decoder either decodes
 or refuses with its documented type (WireError, MqttError, None, Rejected, OutOfOrder), and a
 refused input changes nothing: not the board's snapshot, not a row of the database."""
+
 import asyncio
 import json
 from binascii import hexlify
@@ -14,37 +15,51 @@ from sqlmodel import Session
 
 from bridge import inbound, topics
 from cloud.models import Locker
-from protocol import qr_tokens, wire
 from firmware.core.actions import Pulse
 from firmware.core.controller import Controller
 from firmware.core.events import CodeScanned, KeyPressed, MessageReceived, Tick
-from protocol.hmac256 import hmac_sha256
 from firmware.net import mqtt_packets as packets
 from firmware.net.mqtt_link import Link
+from protocol import qr_tokens, wire
+from protocol.hmac256 import hmac_sha256
 
 KEY = bytes(range(32))
 LOCKER = "L1"
 NOW_MS = 1_893_499_200_000
 FUZZ = settings(max_examples=200, deadline=None)
 # the database ones run on SQLite and PostgreSQL, each example a few transactions
-FUZZ_DB = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ_DB = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=12)
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 codes = st.from_regex(r"[A-Za-z0-9_.\-]{1,32}", fullmatch=True)
 hex32 = st.from_regex(r"[0-9a-f]{32}", fullmatch=True)
 words = st.text(st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=32)
 KIND_VALUES = {
-    "code": codes, "str": words | st.text(min_size=1, max_size=32), "cmp": st.integers(1, 999),
-    "seq": st.integers(1, 2 ** 53 - 1), "ms": st.integers(0, 2 ** 53 - 1),
-    "int": st.integers(-(2 ** 31), 2 ** 31 - 1), "count": st.integers(0, 2 ** 31 - 1),
-    "word": words.filter(lambda w: len(w) <= 16) | st.text(min_size=1, max_size=16), "hex": hex32,
-    "seqs": st.lists(st.integers(1, 2 ** 53 - 1), min_size=1, max_size=5),
+    "code": codes,
+    "str": words | st.text(min_size=1, max_size=32),
+    "cmp": st.integers(1, 999),
+    "seq": st.integers(1, 2**53 - 1),
+    "ms": st.integers(0, 2**53 - 1),
+    "int": st.integers(-(2**31), 2**31 - 1),
+    "count": st.integers(0, 2**31 - 1),
+    "word": words.filter(lambda w: len(w) <= 16) | st.text(min_size=1, max_size=16),
+    "hex": hex32,
+    "seqs": st.lists(st.integers(1, 2**53 - 1), min_size=1, max_size=5),
     "hexlist": st.lists(hex32, max_size=3),
-    "cmps": st.lists(st.tuples(st.integers(1, 999), words | st.text(min_size=1, max_size=32),
-                               st.just("") | codes).map(list), max_size=5),
+    "cmps": st.lists(
+        st.tuples(
+            st.integers(1, 999), words | st.text(min_size=1, max_size=32), st.just("") | codes
+        ).map(list),
+        max_size=5,
+    ),
 }
 # the fields of every message type there is, as (envelope, fields by type)
 SHAPES = {
@@ -53,8 +68,12 @@ SHAPES = {
     "telemetry": ((), {"telemetry": wire.TELEMETRY_FIELDS}),
     "inventory": ((), {"inventory": wire.INVENTORY_FIELDS}),
 }
-CHECKS = {"event": wire.check_event, "command": wire.check_command,
-          "telemetry": wire.check_telemetry, "inventory": wire.check_inventory}
+CHECKS = {
+    "event": wire.check_event,
+    "command": wire.check_command,
+    "telemetry": wire.check_telemetry,
+    "inventory": wire.check_inventory,
+}
 
 
 @st.composite
@@ -82,10 +101,13 @@ def _mac_over(raw, key):
     return hexlify(hmac_sha256(key, raw)) + b" " + raw
 
 
-raw_payloads = st.binary(max_size=300) | st.builds(_mac_over, st.binary(max_size=200), st.sampled_from([KEY, b"k" * 32]))
+raw_payloads = st.binary(max_size=300) | st.builds(
+    _mac_over, st.binary(max_size=200), st.sampled_from([KEY, b"k" * 32])
+)
 
 
 # --- the wire format (board, simulator and bridge) ---------------------------------------------
+
 
 @FUZZ
 @given(raw_payloads)
@@ -97,7 +119,9 @@ def test_open_signed_takes_any_bytes(payload):
 
 
 @FUZZ
-@given(st.sampled_from(sorted(SHAPES)).flatmap(lambda shape: st.tuples(st.just(shape), bodies(shape))))
+@given(
+    st.sampled_from(sorted(SHAPES)).flatmap(lambda shape: st.tuples(st.just(shape), bodies(shape)))
+)
 def test_every_message_check_refuses_with_wire_error_only(shape_and_body):
     shape, body = shape_and_body
     try:
@@ -117,25 +141,37 @@ def test_topics_parse_or_refuse(name):
 
 # --- the board: QR codes, keypad, scanner, commands ------------------------------------------
 
+
 @FUZZ
-@given(st.text(max_size=40) | st.from_regex(r"Q[0-9\w]{0,4}\.[0-9A-Z\w]{0,9}\.[0-9A-F\w]{0,17}", fullmatch=True))
+@given(
+    st.text(max_size=40)
+    | st.from_regex(r"Q[0-9\w]{0,4}\.[0-9A-Z\w]{0,9}\.[0-9A-F\w]{0,17}", fullmatch=True)
+)
 @example("Q\u00b2.0.AAAAAAAAAAAAAAAA")  # a superscript two: isdigit() says yes, int() says no
 @example("Q" + "9" * 5000 + ".0.AAAAAAAAAAAAAAAA")  # past CPython's int-from-text limit
 def test_a_scanned_qr_code_reads_or_is_not_a_qr_code(code):
     token = qr_tokens.read_qr_token(code)
     assert token is None or (1 <= token[0] <= 999 and token[1] >= 0)
     if token is not None:
-        assert qr_tokens.mac_matches(KEY, "0" * wire.VERIFIER_HEX, token[0], "P1", token[1], token[2]) in (True, False)
+        assert qr_tokens.mac_matches(
+            KEY, "0" * wire.VERIFIER_HEX, token[0], "P1", token[1], token[2]
+        ) in (True, False)
 
 
 def board():
     return Controller(LOCKER, KEY, [(1, "S"), (2, "M"), (3, "L")])
 
 
-keypad_input = st.lists(st.one_of(
-    st.builds(KeyPressed, st.sampled_from(list("0123456789*#")) | st.text(max_size=2) | json_values),
-    st.builds(CodeScanned, st.text(max_size=40) | codes | json_values),
-    st.builds(lambda: Tick())), max_size=30)
+keypad_input = st.lists(
+    st.one_of(
+        st.builds(
+            KeyPressed, st.sampled_from(list("0123456789*#")) | st.text(max_size=2) | json_values
+        ),
+        st.builds(CodeScanned, st.text(max_size=40) | codes | json_values),
+        st.builds(lambda: Tick()),
+    ),
+    max_size=30,
+)
 
 
 @FUZZ
@@ -170,7 +206,10 @@ def test_a_refused_command_changes_nothing_on_the_board(body, key, fresh):
 
 
 @FUZZ
-@given(st.binary(max_size=300) | raw_payloads, st.sampled_from(["lockers/L1/commands", "lockers/L2/commands", "x"]))
+@given(
+    st.binary(max_size=300) | raw_payloads,
+    st.sampled_from(["lockers/L1/commands", "lockers/L2/commands", "x"]),
+)
 def test_arbitrary_bytes_on_the_commands_topic_change_nothing(payload, topic):
     controller = board()
     before = controller.snapshot()
@@ -180,9 +219,14 @@ def test_arbitrary_bytes_on_the_commands_topic_change_nothing(payload, topic):
 
 # --- the board's MQTT packets, from the broker --------------------------------------------------
 
+
 @FUZZ
-@given(st.binary(max_size=300) | st.tuples(st.integers(0, 255), st.binary(max_size=100)).map(
-    lambda fb: bytes([fb[0]]) + packets.encode_length(len(fb[1])) + fb[1]))
+@given(
+    st.binary(max_size=300)
+    | st.tuples(st.integers(0, 255), st.binary(max_size=100)).map(
+        lambda fb: bytes([fb[0]]) + packets.encode_length(len(fb[1])) + fb[1]
+    )
+)
 def test_packets_decode_or_refuse_with_mqtt_error(data):
     try:
         packets.decode(data)
@@ -219,6 +263,7 @@ def test_the_link_reads_packets_off_any_byte_stream(data):
 
 # --- the bridge and the cloud: events, telemetry, inventory, status ---------------------------
 
+
 @pytest.fixture
 def key(make_locker, session):
     _, device_key = make_locker(LOCKER)
@@ -243,39 +288,77 @@ def _now():
     return datetime(2030, 1, 1, tzinfo=timezone.utc)
 
 
-HANDLERS = {"event": inbound.handle_event, "telemetry": inbound.handle_telemetry,
-            "inventory": inbound.handle_inventory}
+HANDLERS = {
+    "event": inbound.handle_event,
+    "telemetry": inbound.handle_telemetry,
+    "inventory": inbound.handle_inventory,
+}
 
 
 @pytest.mark.parametrize("shape", sorted(HANDLERS))
 @FUZZ_DB
 @given(data=st.data())
-def test_the_bridge_refuses_bad_device_messages_and_changes_nothing(engine, row_counts, key, shape, data):
+def test_the_bridge_refuses_bad_device_messages_and_changes_nothing(
+    engine, row_counts, key, shape, data
+):
     well_formed = data.draw(st.booleans())  # half of them get past the checks, into the services
     body = data.draw(bodies(shape, 0 if well_formed else 2))
     if shape == "event" and (well_formed or data.draw(st.booleans())):
         body["seq"] = _applied_seq(engine) + 1  # the next one: applied, not held back
     payload = signed(body, key if well_formed else data.draw(st.sampled_from([key, KEY])))
-    _refuses_cleanly(engine, row_counts, HANDLERS[shape], payload, (inbound.Rejected, inbound.OutOfOrder))
+    _refuses_cleanly(
+        engine, row_counts, HANDLERS[shape], payload, (inbound.Rejected, inbound.OutOfOrder)
+    )
 
 
 @FUZZ_DB
-@given(payload=raw_payloads | st.builds(lambda v: json.dumps(v).encode(), json_values),
-       shape=st.sampled_from(sorted(HANDLERS) + ["status"]))
+@given(
+    payload=raw_payloads | st.builds(lambda v: json.dumps(v).encode(), json_values),
+    shape=st.sampled_from(sorted(HANDLERS) + ["status"]),
+)
 def test_the_bridge_takes_any_bytes_on_any_device_topic(engine, row_counts, key, payload, shape):
     handle = HANDLERS.get(shape, inbound.handle_status)
     _refuses_cleanly(engine, row_counts, handle, payload, (inbound.Rejected, inbound.OutOfOrder))
 
 
 def _telemetry(**fields):
-    body = {"lkr": LOCKER, "t": NOW_MS, "type": "telemetry", "fw": "0.1.0", "up": 1000, "reset": "power-on",
-            "heap": 100_000, "rssi": -60, "reconn": 0, "mode": "normal"}
+    body = {
+        "lkr": LOCKER,
+        "t": NOW_MS,
+        "type": "telemetry",
+        "fw": "0.1.0",
+        "up": 1000,
+        "reset": "power-on",
+        "heap": 100_000,
+        "rssi": -60,
+        "reconn": 0,
+        "mode": "normal",
+    }
     return dict(body, **fields)
 
 
-@pytest.mark.parametrize("fields", [
-    {"heap": 2 ** 53 - 1}, {"reconn": 2 ** 53 - 1}, {"up": 2 ** 53 - 1}, {"rssi": 2 ** 31 - 1},
-    {"rssi": -(2 ** 31)}, {"rssi": 2 ** 31}, {"heap": 2 ** 31}, {"mode": "m" * 17}, {"mode": "m" * 32}, {"mode": "\x00"}, {"fw": "\ud800"}, {"reset": "\x7f"}, {"fw": "f" * 32}, {"reset": "r" * 32}], ids=str)
-def test_telemetry_at_the_edges_of_the_wire_format_is_stored_or_refused(engine, row_counts, key, fields):
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"heap": 2**53 - 1},
+        {"reconn": 2**53 - 1},
+        {"up": 2**53 - 1},
+        {"rssi": 2**31 - 1},
+        {"rssi": -(2**31)},
+        {"rssi": 2**31},
+        {"heap": 2**31},
+        {"mode": "m" * 17},
+        {"mode": "m" * 32},
+        {"mode": "\x00"},
+        {"fw": "\ud800"},
+        {"reset": "\x7f"},
+        {"fw": "f" * 32},
+        {"reset": "r" * 32},
+    ],
+    ids=str,
+)
+def test_telemetry_at_the_edges_of_the_wire_format_is_stored_or_refused(
+    engine, row_counts, key, fields
+):
     payload = signed(_telemetry(**fields), key)
     _refuses_cleanly(engine, row_counts, inbound.handle_telemetry, payload, inbound.Rejected)

@@ -1,4 +1,5 @@
 """The fleet's broker, attacked: Mosquitto started with the config `locker broker-config` writes."""
+
 import ssl
 import threading
 import time
@@ -12,7 +13,6 @@ from fleet.localhost import free_port
 from fleet.pki import FleetCA
 from tests.support.brokers import MosquittoProcess
 
-
 BRIDGE_1, BRIDGE_2 = bridge_identity(1), bridge_identity(2)
 
 
@@ -25,8 +25,14 @@ class FleetBroker(MosquittoProcess):
         self.folder, self.port, self.process = folder, free_port(), None
         self.ca = FleetCA(folder / "pki").create()
         self.broker = BrokerFolder(folder / "broker")
-        self.conf = self.broker.write(self.ca, port=self.port, host="127.0.0.1", server_name="127.0.0.1",
-                                      bridge_workers=2, user=run_as())
+        self.conf = self.broker.write(
+            self.ca,
+            port=self.port,
+            host="127.0.0.1",
+            server_name="127.0.0.1",
+            bridge_workers=2,
+            user=run_as(),
+        )
         self.serials = {who: self.ca.issue_board(who, folder / who) for who in ("A", "B")}
 
     def identity(self, who):
@@ -41,11 +47,19 @@ class Peer:
     def __init__(self, broker, who, client_id=None, files=None):
         self.messages, self.connected = [], threading.Event()
         self.refused, self.kicked = threading.Event(), threading.Event()
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or "locker-%s" % who)
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or "locker-%s" % who
+        )
         certs = files or broker.identity(who or "A")
-        self.client.tls_set(ca_certs=str(certs / "ca.crt"), certfile=str(certs / "client.crt") if who else None,
-                            keyfile=str(certs / "client.key") if who else None, cert_reqs=ssl.CERT_REQUIRED)
-        self.client.on_connect = lambda c, u, f, rc, p: (self.refused if rc.is_failure else self.connected).set()
+        self.client.tls_set(
+            ca_certs=str(certs / "ca.crt"),
+            certfile=str(certs / "client.crt") if who else None,
+            keyfile=str(certs / "client.key") if who else None,
+            cert_reqs=ssl.CERT_REQUIRED,
+        )
+        self.client.on_connect = lambda c, u, f, rc, p: (
+            self.refused if rc.is_failure else self.connected
+        ).set()
         self.client.on_disconnect = lambda *args: self.kicked.set()
         self.client.on_message = lambda c, u, m: self.messages.append((m.topic, m.payload))
         self.subscribed = threading.Event()
@@ -104,7 +118,7 @@ def test_a_board_cannot_publish_as_another_board(fleet):
     a.publish("lockers/B/events", b"forged by A")
     a.publish("lockers/A/events", b"from A")  # arrives after the forgery would have
     assert bridge.wait_for(b"from A")
-    assert (("lockers/B/events", b"forged by A") not in bridge.messages)
+    assert ("lockers/B/events", b"forged by A") not in bridge.messages
 
 
 def test_a_board_cannot_read_another_boards_commands(fleet):

@@ -2,6 +2,7 @@
 expired or altered command, or one signed with another board's key or addressed to another
 board, is refused on the board and changes nothing (DESIGN.md invariant 3). hypothesis makes the
 tampered and replayed commands; the last test does it over a real broker, end to end."""
+
 import json
 
 import httpx
@@ -9,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocol import wire
 from firmware.core.actions import Pulse
 from firmware.core.events import DoorClosed, DoorOpened, MessageReceived
-from tests.firmware.builders import COMMANDS, KEY, LATER, LOCKER, NOW, Cloud, controller, state
+from protocol import wire
+from tests.firmware.core.builders import COMMANDS, KEY, LATER, LOCKER, NOW, Cloud, controller, state
 from tests.security import e2e_steps
 from tests.support.spy import MqttSpy
 
@@ -50,13 +51,13 @@ def open_command(cloud, door=2, **fields):
 @st.composite
 def altered(draw, payload):
     """`payload` with its MAC or its body changed: bytes flipped, cut short or added to."""
-    mac, body = payload[:wire.MAC_HEX], payload[wire.MAC_HEX + 1:]
+    mac, body = payload[: wire.MAC_HEX], payload[wire.MAC_HEX + 1 :]
     how = draw(st.sampled_from(["flip", "cut", "append", "other_mac"]))
     if how == "flip":
         at = draw(st.integers(0, len(body) - 1))
-        body = body[:at] + bytes([body[at] ^ draw(st.integers(1, 255))]) + body[at + 1:]
+        body = body[:at] + bytes([body[at] ^ draw(st.integers(1, 255))]) + body[at + 1 :]
     elif how == "cut":
-        body = body[:draw(st.integers(0, len(body) - 1))]
+        body = body[: draw(st.integers(0, len(body) - 1))]
     elif how == "append":
         body = body + draw(st.binary(min_size=1, max_size=20))
     else:
@@ -70,8 +71,10 @@ def test_an_altered_command_is_refused_and_the_genuine_one_still_opens(data):
     ctl, cloud = controller(), Cloud()
     genuine = open_command(cloud)
     tampered = data.draw(altered(genuine))
-    if tampered[wire.MAC_HEX + 1:] == genuine[wire.MAC_HEX + 1:] and \
-            tampered[:wire.MAC_HEX].lower() == genuine[:wire.MAC_HEX].lower():
+    if (
+        tampered[wire.MAC_HEX + 1 :] == genuine[wire.MAC_HEX + 1 :]
+        and tampered[: wire.MAC_HEX].lower() == genuine[: wire.MAC_HEX].lower()
+    ):
         return  # hex case only: the same MAC, not an alteration
     refused(ctl, tampered)
     assert state(ctl)["pending"] == []  # not even reported: it may not come from the cloud
@@ -97,7 +100,11 @@ def test_every_open_command_opens_once_and_a_replay_of_any_of_them_is_refused(do
     assert all(opened_by(ctl, payload, door) for payload, door in zip(sent, doors))
     replayed = data.draw(st.sampled_from(sent))
     refused(ctl, replayed)
-    assert _last_refusal(ctl) == ("refused", json.loads(replayed[wire.MAC_HEX + 1:])["ctr"], "replayed")
+    assert _last_refusal(ctl) == (
+        "refused",
+        json.loads(replayed[wire.MAC_HEX + 1 :])["ctr"],
+        "replayed",
+    )
 
 
 @given(st.integers(1, 50), st.data())
@@ -124,9 +131,12 @@ def test_an_expired_command_is_refused(expiry):
 @settings(max_examples=50)
 @given(st.sampled_from(["reserve", "revoke", "credential", "couriers"]), st.data())
 def test_any_altered_sync_command_is_refused_too(kind, data):
-    fields = {"reserve": {"parcel": "777", "cmp": 1}, "revoke": {"parcel": "777"},
-              "credential": {"parcel": "777", "cmp": 1, "v": "0" * 32, "until": LATER},
-              "couriers": {"v": ["0" * 32]}}[kind]
+    fields = {
+        "reserve": {"parcel": "777", "cmp": 1},
+        "revoke": {"parcel": "777"},
+        "credential": {"parcel": "777", "cmp": 1, "v": "0" * 32, "until": LATER},
+        "couriers": {"v": ["0" * 32]},
+    }[kind]
     ctl, cloud = controller(), Cloud()
     genuine = wire.sign(KEY, cloud.body(kind, **fields))
     tampered = data.draw(altered(genuine))
@@ -143,6 +153,7 @@ def _last_refusal(ctl):
 
 # --- over a real broker: what a compromised broker or a listener could send ----------------
 
+
 @pytest.mark.e2e
 def test_forged_and_replayed_commands_are_refused_by_the_board(cloud, provision, broker):
     """Moved from tests/e2e/test_wire_refusals.py."""
@@ -150,20 +161,28 @@ def test_forged_and_replayed_commands_are_refused_by_the_board(cloud, provision,
     commands = wire.topic(board.locker_id, "commands")
     spy = MqttSpy(broker.url, commands)
     first = e2e_steps.preadvise(cloud, board, "1003")
-    _, reserve = spy.wait_for(lambda t, p: t == commands and e2e_steps.command_type(key, p) == "reserve",
-                              what="a reserve")
-    httpx.post(cloud.api.url + "/api/v1/parcels/%s/cancel" % first["id"], timeout=10,
-               headers=cloud.admin_headers).raise_for_status()
+    _, reserve = spy.wait_for(
+        lambda t, p: t == commands and e2e_steps.command_type(key, p) == "reserve", what="a reserve"
+    )
+    httpx.post(
+        cloud.api.url + "/api/v1/parcels/%s/cancel" % first["id"],
+        timeout=10,
+        headers=cloud.admin_headers,
+    ).raise_for_status()
     board.wait_until(lambda c: not c.has_reservation("1003"), 15, "the revoke")
     counter = board.controller.last_counter
 
     spy.publish(commands, reserve)  # replayed: an old counter
     body = json.loads(reserve[65:])
     spy.publish(commands, wire.sign(bytes(32), dict(body, ctr=counter + 100)))  # forged: wrong key
-    spy.publish(commands, reserve[:65] + json.dumps(dict(body, ctr=counter + 100)).encode())  # altered
+    spy.publish(
+        commands, reserve[:65] + json.dumps(dict(body, ctr=counter + 100)).encode()
+    )  # altered
     spy.publish(commands, wire.sign(key, dict(body, ctr=counter + 100, exp=1)))  # expired
     spy.close()
-    e2e_steps.preadvise(cloud, board, "1004")  # a genuine command after them proves they were processed
+    e2e_steps.preadvise(
+        cloud, board, "1004"
+    )  # a genuine command after them proves they were processed
 
     assert not board.controller.has_reservation("1003")
     assert board.controller.last_counter < counter + 100

@@ -3,8 +3,9 @@ alarm from the board's signed report, and PINs grow with occupancy so that one g
 any door with a chance above 1 in 100,000. Together: how many guesses a day, at most, and the
 odds that a day of guessing opens a door.
 
-(The unit tests of each piece: tests/firmware/test_keypad_lockout.py and
+(The unit tests of each piece: tests/firmware/core/test_keypad_lockout.py and
 tests/cloud/services/test_pin_length.py.)"""
+
 import pytest
 from sqlmodel import select
 
@@ -15,7 +16,7 @@ from firmware.core.actions import Publish, Pulse
 from firmware.core.controller import Controller
 from firmware.core.events import Connected
 from firmware.core.lockout import Lockout
-from tests.firmware.builders import NOW, PIN, pin_credential, type_keys, with_deposits
+from tests.firmware.core.builders import NOW, PIN, pin_credential, type_keys, with_deposits
 
 DAY_MS = 24 * 3600 * 1000
 S = 1000
@@ -55,8 +56,8 @@ def test_the_wait_grows_with_each_failure_to_five_minutes():
         waits.append(ctl.keypad_wait_ms(now))
         now += waits[-1]
         guess(ctl, "0000", now)
-    assert waits[:Lockout.free_attempts] == [0] * Lockout.free_attempts
-    growing = waits[Lockout.free_attempts:]
+    assert waits[: Lockout.free_attempts] == [0] * Lockout.free_attempts
+    growing = waits[Lockout.free_attempts :]
     assert growing == sorted(growing) and growing[0] == 2 * S and growing[-1] == Lockout.max_wait_ms
 
 
@@ -82,13 +83,15 @@ def test_a_day_of_guessing_opens_a_door_with_a_chance_under_one_percent():
 def test_at_any_occupancy_one_guess_opens_a_door_with_a_chance_of_at_most_1_in_100000(minimum):
     """Computed over every number of live PINs a locker of up to 999 compartments can hold,
     with a delegate's PIN for each parcel too, and far beyond."""
-    for live in list(range(1, 2 * 999 + 1)) + [10 ** k for k in range(4, 9)]:
+    for live in list(range(1, 2 * 999 + 1)) + [10**k for k in range(4, 9)]:
         length = pin_length_for(live, minimum)
         assert length >= minimum
-        assert live / 10 ** length <= 1 / GUESS_ODDS, (live, length)
+        assert live / 10**length <= 1 / GUESS_ODDS, (live, length)
 
 
-def test_the_boards_signed_report_raises_an_alarm_in_the_cloud(engine, session, make_locker, settings, now):
+def test_the_boards_signed_report_raises_an_alarm_in_the_cloud(
+    engine, session, make_locker, settings, now
+):
     _, key = make_locker()
     session.commit()
     session.close()
@@ -97,7 +100,9 @@ def test_the_boards_signed_report_raises_an_alarm_in_the_cloud(engine, session, 
     actions = []
     for _ in range(Lockout.free_attempts):
         actions += guess(ctl, "0000", NOW)
-    [report] = [a.payload for a in actions if isinstance(a, Publish) and a.topic == "lockers/L1/events"]
+    [report] = [
+        a.payload for a in actions if isinstance(a, Publish) and a.topic == "lockers/L1/events"
+    ]
     assert handle_event(engine, "L1", report, now, settings) is True  # verified with L1's key
     with type(session)(engine) as fresh:
         [alarm] = fresh.exec(select(Alarm)).all()

@@ -4,6 +4,7 @@ account. Past the limit, attempts are refused (429, Retry-After) without their p
 checked: the right one too, until the lock-out ends; lock-outs grow, are audited and raise the
 login_guessing alarm; a source the owner logged in from before is not locked out by strangers.
 (cloud/services/login_throttle.py; on SQLite and PostgreSQL.)"""
+
 import re
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -13,9 +14,9 @@ import httpx
 import pytest
 from sqlmodel import Session, col, select
 
-from cloud.web.deps import get_now
 from cloud.core.clock import utcnow
 from cloud.models import Alarm, AuditEntry
+from cloud.web.deps import get_now
 from tests.conftest import TEST_PASSWORD
 from tests.security.live_cloud import PASSWORD, live_cloud
 from tests.support.databases import pg_schema, reachable_pg_url
@@ -38,8 +39,11 @@ def audited(engine, action, subject=None):
 
 def open_alarms(engine, kind="login_guessing"):
     with Session(engine) as session:
-        return list(session.exec(select(Alarm).where(
-            Alarm.kind == kind, col(Alarm.acknowledged_at).is_(None))).all())
+        return list(
+            session.exec(
+                select(Alarm).where(Alarm.kind == kind, col(Alarm.acknowledged_at).is_(None))
+            ).all()
+        )
 
 
 class Clock:
@@ -63,8 +67,10 @@ def clock(app):
 
 # --- one client, one account ------------------------------------------------------------------
 
-def test_past_five_failures_even_the_right_password_is_refused_unchecked(anonymous, credentials, engine,
-                                                                        clock):
+
+def test_past_five_failures_even_the_right_password_is_refused_unchecked(
+    anonymous, credentials, engine, clock
+):
     credentials.operator("admin", "alice")
     for guess in ("123456", "password", "alice", "letmein", "qwerty"):
         assert attempt(anonymous, "alice", guess).status_code == 401
@@ -82,8 +88,10 @@ def test_past_five_failures_even_the_right_password_is_refused_unchecked(anonymo
 def test_an_unknown_account_locks_out_like_a_real_one(anonymous, credentials):
     """A lock-out must not tell which usernames exist."""
     credentials.operator("admin", "alice")
-    answers = {name: [attempt(anonymous, name, "wrong password %d" % n).status_code for n in range(7)]
-               for name in ("alice", "nobody-here")}
+    answers = {
+        name: [attempt(anonymous, name, "wrong password %d" % n).status_code for n in range(7)]
+        for name in ("alice", "nobody-here")
+    }
     assert answers["alice"] == answers["nobody-here"] == [401] * 5 + [429] * 2
 
 
@@ -94,7 +102,9 @@ def test_lockouts_grow_raise_the_alarm_and_end(anonymous, credentials, engine, c
     assert not open_alarms(engine)  # one lock-out may be someone who forgot: audited only
     assert attempt(anonymous, "alice", TEST_PASSWORD).headers["Retry-After"] == "60"
     clock.advance(61)
-    assert attempt(anonymous, "alice", "wrong again").status_code == 401  # checked: the lock had ended
+    assert (
+        attempt(anonymous, "alice", "wrong again").status_code == 401
+    )  # checked: the lock had ended
     second = attempt(anonymous, "alice", TEST_PASSWORD)
     assert second.status_code == 429 and second.headers["Retry-After"] == "120"  # twice as long
     [alarm] = open_alarms(engine)
@@ -104,7 +114,9 @@ def test_lockouts_grow_raise_the_alarm_and_end(anonymous, credentials, engine, c
     assert attempt(anonymous, "alice", TEST_PASSWORD).status_code == 429
     clock.advance(2)
     assert attempt(anonymous, "alice", TEST_PASSWORD).status_code == 200  # after the window
-    assert attempt(anonymous, "alice", "wrong once more").status_code == 401  # the count was forgotten
+    assert (
+        attempt(anonymous, "alice", "wrong once more").status_code == 401
+    )  # the count was forgotten
 
 
 def test_the_admin_login_form_is_throttled_alike(anonymous, credentials):
@@ -113,8 +125,11 @@ def test_the_admin_login_form_is_throttled_alike(anonymous, credentials):
     def log_in(password):
         form = anonymous.get("/admin/login").text
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form).group(1)
-        return anonymous.post("/admin/login", follow_redirects=False,
-                              data={"username": "alice", "password": password, "csrf": csrf})
+        return anonymous.post(
+            "/admin/login",
+            follow_redirects=False,
+            data={"username": "alice", "password": password, "csrf": csrf},
+        )
 
     assert [log_in("wrong %d" % n).status_code for n in range(5)] == [401] * 5
     refused = log_in(TEST_PASSWORD)
@@ -122,25 +137,33 @@ def test_the_admin_login_form_is_throttled_alike(anonymous, credentials):
     assert "locker_admin=" not in refused.headers.get("set-cookie", "")
 
 
-def test_guessing_the_current_password_through_a_password_change_is_throttled(anonymous, credentials):
+def test_guessing_the_current_password_through_a_password_change_is_throttled(
+    anonymous, credentials
+):
     """A stolen session must not become a way around the login's limit."""
     headers = credentials.operator("admin", "alice")
     change = {"new_password": "a brand new passphrase"}
     for n in range(5):
-        response = anonymous.post("/api/v1/auth/password", headers=headers,
-                                  json={**change, "current_password": "guess %d" % n})
+        response = anonymous.post(
+            "/api/v1/auth/password",
+            headers=headers,
+            json={**change, "current_password": "guess %d" % n},
+        )
         assert response.status_code == 403, response.text
-    response = anonymous.post("/api/v1/auth/password", headers=headers,
-                              json={**change, "current_password": TEST_PASSWORD})
+    response = anonymous.post(
+        "/api/v1/auth/password", headers=headers, json={**change, "current_password": TEST_PASSWORD}
+    )
     assert response.status_code == 429
     assert attempt(anonymous, "alice", TEST_PASSWORD).status_code == 429  # one count for both
 
 
 # --- over real HTTP: in parallel, many accounts, many sources ----------------------------------
 
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def make_cloud(request, tmp_path):
-    """make_cloud(**settings): a live cloud (tests/security/live_cloud.py) on SQLite or PostgreSQL."""
+    """make_cloud(**settings): a live cloud (tests/security/live_cloud.py) on SQLite or
+    PostgreSQL."""
     stack = []
 
     def make(**settings):
@@ -165,8 +188,10 @@ def make_cloud(request, tmp_path):
 def test_24_clients_in_parallel_get_no_more_checks_than_one(make_cloud):
     cloud = make_cloud()
     with httpx.Client(base_url=cloud.url, timeout=60) as client:
+
         def guess(n):
             return attempt(client, "admin-1", "parallel guess %d" % n).status_code
+
         with ThreadPoolExecutor(THREADS) as pool:
             answers = list(pool.map(guess, range(THREADS * 5)))
         assert answers.count(401) == 5 and answers.count(429) == THREADS * 5 - 5, sorted(answers)
@@ -180,7 +205,9 @@ def test_one_source_spraying_many_accounts_is_throttled(make_cloud):
     cloud = make_cloud(trusted_proxies=["127.0.0.1"])  # so X-Forwarded-For names the source
     with httpx.Client(base_url=cloud.url, timeout=60) as client:
         sprayer, other = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "198.51.100.2"}
-        answers = [attempt(client, "user-%d" % n, "Summer2024!", **sprayer).status_code for n in range(25)]
+        answers = [
+            attempt(client, "user-%d" % n, "Summer2024!", **sprayer).status_code for n in range(25)
+        ]
         assert answers == [401] * 20 + [429] * 5
         assert attempt(client, "admin-1", PASSWORD, **sprayer).status_code == 429
         assert attempt(client, "admin-1", PASSWORD, **other).status_code == 200
@@ -192,8 +219,12 @@ def test_a_forged_forwarded_for_is_no_new_source(make_cloud):
     """Without trusted proxies, X-Forwarded-For is the client's own words: ignored."""
     cloud = make_cloud()
     with httpx.Client(base_url=cloud.url, timeout=60) as client:
-        answers = [attempt(client, "user-%d" % n, "Winter2024!",
-                           **{"X-Forwarded-For": "192.0.2.%d" % n}).status_code for n in range(22)]
+        answers = [
+            attempt(
+                client, "user-%d" % n, "Winter2024!", **{"X-Forwarded-For": "192.0.2.%d" % n}
+            ).status_code
+            for n in range(22)
+        ]
     assert answers == [401] * 20 + [429] * 2
 
 
@@ -204,8 +235,15 @@ def test_strangers_guessing_do_not_lock_the_owner_out_where_the_owner_logs_in(ma
     owner = {"X-Forwarded-For": "198.51.100.2"}
     with httpx.Client(base_url=cloud.url, timeout=60) as client:
         assert attempt(client, "admin-1", PASSWORD, **owner).status_code == 200
-        answers = [attempt(client, "admin-1", "botnet guess %d" % n,
-                           **{"X-Forwarded-For": "192.0.2.%d" % n}).status_code for n in range(8)]
+        answers = [
+            attempt(
+                client, "admin-1", "botnet guess %d" % n, **{"X-Forwarded-For": "192.0.2.%d" % n}
+            ).status_code
+            for n in range(8)
+        ]
         assert answers == [401] * 5 + [429] * 3
-        assert attempt(client, "admin-1", PASSWORD, **{"X-Forwarded-For": "192.0.2.99"}).status_code == 429
+        assert (
+            attempt(client, "admin-1", PASSWORD, **{"X-Forwarded-For": "192.0.2.99"}).status_code
+            == 429
+        )
         assert attempt(client, "admin-1", PASSWORD, **owner).status_code == 200

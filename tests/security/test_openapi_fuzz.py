@@ -6,6 +6,7 @@ of our domain errors (cloud/web/errors.py); without credentials, or with forged 
 operation but the public ones is refused with 401/403 (or, from the request alone, before anyone
 is asked who calls: 405, a body that is not JSON, a malformed path): never a 2xx, never a 5xx.
 What the fuzzing found is kept as regression tests at the end."""
+
 import json
 import re
 
@@ -24,8 +25,13 @@ EXAMPLES = 6  # generated per operation and caller, on top of schemathesis' cove
 LOGIN = "/api/v1/auth/login"
 LOGOUT = "/api/v1/auth/logout"  # it would end the session every other case calls with
 PUBLIC = {("GET", "/healthz"), ("POST", LOGIN)}
-FORGED = ({}, {"Authorization": "Bearer v1.e30.AAAA"}, {"Authorization": "Basic YWRtaW46YWRtaW4="},
-          {"X-API-Key": "olk_not-a-key"}, {"X-API-Key": ""})
+FORGED = (
+    {},
+    {"Authorization": "Bearer v1.e30.AAAA"},
+    {"Authorization": "Basic YWRtaW46YWRtaW4="},
+    {"X-API-Key": "olk_not-a-key"},
+    {"X-API-Key": ""},
+)
 NAIVE_UTC = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?$"
 
 
@@ -51,15 +57,33 @@ def _naive_timestamps(node):
 # with 405 and no Allow header; pydantic's lax mode takes 0 for false on purpose; and rules the
 # schema cannot state (unique compartment numbers, a phone or an email) answer 422 to data the
 # schema calls valid.
-CHECKS = {"status_code_conformance": {"enabled": False}, "allow_header_conformance": {"enabled": False},
-          "negative_data_rejection": {"enabled": False}, "positive_data_acceptance": {"enabled": False}}
+CHECKS = {
+    "status_code_conformance": {"enabled": False},
+    "allow_header_conformance": {"enabled": False},
+    "negative_data_rejection": {"enabled": False},
+    "positive_data_acceptance": {"enabled": False},
+}
 FUZZED = _naive_timestamps(_openapi())
-schema = schemathesis.openapi.from_dict(FUZZED, config=schemathesis.Config.from_dict({
-    "generation": {"with-security-parameters": False, "max-examples": EXAMPLES}, "checks": CHECKS}))
+schema = schemathesis.openapi.from_dict(
+    FUZZED,
+    config=schemathesis.Config.from_dict(
+        {
+            "generation": {"with-security-parameters": False, "max-examples": EXAMPLES},
+            "checks": CHECKS,
+        }
+    ),
+)
 # Who calls is looked at before anything else: a few cases per operation show it for each.
-light = schemathesis.openapi.from_dict(FUZZED, config=schemathesis.Config.from_dict({
-    "generation": {"with-security-parameters": False, "max-examples": 3}, "checks": CHECKS,
-    "phases": {"coverage": {"enabled": False}}}))
+light = schemathesis.openapi.from_dict(
+    FUZZED,
+    config=schemathesis.Config.from_dict(
+        {
+            "generation": {"with-security-parameters": False, "max-examples": 3},
+            "checks": CHECKS,
+            "phases": {"coverage": {"enabled": False}},
+        }
+    ),
+)
 FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -69,7 +93,9 @@ def sqlite_api(tmp_path_factory):
         yield running
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def api(request):
     """SQLite, and PostgreSQL where reachable: it refuses what SQLite lets by (over-long text,
     NUL characters, out-of-range integers), so the admin's pass runs on both."""
@@ -113,8 +139,9 @@ def test_without_valid_credentials_every_operation_but_the_public_ones_is_refuse
     for headers in FORGED[:1] if public else FORGED:
         response = case.call(base_url=sqlite_api.url, headers=headers)
         assert response.status_code < 500, (headers, response.status_code, response.text)
-        assert public or response.status_code in (401, 403) or _refused_before_auth(case, response), \
-            (headers, response.status_code, response.text)
+        assert (
+            public or response.status_code in (401, 403) or _refused_before_auth(case, response)
+        ), (headers, response.status_code, response.text)
 
 
 def _call_and_validate(case, base_url, headers):
@@ -129,7 +156,11 @@ def _domain_error(response):
         detail = response.json()["detail"]
     except (ValueError, KeyError, TypeError):
         return False
-    return 400 <= response.status_code < 500 and isinstance(detail, dict) and set(detail) == {"code", "message"}
+    return (
+        400 <= response.status_code < 500
+        and isinstance(detail, dict)
+        and set(detail) == {"code", "message"}
+    )
 
 
 def _refused_before_auth(case, response):
@@ -147,9 +178,13 @@ def _refused_before_auth(case, response):
 
 # --- what the fuzzing found (each a 500 on PostgreSQL before its fix) ----------------------
 
+
 def test_an_id_beyond_the_id_columns_range_is_refused_not_a_database_overflow(api):
     """cloud/api/deps.py RowId: alarm 2**31 used to overflow PostgreSQL's INTEGER."""
-    for path in ("/api/v1/alarms/2147483648/acknowledge", "/api/v1/carriers/acme/keys/2147483648/revoke"):
+    for path in (
+        "/api/v1/alarms/2147483648/acknowledge",
+        "/api/v1/carriers/acme/keys/2147483648/revoke",
+    ):
         response = httpx.post(api.url + path, headers=api.headers["admin"], timeout=10)
         assert response.status_code == 422, (path, response.text)
 
@@ -165,28 +200,57 @@ def _nul_requests():
                 if p["in"] == "path":
                     filled = filled.replace("{%s}" % p["name"], _placeholder(p["schema"]))
             for p in parameters:
-                if p["in"] == "path" and p["schema"].get("type") == "string" and "format" not in p["schema"]:
+                if (
+                    p["in"] == "path"
+                    and p["schema"].get("type") == "string"
+                    and "format" not in p["schema"]
+                ):
                     yield method, path.replace("{%s}" % p["name"], "a%00b"), {}, None
                 elif p["in"] == "query":
                     yield method, filled, {p["name"]: "a\x00b"}, None
     yield "post", "/api/v1/auth/login", {}, {"username": "admin-1\x00", "password": "x"}
-    yield "post", "/api/v1/parcels", {}, {
-        "carrier": "acme", "tracking_code": "T1", "locker_id": "L1", "width_mm": 1, "height_mm": 1,
-        "depth_mm": 1, "recipient": {"name": "Ada\x00", "phone": "+441234567890"}}
+    yield (
+        "post",
+        "/api/v1/parcels",
+        {},
+        {
+            "carrier": "acme",
+            "tracking_code": "T1",
+            "locker_id": "L1",
+            "width_mm": 1,
+            "height_mm": 1,
+            "depth_mm": 1,
+            "recipient": {"name": "Ada\x00", "phone": "+441234567890"},
+        },
+    )
 
 
 def _placeholder(schema):
-    return {"integer": "1"}.get(schema.get("type"), "00000000-0000-4000-8000-000000000000"
-                                if schema.get("format") == "uuid" else "L1")
+    return {"integer": "1"}.get(
+        schema.get("type"),
+        "00000000-0000-4000-8000-000000000000" if schema.get("format") == "uuid" else "L1",
+    )
 
 
 def test_a_nul_character_anywhere_is_refused_not_a_database_error(api):
     """cloud/web/text_guard.py: PostgreSQL cannot store NUL; it used to answer 500."""
     tried = 0
     for method, path, params, body in _nul_requests():
-        response = httpx.request(method, api.url + path, params=params, json=body,
-                                 headers=api.headers["admin"], timeout=10)
-        assert response.status_code == 422, (method, path, params, response.status_code, response.text)
+        response = httpx.request(
+            method,
+            api.url + path,
+            params=params,
+            json=body,
+            headers=api.headers["admin"],
+            timeout=10,
+        )
+        assert response.status_code == 422, (
+            method,
+            path,
+            params,
+            response.status_code,
+            response.text,
+        )
         tried += 1
     assert tried >= 10
 
@@ -203,7 +267,11 @@ def _bodies_with_a_lone_surrogate():
             body = BODIES.get((method.upper(), path))
             text = json.dumps(body) if body else ""
             if '"' in text:
-                yield method, filled_path, re.sub(r'": "([^"]*)"', r'": "\1\\udc00"', text, count=1).encode()
+                yield (
+                    method,
+                    filled_path,
+                    re.sub(r'": "([^"]*)"', r'": "\1\\udc00"', text, count=1).encode(),
+                )
 
 
 def test_a_lone_surrogate_in_any_body_is_refused_not_a_server_error(api):
@@ -211,9 +279,20 @@ def test_a_lone_surrogate_in_any_body_is_refused_not_a_server_error(api):
     response can encode: every operation with a body answered 500."""
     tried = 0
     for method, path, body in _bodies_with_a_lone_surrogate():
-        response = httpx.request(method, api.url + path, content=body, timeout=10, headers={
-            **api.headers["admin"], "content-type": "application/json"})
-        assert response.status_code == 422, (method, path, body, response.status_code, response.text)
+        response = httpx.request(
+            method,
+            api.url + path,
+            content=body,
+            timeout=10,
+            headers={**api.headers["admin"], "content-type": "application/json"},
+        )
+        assert response.status_code == 422, (
+            method,
+            path,
+            body,
+            response.status_code,
+            response.text,
+        )
         assert response.json()["detail"][0]["type"] == "string_lone_surrogate", response.text
         tried += 1
     assert tried >= 20

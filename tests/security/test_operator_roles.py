@@ -2,6 +2,7 @@
 roles hold on every write endpoint (enumerated from the app, so a new one is covered), login
 guessing is slowed and audited, forged and expired tokens are refused, there is no default
 account, and production refuses placeholder secrets."""
+
 import os
 import time
 from datetime import timedelta
@@ -21,11 +22,15 @@ from tests.security.routes import BODIES, api_routes, body_for, filled, takes_bo
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/login")}
 ADMIN_ONLY = ("/api/v1/carriers", "/api/v1/operators", "/api/v1/audit")  # people, keys, the trail
 # What a carrier's key may write: its own parcels, returns and webhook; nothing else.
-CARRIER_WRITES = {("POST", "/api/v1/parcels"), ("POST", "/api/v1/parcels/{parcel_id}/cancel"),
-                  ("POST", "/api/v1/parcels/{parcel_id}/extend"),
-                  ("POST", "/api/v1/returns"),  # not delegate: the recipient's or an operator's
-                  ("PUT", "/api/v1/parcels/{parcel_id}/recipient"),  # a carrier claims an unadvised one
-                  ("PUT", "/api/v1/webhook"), ("DELETE", "/api/v1/webhook")}
+CARRIER_WRITES = {
+    ("POST", "/api/v1/parcels"),
+    ("POST", "/api/v1/parcels/{parcel_id}/cancel"),
+    ("POST", "/api/v1/parcels/{parcel_id}/extend"),
+    ("POST", "/api/v1/returns"),  # not delegate: the recipient's or an operator's
+    ("PUT", "/api/v1/parcels/{parcel_id}/recipient"),  # a carrier claims an unadvised one
+    ("PUT", "/api/v1/webhook"),
+    ("DELETE", "/api/v1/webhook"),
+}
 # What every operator, a viewer too, may do to their own login (test_sessions.py): end it, or
 # change their password.
 OWN_LOGIN = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/auth/password")}
@@ -59,15 +64,21 @@ def test_a_viewer_can_change_nothing(world, credentials, row_counts, route):
     assert row_counts() == before
 
 
-@pytest.mark.parametrize("route", [r for r in api_routes() if r[1].startswith(ADMIN_ONLY)], ids=" ".join)
-def test_people_carrier_keys_and_the_audit_trail_are_for_admins_only(world, credentials, row_counts, route):
+@pytest.mark.parametrize(
+    "route", [r for r in api_routes() if r[1].startswith(ADMIN_ONLY)], ids=" ".join
+)
+def test_people_carrier_keys_and_the_audit_trail_are_for_admins_only(
+    world, credentials, row_counts, route
+):
     operator = credentials.operator("operator")
     before = row_counts()
     assert call(world, route, operator).status_code == 403
     assert row_counts() == before
 
 
-@pytest.mark.parametrize("route", [r for r in GUARDED_WRITES if r not in CARRIER_WRITES], ids=" ".join)
+@pytest.mark.parametrize(
+    "route", [r for r in GUARDED_WRITES if r not in CARRIER_WRITES], ids=" ".join
+)
 def test_a_carrier_key_writes_nothing_but_its_own_parcels(world, credentials, row_counts, route):
     acme = credentials.carrier("acme")
     before = row_counts()
@@ -88,8 +99,13 @@ def test_every_body_is_known():
 
 # --- tokens ---------------------------------------------------------------------------------
 
-def test_forged_altered_expired_and_orphaned_tokens_are_refused(world, anonymous, credentials, settings, engine):
-    good = credentials.operator("admin")["Authorization"].removeprefix("Bearer ")  # admin-1's session
+
+def test_forged_altered_expired_and_orphaned_tokens_are_refused(
+    world, anonymous, credentials, settings, engine
+):
+    good = credentials.operator("admin")["Authorization"].removeprefix(
+        "Bearer "
+    )  # admin-1's session
     viewer = credentials.operator("viewer")["Authorization"].removeprefix("Bearer ")
     _, sid = tokens.verified_session(settings.token_key, good, utcnow())
     _, viewer_sid = tokens.verified_session(settings.token_key, viewer, utcnow())
@@ -106,10 +122,14 @@ def test_forged_altered_expired_and_orphaned_tokens_are_refused(world, anonymous
     refused = {
         "another key": tokens.sign_session(b"not the server's key", "admin-1", sid, later),
         "altered subject": ".".join([version, other, mac]),
-        "expired": tokens.sign_session(settings.token_key, "admin-1", sid, utcnow() - timedelta(seconds=1)),
+        "expired": tokens.sign_session(
+            settings.token_key, "admin-1", sid, utcnow() - timedelta(seconds=1)
+        ),
         "deactivated operator": gone_token,
         "unknown operator": tokens.sign_session(settings.token_key, "nobody", sid, later),
-        "another operator's session": tokens.sign_session(settings.token_key, "admin-1", viewer_sid, later),
+        "another operator's session": tokens.sign_session(
+            settings.token_key, "admin-1", viewer_sid, later
+        ),
         "no such session": tokens.sign_session(settings.token_key, "admin-1", 2**31 - 1, later),
         "a v1 token, naming no session": tokens.sign(settings.token_key, "admin-1", later),
         "other version": ".".join(["v1", payload, mac]),
@@ -118,7 +138,10 @@ def test_forged_altered_expired_and_orphaned_tokens_are_refused(world, anonymous
     for why, token in refused.items():
         response = anonymous.get("/api/v1/lockers", headers={"Authorization": "Bearer " + token})
         assert response.status_code == 401, why
-    assert anonymous.get("/api/v1/lockers", headers={"Authorization": "Bearer " + good}).status_code == 200
+    assert (
+        anonymous.get("/api/v1/lockers", headers={"Authorization": "Bearer " + good}).status_code
+        == 200
+    )
 
 
 def test_a_demoted_operator_loses_the_role_at_once(world, credentials, engine):
@@ -132,12 +155,17 @@ def test_a_demoted_operator_loses_the_role_at_once(world, credentials, engine):
 
 # --- login guessing -------------------------------------------------------------------------
 
-def test_login_guessing_is_slowed_and_every_guess_is_audited(world, anonymous, credentials, settings):
+
+def test_login_guessing_is_slowed_and_every_guess_is_audited(
+    world, anonymous, credentials, settings
+):
     credentials.operator("admin", "alice")
     settings.login_failure_delay_s = 0.3
     started = time.monotonic()
     for guess in ("123456", "password", "alice", "letmein"):
-        response = anonymous.post("/api/v1/auth/login", json={"username": "alice", "password": guess})
+        response = anonymous.post(
+            "/api/v1/auth/login", json={"username": "alice", "password": guess}
+        )
         assert response.status_code == 401
     assert time.monotonic() - started >= 4 * 0.3  # a lower bound: a slow machine only adds to it
     ok = anonymous.post("/api/v1/auth/login", json={"username": "alice", "password": TEST_PASSWORD})
@@ -148,16 +176,27 @@ def test_login_guessing_is_slowed_and_every_guess_is_audited(world, anonymous, c
 
 # --- no default credentials, no placeholder secrets -------------------------------------------
 
-DEFAULTS = [("admin", "admin"), ("admin", "password"), ("admin", "changeme"), ("root", "root"),
-            ("operator", "operator"), ("admin", ""), ("bootstrap-admin", "bootstrap-admin")]
+DEFAULTS = [
+    ("admin", "admin"),
+    ("admin", "password"),
+    ("admin", "changeme"),
+    ("root", "root"),
+    ("operator", "operator"),
+    ("admin", ""),
+    ("bootstrap-admin", "bootstrap-admin"),
+]
 
 
 def test_a_new_installation_has_no_account_and_no_key(anonymous, engine):
     with Session(engine) as session:
         assert session.exec(select(Operator)).all() == []
-        assert session.exec(select(Carrier)).all() == [] and session.exec(select(ApiKey)).all() == []
+        assert (
+            session.exec(select(Carrier)).all() == [] and session.exec(select(ApiKey)).all() == []
+        )
     for username, password in DEFAULTS:
-        response = anonymous.post("/api/v1/auth/login", json={"username": username, "password": password})
+        response = anonymous.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
         assert response.status_code == 401, (username, password)
 
 
@@ -170,8 +209,19 @@ def clean_environment(monkeypatch):
 REAL = "9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c"
 
 
-@pytest.mark.parametrize("placeholder", [None, "", "changeme", "CHANGEME", "secret", "dev-pepper-not-a-secret",
-                                         "dev123456789abcdefgh", "short"])
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        None,
+        "",
+        "changeme",
+        "CHANGEME",
+        "secret",
+        "dev-pepper-not-a-secret",
+        "dev123456789abcdefgh",
+        "short",
+    ],
+)
 def test_production_refuses_placeholder_secrets(clean_environment, placeholder):
     with pytest.raises(ValidationError, match="LOCKER_PIN_PEPPER"):
         Settings(environment="production", pin_pepper=placeholder, auth_secret=REAL)

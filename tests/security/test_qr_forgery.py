@@ -2,8 +2,9 @@
 made for another board, for another door or parcel, or an expired one, opens nothing; nor does
 a code of an earlier stay open a later parcel that came with the same tracking code into the
 same door (two carriers can use one code), nor a delegate's code outlive the pickup.
-(The format and the happy path: tests/firmware/test_qr_tokens.py, test_controller_qr_pickup.py;
+(The format and the happy path: tests/firmware/core/test_qr_tokens.py, test_controller_qr_pickup.py;
 the reused tracking code end to end: test_qr_reused_tracking_code.py.)"""
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,8 +13,17 @@ from firmware.core.actions import Beep, Pulse, Show
 from firmware.core.events import CodeScanned, DoorClosed, DoorOpened
 from protocol.qr_tokens import MAC_CHARS, qr_token
 from protocol.verifiers import pin_verifier
-from tests.firmware.builders import (COURIER_CODE, KEY, LATER, NOW, PIN, pin_credential, run,
-                                     type_keys, with_deposits)
+from tests.firmware.core.builders import (
+    COURIER_CODE,
+    KEY,
+    LATER,
+    NOW,
+    PIN,
+    pin_credential,
+    run,
+    type_keys,
+    with_deposits,
+)
 
 DEADLINE_S = LATER // 1000  # the credential's `until`, in seconds
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ."
@@ -59,7 +69,9 @@ def test_a_forged_mac_opens_nothing(mac):
 def test_any_altered_character_opens_nothing(data):
     code = genuine()
     at = data.draw(st.integers(0, len(code) - 1))
-    altered = code[:at] + data.draw(st.sampled_from(ALPHABET.replace(code[at], ""))) + code[at + 1:]
+    altered = (
+        code[:at] + data.draw(st.sampled_from(ALPHABET.replace(code[at], ""))) + code[at + 1 :]
+    )
     ctl = board()
     assert not opens(ctl, altered)
     assert opens(ctl, code)
@@ -78,7 +90,10 @@ def test_an_expired_code_opens_nothing_even_with_its_own_valid_mac(expiry_s):
 
 
 def test_a_code_for_another_door_or_parcel_opens_nothing():
-    for code in (qr_token(KEY, V, 2, "PKG-1", DEADLINE_S), qr_token(KEY, V, 1, "PKG-2", DEADLINE_S)):
+    for code in (
+        qr_token(KEY, V, 2, "PKG-1", DEADLINE_S),
+        qr_token(KEY, V, 1, "PKG-2", DEADLINE_S),
+    ):
         assert not opens(board(), code)
 
 
@@ -125,16 +140,22 @@ def next_parcel_with_the_same_code(ctl, cloud, credential=True):
         ctl.handle(pin_credential(cloud, "PKG-1", 1, pin=NEXT_PIN), NOW)
 
 
-@pytest.mark.parametrize("credential", [True, False], ids=["its PIN pushed", "its PIN not yet there"])
+@pytest.mark.parametrize(
+    "credential", [True, False], ids=["its PIN pushed", "its PIN not yet there"]
+)
 @pytest.mark.parametrize("earlier", ["recipient's code", "delegate's code", "delegate's PIN"])
-def test_a_code_of_the_earlier_stay_does_not_open_the_next_parcel_with_the_same_code(earlier, credential):
+def test_a_code_of_the_earlier_stay_does_not_open_the_next_parcel_with_the_same_code(
+    earlier, credential
+):
     ctl, cloud = delegated_board()
     picked_up_by_pin(ctl)  # the first PKG-1 is gone; its codes were mailed out and stay there
     next_parcel_with_the_same_code(ctl, cloud, credential)
     if earlier == "delegate's PIN":
         refused = typed(ctl, DELEGATE_PIN)
     else:
-        refused = ctl.handle(CodeScanned(code_of(PIN if earlier == "recipient's code" else DELEGATE_PIN)), NOW)
+        refused = ctl.handle(
+            CodeScanned(code_of(PIN if earlier == "recipient's code" else DELEGATE_PIN)), NOW
+        )
     assert refused[:2] == WRONG and not [a for a in refused if isinstance(a, Pulse)]
     if credential:
         assert opens(ctl, code_of(NEXT_PIN))  # the new parcel's own code does
@@ -150,8 +171,11 @@ def test_a_credential_that_arrives_while_the_pickup_door_is_open_dies_with_the_p
     assert ctl.handle(CodeScanned(code_of(DELEGATE_PIN)), NOW)[:2] == WRONG
 
 
-@pytest.mark.parametrize("first, second", [(PIN, DELEGATE_PIN), (DELEGATE_PIN, PIN)],
-                         ids=["recipient first", "delegate first"])
+@pytest.mark.parametrize(
+    "first, second",
+    [(PIN, DELEGATE_PIN), (DELEGATE_PIN, PIN)],
+    ids=["recipient first", "delegate first"],
+)
 def test_the_delegates_code_is_not_the_recipients_and_the_first_used_ends_both(first, second):
     assert code_of(PIN) != code_of(DELEGATE_PIN)
     ctl, _ = delegated_board()

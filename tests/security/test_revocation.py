@@ -3,6 +3,7 @@ broker process, and the board, connected at that moment with the firmware's own 
 cut off at once: what it publishes reaches no one, it cannot connect again, and its last will
 tells the cloud it went offline. A copy of its certificate that escaped the CA's record gets
 nothing either; a name the CA never issued is refused and changes nothing."""
+
 import asyncio
 import subprocess
 import sys
@@ -17,9 +18,23 @@ WILL = b"A offline"
 
 
 def _revoke(fleet, name):
-    return subprocess.run([sys.executable, "-m", "locker.cli", "ca", "revoke", name, "--dir",
-                           str(fleet.ca.folder), "--broker-dir", str(fleet.broker.folder)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locker.cli",
+            "ca",
+            "revoke",
+            name,
+            "--dir",
+            str(fleet.ca.folder),
+            "--broker-dir",
+            str(fleet.broker.folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def board_with_will(open_transport):
@@ -56,7 +71,7 @@ def test_a_connected_board_revoked_is_cut_off_without_restarting_the_broker(flee
         try:
             await asyncio.wait_for(client.up.wait(), 30)
             client.publish("lockers/A/events", b"before", 1)
-            await until(lambda: (("lockers/A/events", b"before") in bridge.messages), 30)
+            await until(lambda: ("lockers/A/events", b"before") in bridge.messages, 30)
             revoked = await asyncio.to_thread(_revoke, fleet, "A")
             client.publish("lockers/A/events", b"after", 1)
             await until(lambda: opener.attempts >= 4, 60)  # three more tries after it was cut off

@@ -1,6 +1,8 @@
 """A token that outlives its login, attacked: after logout (API or admin) the token is refused as
 a bearer token and as the admin's cookie alike; a password change ends every other session of
-the operator; a deactivated operator's sessions are refused. (cloud/services/operator_sessions.py)"""
+the operator; a deactivated operator's sessions are refused.
+(cloud/services/operator_sessions.py)"""
+
 import re
 
 from sqlmodel import Session, select
@@ -22,8 +24,11 @@ def log_in(client, username="alice", password=TEST_PASSWORD):
 def admin_log_in(client, username="alice", password=TEST_PASSWORD):
     """Log in through the admin's form; the session cookie's token."""
     csrf = CSRF.search(client.get("/admin/login").text).group(1)
-    response = client.post("/admin/login", follow_redirects=False,
-                           data={"username": username, "password": password, "csrf": csrf})
+    response = client.post(
+        "/admin/login",
+        follow_redirects=False,
+        data={"username": username, "password": password, "csrf": csrf},
+    )
     assert response.status_code == 303, response.text
     return client.cookies[SESSION_COOKIE]
 
@@ -58,8 +63,9 @@ def test_after_the_admins_logout_its_cookie_is_refused_everywhere(anonymous, cre
     cookie = admin_log_in(anonymous)
     page = anonymous.get("/admin")
     assert page.status_code == 200
-    response = anonymous.post("/admin/logout", follow_redirects=False,
-                              data={"csrf": CSRF.search(page.text).group(1)})
+    response = anonymous.post(
+        "/admin/logout", follow_redirects=False, data={"csrf": CSRF.search(page.text).group(1)}
+    )
     assert response.status_code == 303
     assert admin_page(anonymous, cookie) == 303  # a copy of the cookie, kept by the attacker
     assert anonymous.get("/api/v1/lockers", headers=bearer(cookie)).status_code == 401
@@ -69,13 +75,18 @@ def test_a_password_change_ends_every_other_session(anonymous, credentials):
     credentials.operator("admin", "alice")
     mine, stolen = log_in(anonymous), log_in(anonymous)
     cookie = admin_log_in(anonymous)
-    response = anonymous.post("/api/v1/auth/password", headers=mine,
-                              json={"current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD})
+    response = anonymous.post(
+        "/api/v1/auth/password",
+        headers=mine,
+        json={"current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD},
+    )
     assert response.status_code == 204, response.text
     assert works(anonymous, mine)
     assert anonymous.get("/api/v1/lockers", headers=stolen).status_code == 401
     assert admin_page(anonymous, cookie) == 303
-    old = anonymous.post("/api/v1/auth/login", json={"username": "alice", "password": TEST_PASSWORD})
+    old = anonymous.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": TEST_PASSWORD}
+    )
     assert old.status_code == 401
     assert works(anonymous, log_in(anonymous, password=NEW_PASSWORD))
 
@@ -85,9 +96,15 @@ def test_a_password_change_in_the_admin_ends_every_other_session(anonymous, cred
     stolen = log_in(anonymous)
     cookie = admin_log_in(anonymous)
     form = anonymous.get("/admin/password")
-    response = anonymous.post("/admin/password", data={
-        "csrf": CSRF.search(form.text).group(1), "current": TEST_PASSWORD, "new": NEW_PASSWORD,
-        "repeated": NEW_PASSWORD})
+    response = anonymous.post(
+        "/admin/password",
+        data={
+            "csrf": CSRF.search(form.text).group(1),
+            "current": TEST_PASSWORD,
+            "new": NEW_PASSWORD,
+            "repeated": NEW_PASSWORD,
+        },
+    )
     # the stolen one, and the one tests/conftest.py's credentials made
     assert response.status_code == 200 and "2 other sessions ended" in response.text
     assert admin_page(anonymous, cookie) == 200
@@ -95,20 +112,40 @@ def test_a_password_change_in_the_admin_ends_every_other_session(anonymous, cred
     log_in(anonymous, password=NEW_PASSWORD)
 
 
-def test_a_password_change_wants_the_current_password_and_a_strong_new_one(anonymous, credentials, engine):
+def test_a_password_change_wants_the_current_password_and_a_strong_new_one(
+    anonymous, credentials, engine
+):
     headers = credentials.operator("admin", "alice")
+
     def password_hash():
         with Session(engine) as session:
-            return session.exec(select(Operator.password_hash).where(Operator.username == "alice")).one()
+            return session.exec(
+                select(Operator.password_hash).where(Operator.username == "alice")
+            ).one()
+
     before = password_hash()
     for body, status, code in [
-            ({"current_password": "not it at all", "new_password": NEW_PASSWORD}, 403, "wrong_password"),
-            ({"current_password": TEST_PASSWORD, "new_password": "short"}, 422, "weak_password"),
-            ({"current_password": TEST_PASSWORD, "new_password": "alice-is-my-name"}, 422, "weak_password")]:
+        (
+            {"current_password": "not it at all", "new_password": NEW_PASSWORD},
+            403,
+            "wrong_password",
+        ),
+        ({"current_password": TEST_PASSWORD, "new_password": "short"}, 422, "weak_password"),
+        (
+            {"current_password": TEST_PASSWORD, "new_password": "alice-is-my-name"},
+            422,
+            "weak_password",
+        ),
+    ]:
         response = anonymous.post("/api/v1/auth/password", headers=headers, json=body)
         assert (response.status_code, response.json()["detail"]["code"]) == (status, code)
-    assert anonymous.post("/api/v1/auth/password", json={"current_password": TEST_PASSWORD,
-                                                         "new_password": NEW_PASSWORD}).status_code == 401
+    assert (
+        anonymous.post(
+            "/api/v1/auth/password",
+            json={"current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD},
+        ).status_code
+        == 401
+    )
     assert password_hash() == before
     assert works(anonymous, headers)
 

@@ -5,6 +5,7 @@ Anyone on the broker can publish to lockers/<id>/status and record what the boar
 neither a forged `{"online": false}`, nor one signed with another key, nor the board's own old
 will replayed after it reconnected, nor its old online replayed after its will, changes what the
 cloud shows. The board's real will, when it drops off without a goodbye, still does."""
+
 import os
 import queue
 import time
@@ -15,8 +16,8 @@ import paho.mqtt.client as mqtt
 import pytest
 
 from protocol import wire
-from simulator.chaos.fleet import FleetBoard
 from protocol.layout import parse_layout
+from simulator.chaos.fleet import FleetBoard
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +31,9 @@ class Attacker:
         self.key = key  # only to tell the board's own messages from ours in what it recorded
         self.topic = wire.topic(locker_id, "status")
         self.seen = queue.Queue()
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="attacker-" + uuid.uuid4().hex[:6])
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id="attacker-" + uuid.uuid4().hex[:6]
+        )
         self.client.on_message = lambda c, u, message: self.seen.put(message.payload)
         self.client.connect("127.0.0.1", broker.port)
         self.client.loop_start()
@@ -49,7 +52,9 @@ class Attacker:
         raise AssertionError("no status with online=%s seen" % online)
 
     def publish(self, locker_id, payload, channel="status"):
-        self.client.publish(wire.topic(locker_id, channel), payload, qos=1, retain=channel == "status").wait_for_publish(10)
+        self.client.publish(
+            wire.topic(locker_id, channel), payload, qos=1, retain=channel == "status"
+        ).wait_for_publish(10)
 
     def close(self):
         self.client.disconnect()
@@ -76,8 +81,18 @@ class Cloud:
     def after_marker(self, attacker, locker_id, key, t):
         """What the cloud shows once it took a marker published after the attack: telemetry
         signed with the board's key, which the bridge applies in order, after the status."""
-        body = {"lkr": locker_id, "t": t, "type": "telemetry", "fw": "marker-%d" % t, "up": 0, "reset": "x",
-                "heap": 0, "rssi": 0, "reconn": 0, "mode": "normal"}
+        body = {
+            "lkr": locker_id,
+            "t": t,
+            "type": "telemetry",
+            "fw": "marker-%d" % t,
+            "up": 0,
+            "reset": "x",
+            "heap": 0,
+            "rssi": 0,
+            "reconn": 0,
+            "mode": "normal",
+        }
         attacker.publish(locker_id, wire.sign(key, body), "telemetry")
         deadline = time.monotonic() + 20
         while (shown := self.locker())["firmware_version"] != "marker-%d" % t:
@@ -89,9 +104,16 @@ class Cloud:
 @pytest.fixture
 def board(cloud, broker, tmp_path):
     locker_id = "S-" + uuid.uuid4().hex[:8]
-    response = httpx.post(cloud.api.url + "/api/v1/lockers", headers=cloud.admin_headers, timeout=10, json={
-        "id": locker_id, "name": locker_id,
-        "compartments": [{"number": n, "size": s} for n, s in parse_layout(LAYOUT)]})
+    response = httpx.post(
+        cloud.api.url + "/api/v1/lockers",
+        headers=cloud.admin_headers,
+        timeout=10,
+        json={
+            "id": locker_id,
+            "name": locker_id,
+            "compartments": [{"number": n, "size": s} for n, s in parse_layout(LAYOUT)],
+        },
+    )
     assert response.status_code == 201, response.text
     key = bytes.fromhex(response.json()["device_key"])
     fleet_board = FleetBoard(locker_id, key, parse_layout(LAYOUT), broker.url, tmp_path)
@@ -101,7 +123,9 @@ def board(cloud, broker, tmp_path):
 
 @pytest.mark.parametrize("broker", ["mosquitto"], indirect=True)
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-def test_forged_and_replayed_status_change_nothing_and_the_real_will_still_does(cloud, broker, board):
+def test_forged_and_replayed_status_change_nothing_and_the_real_will_still_does(
+    cloud, broker, board
+):
     locker_id, key = board.locker_id, board.key
     attacker = Attacker(broker, locker_id, key)
     shown = Cloud(cloud, locker_id)
@@ -112,8 +136,13 @@ def test_forged_and_replayed_status_change_nothing_and_the_real_will_still_does(
 
         attacker.publish(locker_id, b'{"online": false}')  # unsigned
         other_key = os.urandom(32)
-        attacker.publish(locker_id, wire.sign(other_key, {"lkr": locker_id, "t": 0, "type": "status",
-                                                          "online": False, "conn": 10 ** 9}))
+        attacker.publish(
+            locker_id,
+            wire.sign(
+                other_key,
+                {"lkr": locker_id, "t": 0, "type": "status", "online": False, "conn": 10**9},
+            ),
+        )
         assert shown.after_marker(attacker, locker_id, key, 1)["online"] is True
 
         board.power_off()  # no DISCONNECT: the broker publishes the board's real will

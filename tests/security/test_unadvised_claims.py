@@ -3,6 +3,7 @@ until a carrier or an operator names their recipient they belong to nobody, and 
 the recipient decides whose phone the PIN goes to. A stolen carrier key (or operator login)
 claiming every unadvised parcel for one outside phone is a door release for someone other than
 the recipient: it shares the door-release budget and the contact watch with delegations."""
+
 import pytest
 from sqlmodel import Session, select
 

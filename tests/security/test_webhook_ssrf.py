@@ -6,8 +6,10 @@ nothing stored) or at delivery (no connection is made; the message is given up w
 The receivers listen on 127.0.0.1, the very kind of address an attacker aims at; a resolver
 table plays the attacker's DNS, and the operator's allow-list is what lets a test's "public"
 host in, and only that host."""
+
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
@@ -23,9 +25,15 @@ from tests.conftest import PEPPER, TestClient
 from tests.security.webhook_parts import HostsTable, Receiver
 
 LOCKER = {"id": "L1", "name": "Main St", "compartments": [{"number": 1, "size": "M"}]}
-PARCEL = {"carrier": "DHL", "tracking_code": "JJD0001", "locker_id": "L1",
-          "width_mm": 300, "height_mm": 150, "depth_mm": 500,
-          "recipient": {"name": "Ada Lovelace", "phone": "+441234567890"}}
+PARCEL = {
+    "carrier": "DHL",
+    "tracking_code": "JJD0001",
+    "locker_id": "L1",
+    "width_mm": 300,
+    "height_mm": 150,
+    "depth_mm": 500,
+    "recipient": {"name": "Ada Lovelace", "phone": "+441234567890"},
+}
 PUBLIC = "93.184.215.14"  # a public address; never connected to: the tests stop before
 
 INTERNAL = [  # (url, the code of the refusal)
@@ -68,8 +76,14 @@ INTERNAL = [  # (url, the code of the refusal)
 @pytest.fixture
 def dns():
     """The attacker's DNS: names it controls, and the system's resolver for the rest."""
-    return HostsTable({"hooks.carrier.test": PUBLIC, "internal.attacker.test": "127.0.0.1",
-                       "rebind.attacker.test": PUBLIC}, fallback=SystemResolver())
+    return HostsTable(
+        {
+            "hooks.carrier.test": PUBLIC,
+            "internal.attacker.test": "127.0.0.1",
+            "rebind.attacker.test": PUBLIC,
+        },
+        fallback=SystemResolver(),
+    )
 
 
 @pytest.fixture
@@ -84,6 +98,7 @@ def receiver():
     def start(**options):
         servers.append(Receiver(**options).start())
         return servers[-1]
+
     yield start
     for server in servers:
         server.stop()
@@ -110,14 +125,19 @@ def test_registration_refuses_internal_targets(client, credentials, engine, dns,
         assert session.exec(audited).all() == []
 
 
-@hypothesis_settings(max_examples=80, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.data())
 def test_any_spelling_of_an_internal_address_is_refused(client, credentials, engine, data):
     address = data.draw(internal_ipv4)
-    host = data.draw(st.one_of(
-        ipv4_spelling(address), ipv6_carrying(address).map("[{}]".format),
-        internal_ipv6.map("[{}]".format)))
+    host = data.draw(
+        st.one_of(
+            ipv4_spelling(address),
+            ipv6_carrying(address).map("[{}]".format),
+            internal_ipv6.map("[{}]".format),
+        )
+    )
     response = set_webhook(client, credentials, f"http://{host}:8080/h")
     assert response.status_code == 422, (host, response.text)
     # httpx itself refuses some spellings (0177.0.0.1): refused as invalid, before any check
@@ -125,18 +145,32 @@ def test_any_spelling_of_an_internal_address_is_refused(client, credentials, eng
     assert webhook_of(engine) is None
 
 
-@pytest.mark.parametrize("url", ["ftp://hooks.carrier.test/h", "file:///etc/passwd",
-                                 "gopher://hooks.carrier.test/h", "HTTP://127.0.0.1/h"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://hooks.carrier.test/h",
+        "file:///etc/passwd",
+        "gopher://hooks.carrier.test/h",
+        "HTTP://127.0.0.1/h",
+    ],
+)
 def test_registration_refuses_other_schemes(client, credentials, engine, url):
     assert set_webhook(client, credentials, url).status_code == 422
     assert webhook_of(engine) is None
 
 
-def test_a_public_host_is_accepted_and_http_only_outside_production(client, credentials, engine,
-                                                                   settings, dns):
+def test_a_public_host_is_accepted_and_http_only_outside_production(
+    client, credentials, engine, settings, dns
+):
     assert set_webhook(client, credentials, "http://hooks.carrier.test/h").status_code == 200
-    production = Settings(**{**settings.model_dump(), "environment": "production",
-                             "pin_pepper": PEPPER, "auth_secret": "x" * 32})
+    production = Settings(
+        **{
+            **settings.model_dump(),
+            "environment": "production",
+            "pin_pepper": PEPPER,
+            "auth_secret": "x" * 32,
+        }
+    )
     with TestClient(create_app(production, engine=engine, resolver=dns)) as prod:
         refused = set_webhook(prod, credentials, "http://hooks.carrier.test/other")
         assert refused.status_code == 422
@@ -163,8 +197,9 @@ def deliver(engine, settings, dns):
     return NotificationLoop(engine, channels, settings).run_once()
 
 
-def test_dns_rebinding_after_registration_reaches_nothing(client, credentials, engine, settings,
-                                                          dns, receiver):
+def test_dns_rebinding_after_registration_reaches_nothing(
+    client, credentials, engine, settings, dns, receiver
+):
     inside = receiver()
     url = f"http://rebind.attacker.test:{inside.port}/h"
     assert set_webhook(client, credentials, url).status_code == 200  # public when checked
@@ -180,7 +215,8 @@ def test_dns_rebinding_after_registration_reaches_nothing(client, credentials, e
 
 
 def test_a_webhook_allowed_once_is_refused_when_the_operator_withdraws_it(
-        client, credentials, engine, settings, receiver):
+    client, credentials, engine, settings, receiver
+):
     inside = receiver()
     url = f"http://localhost:{inside.port}/h"
     allowing = settings.model_copy(update={"webhook_allow_private_hosts": ["localhost"]})
@@ -193,8 +229,9 @@ def test_a_webhook_allowed_once_is_refused_when_the_operator_withdraws_it(
     assert the_webhook(engine).dead_at is not None
 
 
-def test_a_redirect_to_an_internal_address_is_not_followed(client, credentials, engine, settings,
-                                                           dns, receiver):
+def test_a_redirect_to_an_internal_address_is_not_followed(
+    client, credentials, engine, settings, dns, receiver
+):
     inside = receiver()
     outside = receiver(status=302, location=f"http://127.0.0.1:{inside.port}/h")
     # the redirecting server stands in for a public one: only the allow-list lets a local
@@ -213,16 +250,23 @@ def test_a_redirect_to_an_internal_address_is_not_followed(client, credentials, 
     assert hook.dead_at is None  # a redirect is the carrier's to fix: retried with backoff
 
 
-def test_the_allow_list_lets_in_the_host_it_names_and_no_other(client, credentials, engine,
-                                                               settings, dns, receiver):
+def test_the_allow_list_lets_in_the_host_it_names_and_no_other(
+    client, credentials, engine, settings, dns, receiver
+):
     inside = receiver()
-    on_premise = settings.model_copy(update={"webhook_allow_private_hosts": [
-        "hooks.onprem.test", "10.20.0.0/16"]})
+    on_premise = settings.model_copy(
+        update={"webhook_allow_private_hosts": ["hooks.onprem.test", "10.20.0.0/16"]}
+    )
     dns.point("hooks.onprem.test", "127.0.0.1")
     dns.point("other.onprem.test", "127.0.0.1")
     with TestClient(create_app(on_premise, engine=engine, resolver=dns)) as api:
-        for refused in ("http://other.onprem.test/h", "http://127.0.0.1/h", "http://10.21.0.1/h",
-                        "http://169.254.169.254/h", "http://224.0.0.1/h"):
+        for refused in (
+            "http://other.onprem.test/h",
+            "http://127.0.0.1/h",
+            "http://10.21.0.1/h",
+            "http://169.254.169.254/h",
+            "http://224.0.0.1/h",
+        ):
             assert set_webhook(api, credentials, refused).status_code == 422, refused
         assert set_webhook(api, credentials, "http://10.20.1.1/h").status_code == 200
         url = f"http://hooks.onprem.test:{inside.port}/h"

@@ -1,5 +1,6 @@
 """Real parts for the webhook SSRF tests: a resolver whose answers a test changes (DNS under an
 attacker's control), and HTTP(S) receivers on 127.0.0.1 that keep every request they get."""
+
 import ipaddress
 import socket
 import ssl

@@ -1,6 +1,7 @@
 """The simulated board's flash behind the firmware's FlashStore: in memory, or one state file on
 the host. Either way a snapshot reaches the final path only through the rename, a write that
 dies half way leaves the old state readable, and a restarted store restores what was saved."""
+
 import json
 
 import pytest

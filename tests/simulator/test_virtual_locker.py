@@ -3,6 +3,7 @@ the process's one board loop, against a real Mosquitto with paho-mqtt as the clo
 online with a retained signed status, a courier deposit at the keypad and door pulses the lock
 and reaches the cloud signed, a restarted board goes on from its state file (no seq or counter
 reused), a power cut fires the will, and many boards share one loop thread."""
+
 import os
 import queue
 import threading
@@ -38,8 +39,15 @@ class Cloud:
 
     def command(self, type_, **fields):
         self.ctr += 1
-        body = dict({"lkr": self.locker, "ctr": self.ctr, "exp": int(time.time() * 1000) + 60000,
-                     "type": type_}, **fields)
+        body = dict(
+            {
+                "lkr": self.locker,
+                "ctr": self.ctr,
+                "exp": int(time.time() * 1000) + 60000,
+                "type": type_,
+            },
+            **fields,
+        )
         self.client.publish(wire.topic(self.locker, "commands"), wire.sign(self.key, body), qos=1)
 
     def next_body(self, channel, timeout=10, where=lambda body: True):

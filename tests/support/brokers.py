@@ -1,4 +1,5 @@
 """Real MQTT brokers for the tests: Mosquitto started from its binary, or the embedded one."""
+
 import subprocess
 
 from fleet.broker_config import mosquitto_config, run_as
@@ -25,7 +26,9 @@ class MosquittoProcess:
     def start(self):
         self.process = subprocess.Popen(
             [mosquitto_binary(), "-c", str(self.conf)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         wait_for_port(self.port)
         return self
 

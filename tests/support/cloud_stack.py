@@ -1,4 +1,5 @@
 """The demo's CloudStack with an admin's login at hand, for the end-to-end tests."""
+
 from locker import access
 from locker.stack import CloudStack
 

@@ -1,6 +1,7 @@
 """Couriers for tests: registered through the service with a code of the test's choosing (a
 scripted draw), or through the API and routed to some lockers for today (UTC): without a route
 no board knows the code (cloud/services/courier_routes.py)."""
+
 from datetime import UTC, datetime
 
 import httpx
@@ -11,8 +12,9 @@ from tests.support.scripted_random import ScriptedRandom
 
 def registered(session, name, now, settings, code, actor="operator:test"):
     """A courier whose drawn code is `code` (10 digits while few are live)."""
-    courier, drawn = courier_codes.register_courier(session, name, now, actor=actor,
-                                                    settings=settings, rng=ScriptedRandom(code))
+    courier, drawn = courier_codes.register_courier(
+        session, name, now, actor=actor, settings=settings, rng=ScriptedRandom(code)
+    )
     assert drawn == code, (drawn, code)
     return courier
 
@@ -25,6 +27,7 @@ def register_routed_courier(api_url, headers, locker_ids, name="Sam"):
     response.raise_for_status()
     courier_id, code = response.json()["id"], response.json()["code"]
     route = {"day": datetime.now(UTC).date().isoformat(), "locker_ids": list(locker_ids)}
-    httpx.put(api + "/couriers/%s/route" % courier_id, json=route, timeout=10,
-              headers=headers).raise_for_status()
+    httpx.put(
+        api + "/couriers/%s/route" % courier_id, json=route, timeout=10, headers=headers
+    ).raise_for_status()
     return courier_id, code

@@ -1,4 +1,5 @@
 """Real databases for the tests: a SQLite file, or a schema of its own on PostgreSQL."""
+
 import contextlib
 import os
 import secrets
@@ -7,8 +8,11 @@ import psycopg
 
 from cloud.db import make_engine
 
-PG_URLS = ([os.environ["LOCKER_TEST_POSTGRES_URL"]] if "LOCKER_TEST_POSTGRES_URL" in os.environ
-           else ["postgresql://postgres@127.0.0.1:5432/test", "postgresql://root@127.0.0.1:5432/test"])
+PG_URLS = (
+    [os.environ["LOCKER_TEST_POSTGRES_URL"]]
+    if "LOCKER_TEST_POSTGRES_URL" in os.environ
+    else ["postgresql://postgres@127.0.0.1:5432/test", "postgresql://root@127.0.0.1:5432/test"]
+)
 
 
 def reachable_pg_url():

@@ -1,4 +1,6 @@
-"""A plain MQTT client for tests: sees what crosses the broker, and publishes what an attacker would."""
+"""A plain MQTT client for tests: sees what crosses the broker, and publishes what an attacker
+would."""
+
 import threading
 import time
 import uuid
@@ -13,7 +15,9 @@ class MqttSpy:
         self.messages = []  # (topic, payload)
         self._changed = threading.Condition()
         self._subscribed = threading.Event()
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="spy-" + uuid.uuid4().hex[:8])
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id="spy-" + uuid.uuid4().hex[:8]
+        )
         self.client.on_message = self._received
         self.client.on_subscribe = lambda *args: self._subscribed.set()
         self.client.connect(*broker_address(broker_url))

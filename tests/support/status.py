@@ -1,4 +1,5 @@
 """A board's status messages as its firmware signs them (firmware/core/uplink.py)."""
+
 from protocol import wire
 
 

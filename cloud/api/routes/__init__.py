@@ -1,12 +1,22 @@
 """The REST API under /api/v1, one module per resource."""
+
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter
 
-from cloud.api.routes import alarms, auth, carriers, couriers, lockers, operators, parcels, remote_opens
-from cloud.api.routes import returns
-from cloud.api.routes import webhooks
+from cloud.api.routes import (
+    alarms,
+    auth,
+    carriers,
+    couriers,
+    lockers,
+    operators,
+    parcels,
+    remote_opens,
+    returns,
+    webhooks,
+)
 
 
 def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:

@@ -1,10 +1,11 @@
 """Alarms: what the operator has to look at, and acknowledging one."""
+
 from fastapi import APIRouter, HTTPException
 
 from cloud.api.deps import CurrentOperator, OperatorWriter
-from cloud.web.deps import NowDep, RowId, SessionDep
 from cloud.models import Alarm, AlarmPublic
 from cloud.services import alarms, door_budget
+from cloud.web.deps import NowDep, RowId, SessionDep
 
 router = APIRouter(prefix="/alarms", tags=["alarms"])
 
@@ -16,12 +17,20 @@ def list_alarms(_viewer: CurrentOperator, session: SessionDep, open: bool = Fals
 
 
 @router.post("/{alarm_id}/acknowledge", response_model=AlarmPublic)
-def acknowledge_alarm(alarm_id: RowId, operator: OperatorWriter, session: SessionDep, now: NowDep) -> Alarm:
+def acknowledge_alarm(
+    alarm_id: RowId, operator: OperatorWriter, session: SessionDep, now: NowDep
+) -> Alarm:
     """Acknowledge an alarm (404 for an unknown one); a repeat keeps the first time."""
     if not door_budget.may_acknowledge(session, alarm_id, operator.role):
-        raise HTTPException(403, {"code": "forbidden", "message": "only an admin may acknowledge a "
-                                  f"{door_budget.BURST} alarm: it resumes remote opens, "
-                                  "delegations and every other door release"})
+        raise HTTPException(
+            403,
+            {
+                "code": "forbidden",
+                "message": "only an admin may acknowledge a "
+                f"{door_budget.BURST} alarm: it resumes remote opens, "
+                "delegations and every other door release",
+            },
+        )
     alarm = alarms.acknowledge(session, alarm_id, now)
     session.commit()
     session.refresh(alarm)

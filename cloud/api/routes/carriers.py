@@ -1,17 +1,19 @@
 """Carriers and their API keys (admins only); a key is shown once, when it is issued."""
+
 from fastapi import APIRouter
 
 from cloud.api.deps import CurrentAdmin
-from cloud.web.deps import NowDep, RowId, SessionDep
 from cloud.models import ApiKey, ApiKeyIssued, ApiKeyPublic, Carrier, CarrierCreate, CarrierPublic
 from cloud.services import carriers
+from cloud.web.deps import NowDep, RowId, SessionDep
 
 router = APIRouter(prefix="/carriers", tags=["carriers"])
 
 
 @router.post("", status_code=201, response_model=CarrierPublic)
-def create_carrier(data: CarrierCreate, admin: CurrentAdmin, session: SessionDep,
-                   now: NowDep) -> Carrier:
+def create_carrier(
+    data: CarrierCreate, admin: CurrentAdmin, session: SessionDep, now: NowDep
+) -> Carrier:
     """Register a carrier; its parcels carry its name."""
     carrier = carriers.create_carrier(session, data.name, now, actor=admin.actor)
     session.commit()
@@ -37,19 +39,28 @@ def issue_key(name: str, admin: CurrentAdmin, session: SessionDep, now: NowDep) 
 @router.get("/{name}/keys", response_model=list[ApiKeyPublic])
 def list_keys(name: str, _admin: CurrentAdmin, session: SessionDep) -> list[ApiKeyPublic]:
     """The carrier's keys by prefix, revoked ones included."""
-    return [_public(row, name) for row in carriers.keys_of(session, carriers.get_carrier(session, name))]
+    return [
+        _public(row, name) for row in carriers.keys_of(session, carriers.get_carrier(session, name))
+    ]
 
 
 @router.post("/{name}/keys/{key_id}/revoke", response_model=ApiKeyPublic)
-def revoke_key(name: str, key_id: RowId, admin: CurrentAdmin, session: SessionDep,
-               now: NowDep) -> ApiKeyPublic:
+def revoke_key(
+    name: str, key_id: RowId, admin: CurrentAdmin, session: SessionDep, now: NowDep
+) -> ApiKeyPublic:
     """Revoke a key: from now on it is refused (401)."""
-    row = carriers.revoke_key(session, carriers.get_carrier(session, name), key_id, now,
-                              actor=admin.actor)
+    row = carriers.revoke_key(
+        session, carriers.get_carrier(session, name), key_id, now, actor=admin.actor
+    )
     session.commit()
     return _public(row, name)
 
 
 def _public(row: ApiKey, carrier: str) -> ApiKeyPublic:
-    return ApiKeyPublic(id=row.id, carrier=carrier, prefix=row.prefix, created_at=row.created_at,
-                        revoked_at=row.revoked_at)
+    return ApiKeyPublic(
+        id=row.id,
+        carrier=carrier,
+        prefix=row.prefix,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )

@@ -1,4 +1,5 @@
 """Liveness and database reachability, for load balancers and `locker` scripts."""
+
 import logging
 
 from fastapi import APIRouter

@@ -1,9 +1,9 @@
 """Lockers: provision one (its board key is shown once), list them, inspect one."""
+
 from fastapi import APIRouter
 from sqlmodel import Session
 
 from cloud.api.deps import CurrentPrincipal, OperatorWriter
-from cloud.web.deps import NowDep, SessionDep, SettingsDep
 from cloud.models import (
     CompartmentPublic,
     Locker,
@@ -13,13 +13,19 @@ from cloud.models import (
     LockerPublic,
 )
 from cloud.services import lockers
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/lockers", tags=["lockers"])
 
 
 @router.post("", status_code=201, response_model=LockerProvisioned)
-def provision_locker(data: LockerCreate, _operator: OperatorWriter, session: SessionDep, settings: SettingsDep,
-                     now: NowDep) -> LockerProvisioned:
+def provision_locker(
+    data: LockerCreate,
+    _operator: OperatorWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> LockerProvisioned:
     """Provision a locker and its compartments; the response holds the board key, once."""
     locker, device_key = lockers.provision_locker(session, data, now, settings=settings)
     session.commit()
@@ -39,7 +45,11 @@ def read_locker(locker_id: str, _anyone: CurrentPrincipal, session: SessionDep) 
 
 
 def _detail(session: Session, locker: Locker) -> LockerDetail:
-    compartments = [CompartmentPublic.model_validate(c, from_attributes=True)
-                    for c in lockers.compartments_of(session, locker.id)]
-    return LockerDetail(**LockerPublic.model_validate(locker, from_attributes=True).model_dump(),
-                        compartments=compartments)
+    compartments = [
+        CompartmentPublic.model_validate(c, from_attributes=True)
+        for c in lockers.compartments_of(session, locker.id)
+    ]
+    return LockerDetail(
+        **LockerPublic.model_validate(locker, from_attributes=True).model_dump(),
+        compartments=compartments,
+    )

@@ -2,6 +2,7 @@
 
 A carrier (API key) sees and changes only its own parcels: another carrier's is 404, as if it
 did not exist. Operators see all; viewers only read."""
+
 import uuid
 from typing import Annotated
 
@@ -11,20 +12,32 @@ from sqlmodel import Session
 
 from cloud.api import deps
 from cloud.api.deps import CurrentPrincipal, ParcelWriter, Principal
-from cloud.web.deps import NowDep, SessionDep, SettingsDep
 from cloud.models import Compartment, Delegate, Parcel, ParcelCreate, ParcelPublic
 from cloud.models.parcel import RecipientClaim
-from cloud.services import (delegation, door_budget, lifecycle, operators, parcels,
-                            recipient_links, unadvised)
+from cloud.services import (
+    delegation,
+    door_budget,
+    lifecycle,
+    operators,
+    parcels,
+    recipient_links,
+    unadvised,
+)
 from cloud.services.errors import NotFound
 from cloud.services.unadvised import UNADVISED_CARRIER
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/parcels", tags=["parcels"])
 
 
 @router.post("", status_code=201, response_model=ParcelPublic)
-def preadvise_parcel(data: ParcelCreate, caller: ParcelWriter, session: SessionDep,
-                     settings: SettingsDep, now: NowDep) -> ParcelPublic:
+def preadvise_parcel(
+    data: ParcelCreate,
+    caller: ParcelWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ParcelPublic:
     """Announce a parcel for a locker; the smallest free compartment it fits is reserved."""
     _refuse_other_carrier(caller, data.carrier)
     parcel = parcels.preadvise(session, data, now, settings=settings, actor=caller.actor)
@@ -33,8 +46,12 @@ def preadvise_parcel(data: ParcelCreate, caller: ParcelWriter, session: SessionD
 
 
 @router.get("", response_model=list[ParcelPublic])
-def find_parcels(caller: CurrentPrincipal, session: SessionDep, carrier: str | None = None,
-                 tracking_code: str | None = None) -> list[ParcelPublic]:
+def find_parcels(
+    caller: CurrentPrincipal,
+    session: SessionDep,
+    carrier: str | None = None,
+    tracking_code: str | None = None,
+) -> list[ParcelPublic]:
     """Parcels by carrier and/or tracking code, newest first (at most 100); a carrier's own only."""
     if caller.carrier is not None:
         _refuse_other_carrier(caller, carrier or caller.carrier)
@@ -43,14 +60,21 @@ def find_parcels(caller: CurrentPrincipal, session: SessionDep, carrier: str | N
 
 
 @router.get("/{parcel_id}", response_model=ParcelPublic)
-def read_parcel(parcel_id: uuid.UUID, caller: CurrentPrincipal, session: SessionDep) -> ParcelPublic:
+def read_parcel(
+    parcel_id: uuid.UUID, caller: CurrentPrincipal, session: SessionDep
+) -> ParcelPublic:
     """One parcel: its state and compartment."""
     return _public(session, _visible_parcel(session, caller, parcel_id))
 
 
 @router.post("/{parcel_id}/cancel", response_model=ParcelPublic)
-def cancel_parcel(parcel_id: uuid.UUID, caller: ParcelWriter, session: SessionDep,
-                  settings: SettingsDep, now: NowDep) -> ParcelPublic:
+def cancel_parcel(
+    parcel_id: uuid.UUID,
+    caller: ParcelWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ParcelPublic:
     """Cancel a parcel not yet deposited; its compartment is freed."""
     _visible_parcel(session, caller, parcel_id)
     parcel = parcels.cancel(session, parcel_id, now, settings=settings, actor=caller.actor)
@@ -59,30 +83,47 @@ def cancel_parcel(parcel_id: uuid.UUID, caller: ParcelWriter, session: SessionDe
 
 
 def recipient_or_writer(
-        parcel_id: uuid.UUID, session: SessionDep, settings: SettingsDep, now: NowDep,
-        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(deps._bearer)],
-        api_key: Annotated[str | None, Security(deps._api_key)],
-        token: str | None = None) -> Principal:
+    parcel_id: uuid.UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(deps._bearer)],
+    api_key: Annotated[str | None, Security(deps._api_key)],
+    token: str | None = None,
+) -> Principal:
     """The recipient by the signed link they were sent (`?token=`), or the parcel's carrier
     acting for them, or an operator."""
     if token is None:
         caller = deps.get_principal(session, settings, now, bearer, api_key)
         if caller.carrier is None and not operators.role_at_least(caller.role, "operator"):
-            raise HTTPException(403, {"code": "forbidden", "message": "only the recipient, the "
-                                      "parcel's carrier and operators may do this"})
+            raise HTTPException(
+                403,
+                {
+                    "code": "forbidden",
+                    "message": "only the recipient, the parcel's carrier and operators may do this",
+                },
+            )
         return caller
     if recipient_links.parcel_of(settings, token, now) != parcel_id:
-        raise HTTPException(401, {"code": "unauthenticated",
-                                  "message": "this link is invalid or has expired"})
-    return Principal(actor=door_budget.RECIPIENT, carrier=parcels.get_parcel(session, parcel_id).carrier)
+        raise HTTPException(
+            401, {"code": "unauthenticated", "message": "this link is invalid or has expired"}
+        )
+    return Principal(
+        actor=door_budget.RECIPIENT, carrier=parcels.get_parcel(session, parcel_id).carrier
+    )
 
 
 ParcelActor = Annotated[Principal, Depends(recipient_or_writer)]
 
 
 @router.post("/{parcel_id}/extend", response_model=ParcelPublic)
-def extend_parcel(parcel_id: uuid.UUID, caller: ParcelActor, session: SessionDep,
-                  settings: SettingsDep, now: NowDep) -> ParcelPublic:
+def extend_parcel(
+    parcel_id: uuid.UUID,
+    caller: ParcelActor,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ParcelPublic:
     """Push the pickup deadline back, once, before it passes (the board gets the new expiry)."""
     _visible_parcel(session, caller, parcel_id)
     parcel = lifecycle.extend(session, parcel_id, now, settings, actor=caller.actor)
@@ -94,16 +135,27 @@ def recipient_or_operator(caller: ParcelActor) -> Principal:
     """The recipient by their link, or an operator (who must give a reason); not a carrier:
     its key would otherwise send a door's PIN anywhere for every parcel it has."""
     if caller.actor.startswith("carrier:"):
-        raise HTTPException(403, {"code": "delegation_forbidden", "message": "a carrier may not "
-                                  "name a delegate: the recipient does, by their link, or an "
-                                  "operator, with a reason"})
+        raise HTTPException(
+            403,
+            {
+                "code": "delegation_forbidden",
+                "message": "a carrier may not "
+                "name a delegate: the recipient does, by their link, or an "
+                "operator, with a reason",
+            },
+        )
     return caller
 
 
 @router.post("/{parcel_id}/delegate", response_model=ParcelPublic)
-def delegate_parcel(parcel_id: uuid.UUID, data: Delegate,
-                    caller: Annotated[Principal, Depends(recipient_or_operator)],
-                    session: SessionDep, settings: SettingsDep, now: NowDep) -> ParcelPublic:
+def delegate_parcel(
+    parcel_id: uuid.UUID,
+    data: Delegate,
+    caller: Annotated[Principal, Depends(recipient_or_operator)],
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ParcelPublic:
     """Let someone else collect: they get a single-use PIN and QR code of their own. The
     recipient by their link, or an operator with a `reason`; counted against the door-release
     budget (429 past its limits, 409 while suspended), every attempt audited."""
@@ -113,24 +165,36 @@ def delegate_parcel(parcel_id: uuid.UUID, data: Delegate,
 
 
 @router.put("/{parcel_id}/recipient", response_model=ParcelPublic)
-def complete_unadvised(parcel_id: uuid.UUID, data: RecipientClaim, caller: ParcelWriter,
-                       session: SessionDep, settings: SettingsDep, now: NowDep) -> ParcelPublic:
+def complete_unadvised(
+    parcel_id: uuid.UUID,
+    data: RecipientClaim,
+    caller: ParcelWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ParcelPublic:
     """Name an unadvised parcel's recipient (and carrier): their PIN is issued and sent."""
     parcel = parcels.get_parcel(session, parcel_id)
     if parcel.carrier != UNADVISED_CARRIER:  # unclaimed ones are anyone's to claim
         _visible_parcel(session, caller, parcel_id)
     if data.carrier is not None:
         _refuse_other_carrier(caller, data.carrier)
-    parcel = unadvised.complete(session, parcel_id, data, caller.carrier, now, settings,
-                                actor=caller.actor)
+    parcel = unadvised.complete(
+        session, parcel_id, data, caller.carrier, now, settings, actor=caller.actor
+    )
     session.commit()
     return _public(session, parcel)
 
 
 def _refuse_other_carrier(caller: Principal, carrier: str) -> None:
     if not caller.sees_parcels_of(carrier):
-        raise HTTPException(403, {"code": "other_carrier",
-                                  "message": f"this API key belongs to carrier {caller.carrier}"})
+        raise HTTPException(
+            403,
+            {
+                "code": "other_carrier",
+                "message": f"this API key belongs to carrier {caller.carrier}",
+            },
+        )
 
 
 def _visible_parcel(session: Session, caller: Principal, parcel_id: uuid.UUID) -> Parcel:
@@ -145,7 +209,9 @@ _PARCEL_FIELDS = set(ParcelPublic.model_fields) - {"compartment", "size", "deleg
 
 def _public(session: Session, parcel: Parcel) -> ParcelPublic:
     compartment = session.get(Compartment, parcel.compartment_id) if parcel.compartment_id else None
-    return ParcelPublic(**{name: getattr(parcel, name) for name in _PARCEL_FIELDS},
-                        compartment=compartment.number if compartment else None,
-                        size=compartment.size if compartment else None,
-                        delegated=parcel.delegate_name is not None)
+    return ParcelPublic(
+        **{name: getattr(parcel, name) for name in _PARCEL_FIELDS},
+        compartment=compartment.number if compartment else None,
+        size=compartment.size if compartment else None,
+        delegated=parcel.delegate_name is not None,
+    )

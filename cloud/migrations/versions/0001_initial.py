@@ -5,6 +5,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-21
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -65,7 +66,9 @@ def _create_compartment() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("locker_id", sa.String(length=32), nullable=False),
         sa.Column("parcel_id", sa.Uuid(), nullable=True),
-        sa.ForeignKeyConstraint(["locker_id"], ["locker.id"], name="fk_compartment_locker_id_locker"),
+        sa.ForeignKeyConstraint(
+            ["locker_id"], ["locker.id"], name="fk_compartment_locker_id_locker"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_compartment"),
         sa.UniqueConstraint("locker_id", "number", name="uq_compartment_locker_id_number"),
     )
@@ -91,8 +94,9 @@ def _create_parcel() -> None:
         sa.Column("deposited_at", sa.DateTime(), nullable=True),
         sa.Column("collected_at", sa.DateTime(), nullable=True),
         sa.Column("pickup_deadline", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["compartment_id"], ["compartment.id"],
-                                name="fk_parcel_compartment_id_compartment"),
+        sa.ForeignKeyConstraint(
+            ["compartment_id"], ["compartment.id"], name="fk_parcel_compartment_id_compartment"
+        ),
         sa.ForeignKeyConstraint(["locker_id"], ["locker.id"], name="fk_parcel_locker_id_locker"),
         sa.PrimaryKeyConstraint("id", name="pk_parcel"),
         sa.UniqueConstraint("carrier", "tracking_code", name="uq_parcel_carrier_tracking_code"),
@@ -110,7 +114,9 @@ def _create_pickupcredential() -> None:
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("used_at", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["parcel_id"], ["parcel.id"], name="fk_pickupcredential_parcel_id_parcel"),
+        sa.ForeignKeyConstraint(
+            ["parcel_id"], ["parcel.id"], name="fk_pickupcredential_parcel_id_parcel"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_pickupcredential"),
     )
     op.create_index("ix_pickupcredential_parcel_id", "pickupcredential", ["parcel_id"])
@@ -141,7 +147,9 @@ def _create_deviceevent() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("outcome", sa.Text(), nullable=False),
         sa.Column("received_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["locker_id"], ["locker.id"], name="fk_deviceevent_locker_id_locker"),
+        sa.ForeignKeyConstraint(
+            ["locker_id"], ["locker.id"], name="fk_deviceevent_locker_id_locker"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_deviceevent"),
         sa.UniqueConstraint("locker_id", "seq", name="uq_deviceevent_locker_id_seq"),
     )
@@ -159,7 +167,9 @@ def _create_outboxmessage() -> None:
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("dropped_at", sa.DateTime(), nullable=True),
         sa.Column("counter", sa.BigInteger(), nullable=True),
-        sa.ForeignKeyConstraint(["locker_id"], ["locker.id"], name="fk_outboxmessage_locker_id_locker"),
+        sa.ForeignKeyConstraint(
+            ["locker_id"], ["locker.id"], name="fk_outboxmessage_locker_id_locker"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_outboxmessage"),
     )
     op.create_index("ix_outboxmessage_locker_id", "outboxmessage", ["locker_id"])
@@ -177,7 +187,9 @@ def _create_notification() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["parcel_id"], ["parcel.id"], name="fk_notification_parcel_id_parcel"),
+        sa.ForeignKeyConstraint(
+            ["parcel_id"], ["parcel.id"], name="fk_notification_parcel_id_parcel"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_notification"),
     )
     op.create_index("ix_notification_parcel_id", "notification", ["parcel_id"])

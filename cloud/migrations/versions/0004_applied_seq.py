@@ -7,6 +7,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-05
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,10 +21,13 @@ def upgrade() -> None:
     # The server default stays: dropping it would make SQLite copy the locker table, which the
     # rows referencing it (foreign keys are enforced) do not allow.
     with op.batch_alter_table("locker") as batch:
-        batch.add_column(sa.Column("applied_seq", sa.BigInteger(), nullable=False,
-                                   server_default="0"))
-    op.execute("UPDATE locker SET applied_seq = COALESCE((SELECT MAX(deviceevent.seq) "
-               "FROM deviceevent WHERE deviceevent.locker_id = locker.id), 0)")
+        batch.add_column(
+            sa.Column("applied_seq", sa.BigInteger(), nullable=False, server_default="0")
+        )
+    op.execute(
+        "UPDATE locker SET applied_seq = COALESCE((SELECT MAX(deviceevent.seq) "
+        "FROM deviceevent WHERE deviceevent.locker_id = locker.id), 0)"
+    )
 
 
 def downgrade() -> None:

@@ -4,6 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-12
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -43,7 +44,9 @@ def upgrade() -> None:
         sa.Column("prefix", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["carrier_id"], ["carrier.id"], name="fk_apikey_carrier_id_carrier"),
+        sa.ForeignKeyConstraint(
+            ["carrier_id"], ["carrier.id"], name="fk_apikey_carrier_id_carrier"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_apikey"),
         sa.UniqueConstraint("key_hash", name="uq_apikey_key_hash"),
     )

@@ -9,6 +9,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-21
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,22 +26,28 @@ def upgrade() -> None:
         sa.Column("courier_id", sa.Uuid(), nullable=False),
         sa.Column("locker_id", sa.String(length=32), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.ForeignKeyConstraint(["courier_id"], ["courier.id"],
-                                name="fk_courier_route_stop_courier_id_courier"),
-        sa.ForeignKeyConstraint(["locker_id"], ["locker.id"],
-                                name="fk_courier_route_stop_locker_id_locker"),
+        sa.ForeignKeyConstraint(
+            ["courier_id"], ["courier.id"], name="fk_courier_route_stop_courier_id_courier"
+        ),
+        sa.ForeignKeyConstraint(
+            ["locker_id"], ["locker.id"], name="fk_courier_route_stop_locker_id_locker"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_courier_route_stop"),
-        sa.UniqueConstraint("courier_id", "locker_id", "day",
-                            name="uq_courier_route_stop_courier_id_locker_id_day"),
+        sa.UniqueConstraint(
+            "courier_id", "locker_id", "day", name="uq_courier_route_stop_courier_id_locker_id_day"
+        ),
     )
-    op.create_index("ix_courier_route_stop_locker_id_day", "courier_route_stop", ["locker_id", "day"])
+    op.create_index(
+        "ix_courier_route_stop_locker_id_day", "courier_route_stop", ["locker_id", "day"]
+    )
     op.create_table(
         "courier_list_sent",
         sa.Column("locker_id", sa.String(length=32), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("courier_ids", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["locker_id"], ["locker.id"],
-                                name="fk_courier_list_sent_locker_id_locker"),
+        sa.ForeignKeyConstraint(
+            ["locker_id"], ["locker.id"], name="fk_courier_list_sent_locker_id_locker"
+        ),
         sa.PrimaryKeyConstraint("locker_id", name="pk_courier_list_sent"),
     )
     op.create_table(
@@ -61,14 +68,22 @@ def upgrade() -> None:
         batch.add_column(sa.Column("life_ended_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("purged_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("alarm") as batch:  # "remote_open_burst" is 17 characters
-        batch.alter_column("kind", type_=sa.String(length=32), existing_type=sa.String(length=16),
-                           existing_nullable=False)
+        batch.alter_column(
+            "kind",
+            type_=sa.String(length=32),
+            existing_type=sa.String(length=16),
+            existing_nullable=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("alarm") as batch:
-        batch.alter_column("kind", type_=sa.String(length=16), existing_type=sa.String(length=32),
-                           existing_nullable=False)
+        batch.alter_column(
+            "kind",
+            type_=sa.String(length=16),
+            existing_type=sa.String(length=32),
+            existing_nullable=False,
+        )
     with op.batch_alter_table("parcel") as batch:
         batch.drop_column("purged_at")
         batch.drop_column("life_ended_at")

@@ -7,6 +7,7 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-21
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -30,14 +31,22 @@ def upgrade() -> None:
     # Server defaults stay: dropping them would make SQLite copy tables that others reference.
     with op.batch_alter_table("parcel") as batch:
         for name, type_, default in _PARCEL_COLUMNS:
-            batch.add_column(sa.Column(name, type_, nullable=default is None,
-                                       server_default=_false() if default else None))
+            batch.add_column(
+                sa.Column(
+                    name,
+                    type_,
+                    nullable=default is None,
+                    server_default=_false() if default else None,
+                )
+            )
     with op.batch_alter_table("compartment") as batch:
-        batch.add_column(sa.Column("accessible", sa.Boolean(), nullable=False,
-                                   server_default=_false()))
+        batch.add_column(
+            sa.Column("accessible", sa.Boolean(), nullable=False, server_default=_false())
+        )
     with op.batch_alter_table("pickupcredential") as batch:
-        batch.add_column(sa.Column("holder", sa.String(length=16), nullable=False,
-                                   server_default="recipient"))
+        batch.add_column(
+            sa.Column("holder", sa.String(length=16), nullable=False, server_default="recipient")
+        )
 
 
 def downgrade() -> None:

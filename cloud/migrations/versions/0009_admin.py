@@ -4,6 +4,7 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-21
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,8 +25,9 @@ def upgrade() -> None:
         sa.Column("occupied", sa.Integer(), nullable=False),
         sa.Column("reserved", sa.Integer(), nullable=False),
         sa.Column("unavailable", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["locker_id"], ["locker.id"],
-                                name="fk_occupancysample_locker_id_locker"),
+        sa.ForeignKeyConstraint(
+            ["locker_id"], ["locker.id"], name="fk_occupancysample_locker_id_locker"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_occupancysample"),
     )
     op.create_index("ix_occupancysample_locker_id", "occupancysample", ["locker_id"])

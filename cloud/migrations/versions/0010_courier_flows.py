@@ -6,6 +6,7 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-21
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,8 +19,9 @@ depends_on = None
 def upgrade() -> None:
     # The server default stays: every parcel before this revision was a delivery.
     with op.batch_alter_table("parcel") as batch:
-        batch.add_column(sa.Column("kind", sa.String(length=16), nullable=False,
-                                   server_default="delivery"))
+        batch.add_column(
+            sa.Column("kind", sa.String(length=16), nullable=False, server_default="delivery")
+        )
         batch.add_column(sa.Column("collect_scheduled_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("returned_at", sa.DateTime(), nullable=True))
 

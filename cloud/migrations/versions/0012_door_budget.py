@@ -9,6 +9,7 @@ Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-05
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -39,9 +40,11 @@ def upgrade() -> None:
     )
     for column in _INDEXED:
         op.create_index(f"ix_door_release_{column}", "door_release", [column])
-    op.execute("INSERT INTO door_release (at, kind, locker_id, compartment, actor, reason, counted, "
-               "outcome) SELECT at, 'remote_open', locker_id, compartment, 'operator:' || operator, "
-               "reason, TRUE, outcome FROM remote_open ORDER BY id")
+    op.execute(
+        "INSERT INTO door_release (at, kind, locker_id, compartment, actor, reason, counted, "
+        "outcome) SELECT at, 'remote_open', locker_id, compartment, 'operator:' || operator, "
+        "reason, TRUE, outcome FROM remote_open ORDER BY id"
+    )
     for column in ("operator", "locker_id", "at"):
         op.drop_index(f"ix_remote_open_{column}", table_name="remote_open")
     op.drop_table("remote_open")
@@ -65,9 +68,11 @@ def downgrade() -> None:
     op.create_index("ix_remote_open_locker_id", "remote_open", ["locker_id"])
     op.create_index("ix_remote_open_operator", "remote_open", ["operator"])
     # Only the remote opens go back; the other kinds of release had no table before.
-    op.execute("INSERT INTO remote_open (at, locker_id, compartment, operator, reason, outcome) "
-               "SELECT at, locker_id, compartment, substr(actor, 10, 64), reason, outcome "
-               "FROM door_release WHERE kind = 'remote_open' ORDER BY id")
+    op.execute(
+        "INSERT INTO remote_open (at, locker_id, compartment, operator, reason, outcome) "
+        "SELECT at, locker_id, compartment, substr(actor, 10, 64), reason, outcome "
+        "FROM door_release WHERE kind = 'remote_open' ORDER BY id"
+    )
     for column in _INDEXED:
         op.drop_index(f"ix_door_release_{column}", table_name="door_release")
     op.drop_table("door_release")

@@ -13,6 +13,7 @@ Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-05
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,8 +27,10 @@ def upgrade() -> None:
     # Added in place, not in batch mode: that would make SQLite copy the courier table, which
     # the route stops referencing it (foreign keys are enforced) do not allow. For the same
     # reason the server default stays.
-    op.add_column("courier", sa.Column("needs_new_code", sa.Boolean(), nullable=False,
-                                       server_default=sa.false()))
+    op.add_column(
+        "courier",
+        sa.Column("needs_new_code", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.execute(sa.text("UPDATE courier SET needs_new_code = :chosen").bindparams(chosen=True))
 
 

@@ -8,6 +8,7 @@ Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-05
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,8 +27,9 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("source", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(["operator_id"], ["operator.id"],
-                                name="fk_operator_session_operator_id_operator"),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operator.id"], name="fk_operator_session_operator_id_operator"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_operator_session"),
     )
     op.create_index("ix_operator_session_operator_id", "operator_session", ["operator_id"])

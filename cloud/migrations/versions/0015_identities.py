@@ -7,6 +7,7 @@ Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-05
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,8 +21,9 @@ def upgrade() -> None:
     # Added in place, not in batch mode: that (or dropping the server default) would make
     # SQLite copy the locker table, which the rows referencing it (foreign keys are enforced)
     # do not allow.
-    op.add_column("locker", sa.Column("status_conn", sa.BigInteger(), nullable=False,
-                                      server_default="0"))
+    op.add_column(
+        "locker", sa.Column("status_conn", sa.BigInteger(), nullable=False, server_default="0")
+    )
 
 
 def downgrade() -> None:

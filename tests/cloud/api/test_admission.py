@@ -3,16 +3,22 @@
 Over real HTTP (uvicorn) with a pool of one connection and a short pool timeout: without the
 admission limit, authenticated sync routes (a dependency and the route on separate threads,
 one connection held between them) starve each other and fail with the pool's timeout."""
+
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from cloud.api.admission import RESERVED_CONNECTIONS, UNBOUNDED_POOL_LIMIT, AdmissionLimit, limit_for
+from cloud.api.admission import (
+    RESERVED_CONNECTIONS,
+    UNBOUNDED_POOL_LIMIT,
+    AdmissionLimit,
+    limit_for,
+)
 from cloud.app import create_app
-from cloud.db import make_engine, migrate
 from cloud.core.config import Settings
+from cloud.db import make_engine, migrate
 from cloud.runtime.api_server import ApiServer
 from fleet.localhost import free_port
 from tests.conftest import Credentials

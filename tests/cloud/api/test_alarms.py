@@ -3,8 +3,13 @@ from cloud.board_events import apply_device_event
 
 def test_open_alarms_are_listed_and_acknowledged(client, session, make_locker, now, settings):
     locker, _ = make_locker()
-    apply_device_event(session, locker, {"lkr": "L1", "seq": 1, "t": 0, "type": "tamper", "cmp": 2},
-                       now, settings=settings)
+    apply_device_event(
+        session,
+        locker,
+        {"lkr": "L1", "seq": 1, "t": 0, "type": "tamper", "cmp": 2},
+        now,
+        settings=settings,
+    )
     session.commit()
     [alarm] = client.get("/api/v1/alarms?open=true").json()
     assert (alarm["kind"], alarm["compartment"], alarm["acknowledged_at"]) == ("tamper", 2, None)

@@ -1,4 +1,5 @@
 """PUT/GET /couriers/{id}/route and POST /couriers/{id}/revoke over real HTTP."""
+
 import json
 from datetime import UTC, datetime
 
@@ -17,18 +18,26 @@ def provision(client, *locker_ids):
 
 def courier_lists(engine, locker_id):
     with Session(engine) as session:
-        query = select(OutboxMessage).where(OutboxMessage.locker_id == locker_id,
-                                            OutboxMessage.type == "couriers")
-        return [json.loads(m.body)["v"] for m in session.exec(query.order_by(OutboxMessage.id)).all()]
+        query = select(OutboxMessage).where(
+            OutboxMessage.locker_id == locker_id, OutboxMessage.type == "couriers"
+        )
+        return [
+            json.loads(m.body)["v"] for m in session.exec(query.order_by(OutboxMessage.id)).all()
+        ]
 
 
 def test_route_the_courier_read_it_back_and_revoke_them(client, engine):
     provision(client, "A", "B")
     courier = client.post("/api/v1/couriers", json={"name": "Sam"}).json()
-    route = client.put(f"/api/v1/couriers/{courier['id']}/route", json={"day": TODAY, "locker_ids": ["B", "A"]})
+    route = client.put(
+        f"/api/v1/couriers/{courier['id']}/route", json={"day": TODAY, "locker_ids": ["B", "A"]}
+    )
     assert route.status_code == 200 and route.json() == {"day": TODAY, "locker_ids": ["A", "B"]}
     assert client.get(f"/api/v1/couriers/{courier['id']}/route").json() == route.json()
-    assert client.get(f"/api/v1/couriers/{courier['id']}/route?day=2999-01-01").json()["locker_ids"] == []
+    assert (
+        client.get(f"/api/v1/couriers/{courier['id']}/route?day=2999-01-01").json()["locker_ids"]
+        == []
+    )
     assert [len(v) for v in courier_lists(engine, "A")] == [1]
     revoked = client.post(f"/api/v1/couriers/{courier['id']}/revoke")
     assert revoked.status_code == 200 and revoked.json()["active"] is False
@@ -47,7 +56,9 @@ def test_bad_routes_are_refused(client):
     assert client.put(path, json={"day": TODAY, "locker_ids": ["no spaces"]}).status_code == 422
     assert client.put(path, json={"day": TODAY, "locker_ids": ["A"] * 501}).status_code == 422
     unknown = "/api/v1/couriers/00000000-0000-0000-0000-000000000000"
-    assert client.put(unknown + "/route", json={"day": TODAY, "locker_ids": ["A"]}).status_code == 404
+    assert (
+        client.put(unknown + "/route", json={"day": TODAY, "locker_ids": ["A"]}).status_code == 404
+    )
     assert client.get(unknown + "/route").status_code == 404
     assert client.post(unknown + "/revoke").status_code == 404
     assert client.get(path).json()["locker_ids"] == []
@@ -61,7 +72,10 @@ def test_a_new_code_is_shown_once_and_replaces_the_old_one_on_todays_lockers(cli
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     rotated = response.json()
     assert rotated["id"] == courier["id"] and rotated["code"] != courier["code"]
-    assert len(courier_lists(engine, "A")) == 2 and courier_lists(engine, "A")[0] != courier_lists(engine, "A")[1]
+    assert (
+        len(courier_lists(engine, "A")) == 2
+        and courier_lists(engine, "A")[0] != courier_lists(engine, "A")[1]
+    )
     [listed] = client.get("/api/v1/couriers").json()
     assert "code" not in listed and listed["needs_new_code"] is False
     unknown = "/api/v1/couriers/00000000-0000-0000-0000-000000000000"

@@ -21,7 +21,9 @@ def test_two_couriers_get_two_codes(client):
 
 
 @pytest.mark.parametrize("code", ["4711", "482913", "123456789012", None, 4711])
-def test_a_code_of_the_clients_choosing_is_a_clear_422_and_changes_nothing(client, row_counts, code):
+def test_a_code_of_the_clients_choosing_is_a_clear_422_and_changes_nothing(
+    client, row_counts, code
+):
     before = row_counts()
     response = client.post("/api/v1/couriers", json={"name": "Bob", "code": code})
     assert response.status_code == 422

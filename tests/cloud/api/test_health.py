@@ -21,4 +21,7 @@ def test_the_app_migrates_its_own_database_on_startup(tmp_path):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'fresh.db'}")
     with TestClient(create_app(settings)) as client:
         assert client.get("/api/v1/lockers").status_code == 401  # the route's table exists
-        assert client.post("/api/v1/auth/login", json={"username": "x", "password": "y"}).status_code == 401
+        assert (
+            client.post("/api/v1/auth/login", json={"username": "x", "password": "y"}).status_code
+            == 401
+        )

@@ -1,5 +1,6 @@
 """Extension and delegation over the API: by the recipient's signed link, by the parcel's
 carrier, refused to anyone else; bad input changes nothing."""
+
 import json
 import uuid
 from datetime import timedelta
@@ -7,16 +8,25 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from cloud.board_events import apply_device_event
 from cloud.core.clock import utcnow
 from cloud.models import AuditEntry, DoorRelease, Locker, Parcel
 from cloud.services import recipient_links
-from cloud.board_events import apply_device_event
 
-LOCKER = {"id": "L1", "name": "Main St", "compartments": [
-    {"number": 1, "size": "M"}, {"number": 2, "size": "L", "accessible": True}]}
-PARCEL = {"carrier": "DHL", "tracking_code": "JJD0001", "locker_id": "L1",
-          "width_mm": 300, "height_mm": 150, "depth_mm": 500,
-          "recipient": {"name": "Ada Lovelace", "phone": "+441234567890"}}
+LOCKER = {
+    "id": "L1",
+    "name": "Main St",
+    "compartments": [{"number": 1, "size": "M"}, {"number": 2, "size": "L", "accessible": True}],
+}
+PARCEL = {
+    "carrier": "DHL",
+    "tracking_code": "JJD0001",
+    "locker_id": "L1",
+    "width_mm": 300,
+    "height_mm": 150,
+    "depth_mm": 500,
+    "recipient": {"name": "Ada Lovelace", "phone": "+441234567890"},
+}
 
 
 @pytest.fixture
@@ -25,8 +35,14 @@ def parcel(client, engine, settings):
     assert client.post("/api/v1/lockers", json=LOCKER).status_code == 201
     created = client.post("/api/v1/parcels", json=PARCEL).json()
     with Session(engine) as session:
-        body = {"lkr": "L1", "seq": 1, "t": 1_893_499_200_000, "type": "deposited",
-                "parcel": "JJD0001", "cmp": created["compartment"]}
+        body = {
+            "lkr": "L1",
+            "seq": 1,
+            "t": 1_893_499_200_000,
+            "type": "deposited",
+            "parcel": "JJD0001",
+            "cmp": created["compartment"],
+        }
         apply_device_event(session, session.get(Locker, "L1"), body, utcnow(), settings=settings)
         session.commit()
     return created["id"]
@@ -37,10 +53,14 @@ def link(settings, parcel_id):
 
 
 def test_the_recipient_extends_once_by_the_signed_link(anonymous, parcel, settings):
-    response = anonymous.post(f"/api/v1/parcels/{parcel}/extend", params={"token": link(settings, parcel)})
+    response = anonymous.post(
+        f"/api/v1/parcels/{parcel}/extend", params={"token": link(settings, parcel)}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["extended_at"] is not None
-    again = anonymous.post(f"/api/v1/parcels/{parcel}/extend", params={"token": link(settings, parcel)})
+    again = anonymous.post(
+        f"/api/v1/parcels/{parcel}/extend", params={"token": link(settings, parcel)}
+    )
     assert again.status_code == 409 and again.json()["detail"]["code"] == "already_extended"
 
 
@@ -54,42 +74,70 @@ def test_a_link_for_another_parcel_or_a_forged_one_is_refused(anonymous, parcel,
 
 
 def test_the_recipient_delegates_by_the_signed_link(anonymous, parcel, settings, engine):
-    response = anonymous.post(f"/api/v1/parcels/{parcel}/delegate", params={"token": link(settings, parcel)},
-                              json={"name": "Bob", "phone": "+449876543210"})
+    response = anonymous.post(
+        f"/api/v1/parcels/{parcel}/delegate",
+        params={"token": link(settings, parcel)},
+        json={"name": "Bob", "phone": "+449876543210"},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["delegated"] is True and "Bob" not in response.text
     with Session(engine) as session:
         [release] = session.exec(select(DoorRelease)).all()
     assert (release.kind, release.actor, release.counted, release.outcome) == (
-        "delegation", "recipient", False, "issued")
+        "delegation",
+        "recipient",
+        False,
+        "issued",
+    )
 
 
 def test_an_operator_delegates_only_with_a_reason_and_carriers_and_viewers_not_at_all(
-        client, credentials, parcel, engine):
+    client, credentials, parcel, engine
+):
     bob = {"name": "Bob", "phone": "+449876543210"}
     for headers in (credentials.carrier("UPS"), credentials.carrier("DHL")):  # another's, its own
         refused = client.post(f"/api/v1/parcels/{parcel}/delegate", json=bob, headers=headers)
-        assert refused.status_code == 403 and refused.json()["detail"]["code"] == "delegation_forbidden"
-    viewer = client.post(f"/api/v1/parcels/{parcel}/delegate", json=bob, headers=credentials.operator("viewer"))
+        assert (
+            refused.status_code == 403
+            and refused.json()["detail"]["code"] == "delegation_forbidden"
+        )
+    viewer = client.post(
+        f"/api/v1/parcels/{parcel}/delegate", json=bob, headers=credentials.operator("viewer")
+    )
     assert viewer.status_code == 403
     operator = credentials.operator("operator", "olga")
     no_reason = client.post(f"/api/v1/parcels/{parcel}/delegate", json=bob, headers=operator)
     assert no_reason.status_code == 422 and no_reason.json()["detail"]["code"] == "reason_required"
     with Session(engine) as session:
         assert session.exec(select(DoorRelease)).all() == []  # bad input changes nothing
-    response = client.post(f"/api/v1/parcels/{parcel}/delegate", json={**bob, "reason": "recipient called"},
-                           headers=operator)
+    response = client.post(
+        f"/api/v1/parcels/{parcel}/delegate",
+        json={**bob, "reason": "recipient called"},
+        headers=operator,
+    )
     assert response.status_code == 200, response.text
     assert response.json()["delegated"] is True and "Bob" not in response.text
     with Session(engine) as session:
         [release] = session.exec(select(DoorRelease)).all()
         [entry] = session.exec(select(AuditEntry).where(AuditEntry.action == "door_release")).all()
-    assert (release.actor, release.reason, release.counted) == ("operator:olga", "recipient called", True)
-    assert entry.actor == "operator:olga" and json.loads(entry.detail)["reason"] == "recipient called"
+    assert (release.actor, release.reason, release.counted) == (
+        "operator:olga",
+        "recipient called",
+        True,
+    )
+    assert (
+        entry.actor == "operator:olga" and json.loads(entry.detail)["reason"] == "recipient called"
+    )
 
 
-@pytest.mark.parametrize("body", [{"name": "Bob"}, {"name": "", "phone": "+449876543210"},
-                                  {"name": "Bob", "email": "not-an-email"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "Bob"},
+        {"name": "", "phone": "+449876543210"},
+        {"name": "Bob", "email": "not-an-email"},
+    ],
+)
 def test_a_bad_delegate_is_refused_and_changes_nothing(client, parcel, body, row_counts):
     before = row_counts()
     response = client.post(f"/api/v1/parcels/{parcel}/delegate", json=body)

@@ -1,4 +1,5 @@
 """POST /api/v1/returns: a carrier or retailer asks for a return drop-off and gets the code."""
+
 import json
 
 import pytest
@@ -6,10 +7,17 @@ from sqlmodel import Session, select
 
 from cloud.models import OutboxMessage, Parcel
 
-LOCKER = {"id": "L1", "name": "Main St",
-          "compartments": [{"number": 1, "size": "S"}, {"number": 2, "size": "M"}]}
-RETURN = {"locker_id": "L1", "carrier": "acme", "size": "M",
-          "contact": {"name": "Ada Lovelace", "email": "ada@example.org"}}
+LOCKER = {
+    "id": "L1",
+    "name": "Main St",
+    "compartments": [{"number": 1, "size": "S"}, {"number": 2, "size": "M"}],
+}
+RETURN = {
+    "locker_id": "L1",
+    "carrier": "acme",
+    "size": "M",
+    "contact": {"name": "Ada Lovelace", "email": "ada@example.org"},
+}
 
 
 @pytest.fixture
@@ -36,13 +44,16 @@ def test_dimensions_pick_the_smallest_compartment_that_fits(client, locker):
     assert client.post("/api/v1/returns", json=fields).json()["compartment"] == 1
 
 
-@pytest.mark.parametrize("change, status", [
-    ({"size": None}, 422),  # neither a size nor dimensions
-    ({"size": "XXL"}, 422),
-    ({"contact": {"name": "Ada"}}, 422),  # no way to send the code
-    ({"locker_id": "NOPE"}, 404),
-    ({"tracking_code": "bad code!"}, 422),
-])
+@pytest.mark.parametrize(
+    "change, status",
+    [
+        ({"size": None}, 422),  # neither a size nor dimensions
+        ({"size": "XXL"}, 422),
+        ({"contact": {"name": "Ada"}}, 422),  # no way to send the code
+        ({"locker_id": "NOPE"}, 404),
+        ({"tracking_code": "bad code!"}, 422),
+    ],
+)
 def test_bad_requests_are_refused_and_change_nothing(client, locker, row_counts, change, status):
     before = row_counts()
     response = client.post("/api/v1/returns", json={**RETURN, **change})
@@ -64,5 +75,9 @@ def test_a_carrier_cannot_ask_in_another_carriers_name(client, locker, credentia
 
 
 def test_a_viewer_may_not(client, locker, credentials):
-    assert client.post("/api/v1/returns", json=RETURN,
-                       headers=credentials.operator("viewer")).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/returns", json=RETURN, headers=credentials.operator("viewer")
+        ).status_code
+        == 403
+    )

@@ -1,6 +1,7 @@
 """Carriers set their webhook over the API; a status change reaches a real HTTP receiver,
 signed with the secret the carrier was given. The receiver is on 127.0.0.1, allowed as an
 on-premise carrier's host would be (LOCKER_WEBHOOK_ALLOW_PRIVATE_HOSTS)."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,14 +12,22 @@ from cloud.notify import webhooks
 from cloud.runtime.notification_loop import NotificationLoop
 
 LOCKER = {"id": "L1", "name": "Main St", "compartments": [{"number": 1, "size": "M"}]}
-PARCEL = {"carrier": "DHL", "tracking_code": "JJD0001", "locker_id": "L1",
-          "width_mm": 300, "height_mm": 150, "depth_mm": 500,
-          "recipient": {"name": "Ada Lovelace", "phone": "+441234567890"}}
+PARCEL = {
+    "carrier": "DHL",
+    "tracking_code": "JJD0001",
+    "locker_id": "L1",
+    "width_mm": 300,
+    "height_mm": 150,
+    "depth_mm": 500,
+    "recipient": {"name": "Ada Lovelace", "phone": "+441234567890"},
+}
 
 
 class _Keep(BaseHTTPRequestHandler):
     def do_POST(self):
-        self.server.posts.append((dict(self.headers), self.rfile.read(int(self.headers["Content-Length"]))))
+        self.server.posts.append(
+            (dict(self.headers), self.rfile.read(int(self.headers["Content-Length"])))
+        )
         self.send_response(204)
         self.end_headers()
 
@@ -42,8 +51,9 @@ def receiver():
     server.server_close()
 
 
-def test_a_carrier_sets_its_webhook_and_receives_signed_status_changes(client, credentials, receiver,
-                                                                       engine, settings):
+def test_a_carrier_sets_its_webhook_and_receives_signed_status_changes(
+    client, credentials, receiver, engine, settings
+):
     dhl = credentials.carrier("DHL")
     url = f"http://127.0.0.1:{receiver.server_address[1]}/hooks"
     response = client.put("/api/v1/webhook", json={"url": url}, headers=dhl)
@@ -59,16 +69,31 @@ def test_a_carrier_sets_its_webhook_and_receives_signed_status_changes(client, c
     assert json.loads(body)["type"] == "parcel.cancelled"
 
 
-def test_webhook_settings_are_refused_to_the_wrong_callers_and_bad_urls(client, anonymous, credentials):
+def test_webhook_settings_are_refused_to_the_wrong_callers_and_bad_urls(
+    client, anonymous, credentials
+):
     dhl = credentials.carrier("DHL")
     assert anonymous.put("/api/v1/webhook", json={"url": "https://x.example/h"}).status_code == 401
-    assert client.put("/api/v1/webhook", json={"url": "https://x.example/h"},
-                      headers=credentials.operator("viewer")).status_code == 403
-    assert client.put("/api/v1/carriers/DHL/webhook", json={"url": "https://x.example/h"},
-                      headers=dhl).status_code == 403  # a carrier sets only its own
+    assert (
+        client.put(
+            "/api/v1/webhook",
+            json={"url": "https://x.example/h"},
+            headers=credentials.operator("viewer"),
+        ).status_code
+        == 403
+    )
+    assert (
+        client.put(
+            "/api/v1/carriers/DHL/webhook", json={"url": "https://x.example/h"}, headers=dhl
+        ).status_code
+        == 403
+    )  # a carrier sets only its own
     for bad in ("ftp://x.example/h", "https://", "not a url", "https://x.example/" + "a" * 2048):
         assert client.put("/api/v1/webhook", json={"url": bad}, headers=dhl).status_code == 422, bad
-    assert client.put("/api/v1/carriers/NOPE/webhook", json={"url": "https://x.example/h"}).status_code == 404
+    assert (
+        client.put("/api/v1/carriers/NOPE/webhook", json={"url": "https://x.example/h"}).status_code
+        == 404
+    )
     by_admin = client.put("/api/v1/carriers/DHL/webhook", json={"url": "https://x.example/h"})
     assert by_admin.status_code == 200 and by_admin.json()["secret"].startswith("whsec_")
     assert client.delete("/api/v1/webhook", headers=dhl).status_code == 204

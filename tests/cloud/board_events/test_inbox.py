@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, SQLModel, func, select
 
+from cloud.board_events import OutOfOrder, apply_device_event
 from cloud.core.clock import to_ms
 from cloud.core.security import pin_hash
 from cloud.models import Compartment, DeviceEvent, Notification, Parcel, PickupCredential
 from cloud.services import credentials, notifications, outbox, parcels
-from cloud.board_events import OutOfOrder, apply_device_event
 from cloud.services.errors import Conflict
 from protocol.verifiers import pin_verifier
 from protocol.wire import COURIER_CODE_MIN
@@ -58,17 +58,35 @@ def the_pin(session, settings):
 
 def test_deposited_issues_a_pin_credential_and_notification(session, reserved, now, settings):
     locker, parcel = reserved
-    assert apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    assert apply_device_event(
+        session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings
+    )
     deadline = now + timedelta(hours=72)
-    assert (parcel.state, parcel.deposited_at, parcel.pickup_deadline) == ("deposited", now, deadline)
-    assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("occupied", parcel.id)
+    assert (parcel.state, parcel.deposited_at, parcel.pickup_deadline) == (
+        "deposited",
+        now,
+        deadline,
+    )
+    assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == (
+        "occupied",
+        parcel.id,
+    )
     pin = the_pin(session, settings)
     assert len(pin) == 6
     [credential] = session.exec(select(PickupCredential)).all()
-    assert credential.pin_hash == pin_hash(settings.pepper, "L1", pin) and credential.expires_at == deadline
-    assert commands(session, "credential") == [{"parcel": "JJD0001", "cmp": 1, "until": to_ms(deadline),
-                                                "v": pin_verifier(bytes.fromhex(locker.device_key), pin),
-                                                "asof": 1}]  # decided with event 1 applied
+    assert (
+        credential.pin_hash == pin_hash(settings.pepper, "L1", pin)
+        and credential.expires_at == deadline
+    )
+    assert commands(session, "credential") == [
+        {
+            "parcel": "JJD0001",
+            "cmp": 1,
+            "until": to_ms(deadline),
+            "v": pin_verifier(bytes.fromhex(locker.device_key), pin),
+            "asof": 1,
+        }
+    ]  # decided with event 1 applied
     [notification] = session.exec(select(Notification)).all()
     assert (notification.channel, notification.recipient) == ("sms", "+441234567890")
     assert "compartment 1" in notification.message and locker.name in notification.message
@@ -86,7 +104,9 @@ def test_the_pin_is_stored_nowhere_in_clear(engine, session, reserved, now, sett
     assert not any(pin in body for body in commands_sent)
 
 
-def test_the_pin_is_in_no_table_in_clear_yet_the_recipient_gets_it(engine, session, reserved, now, settings, monkeypatch):
+def test_the_pin_is_in_no_table_in_clear_yet_the_recipient_gets_it(
+    engine, session, reserved, now, settings, monkeypatch
+):
     locker, _ = reserved
     monkeypatch.setattr(credentials, "_random", ScriptedRandom("58209749"))
     eight = settings.model_copy(update={"pin_length": 8})  # no accidental match in keys or times
@@ -108,24 +128,39 @@ def test_the_pin_is_in_no_table_in_clear_yet_the_recipient_gets_it(engine, sessi
 def everything_stored(engine):
     """Every value of every row of every table, as text."""
     with engine.connect() as connection:
-        return "\n".join(str(value) for table in SQLModel.metadata.sorted_tables
-                         for row in connection.execute(table.select()) for value in row)
+        return "\n".join(
+            str(value)
+            for table in SQLModel.metadata.sorted_tables
+            for row in connection.execute(table.select())
+            for value in row
+        )
 
 
 def test_email_when_the_recipient_has_no_phone(session, make_locker, parcel_data, now, settings):
     locker, _ = make_locker()
-    parcels.preadvise(session, parcel_data(recipient={"name": "Ada", "email": "ada@example.org"}), now, settings=settings)
+    parcels.preadvise(
+        session,
+        parcel_data(recipient={"name": "Ada", "email": "ada@example.org"}),
+        now,
+        settings=settings,
+    )
     apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
     [notification] = session.exec(select(Notification)).all()
     assert (notification.channel, notification.recipient) == ("email", "ada@example.org")
 
 
-def test_a_repeated_event_is_applied_once_and_acknowledged_each_time(session, reserved, now, settings):
+def test_a_repeated_event_is_applied_once_and_acknowledged_each_time(
+    session, reserved, now, settings
+):
     locker, _ = reserved
     body = event(1, parcel="JJD0001", cmp=1)
     assert apply_device_event(session, locker, body, now, settings=settings) is True
     assert apply_device_event(session, locker, dict(body), now, settings=settings) is False
-    assert (count(session, DeviceEvent), count(session, PickupCredential), count(session, Notification)) == (1, 1, 1)
+    assert (
+        count(session, DeviceEvent),
+        count(session, PickupCredential),
+        count(session, Notification),
+    ) == (1, 1, 1)
     assert commands(session, "ack") == [{"seqs": [1]}, {"seqs": [1]}]
 
 
@@ -137,7 +172,9 @@ def test_a_twin_applied_concurrently_is_recognised(engine, reserved, session, no
     first = Session(engine)
     assert apply_device_event(first, first.get(type(locker), "L1"), body, now, settings=settings)
     result = {}
-    twin = threading.Thread(target=_apply_in_own_session, args=(engine, body, now, settings, result))
+    twin = threading.Thread(
+        target=_apply_in_own_session, args=(engine, body, now, settings, result)
+    )
     twin.start()
     _wait_until_blocked(engine)
     first.commit()
@@ -151,7 +188,10 @@ def test_a_twin_applied_concurrently_is_recognised(engine, reserved, session, no
 def _apply_in_own_session(engine, body, now, settings, result):
     with Session(engine) as session:
         from cloud.models import Locker
-        result["applied"] = apply_device_event(session, session.get(Locker, "L1"), body, now, settings=settings)
+
+        result["applied"] = apply_device_event(
+            session, session.get(Locker, "L1"), body, now, settings=settings
+        )
         session.commit()
 
 
@@ -161,7 +201,9 @@ def _wait_until_blocked(engine):
         return
     for _ in range(100):  # PostgreSQL: the twin's INSERT waits on the unique index
         with engine.connect() as connection:
-            if connection.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE NOT granted").scalar():
+            if connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted"
+            ).scalar():
                 return
         time.sleep(0.05)
     raise AssertionError("the twin never blocked")
@@ -171,7 +213,9 @@ def test_collected_frees_the_compartment_and_uses_the_credential(session, reserv
     locker, parcel = reserved
     apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
     later = now + timedelta(hours=5)
-    assert apply_device_event(session, locker, event(2, "collected", parcel="JJD0001", cmp=1), later, settings=settings)
+    assert apply_device_event(
+        session, locker, event(2, "collected", parcel="JJD0001", cmp=1), later, settings=settings
+    )
     assert (parcel.state, parcel.collected_at) == ("collected", later)
     assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("free", None)
     [credential] = session.exec(select(PickupCredential)).all()
@@ -186,9 +230,13 @@ def test_a_deposit_in_another_compartment_follows_the_board(session, reserved, n
     assert commands(session, "credential")[0]["cmp"] == 3
 
 
-def test_a_deposit_displacing_another_reservation_revokes_it(session, reserved, parcel_data, now, settings):
+def test_a_deposit_displacing_another_reservation_revokes_it(
+    session, reserved, parcel_data, now, settings
+):
     locker, parcel = reserved
-    other = parcels.preadvise(session, parcel_data(tracking_code="JJD0002"), now, settings=settings)  # gets cmp 2
+    other = parcels.preadvise(
+        session, parcel_data(tracking_code="JJD0002"), now, settings=settings
+    )  # gets cmp 2
     apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=2), now, settings=settings)
     assert (other.state, other.compartment_id) == ("announced", None)
     assert {"parcel": "JJD0002"} in commands(session, "revoke")
@@ -200,20 +248,29 @@ def test_jammed_marks_the_compartment(session, reserved, now, settings):
     assert compartment(session, 2).state == "jammed"
 
 
-@pytest.mark.parametrize("body, reason", [
-    (event(1, "collected", parcel="NOPE", cmp=1), "parcel NOPE not live"),
-    (event(1, "collected", parcel="JJD0001", cmp=1), "parcel JJD0001 is reserved"),
-    (event(1, parcel="JJD0001", cmp=99), "no compartment 99"),
-    (event(1, "jammed", cmp=42), "no compartment 42"),
-    (event(1, "exploded"), "unknown event type"),
-])
-def test_an_event_that_does_not_apply_is_recorded_ignored_and_acknowledged(session, reserved, now, settings, row_counts, body, reason, caplog):
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (event(1, "collected", parcel="NOPE", cmp=1), "parcel NOPE not live"),
+        (event(1, "collected", parcel="JJD0001", cmp=1), "parcel JJD0001 is reserved"),
+        (event(1, parcel="JJD0001", cmp=99), "no compartment 99"),
+        (event(1, "jammed", cmp=42), "no compartment 42"),
+        (event(1, "exploded"), "unknown event type"),
+    ],
+)
+def test_an_event_that_does_not_apply_is_recorded_ignored_and_acknowledged(
+    session, reserved, now, settings, row_counts, body, reason, caplog
+):
     locker, parcel = reserved
     session.commit()
     before = row_counts()
     assert apply_device_event(session, locker, body, now, settings=settings) is True
     session.commit()
-    assert row_counts() == {**before, "deviceevent": 1, "outboxmessage": before["outboxmessage"] + 1}
+    assert row_counts() == {
+        **before,
+        "deviceevent": 1,
+        "outboxmessage": before["outboxmessage"] + 1,
+    }
     [recorded] = session.exec(select(DeviceEvent)).all()
     assert recorded.outcome.startswith("ignored: ") and reason in recorded.outcome
     assert reason in caplog.text
@@ -224,6 +281,7 @@ def test_an_event_that_does_not_apply_is_recorded_ignored_and_acknowledged(sessi
 
 def test_pins_of_one_locker_never_collide(session, make_locker, parcel_data, now):
     from cloud.core.config import Settings
+
     tiny = Settings(pin_pepper="test-pepper-0123456789abcdef", pin_length=4)
     locker, _ = make_locker(sizes="S" * 30)
     for n in range(1, 31):
@@ -237,20 +295,32 @@ def outcome(session, seq):
     return session.exec(select(DeviceEvent.outcome).where(DeviceEvent.seq == seq)).one()
 
 
-def test_a_deposit_of_a_parcel_no_longer_live_marks_its_compartment_occupied(session, reserved, parcel_data, now, settings, caplog):
+def test_a_deposit_of_a_parcel_no_longer_live_marks_its_compartment_occupied(
+    session, reserved, parcel_data, now, settings, caplog
+):
     """Cancelled in the cloud while the board still had the reservation: the door sensor wins."""
     locker, parcel = reserved
     parcels.cancel(session, parcel.id, now, settings=settings)
-    assert apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    assert apply_device_event(
+        session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings
+    )
     assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("occupied", None)
     assert outcome(session, 1) == "ignored: parcel JJD0001 not live; compartment 1 marked occupied"
     assert "compartment 1 marked occupied" in caplog.text
-    assert (parcel.state, count(session, PickupCredential), count(session, Notification)) == ("cancelled", 0, 0)
-    same_size = parcels.preadvise(session, parcel_data(tracking_code="JJD0002"), now, settings=settings)
+    assert (parcel.state, count(session, PickupCredential), count(session, Notification)) == (
+        "cancelled",
+        0,
+        0,
+    )
+    same_size = parcels.preadvise(
+        session, parcel_data(tracking_code="JJD0002"), now, settings=settings
+    )
     assert session.get(Compartment, same_size.compartment_id).number == 2  # not the full one
 
 
-def test_a_deposit_of_an_unknown_parcel_takes_the_compartment_from_its_reservation(session, reserved, now, settings):
+def test_a_deposit_of_an_unknown_parcel_takes_the_compartment_from_its_reservation(
+    session, reserved, now, settings
+):
     locker, parcel = reserved  # JJD0001 reserved in compartment 1
     apply_device_event(session, locker, event(1, parcel="NOPE", cmp=1), now, settings=settings)
     assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("occupied", None)
@@ -259,36 +329,56 @@ def test_a_deposit_of_an_unknown_parcel_takes_the_compartment_from_its_reservati
     assert outcome(session, 1) == "ignored: parcel NOPE not live; compartment 1 marked occupied"
 
 
-def test_a_deposit_not_applied_into_a_compartment_known_occupied_changes_nothing(session, reserved, now, settings, row_counts):
+def test_a_deposit_not_applied_into_a_compartment_known_occupied_changes_nothing(
+    session, reserved, now, settings, row_counts
+):
     locker, parcel = reserved
     apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
     session.commit()
     before = row_counts()
     apply_device_event(session, locker, event(2, parcel="JJD0001", cmp=1), now, settings=settings)
     session.commit()
-    assert row_counts() == {**before, "deviceevent": before["deviceevent"] + 1,
-                            "outboxmessage": before["outboxmessage"] + 1}  # the event and its ack
+    assert row_counts() == {
+        **before,
+        "deviceevent": before["deviceevent"] + 1,
+        "outboxmessage": before["outboxmessage"] + 1,
+    }  # the event and its ack
     assert outcome(session, 2) == "ignored: parcel JJD0001 is deposited"
-    assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("occupied", parcel.id)
+    assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == (
+        "occupied",
+        parcel.id,
+    )
 
 
-def test_a_pickup_from_a_compartment_holding_nothing_of_the_clouds_leaves_it_free(session, reserved, now, settings):
+def test_a_pickup_from_a_compartment_holding_nothing_of_the_clouds_leaves_it_free(
+    session, reserved, now, settings
+):
     locker, parcel = reserved
     parcels.cancel(session, parcel.id, now, settings=settings)
     apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
-    assert apply_device_event(session, locker, event(2, "collected", parcel="JJD0001", cmp=1), now, settings=settings)
+    assert apply_device_event(
+        session, locker, event(2, "collected", parcel="JJD0001", cmp=1), now, settings=settings
+    )
     assert (compartment(session, 1).state, compartment(session, 1).parcel_id) == ("free", None)
     assert outcome(session, 2) == "ignored: parcel JJD0001 not live; compartment 1 marked free"
     assert parcel.state == "cancelled"
 
 
-def test_a_reused_sequence_number_is_acknowledged_but_not_applied(session, reserved, now, settings, caplog):
-    """A board that lost its flash numbers its events from 1 again: seq 1 now means another event."""
+def test_a_reused_sequence_number_is_acknowledged_but_not_applied(
+    session, reserved, now, settings, caplog
+):
+    """A board that lost its flash numbers its events from 1 again: seq 1 now means another
+    event."""
     locker, parcel = reserved
     first = event(1, "jammed", cmp=2)
     apply_device_event(session, locker, first, now, settings=settings)
     caplog.clear()
-    assert apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings) is False
+    assert (
+        apply_device_event(
+            session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings
+        )
+        is False
+    )
     [stored] = session.exec(select(DeviceEvent)).all()
     assert json.loads(stored.body) == first
     assert (parcel.state, count(session, PickupCredential)) == ("reserved", 0)
@@ -302,7 +392,9 @@ def test_a_true_repeat_logs_no_error(session, reserved, now, settings, caplog):
     locker, _ = reserved
     body = event(1, "jammed", cmp=2)
     apply_device_event(session, locker, body, now, settings=settings)
-    apply_device_event(session, locker, {key: body[key] for key in reversed(body)}, now, settings=settings)
+    apply_device_event(
+        session, locker, {key: body[key] for key in reversed(body)}, now, settings=settings
+    )
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
@@ -310,7 +402,9 @@ def test_the_board_verifier_is_kept_to_send_the_credential_again(session, reserv
     locker, _ = reserved
     apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
     [credential] = session.exec(select(PickupCredential)).all()
-    assert credential.board_verifier == pin_verifier(bytes.fromhex(locker.device_key), the_pin(session, settings))
+    assert credential.board_verifier == pin_verifier(
+        bytes.fromhex(locker.device_key), the_pin(session, settings)
+    )
 
 
 def test_a_pin_is_always_shorter_than_a_courier_code(session, reserved, now, settings, monkeypatch):
@@ -324,40 +418,62 @@ def test_a_pin_is_always_shorter_than_a_courier_code(session, reserved, now, set
     assert the_pin(session, settings) == "471147081"
 
 
-def test_no_pin_is_issued_where_it_would_need_a_courier_codes_length(session, reserved, now, settings):
+def test_no_pin_is_issued_where_it_would_need_a_courier_codes_length(
+    session, reserved, now, settings
+):
     locker, _ = reserved  # a minimum of 10 gets past the settings' check only by model_copy
     too_long = settings.model_copy(update={"pin_length": COURIER_CODE_MIN})
     with pytest.raises(Conflict) as refusal:
-        apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=too_long)
+        apply_device_event(
+            session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=too_long
+        )
     assert refusal.value.code == "pins_exhausted"
 
 
 def test_a_pin_never_equals_one_an_earlier_parcel_with_the_same_code_had_at_the_locker(
-        session, reserved, parcel_data, now, settings, monkeypatch):
+    session, reserved, parcel_data, now, settings, monkeypatch
+):
     """The board knows parcels by code alone: the first parcel's PIN (and its QR code, bound to
     the PIN's verifier) would open the second, another carrier's, in the same compartment."""
     locker, first = reserved
-    monkeypatch.setattr(credentials, "_random", ScriptedRandom("471147" "471147" "081508"))
+    monkeypatch.setattr(credentials, "_random", ScriptedRandom("471147471147081508"))
     apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
-    apply_device_event(session, locker, event(2, "collected", parcel="JJD0001", cmp=1), now, settings=settings)
-    second = parcels.preadvise(session, parcel_data(carrier="UPS"), now, settings=settings)  # same code
+    apply_device_event(
+        session, locker, event(2, "collected", parcel="JJD0001", cmp=1), now, settings=settings
+    )
+    second = parcels.preadvise(
+        session, parcel_data(carrier="UPS"), now, settings=settings
+    )  # same code
     apply_device_event(session, locker, event(3, parcel="JJD0001", cmp=1), now, settings=settings)
-    assert (first.state, second.state, second.compartment_id) == ("collected", "deposited", first.compartment_id)
+    assert (first.state, second.state, second.compartment_id) == (
+        "collected",
+        "deposited",
+        first.compartment_id,
+    )
     pins = {c.parcel_id: c.pin_hash for c in session.exec(select(PickupCredential)).all()}
-    assert pins == {first.id: pin_hash(settings.pepper, "L1", "471147"),
-                    second.id: pin_hash(settings.pepper, "L1", "081508")}
+    assert pins == {
+        first.id: pin_hash(settings.pepper, "L1", "471147"),
+        second.id: pin_hash(settings.pepper, "L1", "081508"),
+    }
 
 
 # strict seq order (Locker.applied_seq)
 
+
 def test_events_in_order_advance_the_watermark(session, reserved, now, settings):
     locker, parcel = reserved
-    assert apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
-    assert apply_device_event(session, locker, event(2, "collected", parcel="JJD0001", cmp=1), now, settings=settings)
+    assert apply_device_event(
+        session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings
+    )
+    assert apply_device_event(
+        session, locker, event(2, "collected", parcel="JJD0001", cmp=1), now, settings=settings
+    )
     assert locker.applied_seq == 2 and parcel.state == "collected"
 
 
-def test_an_event_after_a_gap_is_refused_then_applied_after_its_predecessor(session, reserved, now, settings):
+def test_an_event_after_a_gap_is_refused_then_applied_after_its_predecessor(
+    session, reserved, now, settings
+):
     """`collected` (2) overtook `deposited` (1): applied first it would be ignored and the
     deposit would then leave the compartment occupied for good."""
     locker, parcel = reserved
@@ -369,7 +485,9 @@ def test_an_event_after_a_gap_is_refused_then_applied_after_its_predecessor(sess
     session.rollback()  # what the bridge's transaction does with it
     assert count(session, DeviceEvent) == 0 and commands(session, "ack") == []
     assert session.get(type(locker), "L1").applied_seq == 0
-    assert apply_device_event(session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings)
+    assert apply_device_event(
+        session, locker, event(1, parcel="JJD0001", cmp=1), now, settings=settings
+    )
     assert apply_device_event(session, locker, collected, now, settings=settings)
     assert (parcel.state, compartment(session, 1).state) == ("collected", "free")
     assert [outcome(session, 1), outcome(session, 2)] == ["applied", "applied"]
@@ -379,24 +497,39 @@ def test_an_event_after_a_gap_is_refused_then_applied_after_its_predecessor(sess
 def test_an_event_at_or_below_the_watermark_is_a_repeat(session, reserved, now, settings):
     locker, _ = reserved
     for seq in (1, 2):
-        apply_device_event(session, locker, event(seq, "jammed", cmp=seq + 1), now, settings=settings)
-    assert apply_device_event(session, locker, event(1, "jammed", cmp=2), now, settings=settings) is False
+        apply_device_event(
+            session, locker, event(seq, "jammed", cmp=seq + 1), now, settings=settings
+        )
+    assert (
+        apply_device_event(session, locker, event(1, "jammed", cmp=2), now, settings=settings)
+        is False
+    )
     assert locker.applied_seq == 2 and count(session, DeviceEvent) == 2
     assert commands(session, "ack")[-1] == {"seqs": [1]}
 
 
-def test_a_seq_below_the_watermark_missing_from_the_inbox_is_acknowledged_and_logged(session, reserved, now, settings, caplog):
+def test_a_seq_below_the_watermark_missing_from_the_inbox_is_acknowledged_and_logged(
+    session, reserved, now, settings, caplog
+):
     """A locker migrated with a gap in its inbox: the watermark starts at its highest seq."""
     locker, parcel = reserved
     locker.applied_seq = 5
-    assert apply_device_event(session, locker, event(3, parcel="JJD0001", cmp=1), now, settings=settings) is False
+    assert (
+        apply_device_event(
+            session, locker, event(3, parcel="JJD0001", cmp=1), now, settings=settings
+        )
+        is False
+    )
     assert parcel.state == "reserved" and commands(session, "ack") == [{"seqs": [3]}]
     assert "SEQUENCE REUSED?" in caplog.text
 
 
 # what the cloud decides carries how far it had applied the board's events (asof)
 
-def test_reserve_and_credential_carry_the_watermark_they_were_decided_at(session, reserved, parcel_data, now, settings):
+
+def test_reserve_and_credential_carry_the_watermark_they_were_decided_at(
+    session, reserved, parcel_data, now, settings
+):
     locker, _ = reserved
     assert commands(session, "reserve") == [{"parcel": "JJD0001", "cmp": 1, "asof": 0}]
     apply_device_event(session, locker, event(1, "jammed", cmp=3), now, settings=settings)
@@ -411,4 +544,6 @@ def test_a_reserve_or_credential_without_asof_is_not_queued(session, reserved, n
     with pytest.raises(ValueError, match="missing asof"):
         outbox.queue(session, "L1", "reserve", {"parcel": "P1", "cmp": 1}, now)
     with pytest.raises(ValueError, match="missing asof"):
-        outbox.queue(session, "L1", "credential", {"parcel": "P1", "cmp": 1, "v": "0" * 32, "until": 0}, now)
+        outbox.queue(
+            session, "L1", "credential", {"parcel": "P1", "cmp": 1, "v": "0" * 32, "until": 0}, now
+        )

@@ -26,15 +26,21 @@ def test_reads_locker_prefixed_environment(monkeypatch):
     assert settings.database_url == "postgresql://db/x" and settings.pin_length == 8
 
 
-@pytest.mark.parametrize("pepper", [None, "", "changeme", "CHANGEME", "dev-pepper-not-a-secret", "dev123456789abcdefgh", "short"])
+@pytest.mark.parametrize(
+    "pepper",
+    [None, "", "changeme", "CHANGEME", "dev-pepper-not-a-secret", "dev123456789abcdefgh", "short"],
+)
 def test_production_refuses_a_missing_or_placeholder_pepper(pepper):
     with pytest.raises(ValidationError, match="LOCKER_PIN_PEPPER"):
         Settings(environment="production", pin_pepper=pepper)
 
 
 def test_production_accepts_a_real_pepper_and_hides_it():
-    settings = Settings(environment="production", pin_pepper="9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c",
-                        auth_secret=AUTH_SECRET)
+    settings = Settings(
+        environment="production",
+        pin_pepper="9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c",
+        auth_secret=AUTH_SECRET,
+    )
     assert settings.pepper == b"9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c"
     assert "9f2c4e1a" not in repr(settings) and AUTH_SECRET not in repr(settings)
 
@@ -42,11 +48,16 @@ def test_production_accepts_a_real_pepper_and_hides_it():
 AUTH_SECRET = "5b1e9d7c3a2f4e6081b3d5f7a9c0e2d4"
 
 
-@pytest.mark.parametrize("secret", [None, "", "changeme", "secret", "dev-auth-secret-xxxxxxxx", "short"])
+@pytest.mark.parametrize(
+    "secret", [None, "", "changeme", "secret", "dev-auth-secret-xxxxxxxx", "short"]
+)
 def test_production_refuses_a_missing_or_placeholder_auth_secret(secret):
     with pytest.raises(ValidationError, match="LOCKER_AUTH_SECRET"):
-        Settings(environment="production", pin_pepper="9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c",
-                 auth_secret=secret)
+        Settings(
+            environment="production",
+            pin_pepper="9f2c4e1a7b3d5f608e2a4c6b8d0f1a3c",
+            auth_secret=secret,
+        )
 
 
 def test_development_without_an_auth_secret_gets_a_random_one_never_a_known_one():

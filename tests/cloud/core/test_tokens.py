@@ -1,5 +1,6 @@
 """Signed tokens (cloud/core/tokens.py): a session token names its session; versions never pass
 for each other."""
+
 from datetime import datetime, timedelta
 
 import pytest

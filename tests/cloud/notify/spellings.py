@@ -1,11 +1,23 @@
 """Hypothesis strategies for the many ways to write one IP address in a URL's host."""
+
 import ipaddress
 
 from hypothesis import strategies as st
 
-INTERNAL_V4 = [ipaddress.IPv4Network(cidr) for cidr in (
-    "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
-    "0.0.0.0/8", "100.64.0.0/10", "224.0.0.0/4", "240.0.0.0/4")]
+INTERNAL_V4 = [
+    ipaddress.IPv4Network(cidr)
+    for cidr in (
+        "127.0.0.0/8",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "169.254.0.0/16",
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+]
 INTERNAL_V6 = [ipaddress.IPv6Network(cidr) for cidr in ("fe80::/10", "fc00::/7", "ff00::/8")]
 
 
@@ -47,7 +59,11 @@ def ipv6_carrying(draw, address: ipaddress.IPv4Address) -> str:
     form = draw(st.sampled_from(["mapped", "mapped-dotted", "nat64", "6to4", "compatible"]))
     if form == "mapped-dotted":
         return f"::ffff:{address}"
-    base = {"mapped": 0xFFFF << 32, "nat64": 0x64FF9B << 96, "compatible": 0,
-            "6to4": (0x2002 << 112) | (packed << 80)}[form]
+    base = {
+        "mapped": 0xFFFF << 32,
+        "nat64": 0x64FF9B << 96,
+        "compatible": 0,
+        "6to4": (0x2002 << 112) | (packed << 80),
+    }[form]
     low = 0 if form == "6to4" else packed
     return str(ipaddress.IPv6Address(base | low))

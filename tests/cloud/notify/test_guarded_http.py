@@ -1,6 +1,7 @@
 """The guarded client: TLS still checks the certificate against the URL's host name (the
 connection goes to a checked address, the name stays the name), the socket's peer is checked,
 and no proxy from the environment connects in our place."""
+
 import ssl
 
 import httpcore
@@ -18,8 +19,14 @@ ON_PREMISE = TargetPolicy(https_only=True, private_hosts=frozenset({"hooks.onpre
 
 
 def hook(url: str) -> Outgoing:
-    return Outgoing(key="parcel.cancelled:1", channel="webhook", recipient="DHL", text="{}",
-                    webhook_url=url, webhook_secret="whsec_test")
+    return Outgoing(
+        key="parcel.cancelled:1",
+        channel="webhook",
+        recipient="DHL",
+        text="{}",
+        webhook_url=url,
+        webhook_secret="whsec_test",
+    )
 
 
 @pytest.fixture
@@ -92,12 +99,19 @@ def test_no_proxy_from_the_environment_is_used(servers, monkeypatch):
     monkeypatch.delenv("no_proxy", raising=False)
     policy = TargetPolicy(https_only=False, private_hosts=frozenset({"hooks.onprem.test"}))
     WebhookPoster(policy, HostsTable({"hooks.onprem.test": "127.0.0.1"})).post(
-        hook(f"http://hooks.onprem.test:{target.port}/h"))
+        hook(f"http://hooks.onprem.test:{target.port}/h")
+    )
     assert len(target.requests) == 1 and proxy.connections == 0
 
 
-@pytest.mark.parametrize("url", ["http://hooks.onprem.test/h", "ftp://hooks.onprem.test/h",
-                                 "https://user:pw@hooks.onprem.test/h"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://hooks.onprem.test/h",
+        "ftp://hooks.onprem.test/h",
+        "https://user:pw@hooks.onprem.test/h",
+    ],
+)
 def test_a_stored_url_the_policy_refuses_is_not_posted(url):
     dns = HostsTable({"hooks.onprem.test": "127.0.0.1"})
     with pytest.raises(RefusedTarget):

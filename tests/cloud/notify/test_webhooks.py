@@ -1,6 +1,7 @@
 """Carrier webhooks to a real HTTP receiver: signed as Stripe signs, retried with backoff.
 The receiver listens on 127.0.0.1, a private address: the operator's allow-list lets it in, as
 it would an on-premise carrier's (tests/security/test_webhook_ssrf.py: nothing else gets in)."""
+
 import json
 import threading
 import time
@@ -54,6 +55,7 @@ def receiver():
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return server
+
     yield start
     for server in servers:
         server.shutdown()
@@ -66,7 +68,8 @@ def with_webhook(session, settings, now, url):
 
 
 def test_a_cancelled_parcel_is_posted_signed_and_retried_with_backoff_after_a_500(
-        session, make_locker, parcel_data, now, settings, receiver):
+    session, make_locker, parcel_data, now, settings, receiver
+):
     server = receiver(failures=1)
     secret = with_webhook(session, settings, now, server.url)
     make_locker()
@@ -79,7 +82,10 @@ def test_a_cancelled_parcel_is_posted_signed_and_retried_with_backoff_after_a_50
     assert hook.attempts == 1 and "500" in hook.last_error and hook.next_attempt_at > now
     notifications.dispatch_pending(session, channels, now, settings=settings)
     assert len(server.posts) == 1  # waits out its backoff
-    assert notifications.dispatch_pending(session, channels, hook.next_attempt_at, settings=settings) == 1
+    assert (
+        notifications.dispatch_pending(session, channels, hook.next_attempt_at, settings=settings)
+        == 1
+    )
 
     first, second = server.posts
     headers, body = second
@@ -105,7 +111,9 @@ def test_a_receiver_refuses_altered_bodies_old_timestamps_and_other_secrets():
         assert not webhooks.verify_signature(secret, garbage, body)
 
 
-def test_no_webhook_is_queued_for_a_carrier_without_a_url(session, make_locker, parcel_data, now, settings):
+def test_no_webhook_is_queued_for_a_carrier_without_a_url(
+    session, make_locker, parcel_data, now, settings
+):
     carriers.create_carrier(session, "DHL", now, actor="system")
     make_locker()
     parcel = parcels.preadvise(session, parcel_data(), now, settings=settings)

@@ -1,4 +1,6 @@
-"""The cloud process's periodic jobs: each in its own transaction, a failing one alone rolled back."""
+"""The cloud process's periodic jobs: each in its own transaction, a failing one alone rolled
+back."""
+
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -27,11 +29,16 @@ def test_each_job_commits_its_own_work_and_a_failing_one_rolls_back_only_its_own
             if name == "broken":
                 session.flush()
                 raise RuntimeError("boom")
+
         return job
 
     settings = Settings(database_url=str(engine.url), contact_retention_days=7)
-    loop = MaintenanceLoop(engine, settings, clock=lambda: NOW,
-                           jobs=[("first", 60, adds("first")), ("broken", 60, adds("broken"))])
+    loop = MaintenanceLoop(
+        engine,
+        settings,
+        clock=lambda: NOW,
+        jobs=[("first", 60, adds("first")), ("broken", 60, adds("broken"))],
+    )
     loop.register("last", 60, adds("last"))
     loop.run_due()
     loop.run_due()  # not due again before its interval
@@ -61,9 +68,20 @@ def test_locker_purge_clears_what_is_due_and_says_how_many(tmp_path, capsys):
     engine = engine_at(tmp_path)
     with Session(engine) as session:
         session.add(Locker(id="L1", name="L1", device_key="00" * 32))
-        session.add(Parcel(carrier="DHL", tracking_code="T1", locker_id="L1", width_mm=1, height_mm=1,
-                           depth_mm=1, recipient_name="Ada", recipient_phone="+441234567890",
-                           state=ParcelState.COLLECTED, collected_at=utcnow() - timedelta(days=31)))
+        session.add(
+            Parcel(
+                carrier="DHL",
+                tracking_code="T1",
+                locker_id="L1",
+                width_mm=1,
+                height_mm=1,
+                depth_mm=1,
+                recipient_name="Ada",
+                recipient_phone="+441234567890",
+                state=ParcelState.COLLECTED,
+                collected_at=utcnow() - timedelta(days=31),
+            )
+        )
         session.commit()
     assert main(["purge", "--database-url", str(engine.url)]) == 0
     assert "purged from 1 parcels" in capsys.readouterr().out

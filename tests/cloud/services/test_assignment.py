@@ -1,4 +1,5 @@
 """choose_compartment is pure: plain objects in, one compartment (or a refusal) out."""
+
 from dataclasses import dataclass
 
 import pytest
@@ -44,7 +45,9 @@ def test_a_parcel_may_be_turned_to_fit():
     assert choose_compartment(boxes("LMS"), (640, 380, 90)).size == "S"  # S on its side
     assert choose_compartment(boxes("LMS"), (90, 640, 380)).size == "S"
     assert choose_compartment(boxes("LM"), (640, 100, 380)).size == "M"  # long side along the depth
-    assert choose_compartment(boxes("LM"), (200, 200, 200)).size == "L"  # taller than M however turned
+    assert (
+        choose_compartment(boxes("LM"), (200, 200, 200)).size == "L"
+    )  # taller than M however turned
 
 
 def test_ties_go_to_the_lowest_number():
@@ -80,7 +83,8 @@ def test_an_empty_locker_fits_nothing():
 
 states = st.sampled_from(["free", "reserved", "occupied", "open", "out_of_service", "jammed"])
 lockers = st.lists(st.tuples(st.sampled_from("SML"), states), max_size=12).map(
-    lambda specs: [Box(n, size, state) for n, (size, state) in enumerate(specs, 1)])
+    lambda specs: [Box(n, size, state) for n, (size, state) in enumerate(specs, 1)]
+)
 parcels = st.tuples(*[st.integers(1, 700)] * 3)
 
 
@@ -95,8 +99,12 @@ def test_the_choice_fits_and_nothing_smaller_free_does(compartments, parcel):
         return
     assert chosen.state == "free" and fits(parcel, inner_dimensions(chosen))
     rank = (volume(inner_dimensions(chosen)), chosen.number)
-    assert not any(c.state == "free" and fits(parcel, inner_dimensions(c))
-                   and (volume(inner_dimensions(c)), c.number) < rank for c in compartments)
+    assert not any(
+        c.state == "free"
+        and fits(parcel, inner_dimensions(c))
+        and (volume(inner_dimensions(c)), c.number) < rank
+        for c in compartments
+    )
 
 
 def test_an_accessible_parcel_gets_only_an_accessible_compartment():

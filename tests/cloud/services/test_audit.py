@@ -1,13 +1,14 @@
 """The audit trail: hash-chained and written with the action (tampering with it, attacked:
 tests/security/test_audit_tampering.py)."""
+
 import subprocess
 import sys
 
 from sqlmodel import select
 
+from cloud.board_events import apply_device_event
 from cloud.models import AuditEntry, Compartment
 from cloud.services import audit, parcels
-from cloud.board_events import apply_device_event
 
 
 def _three(session, now):
@@ -33,26 +34,51 @@ def test_a_rolled_back_action_leaves_no_entry(session, now):
     assert audit.verify(session).entries == 1
 
 
-def test_preadvice_cancel_deposit_and_pickup_are_audited(session, make_locker, parcel_data, settings, now):
+def test_preadvice_cancel_deposit_and_pickup_are_audited(
+    session, make_locker, parcel_data, settings, now
+):
     locker, _ = make_locker()
     parcel = parcels.preadvise(session, parcel_data(), now, settings=settings, actor="carrier:DHL")
     other = parcels.preadvise(session, parcel_data(tracking_code="JJD0002"), now, settings=settings)
     parcels.cancel(session, other.id, now, settings=settings, actor="operator:alice")
     number = session.get(Compartment, parcel.compartment_id).number
     for seq, kind in ((1, "deposited"), (2, "collected")):
-        apply_device_event(session, locker, {"lkr": "L1", "seq": seq, "t": 0, "type": kind,
-                                             "cmp": number, "parcel": "JJD0001"}, now, settings=settings)
+        apply_device_event(
+            session,
+            locker,
+            {"lkr": "L1", "seq": seq, "t": 0, "type": kind, "cmp": number, "parcel": "JJD0001"},
+            now,
+            settings=settings,
+        )
     session.commit()
     entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(e.actor, e.action) for e in entries] == [
-        ("carrier:DHL", "parcel_preadvised"), ("system", "parcel_preadvised"),
-        ("operator:alice", "parcel_cancelled"), ("board:L1", "door_opened"),
-        ("system", "credential_issued"), ("board:L1", "door_opened")]
+        ("carrier:DHL", "parcel_preadvised"),
+        ("system", "parcel_preadvised"),
+        ("operator:alice", "parcel_cancelled"),
+        ("board:L1", "door_opened"),
+        ("system", "credential_issued"),
+        ("board:L1", "door_opened"),
+    ]
     assert audit.verify(session).entries == 6
 
 
 def test_locker_admin_create_refuses_a_weak_password(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "locker.cli", "admin", "create", "root", "--password-stdin",
-                             "--database-url", f"sqlite:///{tmp_path / 'a.db'}"],
-                            input="short\n", capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locker.cli",
+            "admin",
+            "create",
+            "root",
+            "--password-stdin",
+            "--database-url",
+            f"sqlite:///{tmp_path / 'a.db'}",
+        ],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0 and "at least 12" in result.stderr

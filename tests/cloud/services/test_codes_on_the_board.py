@@ -1,12 +1,13 @@
 """The cloud's codes on the real board core: the commands the cloud queued (sealed as the relay
 seals them) fed to a firmware Controller; the QR token from the email opens the door once, and
 a delegate's PIN works next to the recipient's."""
+
 from sqlmodel import select
 
+from cloud.board_events import apply_device_event
 from cloud.core.clock import to_ms
 from cloud.models import Compartment, Delegate, OutboxMessage, PickupCredential
 from cloud.services import delegation, outbox, parcels, qr
-from cloud.board_events import apply_device_event
 from firmware.core.actions import Pulse
 from firmware.core.controller import Controller
 from firmware.core.events import CodeScanned, KeyPressed, MessageReceived
@@ -27,7 +28,14 @@ def board_fed_by_the_cloud(session, locker, now):
 def deposited(session, make_locker, parcel_data, now, settings):
     locker, _ = make_locker()
     parcel = parcels.preadvise(session, parcel_data(), now, settings=settings)
-    body = {"lkr": "L1", "seq": 1, "t": to_ms(now), "type": "deposited", "parcel": "JJD0001", "cmp": 1}
+    body = {
+        "lkr": "L1",
+        "seq": 1,
+        "t": to_ms(now),
+        "type": "deposited",
+        "parcel": "JJD0001",
+        "cmp": 1,
+    }
     apply_device_event(session, locker, body, now, settings=settings)
     session.flush()
     return locker, parcel
@@ -35,21 +43,34 @@ def deposited(session, make_locker, parcel_data, now, settings):
 
 def test_the_emailed_qr_code_opens_the_door_once(session, make_locker, parcel_data, now, settings):
     locker, parcel = deposited(session, make_locker, parcel_data, now, settings)
-    token = qr.token_for(locker, session.get(Compartment, parcel.compartment_id), parcel,
-                         session.exec(select(PickupCredential)).one())
+    token = qr.token_for(
+        locker,
+        session.get(Compartment, parcel.compartment_id),
+        parcel,
+        session.exec(select(PickupCredential)).one(),
+    )
     board = board_fed_by_the_cloud(session, locker, now)
     assert Pulse(1, 300) in board.handle(CodeScanned(token), to_ms(now))
-    assert not any(isinstance(a, Pulse) for a in board.handle(CodeScanned(token), to_ms(now) + 60_000))
+    assert not any(
+        isinstance(a, Pulse) for a in board.handle(CodeScanned(token), to_ms(now) + 60_000)
+    )
 
 
-def test_either_the_recipients_or_the_delegates_pin_opens(session, make_locker, parcel_data, now, settings):
+def test_either_the_recipients_or_the_delegates_pin_opens(
+    session, make_locker, parcel_data, now, settings
+):
     locker, parcel = deposited(session, make_locker, parcel_data, now, settings)
-    delegation.delegate(session, parcel.id, Delegate(name="Bob", phone="+449876543210"), now, settings,
-                        actor="recipient")
+    delegation.delegate(
+        session,
+        parcel.id,
+        Delegate(name="Bob", phone="+449876543210"),
+        now,
+        settings,
+        actor="recipient",
+    )
     for holder in ("pickup:", "delegate:"):
         board = board_fed_by_the_cloud(session, locker, now)
         actions = []
         for key in pin_of(session, settings, holder) + "#":
             actions += board.handle(KeyPressed(key), to_ms(now))
         assert Pulse(1, 300) in actions, holder
-

@@ -1,4 +1,5 @@
 """Expiry, reservation expiry, extension and delegation, on SQLite and PostgreSQL."""
+
 import json
 import re
 from datetime import timedelta
@@ -6,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from cloud.board_events import apply_device_event
 from cloud.core.clock import to_ms
 from cloud.models import AuditEntry, Compartment, Delegate, Notification, PickupCredential
 from cloud.notify import webhooks
 from cloud.services import carriers, delegation, lifecycle, notifications, outbox, parcels
-from cloud.board_events import apply_device_event
 from cloud.services.errors import Conflict
 from firmware.core.pickups import Pickups
 from protocol.qr_tokens import mac_matches, read_qr_token
@@ -24,8 +25,14 @@ def deposited(session, make_locker, parcel_data, now, settings):
     webhooks.configure(session, carrier, "https://dhl.example/hooks", settings)
     locker, _ = make_locker()
     parcel = parcels.preadvise(session, parcel_data(), now, settings=settings)
-    body = {"lkr": "L1", "seq": 1, "t": 1_893_499_200_000, "type": "deposited",
-            "parcel": "JJD0001", "cmp": 1}
+    body = {
+        "lkr": "L1",
+        "seq": 1,
+        "t": 1_893_499_200_000,
+        "type": "deposited",
+        "parcel": "JJD0001",
+        "cmp": 1,
+    }
     apply_device_event(session, locker, body, now, settings=settings)
     session.flush()
     return locker, parcel
@@ -36,17 +43,26 @@ def commands(session, type):
 
 
 def kinds(session, channel):
-    return [n.kind for n in session.exec(select(Notification).where(Notification.channel == channel)
-                                         .order_by(Notification.id)).all()]
+    return [
+        n.kind
+        for n in session.exec(
+            select(Notification).where(Notification.channel == channel).order_by(Notification.id)
+        ).all()
+    ]
 
 
 def pin_of(session, settings, key_part):
-    [notice] = [n for n in session.exec(select(Notification)).all()
-                if n.idempotency_key.startswith(key_part) and n.channel == "sms"]
+    [notice] = [
+        n
+        for n in session.exec(select(Notification)).all()
+        if n.idempotency_key.startswith(key_part) and n.channel == "sms"
+    ]
     return re.search(r"PIN (\d+)", notifications.text_to_send(notice, settings)).group(1)
 
 
-def test_a_parcel_not_collected_by_its_deadline_expires_for_return(session, deposited, now, settings):
+def test_a_parcel_not_collected_by_its_deadline_expires_for_return(
+    session, deposited, now, settings
+):
     locker, parcel = deposited
     deadline = parcel.pickup_deadline
     assert deadline == now + timedelta(hours=settings.pickup_hours)
@@ -91,7 +107,9 @@ def test_the_deadline_is_extended_once_before_it_passes(session, deposited, now,
     assert lifecycle.expire_due(session, old, settings) == 0  # the old deadline no longer counts
 
 
-def test_no_extension_after_the_deadline_or_before_the_deposit(session, deposited, make_locker, parcel_data, now, settings):
+def test_no_extension_after_the_deadline_or_before_the_deposit(
+    session, deposited, make_locker, parcel_data, now, settings
+):
     locker, parcel = deposited
     with pytest.raises(Conflict) as refused:
         lifecycle.extend(session, parcel.id, parcel.pickup_deadline, settings)
@@ -103,39 +121,68 @@ def test_no_extension_after_the_deadline_or_before_the_deposit(session, deposite
 
 
 def test_a_delegate_gets_a_pin_of_their_own_that_the_board_holds_next_to_the_recipients(
-        session, deposited, now, settings):
+    session, deposited, now, settings
+):
     locker, parcel = deposited
-    delegation.delegate(session, parcel.id, Delegate(name="Bob", phone="+449876543210"), now,
-                        settings, actor="recipient")
-    recipient_pin, delegate_pin = pin_of(session, settings, "pickup:"), pin_of(session, settings, "delegate:")
+    delegation.delegate(
+        session,
+        parcel.id,
+        Delegate(name="Bob", phone="+449876543210"),
+        now,
+        settings,
+        actor="recipient",
+    )
+    recipient_pin, delegate_pin = (
+        pin_of(session, settings, "pickup:"),
+        pin_of(session, settings, "delegate:"),
+    )
     assert recipient_pin != delegate_pin
-    holders = [c.holder for c in session.exec(select(PickupCredential).order_by(PickupCredential.id))]
+    holders = [
+        c.holder for c in session.exec(select(PickupCredential).order_by(PickupCredential.id))
+    ]
     assert holders == ["recipient", "delegate"]
-    [delegate_notice] = [n for n in session.exec(select(Notification)).all()
-                         if n.recipient == "+449876543210"]
+    [delegate_notice] = [
+        n for n in session.exec(select(Notification)).all() if n.recipient == "+449876543210"
+    ]
     assert "Ada Lovelace asks you to collect" in delegate_notice.message
     # The board, fed the credential commands in order, opens for either PIN.
     key, board = bytes.fromhex(locker.device_key), Pickups()
     for command in commands(session, "credential"):
-        board.add(command["v"], command["parcel"], command["cmp"], command["until"], command.get("keep"))
+        board.add(
+            command["v"], command["parcel"], command["cmp"], command["until"], command.get("keep")
+        )
     for pin in (recipient_pin, delegate_pin):
         assert board.find(pin_verifier(key, pin), to_ms(now))[0] == 1
     audit = session.exec(select(AuditEntry).where(AuditEntry.action == "credential_issued")).all()
     assert json.loads(audit[-1].detail)["holder"] == "delegate"
     with pytest.raises(Conflict) as refused:
-        delegation.delegate(session, parcel.id, Delegate(name="Eve", email="eve@example.org"), now, settings,
-                            actor="recipient")
+        delegation.delegate(
+            session,
+            parcel.id,
+            Delegate(name="Eve", email="eve@example.org"),
+            now,
+            settings,
+            actor="recipient",
+        )
     assert refused.value.code == "already_delegated"
 
 
 def test_an_extension_keeps_the_delegates_pin_on_the_board(session, deposited, now, settings):
     locker, parcel = deposited
-    delegation.delegate(session, parcel.id, Delegate(name="Bob", email="bob@example.org"), now, settings,
-                        actor="recipient")
+    delegation.delegate(
+        session,
+        parcel.id,
+        Delegate(name="Bob", email="bob@example.org"),
+        now,
+        settings,
+        actor="recipient",
+    )
     lifecycle.extend(session, parcel.id, now, settings)
-    key, board = bytes.fromhex(locker.device_key), Pickups()
+    board = Pickups()
     for command in commands(session, "credential"):
-        board.add(command["v"], command["parcel"], command["cmp"], command["until"], command.get("keep"))
+        board.add(
+            command["v"], command["parcel"], command["cmp"], command["until"], command.get("keep")
+        )
     assert board.count() == 2
     late = to_ms(parcel.pickup_deadline) - 1000  # after the first deadline, before the new one
     for credential in session.exec(select(PickupCredential)).all():
@@ -143,30 +190,63 @@ def test_an_extension_keeps_the_delegates_pin_on_the_board(session, deposited, n
 
 
 def test_the_extension_mails_the_recipient_a_code_of_their_own_credential_until_the_new_deadline(
-        session, deposited, now, settings):
+    session, deposited, now, settings
+):
     locker, parcel = deposited
-    delegation.delegate(session, parcel.id, Delegate(name="Bob", email="bob@example.org"), now, settings,
-                        actor="recipient")
+    delegation.delegate(
+        session,
+        parcel.id,
+        Delegate(name="Bob", email="bob@example.org"),
+        now,
+        settings,
+        actor="recipient",
+    )
     lifecycle.extend(session, parcel.id, now, settings)
     [notice] = session.exec(select(Notification).where(Notification.kind == "extended")).all()
     cmp, expires_s, mac = read_qr_token(notifications.outgoing(session, notice, settings).qr_token)
     assert (cmp, expires_s) == (1, to_ms(parcel.pickup_deadline) // 1000)
     key = bytes.fromhex(locker.device_key)
-    bound = [c.holder for c in session.exec(select(PickupCredential)).all()
-             if mac_matches(key, c.board_verifier, cmp, "JJD0001", expires_s, mac)]
+    bound = [
+        c.holder
+        for c in session.exec(select(PickupCredential)).all()
+        if mac_matches(key, c.board_verifier, cmp, "JJD0001", expires_s, mac)
+    ]
     assert bound == ["recipient"]  # not the delegate's: each credential has its own code
 
 
-def test_an_accessible_recipient_gets_a_low_compartment(session, make_locker, parcel_data, now, settings):
+def test_an_accessible_recipient_gets_a_low_compartment(
+    session, make_locker, parcel_data, now, settings
+):
     from cloud.models import LockerCreate
     from cloud.services import lockers
-    lockers.provision_locker(session, LockerCreate(id="L1", name="L1", compartments=[
-        {"number": 1, "size": "S"}, {"number": 2, "size": "L", "accessible": True}]), now, settings=settings)
-    accessible = parcel_data(recipient={"name": "Ada", "phone": "+441234567890", "accessible": True})
+
+    lockers.provision_locker(
+        session,
+        LockerCreate(
+            id="L1",
+            name="L1",
+            compartments=[
+                {"number": 1, "size": "S"},
+                {"number": 2, "size": "L", "accessible": True},
+            ],
+        ),
+        now,
+        settings=settings,
+    )
+    accessible = parcel_data(
+        recipient={"name": "Ada", "phone": "+441234567890", "accessible": True}
+    )
     parcel = parcels.preadvise(session, accessible, now, settings=settings)
     assert parcel.accessible and session.get(Compartment, parcel.compartment_id).number == 2
     other = parcels.preadvise(session, parcel_data(tracking_code="JJD0002"), now, settings=settings)
     assert session.get(Compartment, other.compartment_id).number == 1
     with pytest.raises(Conflict):
-        parcels.preadvise(session, parcel_data(tracking_code="JJD0003", recipient={
-            "name": "Ada", "phone": "+441234567890", "accessible": True}), now, settings=settings)
+        parcels.preadvise(
+            session,
+            parcel_data(
+                tracking_code="JJD0003",
+                recipient={"name": "Ada", "phone": "+441234567890", "accessible": True},
+            ),
+            now,
+            settings=settings,
+        )

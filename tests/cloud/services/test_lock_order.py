@@ -5,12 +5,13 @@ row locked FOR NO KEY UPDATE; a pre-advice holds the locker's compartments and i
 which takes a key-share lock on that row for its foreign key. With FOR UPDATE instead, the two
 waited for each other (deadlocks in `locker chaos` with 200 lockers); now the insert goes by.
 """
+
 import pytest
 from sqlmodel import Session
 
-from cloud.services import outbox, parcels
 from cloud.board_events import apply_device_event
 from cloud.models import Locker
+from cloud.services import outbox, parcels
 
 
 @pytest.fixture
@@ -26,6 +27,7 @@ def locker_row_held(engine, session, make_locker, now):
         holder.begin()
         how(holder)
         return holder
+
     return hold
 
 
@@ -36,7 +38,9 @@ def _preadvise_meanwhile(engine, parcel_data, now, settings, code):
         other.commit()
 
 
-def test_while_the_relay_numbers_a_command(engine, session, locker_row_held, parcel_data, now, settings):
+def test_while_the_relay_numbers_a_command(
+    engine, session, locker_row_held, parcel_data, now, settings
+):
     outbox.queue(session, "L1", "couriers", {"v": []}, now, settings=settings)
     session.commit()
     holder = locker_row_held(lambda s: outbox.next_sealed(s, now))
@@ -52,6 +56,7 @@ def test_while_the_bridge_applies_an_event(engine, locker_row_held, parcel_data,
 
     def apply(s):
         apply_device_event(s, s.get(Locker, "L1"), event, now, settings=settings)
+
     holder = locker_row_held(apply)
     try:
         _preadvise_meanwhile(engine, parcel_data, now, settings, "JJD0002")

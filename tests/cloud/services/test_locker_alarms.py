@@ -1,5 +1,6 @@
 """`offline` and `full` alarms: raised by the board's status and refused pre-advices, resolved
 by themselves when the board is back or a compartment is free again."""
+
 import pytest
 from sqlmodel import Session, select
 
@@ -18,7 +19,9 @@ def test_a_board_never_online_raises_no_offline_alarm(session, make_locker, now)
     assert open_kinds(session) == []
 
 
-def test_going_offline_raises_one_alarm_and_coming_back_resolves_it(session, make_locker, now, settings):
+def test_going_offline_raises_one_alarm_and_coming_back_resolves_it(
+    session, make_locker, now, settings
+):
     make_locker()
     devices.set_online(session, "L1", True, now, settings=settings)
     devices.set_online(session, "L1", False, now)
@@ -36,7 +39,9 @@ def test_a_new_outage_raises_a_new_alarm(session, make_locker, now, settings):
     assert open_kinds(session) == [("L1", "offline", 1)] and len(alarms.list_alarms(session)) == 2
 
 
-def test_a_full_refusal_raises_a_committed_alarm(engine, session, make_locker, parcel_data, now, settings):
+def test_a_full_refusal_raises_a_committed_alarm(
+    engine, session, make_locker, parcel_data, now, settings
+):
     make_locker(sizes="S")
     parcels.preadvise(session, parcel_data(), now, settings=settings)
     session.commit()
@@ -49,22 +54,32 @@ def test_a_full_refusal_raises_a_committed_alarm(engine, session, make_locker, p
         assert open_kinds(other) == [("L1", "full", 2)]
 
 
-def test_a_parcel_that_fits_nowhere_raises_no_full_alarm(session, make_locker, parcel_data, now, settings):
+def test_a_parcel_that_fits_nowhere_raises_no_full_alarm(
+    session, make_locker, parcel_data, now, settings
+):
     make_locker(sizes="S")
     with pytest.raises(Conflict):
         parcels.preadvise(session, parcel_data(height_mm=900), now, settings=settings)
     assert open_kinds(session) == []
 
 
-def test_the_full_alarm_resolves_when_a_compartment_frees_up(session, make_locker, parcel_data, now, settings):
+def test_the_full_alarm_resolves_when_a_compartment_frees_up(
+    session, make_locker, parcel_data, now, settings
+):
     make_locker("L1", sizes="S"), make_locker("L2", sizes="S")
     first = parcels.preadvise(session, parcel_data(), now, settings=settings)
-    parcels.preadvise(session, parcel_data(tracking_code="JJD0009", locker_id="L2"), now, settings=settings)
+    parcels.preadvise(
+        session, parcel_data(tracking_code="JJD0009", locker_id="L2"), now, settings=settings
+    )
     session.commit()
     for locker_id in ("L1", "L2"):
         with pytest.raises(Conflict):
-            parcels.preadvise(session, parcel_data(tracking_code="JJD0002", locker_id=locker_id), now,
-                              settings=settings)
+            parcels.preadvise(
+                session,
+                parcel_data(tracking_code="JJD0002", locker_id=locker_id),
+                now,
+                settings=settings,
+            )
     parcels.cancel(session, first.id, now, settings=settings)
     session.commit()
     assert open_kinds(session) == [("L2", "full", 1)]

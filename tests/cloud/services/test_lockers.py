@@ -1,7 +1,6 @@
 import pytest
-from sqlmodel import select
 
-from cloud.models import Compartment, LockerCreate
+from cloud.models import LockerCreate
 from cloud.services import devices, lockers
 from cloud.services.errors import Conflict, NotFound
 
@@ -10,9 +9,14 @@ def test_provisioning_creates_compartments_from_the_catalogue_and_a_board_key(se
     locker, key = make_locker(sizes="SML")
     assert len(bytes.fromhex(key)) == 32 and locker.device_key == key
     assert (locker.command_counter, locker.online) == (0, False)
-    assert [(c.number, c.size, c.width_mm, c.height_mm, c.depth_mm, c.state)
-            for c in lockers.compartments_of(session, "L1")] == [
-        (1, "S", 380, 90, 640, "free"), (2, "M", 380, 190, 640, "free"), (3, "L", 380, 410, 640, "free")]
+    assert [
+        (c.number, c.size, c.width_mm, c.height_mm, c.depth_mm, c.state)
+        for c in lockers.compartments_of(session, "L1")
+    ] == [
+        (1, "S", 380, 90, 640, "free"),
+        (2, "M", 380, 190, 640, "free"),
+        (3, "L", 380, 410, 640, "free"),
+    ]
 
 
 def test_every_board_gets_its_own_key(make_locker):
@@ -32,7 +36,9 @@ def test_get_locker_names_the_missing_id(session):
 
 def test_compartment_numbers_must_be_unique():
     with pytest.raises(ValueError, match="unique"):
-        LockerCreate(id="L1", name="x", compartments=[{"number": 1, "size": "S"}, {"number": 1, "size": "M"}])
+        LockerCreate(
+            id="L1", name="x", compartments=[{"number": 1, "size": "S"}, {"number": 1, "size": "M"}]
+        )
 
 
 def test_set_online_records_the_status_and_when(session, make_locker, now):

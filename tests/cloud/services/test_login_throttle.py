@@ -1,6 +1,7 @@
 """The login throttle's rules (cloud/services/login_throttle.py), with time passed in: lock-outs
 that double up to a cap, quiet time that forgets, a right password that takes its count back,
 trusted sources, the alarm and the pruning of what nobody needs."""
+
 from datetime import timedelta
 
 import pytest
@@ -11,8 +12,13 @@ from cloud.services import login_throttle
 from cloud.services.errors import RateLimited
 from cloud.services.login_throttle import Limit, Policy
 
-POLICY = Policy(account=Limit(3, 60, 600), source=Limit(5, 60, 3600), quiet_s=3600,
-                trust_s=86400, alarm_after_lockouts=2)
+POLICY = Policy(
+    account=Limit(3, 60, 600),
+    source=Limit(5, 60, 3600),
+    quiet_s=3600,
+    trust_s=86400,
+    alarm_after_lockouts=2,
+)
 
 
 def check(session, now, right=False, account="alice", source="192.0.2.1"):
@@ -30,8 +36,9 @@ def check(session, now, right=False, account="alice", source="192.0.2.1"):
 
 def retry_after(session, now, **who):
     with pytest.raises(RateLimited) as refused:
-        login_throttle.admit(session, who.get("account", "alice"), who.get("source", "192.0.2.1"),
-                             now, POLICY)
+        login_throttle.admit(
+            session, who.get("account", "alice"), who.get("source", "192.0.2.1"), now, POLICY
+        )
     session.rollback()
     return refused.value.retry_after_s
 

@@ -15,12 +15,21 @@ def opened(locker, sealed):
 
 def test_sealed_commands_verify_on_the_board_with_rising_counters(session, make_locker, now):
     locker, key = make_locker()
-    first = outbox.queue(session, "L1", "reserve", {"parcel": "P1", "cmp": 2, "asof": 0}, now, ttl_s=60)
+    first = outbox.queue(
+        session, "L1", "reserve", {"parcel": "P1", "cmp": 2, "asof": 0}, now, ttl_s=60
+    )
     outbox.queue(session, "L1", "open", {"cmp": 3}, now, ttl_s=60)
     sealed = outbox.next_sealed(session, now)
     assert (sealed.message_id, sealed.topic, sealed.counter) == (first.id, "lockers/L1/commands", 1)
-    assert opened(locker, sealed) == {"lkr": "L1", "ctr": 1, "exp": to_ms(now + timedelta(seconds=60)),
-                                      "type": "reserve", "parcel": "P1", "cmp": 2, "asof": 0}
+    assert opened(locker, sealed) == {
+        "lkr": "L1",
+        "ctr": 1,
+        "exp": to_ms(now + timedelta(seconds=60)),
+        "type": "reserve",
+        "parcel": "P1",
+        "cmp": 2,
+        "asof": 0,
+    }
     outbox.mark_sent(session, sealed.message_id, now)
     second = outbox.next_sealed(session, now)
     assert opened(locker, second)["ctr"] == 2 and opened(locker, second)["type"] == "open"
@@ -70,23 +79,32 @@ def test_a_failed_publish_rolls_back_counter_and_row(engine, session, make_locke
     assert session.get(OutboxMessage, again.message_id).sent_at == now
 
 
-@pytest.mark.parametrize("type, fields, ttl_s", [
-    ("reserve", {"parcel": "P1", "cmp": 1, "asof": 0}, 7 * 24 * 3600),
-    ("revoke", {"parcel": "P1"}, 7 * 24 * 3600),
-    ("couriers", {"v": []}, 7 * 24 * 3600),
-    ("ack", {"seqs": [1]}, 7 * 24 * 3600),  # a board whose clock runs fast must still get acks
-    ("open", {"cmp": 1}, 600),
-])
-def test_state_and_acks_wait_for_the_board_for_days_while_open_expires_soon(session, make_locker, now, settings, type, fields, ttl_s):
+@pytest.mark.parametrize(
+    "type, fields, ttl_s",
+    [
+        ("reserve", {"parcel": "P1", "cmp": 1, "asof": 0}, 7 * 24 * 3600),
+        ("revoke", {"parcel": "P1"}, 7 * 24 * 3600),
+        ("couriers", {"v": []}, 7 * 24 * 3600),
+        ("ack", {"seqs": [1]}, 7 * 24 * 3600),  # a board whose clock runs fast must still get acks
+        ("open", {"cmp": 1}, 600),
+    ],
+)
+def test_state_and_acks_wait_for_the_board_for_days_while_open_expires_soon(
+    session, make_locker, now, settings, type, fields, ttl_s
+):
     make_locker()
     message = outbox.queue(session, "L1", type, fields, now, settings=settings)
     assert message.expires_at == now + timedelta(seconds=ttl_s)
     assert outbox.default_ttl_s(type, settings) == ttl_s
 
 
-def test_a_reserve_published_after_a_long_outage_still_reaches_the_board(session, make_locker, now, settings):
+def test_a_reserve_published_after_a_long_outage_still_reaches_the_board(
+    session, make_locker, now, settings
+):
     locker, _ = make_locker()
-    outbox.queue(session, "L1", "reserve", {"parcel": "P1", "cmp": 1, "asof": 0}, now, settings=settings)
+    outbox.queue(
+        session, "L1", "reserve", {"parcel": "P1", "cmp": 1, "asof": 0}, now, settings=settings
+    )
     sealed = outbox.next_sealed(session, now + timedelta(days=2))
     assert sealed is not None and opened(locker, sealed)["type"] == "reserve"
 

@@ -1,4 +1,5 @@
 """Remote opens: rate-limited per locker and per operator, a fleet burst stops them, all audited."""
+
 import json
 from datetime import timedelta
 
@@ -29,7 +30,12 @@ def outcomes(engine):
 
 def test_a_granted_open_queues_the_open_command_and_is_audited(session, fleet, now, settings):
     opened = attempt(session, now, settings, cmp=2)
-    assert (opened.locker_id, opened.compartment, opened.actor, opened.outcome) == ("A", 2, "operator:ops", "queued")
+    assert (opened.locker_id, opened.compartment, opened.actor, opened.outcome) == (
+        "A",
+        2,
+        "operator:ops",
+        "queued",
+    )
     [command] = [m for m in outbox.pending(session, "A") if m.type == "open"]
     assert json.loads(command.body) == {"cmp": 2}
     assert command.expires_at == now + timedelta(seconds=settings.command_ttl_s)
@@ -37,7 +43,9 @@ def test_a_granted_open_queues_the_open_command_and_is_audited(session, fleet, n
     assert entry.actor == "operator:ops" and json.loads(entry.detail)["outcome"] == "queued"
 
 
-def test_the_fourth_open_of_a_locker_in_the_window_is_refused_with_when_to_retry(engine, session, fleet, now, settings):
+def test_the_fourth_open_of_a_locker_in_the_window_is_refused_with_when_to_retry(
+    engine, session, fleet, now, settings
+):
     for minute in range(3):
         attempt(session, now + timedelta(minutes=minute), settings, cmp=minute + 1)
     session.commit()
@@ -52,7 +60,9 @@ def test_the_fourth_open_of_a_locker_in_the_window_is_refused_with_when_to_retry
     assert [m.type for m in outbox.pending(session, "A")].count("open") == 4
 
 
-def test_an_operator_gets_ten_opens_in_the_window_across_lockers(session, make_locker, now, settings):
+def test_an_operator_gets_ten_opens_in_the_window_across_lockers(
+    session, make_locker, now, settings
+):
     for n in range(4):
         make_locker(f"L{n}", sizes="SSS")
     for i in range(10):
@@ -64,18 +74,23 @@ def test_an_operator_gets_ten_opens_in_the_window_across_lockers(session, make_l
     [alarm] = session.exec(select(Alarm)).all()
     assert alarm.kind == "door_release_burst" and "operator:ops" in alarm.detail
     with pytest.raises(Conflict) as refusal:
-        attempt(session, now + timedelta(seconds=20), settings, locker="L3", cmp=2, operator="colleague")
+        attempt(
+            session, now + timedelta(seconds=20), settings, locker="L3", cmp=2, operator="colleague"
+        )
     assert refusal.value.code == "remote_open_suspended"
     alarms.acknowledge(session, alarm.id, now + timedelta(seconds=21))
-    attempt(session, now + timedelta(seconds=22), settings, locker="L3", cmp=2, operator="colleague")
+    attempt(
+        session, now + timedelta(seconds=22), settings, locker="L3", cmp=2, operator="colleague"
+    )
     with pytest.raises(RateLimited):  # the acknowledgement gives the login no new budget
         attempt(session, now + timedelta(seconds=23), settings, locker="L2", cmp=2)
 
 
 @pytest.mark.parametrize("state", [CompartmentState.OUT_OF_SERVICE, CompartmentState.JAMMED])
 def test_an_unusable_compartment_is_refused_saying_why(session, fleet, now, settings, state):
-    compartment = session.exec(select(Compartment).where(Compartment.locker_id == "A",
-                                                         Compartment.number == 1)).one()
+    compartment = session.exec(
+        select(Compartment).where(Compartment.locker_id == "A", Compartment.number == 1)
+    ).one()
     compartment.state = state
     session.commit()
     with pytest.raises(Conflict) as refusal:
@@ -86,14 +101,18 @@ def test_an_unusable_compartment_is_refused_saying_why(session, fleet, now, sett
 
 
 @pytest.mark.parametrize("locker, cmp", [("NOPE", 1), ("A", 9)])
-def test_an_unknown_locker_or_compartment_is_refused_and_still_recorded(engine, session, fleet, now, settings, locker, cmp):
+def test_an_unknown_locker_or_compartment_is_refused_and_still_recorded(
+    engine, session, fleet, now, settings, locker, cmp
+):
     with pytest.raises(NotFound):
         attempt(session, now, settings, locker=locker, cmp=cmp)
     session.commit()
     assert outcomes(engine) == [("locker" if locker == "NOPE" else "compartment") + "_not_found"]
 
 
-def test_a_fleet_burst_raises_an_alarm_and_stops_remote_opens_until_acknowledged(engine, session, make_locker, now, settings):
+def test_a_fleet_burst_raises_an_alarm_and_stops_remote_opens_until_acknowledged(
+    engine, session, make_locker, now, settings
+):
     settings.remote_open_burst, settings.remote_open_per_operator = 4, 100
     for n in range(5):
         make_locker(f"L{n}", sizes="S")

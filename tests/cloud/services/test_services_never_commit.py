@@ -1,5 +1,6 @@
 """Services flush but never commit: the outer layer (a route's session, cloud/db.py's
 transaction, cloud/web/password_checks.py) owns the transaction, and commits a refusal's record."""
+
 import ast
 from pathlib import Path
 
@@ -10,9 +11,13 @@ SERVICES = sorted(p for d in ("services", "board_events") for p in (CLOUD / d).r
 
 
 def _commits(path: Path) -> list[int]:
-    return [node.lineno for node in ast.walk(ast.parse(path.read_text(), str(path)))
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "commit"]
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "commit"
+    ]
 
 
 def test_the_services_are_found():

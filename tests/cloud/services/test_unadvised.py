@@ -1,16 +1,17 @@
 """Completing an unadvised parcel: its carrier and recipient are named, the PIN issued."""
+
 import json
 
 import pytest
 from sqlmodel import select
 
+from cloud.board_events import apply_device_event
 from cloud.core.clock import to_ms
 from cloud.models import AuditEntry, PickupCredential
 from cloud.models.parcel import RecipientClaim
 from cloud.services import outbox, unadvised
-from cloud.services.unadvised import UNADVISED_CARRIER
-from cloud.board_events import apply_device_event
 from cloud.services.errors import Conflict, Invalid
+from cloud.services.unadvised import UNADVISED_CARRIER
 
 RECIPIENT = {"name": "Grace Hopper", "email": "grace@example.com"}
 
@@ -23,14 +24,26 @@ def event(now, seq, type, **fields):
 def held(session, make_locker, now, settings):
     """An unadvised parcel X77 a courier left in L1 (deposited, no recipient)."""
     locker, _ = make_locker(sizes="SML")
-    apply_device_event(session, locker, event(now, 1, "unadvised", parcel="X77", size="M"), now,
-                       settings=settings)
-    parcel = session.exec(select(unadvised.Parcel).where(unadvised.Parcel.tracking_code == "X77")).one()
+    apply_device_event(
+        session, locker, event(now, 1, "unadvised", parcel="X77", size="M"), now, settings=settings
+    )
+    parcel = session.exec(
+        select(unadvised.Parcel).where(unadvised.Parcel.tracking_code == "X77")
+    ).one()
     compartment = session.get(unadvised.Compartment, parcel.compartment_id)
-    apply_device_event(session, locker, event(now, 2, "deposited", parcel="X77", cmp=compartment.number),
-                       now, settings=settings)
+    apply_device_event(
+        session,
+        locker,
+        event(now, 2, "deposited", parcel="X77", cmp=compartment.number),
+        now,
+        settings=settings,
+    )
     session.flush()
-    assert (parcel.state, parcel.carrier, parcel.recipient_name) == ("deposited", UNADVISED_CARRIER, "")
+    assert (parcel.state, parcel.carrier, parcel.recipient_name) == (
+        "deposited",
+        UNADVISED_CARRIER,
+        "",
+    )
     return parcel
 
 
@@ -39,12 +52,22 @@ def claim(carrier=None, **recipient):
 
 
 def test_an_operator_names_carrier_and_recipient_and_the_pin_goes_out(session, held, now, settings):
-    parcel = unadvised.complete(session, held.id, claim("DHL"), None, now, settings, actor="operator:op")
-    assert (parcel.carrier, parcel.tracking_code, parcel.recipient_email) == ("DHL", "X77", "grace@example.com")
+    parcel = unadvised.complete(
+        session, held.id, claim("DHL"), None, now, settings, actor="operator:op"
+    )
+    assert (parcel.carrier, parcel.tracking_code, parcel.recipient_email) == (
+        "DHL",
+        "X77",
+        "grace@example.com",
+    )
     assert parcel.pickup_deadline is not None
-    assert session.exec(select(PickupCredential).where(PickupCredential.parcel_id == parcel.id)).one()
-    assert any(m.type == "credential" and json.loads(m.body)["parcel"] == "X77"
-               for m in outbox.pending(session, "L1"))
+    assert session.exec(
+        select(PickupCredential).where(PickupCredential.parcel_id == parcel.id)
+    ).one()
+    assert any(
+        m.type == "credential" and json.loads(m.body)["parcel"] == "X77"
+        for m in outbox.pending(session, "L1")
+    )
     actions = session.exec(select(AuditEntry.action)).all()
     assert "unadvised_completed" in actions
 
@@ -67,6 +90,7 @@ def test_refusals_change_nothing(session, held, now, settings):
 
 def test_a_normal_parcel_is_refused(session, make_locker, parcel_data, now, settings):
     from cloud.services import parcels
+
     make_locker()
     parcel = parcels.preadvise(session, parcel_data(), now, settings=settings)
     with pytest.raises(Conflict) as refusal:

@@ -2,6 +2,7 @@
 that counts its feeds, an `os` whose rename can fail like a power cut, a virtual bank built the
 way simulator/wasm/harness.py builds it, and the CPython clock and transport for a real broker.
 No MagicMock: each is a class with just the methods the firmware calls."""
+
 import asyncio
 import os
 import time
@@ -110,8 +111,12 @@ def energised_locks(bank, numbers=range(1, 25)):
 
 
 def any_expander_output_high(bank):
-    return [(address, pin) for address, chip in bank.chips.items() for pin in range(16)
-            if chip.output(pin)]
+    return [
+        (address, pin)
+        for address, chip in bank.chips.items()
+        for pin in range(16)
+        if chip.output(pin)
+    ]
 
 
 def run(coroutine, timeout=20):

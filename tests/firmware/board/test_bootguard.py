@@ -1,5 +1,6 @@
 """BootGuard on a real directory: normal for the first boots, safe once SAFE_AFTER boots in a
 row never became stable, normal again after stable(); whatever is in its file, no crash."""
+
 import pytest
 
 from firmware.board.bootguard import SAFE_AFTER, BootGuard

@@ -1,6 +1,7 @@
 """wiring.build_hardware and Hardware on a VirtualBank, for every board profile: the right
 parts, every lock off from the start, a Pulse energises exactly its lock and poll() ends it, and
 keys, doors and scans come back as core events."""
+
 import pytest
 
 from firmware.board.wiring import build_hardware
@@ -11,8 +12,13 @@ from firmware.drivers.matrix_keypad import MatrixKeypad
 from firmware.drivers.solenoid_lock import SolenoidLock
 from hardware.profiles import esp32_devkitc, pico_w
 from hardware.profiles.logical import EXPANDER_PINS
-from tests.firmware.board.fakes import (FakeTicks, any_expander_output_high, bank_and_hardware,
-                                        board_config, energised_locks)
+from tests.firmware.board.fakes import (
+    FakeTicks,
+    any_expander_output_high,
+    bank_and_hardware,
+    board_config,
+    energised_locks,
+)
 
 PROFILES = [esp32_devkitc, pico_w]
 IODIR, OLAT = 0x00, 0x14

@@ -1,5 +1,6 @@
 """firmware/board imports only what a board carries (compiling and syntax:
 tests/test_micropython_compat.py)."""
+
 import pytest
 
 from tests.support.micropython import ROOT, imported_modules

@@ -2,13 +2,21 @@
 what is on flash at that moment is restored into a fresh controller, the door sensors are read
 at boot, and the locker is consistent: no door opens twice for one PIN, no deposit is lost, no
 compartment is occupied by a phantom."""
+
 import pytest
 
 from firmware.board.store import FlashStore
 from firmware.core.actions import Pulse
 from firmware.core.events import Booted, DoorClosed, DoorOpened, KeyPressed
 from tests.firmware.board.test_store import Shell
-from tests.firmware.builders import COURIER_CODE, NOW, PIN, controller, couriers, pin_credential
+from tests.firmware.core.builders import (
+    COURIER_CODE,
+    NOW,
+    PIN,
+    controller,
+    couriers,
+    pin_credential,
+)
 
 LATER = NOW + 1_000
 
@@ -16,8 +24,11 @@ LATER = NOW + 1_000
 @pytest.fixture
 def shell(tmp_path):
     shell = Shell(tmp_path)
-    shell.handle(couriers(shell.cloud, COURIER_CODE), shell.cloud.command("reserve", parcel="555", cmp=2),
-                 pin_credential(shell.cloud, "P1", 1))
+    shell.handle(
+        couriers(shell.cloud, COURIER_CODE),
+        shell.cloud.command("reserve", parcel="555", cmp=2),
+        pin_credential(shell.cloud, "P1", 1),
+    )
     shell.after(FlashStore.batch_ms)  # the credentials are on flash; nothing else is batched
     return shell
 
@@ -43,6 +54,7 @@ def slot(ctl, cmp):
 
 
 # --- pickup -----------------------------------------------------------------------------------
+
 
 def test_cut_right_after_the_pulse_the_pin_stays_used(shell, tmp_path):
     assert [a for a in shell.type(PIN + "#") if isinstance(a, Pulse)] == [Pulse(1, 300)]
@@ -77,6 +89,7 @@ def test_cut_after_the_pickup_door_closed_keeps_one_collected(shell, tmp_path):
 
 
 # --- deposit ----------------------------------------------------------------------------------
+
 
 def test_cut_right_after_the_deposit_pulse_leaves_the_reservation(shell, tmp_path):
     shell.type(COURIER_CODE + "#555#")

@@ -1,17 +1,25 @@
 """The Board's own rules, without a broker: flash before publish, no lock driven in safe mode,
 batched changes written when the board is stopped. The Board is assembled as harness.py does
 it, on a VirtualBank, with a clock the test moves by hand."""
+
 import json
 
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
-from protocol import wire
-from protocol import verifiers
-from firmware.core.events import (Connected, DoorClosed, DoorOpened, KeyPressed,
-                                  MessageReceived)
-from tests.firmware.board.fakes import (COURIER_CODE, KEY, LOCKER, FakeClock, FakeSystem,
-                                        FakeWatchdog, bank_and_hardware, board_config,
-                                        energised_locks, run)
+from firmware.core.events import Connected, DoorClosed, DoorOpened, KeyPressed, MessageReceived
+from protocol import verifiers, wire
+from tests.firmware.board.fakes import (
+    COURIER_CODE,
+    KEY,
+    LOCKER,
+    FakeClock,
+    FakeSystem,
+    FakeWatchdog,
+    bank_and_hardware,
+    board_config,
+    energised_locks,
+    run,
+)
 
 EVENTS = wire.topic(LOCKER, "events")
 
@@ -57,8 +65,16 @@ class Cloud:
 def assembled(tmp_path, mode="normal"):
     clock = FakeClock()
     bank, hardware = bank_and_hardware(config=board_config(), ticks=clock.ticks)
-    board = Board(board_config(), hardware, no_network, clock, FlashStore(str(tmp_path)),
-                  FakeSystem(), FakeWatchdog(), mode)
+    board = Board(
+        board_config(),
+        hardware,
+        no_network,
+        clock,
+        FlashStore(str(tmp_path)),
+        FakeSystem(),
+        FakeWatchdog(),
+        mode,
+    )
     return board, bank, clock, Cloud(clock)
 
 
@@ -73,8 +89,9 @@ def test_an_event_is_on_flash_before_it_is_published(tmp_path):
     board.handle(DoorOpened(2))
     board.handle(DoorClosed(2))
 
-    events = [(payload, on_flash) for topic, payload, on_flash in board.mqtt.published
-              if topic == EVENTS]
+    events = [
+        (payload, on_flash) for topic, payload, on_flash in board.mqtt.published if topic == EVENTS
+    ]
     assert len(events) == 1
     payload, on_flash = events[0]
     assert wire.check_event(wire.open_signed(KEY, payload))["seq"] == 1 and on_flash == [1]

@@ -3,6 +3,7 @@ simulator/wasm/harness.py assembles it on MicroPython (VirtualBank, wiring, Flas
 paho-mqtt as the cloud: it comes online, a courier deposits at the virtual keypad and door, the
 signed event reaches the cloud and an ack clears it from the journal and the flash, telemetry
 is signed and well-formed, safe mode connects but drives nothing, stop() leaves every lock off."""
+
 import asyncio
 import json
 import os
@@ -15,15 +16,23 @@ import paho.mqtt.client as mqtt
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
 from firmware.board.wiring import build_hardware
-from protocol import verifiers, wire
 from firmware.core.controller import Controller
 from firmware.core.events import DoorClosed, DoorOpened, KeyPressed, MessageReceived
 from firmware.drivers.matrix_keypad import KEYS_3X4
 from hardware.profiles import esp32_devkitc
 from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
+from protocol import verifiers, wire
 from simulator.virtual_bank import VirtualBank
-from tests.firmware.board.fakes import (COURIER_CODE, CpythonClock, FakeSystem, FakeWatchdog,
-                                        energised_locks, eventually, layout, run)
+from tests.firmware.board.fakes import (
+    COURIER_CODE,
+    CpythonClock,
+    FakeSystem,
+    FakeWatchdog,
+    energised_locks,
+    eventually,
+    layout,
+    run,
+)
 
 KEY_HOLD_S = 0.08  # a finger on a key: well past the keypad's 30 ms debounce
 
@@ -37,15 +46,24 @@ class BoardUnderTest:
         self.key = key or os.urandom(32)  # the board's own key
         self.directory = str(directory)
         self.clock = CpythonClock()
-        self.bank = VirtualBank(esp32_devkitc, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3,
-                                self.clock.ticks_ms)
+        self.bank = VirtualBank(
+            esp32_devkitc, EXPANDER_PINS, EXPANDER_ADDRESSES, KEYS_3X4, 3, self.clock.ticks_ms
+        )
         config = {"locker_id": self.locker, "key": self.key.hex(), "compartments": layout(3)}
         self.hardware = build_hardware(esp32_devkitc, config, self.bank)
         self.store = FlashStore(self.directory)
         self.store.batch_ms = 200
         self.watchdog = FakeWatchdog()
-        self.board = Board(config, self.hardware, self.open_transport, self.clock, self.store,
-                           FakeSystem(), self.watchdog, mode)
+        self.board = Board(
+            config,
+            self.hardware,
+            self.open_transport,
+            self.clock,
+            self.store,
+            FakeSystem(),
+            self.watchdog,
+            mode,
+        )
         self.board.telemetry_s = 0.3
         self.task = None
 
@@ -93,8 +111,12 @@ class CloudSide:
 
     def command(self, type_, **fields):
         self.ctr += 1
-        body = {"lkr": self.locker, "ctr": self.ctr, "exp": int(time.time() * 1000) + 60000,
-                "type": type_}
+        body = {
+            "lkr": self.locker,
+            "ctr": self.ctr,
+            "exp": int(time.time() * 1000) + 60000,
+            "type": type_,
+        }
         body.update(fields)
         self.client.publish(wire.topic(self.locker, "commands"), wire.sign(self.key, body), qos=1)
 
@@ -103,8 +125,9 @@ class CloudSide:
 
     def bodies(self, channel):
         topic = wire.topic(self.locker, channel)
-        return [wire.open_signed(self.key, m.payload) for m in list(self.messages)
-                if m.topic == topic]
+        return [
+            wire.open_signed(self.key, m.payload) for m in list(self.messages) if m.topic == topic
+        ]
 
     def online(self):
         """Whether the board said it is online, signed with its key."""
@@ -156,6 +179,7 @@ def scenario_with(mosquitto, tmp_path, body, mode="normal", **board_options):
                 return await body(unit, cloud)
         finally:
             cloud.close()
+
     return run(scenario(), timeout=30)
 
 
@@ -175,7 +199,11 @@ def test_the_board_comes_online_with_a_retained_signed_status(mosquitto, tmp_pat
     async def body(unit, cloud):
         payload, retained = await asyncio.to_thread(retained_status, mosquitto.port, unit.locker)
         status = wire.check_status(wire.open_signed(unit.key, payload))
-        assert retained and (status["lkr"], status["online"], status["conn"]) == (unit.locker, True, 1)
+        assert retained and (status["lkr"], status["online"], status["conn"]) == (
+            unit.locker,
+            True,
+            1,
+        )
         assert unit.board.controller.is_online()
         with open(unit.directory + "/state.json") as f:
             assert json.load(f)["conn"] > status["conn"]  # its number was on flash before its will
@@ -194,12 +222,22 @@ def test_a_courier_deposit_reaches_the_cloud_signed_and_an_ack_clears_it(mosquit
         cloud.command("ack", seqs=[event["seq"]])
         await eventually(lambda: unit.board.controller.pending_events() == [], what="ack")
         await eventually(lambda: unit.pending_on_flash() == [], what="ack on flash")
-        return unit.locker, event, on_flash_when_received, unit.board.controller.compartment(2).state
+        return (
+            unit.locker,
+            event,
+            on_flash_when_received,
+            unit.board.controller.compartment(2).state,
+        )
 
     locker, event, on_flash, state = scenario_with(mosquitto, tmp_path, body)
     assert wire.check_event(event) == event
-    assert (event["lkr"], event["seq"], event["type"], event["parcel"], event["cmp"]) == \
-        (locker, 1, "deposited", "12345", 2)
+    assert (event["lkr"], event["seq"], event["type"], event["parcel"], event["cmp"]) == (
+        locker,
+        1,
+        "deposited",
+        "12345",
+        2,
+    )
     assert abs(event["t"] - time.time() * 1000) < 60000  # board time is Unix ms
     assert on_flash == [1] and state == "occupied"
 
@@ -211,7 +249,11 @@ def test_telemetry_is_signed_and_well_formed(mosquitto, tmp_path):
 
     locker, telemetry = scenario_with(mosquitto, tmp_path, body)
     assert wire.check_telemetry(telemetry) == telemetry
-    assert (telemetry["lkr"], telemetry["mode"], telemetry["reset"]) == (locker, "normal", "power-on")
+    assert (telemetry["lkr"], telemetry["mode"], telemetry["reset"]) == (
+        locker,
+        "normal",
+        "power-on",
+    )
     assert telemetry["heap"] == 81920 and telemetry["rssi"] == -61 and telemetry["reconn"] == 0
 
 
@@ -236,8 +278,12 @@ def test_safe_mode_connects_but_keys_and_opens_drive_nothing(mosquitto, tmp_path
         await eventually(lambda: unit.board.controller.last_counter == 2, what="the open")
         await asyncio.sleep(0.3)
         await eventually(lambda: cloud.bodies("telemetry"), what="telemetry")
-        return (unit.board.controller.courier_session_active(), unit.bank.pulses,
-                energised_locks(unit.bank), cloud.bodies("telemetry")[0]["mode"])
+        return (
+            unit.board.controller.courier_session_active(),
+            unit.bank.pulses,
+            energised_locks(unit.bank),
+            cloud.bodies("telemetry")[0]["mode"],
+        )
 
     assert scenario_with(mosquitto, tmp_path, body, mode="safe") == (False, [], [], "safe")
 
@@ -246,9 +292,13 @@ def journal_a_deposit(directory, locker, key):
     """What a board that crashed after a deposit leaves on flash: one unacknowledged event."""
     ctl = Controller(locker, key, [tuple(c) for c in layout(3)])
     exp = int(time.time() * 1000) + 60000
-    for ctr, (type_, fields) in enumerate([
+    for ctr, (type_, fields) in enumerate(
+        [
             ("couriers", {"v": [verifiers.courier_verifier(key, COURIER_CODE)]}),
-            ("reserve", {"parcel": "777", "cmp": 1})], 1):
+            ("reserve", {"parcel": "777", "cmp": 1}),
+        ],
+        1,
+    ):
         body = dict({"lkr": locker, "ctr": ctr, "exp": exp, "type": type_}, **fields)
         ctl.handle(MessageReceived(wire.topic(locker, "commands"), wire.sign(key, body)), exp)
     for event in [KeyPressed(k) for k in COURIER_CODE + "#777#"] + [DoorOpened(1), DoorClosed(1)]:

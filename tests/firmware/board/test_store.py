@@ -1,6 +1,7 @@
 """FlashStore on a real directory with a real Controller: new events reach flash at once (before
 they are published), acks, credentials and counters wait batch_ms and cost one write, the file
 is replaced atomically, and whatever garbage sits on flash is ignored, never half-restored."""
+
 import json
 
 import pytest
@@ -9,8 +10,15 @@ from firmware.board import store as store_module
 from firmware.board.store import FlashStore
 from firmware.core.events import Connected, DoorClosed, DoorOpened, KeyPressed, Tick
 from tests.firmware.board.fakes import FakeTicks, FlakyOs
-from tests.firmware.builders import (COURIER_CODE, NOW, Cloud, controller, couriers,
-                                     pin_credential, state)
+from tests.firmware.core.builders import (
+    COURIER_CODE,
+    NOW,
+    Cloud,
+    controller,
+    couriers,
+    pin_credential,
+    state,
+)
 
 
 class Shell:
@@ -71,7 +79,9 @@ def test_a_new_event_is_on_flash_before_its_publish_leaves_the_core(shell, tmp_p
     shell.handle(shell.cloud.command("reserve", parcel="12345", cmp=2))
     shell.type(COURIER_CODE + "#12345#")
     shell.handle(DoorOpened(2))
-    writes = shell.store.writes  # (the opening itself went to flash: tests/firmware/board/test_power_loss.py)
+    writes = (
+        shell.store.writes
+    )  # (the opening itself went to flash: tests/firmware/board/test_power_loss.py)
 
     shell.handle(DoorClosed(2))  # journals `deposited`; no time passes
 
@@ -152,8 +162,11 @@ def test_a_burst_of_50_commands_costs_one_write(tmp_path, fresh_board):
 def test_load_into_restores_what_save_wrote(shell, tmp_path):
     shell.deposit("12345", 2)
     shell.deposit("777", 3)
-    shell.handle(shell.cloud.command("ack", seqs=[1]), pin_credential(shell.cloud, "12345", 2),
-                 shell.cloud.command("reserve", parcel="PKG-2", cmp=1))
+    shell.handle(
+        shell.cloud.command("ack", seqs=[1]),
+        pin_credential(shell.cloud, "12345", 2),
+        shell.cloud.command("reserve", parcel="PKG-2", cmp=1),
+    )
     shell.store.save(shell.ctl)
 
     restored = reloaded(tmp_path)
@@ -179,7 +192,9 @@ def test_a_rename_that_never_happens_leaves_the_old_state_readable(shell, tmp_pa
     assert flaky.renames == 1 and pending_on_flash(tmp_path) == []
 
 
-def test_a_new_event_whose_rename_failed_is_written_at_the_next_chance(shell, tmp_path, monkeypatch):
+def test_a_new_event_whose_rename_failed_is_written_at_the_next_chance(
+    shell, tmp_path, monkeypatch
+):
     shell.handle(shell.cloud.command("reserve", parcel="12345", cmp=2))
     shell.type(COURIER_CODE + "#12345#")
     shell.handle(DoorOpened(2))
@@ -217,16 +232,16 @@ GARBAGE = {
     "a string": b'"state"',
     "another version": b'{"v": 99}',
     "half a snapshot": b'{"v": 1, "counter": 7, "journal": {"next_seq": 9, "pending": []},'
-                       b' "credentials": {"reserved": {"P": 1}}}',
+    b' "credentials": {"reserved": {"P": 1}}}',
     "wrong shapes": b'{"v": 1, "counter": 7, "journal": {"next_seq": 9, "pending": []},'
-                    b' "credentials": {"reserved": [], "pickups": [], "couriers": 5},'
-                    b' "compartments": []}',
+    b' "credentials": {"reserved": [], "pickups": [], "couriers": 5},'
+    b' "compartments": []}',
     "a text counter": b'{"v": 1, "counter": "x", "journal": {"next_seq": 9, "pending": []},'
-                      b' "credentials": {"reserved": {}, "pickups": [], "couriers": []},'
-                      b' "compartments": []}',
+    b' "credentials": {"reserved": {}, "pickups": [], "couriers": []},'
+    b' "compartments": []}',
     "a text seq": b'{"v": 1, "counter": 0, "journal": {"next_seq": "9", "pending": []},'
-                  b' "credentials": {"reserved": {}, "pickups": [], "couriers": []},'
-                  b' "compartments": []}',
+    b' "credentials": {"reserved": {}, "pickups": [], "couriers": []},'
+    b' "compartments": []}',
     "deep nesting": b"[" * 100000,
     "huge number": b'{"v": 1, "counter": 1e999}',
 }

@@ -1,5 +1,6 @@
 """The Supervisor feeds the watchdog while every watched task beats within its limit, and stops
 feeding once one stalls past it, so the hardware watchdog resets the board."""
+
 import asyncio
 
 from firmware.board.supervisor import Supervisor
@@ -40,6 +41,7 @@ def supervised(coroutine_of):
             return await coroutine_of(watched)
         finally:
             task.cancel()
+
     return scenario
 
 

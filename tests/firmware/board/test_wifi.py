@@ -1,4 +1,5 @@
 """WiFi: reconnects with backoff, sets the clock once online, reports the signal."""
+
 import asyncio
 
 from firmware.board.wifi import WifiKeeper
@@ -41,6 +42,7 @@ def _run(keeper, seconds):
         task = asyncio.create_task(keeper.run())
         await asyncio.sleep(seconds)
         task.cancel()
+
     asyncio.run(main())
 
 

@@ -112,8 +112,19 @@ class FakeMcp23017:
 class FakeSsd1306:
     """The panel: decodes command and data streams into `on` and the display RAM."""
 
-    ARGS = {0x20: 1, 0x21: 2, 0x22: 2, 0x81: 1, 0x8D: 1, 0xA8: 1, 0xD3: 1, 0xD5: 1, 0xD9: 1,
-            0xDA: 1, 0xDB: 1}
+    ARGS = {
+        0x20: 1,
+        0x21: 2,
+        0x22: 2,
+        0x81: 1,
+        0x8D: 1,
+        0xA8: 1,
+        0xD3: 1,
+        0xD5: 1,
+        0xD9: 1,
+        0xDA: 1,
+        0xDB: 1,
+    }
 
     def __init__(self, width=128, height=32):
         self.width = width
@@ -143,7 +154,7 @@ class FakeSsd1306:
         while i < len(payload):
             command = payload[i]
             n = self.ARGS.get(command, 0)
-            args = tuple(payload[i + 1:i + 1 + n])
+            args = tuple(payload[i + 1 : i + 1 + n])
             assert len(args) == n, "command %#x cut short" % command
             self.commands.append((command, args))
             if command in (0xAE, 0xAF):

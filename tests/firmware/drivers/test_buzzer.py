@@ -1,4 +1,5 @@
 """The buzzer plays each kind's pattern through poll(), without sleeping."""
+
 from firmware.drivers.buzzer import Buzzer
 from tests.firmware.drivers.fakes import FakePin
 

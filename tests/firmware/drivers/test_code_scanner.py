@@ -1,7 +1,9 @@
 """The scanner: whole printable lines become codes; garbage and over-long lines vanish whole."""
+
 import re
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from firmware.drivers.code_scanner import CodeScanner
 from tests.firmware.drivers.fakes import FakeUart
@@ -71,8 +73,11 @@ def test_one_poll_reads_a_bounded_amount_so_the_loop_is_not_starved():
 def reference_codes(stream, max_length):
     """What a scanner should yield for a whole stream: its lines, kept when sound."""
     lines = re.split(rb"[\r\n]", stream)[:-1]  # the last piece has no terminator yet
-    return [line.decode() for line in lines
-            if 0 < len(line) <= max_length and all(32 <= b <= 126 for b in line)]
+    return [
+        line.decode()
+        for line in lines
+        if 0 < len(line) <= max_length and all(32 <= b <= 126 for b in line)
+    ]
 
 
 @given(st.lists(st.binary(max_size=40), max_size=30), st.integers(1, 20))

@@ -1,4 +1,5 @@
 """The reed switch: a change counts once it has held for debounce_ms; bounces are no events."""
+
 from firmware.drivers.door_sensor import CLOSED, OPENED, DoorSensor
 from tests.firmware.drivers.fakes import FakePin
 

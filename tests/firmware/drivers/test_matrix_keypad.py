@@ -1,4 +1,5 @@
 """The keypad: debounced, each press reported once, rollover, and no ghost keys."""
+
 import pytest
 
 from firmware.drivers.matrix_keypad import KEYS_3X4, KEYS_4X4, MatrixKeypad

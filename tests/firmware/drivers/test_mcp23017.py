@@ -1,4 +1,5 @@
 """The I/O expander: safe outputs at init, cached latch writes, batched input reads."""
+
 import pytest
 
 from firmware.drivers.door_sensor import OPENED, DoorSensor

@@ -1,4 +1,5 @@
 """Drivers import nothing that touches the world: pins come in ready-made."""
+
 import pytest
 
 from tests.support.micropython import ROOT, imported_modules

@@ -1,5 +1,7 @@
 """The solenoid: bounded pulses, a cool-down that defers (never drops) a pulse, off at reset."""
-from hypothesis import given, strategies as st
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from firmware.drivers.solenoid_lock import SolenoidLock
 from tests.firmware.drivers.fakes import FakePin

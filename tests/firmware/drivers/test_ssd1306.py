@@ -1,4 +1,5 @@
 """The OLED: the init sequence and the text reach the panel at its address, readable."""
+
 import pytest
 
 from firmware.drivers import ssd1306
@@ -15,9 +16,14 @@ def display(width=128, height=32, address=0x3C):
 def glyph_pixels(ch, scale):
     """The set of lit (x, y) of one glyph, as the font table draws it."""
     i = ssd1306._CHARS.index(ch)
-    return {(x * scale + dx, y * scale + dy)
-            for x in range(5) for y in range(8) if ssd1306._FONT[i * 5 + x] >> y & 1
-            for dx in range(scale) for dy in range(scale)}
+    return {
+        (x * scale + dx, y * scale + dy)
+        for x in range(5)
+        for y in range(8)
+        if ssd1306._FONT[i * 5 + x] >> y & 1
+        for dx in range(scale)
+        for dy in range(scale)
+    }
 
 
 def read_text(panel, scale):
@@ -38,8 +44,12 @@ def read_text(panel, scale):
 def read_line(panel, top, x, scale):
     line = ""
     while x < panel.width:
-        cell = {(dx, dy) for dx in range(5 * scale) for dy in range(8 * scale)
-                if 0 <= x + dx < panel.width and panel.pixel(x + dx, top + dy)}
+        cell = {
+            (dx, dy)
+            for dx in range(5 * scale)
+            for dy in range(8 * scale)
+            if 0 <= x + dx < panel.width and panel.pixel(x + dx, top + dy)
+        }
         line += next((ch for ch in ssd1306._CHARS if glyph_pixels(ch, scale) == cell), "~")
         x += 6 * scale
     return line.rstrip()

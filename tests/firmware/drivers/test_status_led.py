@@ -1,4 +1,5 @@
 """The status LED: on, off, or blinking as poll() is called."""
+
 import pytest
 
 from firmware.drivers.status_led import StatusLed

@@ -1,6 +1,7 @@
 """Small real stand-ins for the client's world: a broker over in-memory streams that a test can
 make refuse, stall or go silent, a network a test can cut like a pulled cable, and paho as the
 peer on a real broker. No MagicMock: each is a class with the streams API the board uses."""
+
 import asyncio
 import queue
 import time
@@ -60,6 +61,7 @@ class Running:
 
 
 # --- a broker in memory ---------------------------------------------------------------------
+
 
 class FakeReader:
     def __init__(self):
@@ -168,15 +170,21 @@ class FakeBroker:
             connection.send(packets.pingresp())
 
     def deliver(self, topic, payload, packet_id=1, qos=1, dup=False):
-        self.current.send(packets.publish(topic, payload, qos, False, dup,
-                                          packet_id if qos else None))
+        self.current.send(
+            packets.publish(topic, payload, qos, False, dup, packet_id if qos else None)
+        )
 
     def pubacks(self):
-        return [packet.packet_id for connection in self.connections
-                for packet in connection.packets if packet.kind == packets.PUBACK]
+        return [
+            packet.packet_id
+            for connection in self.connections
+            for packet in connection.packets
+            if packet.kind == packets.PUBACK
+        ]
 
 
 # --- a real network and a real peer ----------------------------------------------------------
+
 
 class Network:
     """The board's TCP path to a real broker, which a test can cut like a pulled cable: the

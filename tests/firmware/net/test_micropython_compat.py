@@ -1,5 +1,6 @@
 """firmware/net keeps to what every board's asyncio has, the WebAssembly port's included: a
 short list of asyncio names (compiling and syntax: tests/test_micropython_compat.py)."""
+
 import ast
 
 import pytest
@@ -23,6 +24,11 @@ def test_imports_only_asyncio_and_each_other(path):
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_uses_only_the_asyncio_every_port_has(path):
-    used = {node.attr for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name) and node.value.id == "asyncio"}
+    used = {
+        node.attr
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "asyncio"
+    }
     assert used <= ASYNCIO_NAMES, used - ASYNCIO_NAMES

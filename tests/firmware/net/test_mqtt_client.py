@@ -1,5 +1,6 @@
 """The client against a broker in memory that a test can make refuse, stall, hang up or go
 silent: backoff, keep-alive, retransmission, ordering, the bounded queue, stop()."""
+
 import asyncio
 import time
 
@@ -20,16 +21,23 @@ def intervals(times):
 def test_connect_carries_client_id_will_keepalive_and_a_persistent_session():
     async def scenario():
         broker = FakeBroker()
-        client = fast_client(broker.open_transport, will=(STATUS, b'{"online": false}'),
-                             keepalive_s=20)
+        client = fast_client(
+            broker.open_transport, will=(STATUS, b'{"online": false}'), keepalive_s=20
+        )
         async with Running(client):
             await within(client.up.wait())
             assert client.is_connected() and not client.down.is_set()
         return broker.connections[0].packets[0]
 
     assert run(scenario()) == packets.Packet(
-        packets.CONNECT, client_id="locker-T1", keepalive_s=20, clean_session=False,
-        will=(STATUS, b'{"online": false}', 1, True), username=None, password=None)
+        packets.CONNECT,
+        client_id="locker-T1",
+        keepalive_s=20,
+        clean_session=False,
+        will=(STATUS, b'{"online": false}', 1, True),
+        username=None,
+        password=None,
+    )
 
 
 def test_a_will_given_as_a_function_is_asked_for_again_before_every_connection():
@@ -98,8 +106,9 @@ def test_subscriptions_are_made_again_on_every_connect_and_at_once_when_up():
             await eventually(lambda: len(broker.current.kinds()) >= 3)
             broker.current.hang_up()
             await eventually(lambda: len(broker.connections) == 2 and client.is_connected())
-        return [[p.topics for p in c.packets if p.kind == packets.SUBSCRIBE]
-                for c in broker.connections]
+        return [
+            [p.topics for p in c.packets if p.kind == packets.SUBSCRIBE] for c in broker.connections
+        ]
 
     first, second = run(scenario())
     assert first == [[(COMMANDS, 1)], [("lockers/all/commands", 1)]]
@@ -243,8 +252,9 @@ def test_after_a_reconnect_unacknowledged_messages_go_first_with_dup_then_new_on
             client.publish("lockers/T1/events", b"3", qos=0)
             client.publish("lockers/T1/events", b"4")
             broker.acks_publishes = True
-            await eventually(lambda: len(broker.connections) == 2
-                             and len(broker.current.publishes()) == 4)
+            await eventually(
+                lambda: len(broker.connections) == 2 and len(broker.current.publishes()) == 4
+            )
         return broker
 
     broker = run(scenario())

@@ -1,5 +1,6 @@
 """The client against a real Mosquitto, with paho-mqtt as the cloud's side: QoS 1 both ways, the
 persistent session across a broker restart and a network cut, the last will, oversized input."""
+
 import asyncio
 import pathlib
 import shutil
@@ -182,8 +183,9 @@ def test_no_will_after_a_clean_stop(mosquitto):
     async def scenario():
         watcher = Peer(mosquitto.port, "watcher-" + locker)
         watcher.subscribe(topics + "status")
-        client = fast_client(Network(mosquitto.port).open_transport, client_id,
-                             will=(topics + "status", OFFLINE))
+        client = fast_client(
+            Network(mosquitto.port).open_transport, client_id, will=(topics + "status", OFFLINE)
+        )
         try:
             task = asyncio.create_task(client.run())
             await within(client.up.wait())

@@ -1,4 +1,5 @@
 """The outbox alone: bounded, ordered, QoS 1 kept until PUBACK and sent again flagged DUP."""
+
 import pytest
 
 from firmware.net import mqtt_packets as packets
@@ -68,8 +69,7 @@ def test_after_a_reconnect_messages_in_flight_go_first_in_order_then_the_queue()
     drain(outbox)
     outbox.put("t", b"c", 1, False)
     outbox.reconnected()
-    assert summary(drain(outbox)) == [(b"a", 1, True, 1), (b"b", 1, True, 2),
-                                      (b"c", 1, False, 3)]
+    assert summary(drain(outbox)) == [(b"a", 1, True, 1), (b"b", 1, True, 2), (b"c", 1, False, 3)]
 
 
 def test_retransmission_is_right_across_a_ticks_wrap():

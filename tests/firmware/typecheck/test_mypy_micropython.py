@@ -9,6 +9,7 @@ The stubs are installed on first use into build/stubs/ (one folder per package a
 the ports' stubs conflict with each other and with CPython's typeshed), mypy's cache lives in
 build/typecheck/. Delete build/ to start from nothing.
 """
+
 import configparser
 import importlib.util
 import os
@@ -35,8 +36,11 @@ PORTS = {
     "rp2": ("micropython-rp2-stubs", "pico_w"),
 }
 # What `locker firmware build` puts on a board besides firmware/ (see fleet/firmware_build.py).
-HARDWARE_MODULES = ("hardware/__init__.py", "hardware/profiles/__init__.py",
-                    "hardware/profiles/logical.py")
+HARDWARE_MODULES = (
+    "hardware/__init__.py",
+    "hardware/profiles/__init__.py",
+    "hardware/profiles/logical.py",
+)
 # In the stubs' folder but not modules mypy should look at or report on.
 NOT_MODULES = {"stdlib", "stubs", "__pycache__", "__builtins__"}
 
@@ -49,10 +53,23 @@ def install_stubs(package):
     partial = target.with_name(target.name + ".partial-%d" % os.getpid())
     shutil.rmtree(partial, ignore_errors=True)
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--no-deps", "--no-compile", "--target", str(partial),
-         "%s==%s" % (package, STUBS_VERSION), STDLIB_STUBS],
-        capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--no-compile",
+            "--target",
+            str(partial),
+            "%s==%s" % (package, STUBS_VERSION),
+            STDLIB_STUBS,
+        ],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         shutil.rmtree(partial, ignore_errors=True)
         pytest.fail("could not install %s: %s%s" % (package, result.stdout, result.stderr))
@@ -122,12 +139,20 @@ def test_firmware_type_checks_against_the_ports_stubs(port_stubs):
     port, stubs = port_stubs
     profile_file = board_profile(port, PORTS[port][1])
     config = write_config(port, stubs, profile_file.parent)
-    command = [sys.executable, "-m", "mypy", "--config-file", str(config),
-               "protocol", "firmware", *HARDWARE_MODULES, str(profile_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--config-file",
+        str(config),
+        "protocol",
+        "firmware",
+        *HARDWARE_MODULES,
+        str(profile_file),
+    ]
     env = dict(os.environ)
     env.pop("MYPYPATH", None)  # mypy_path comes from the config alone
     env["MYPY_FORCE_COLOR"] = "0"
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, "%s\n\n%s%s" % (
-        " ".join(command), result.stdout, result.stderr)
+    assert result.returncode == 0, "%s\n\n%s%s" % (" ".join(command), result.stdout, result.stderr)
     assert "Success" in result.stdout
