@@ -31,6 +31,7 @@ test: venv system-deps lint
 # Figures, not pass/fail: live heap and keypad-to-pulse latency of the firmware on MicroPython.
 bench: venv system-deps
 	$(PY) -m benchmarks.firmware_micropython
+	$(PY) -m benchmarks.sim_fleet --boards 200
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -16,9 +16,9 @@ import tempfile
 import time
 
 from fleet.localhost import free_port, mosquitto_binary
+from locker.chaos.processes import Mosquitto
 from locker.embedded_broker import EmbeddedBroker
 from protocol.layout import parse_layout
-from simulator.chaos.processes import Mosquitto
 from simulator.virtual_locker import VirtualLocker
 
 LAYOUT = "S4,M4,L4"
