@@ -1,9 +1,8 @@
-"""Device messages into domain-service calls, each in one transaction."""
-
-from sqlmodel import Session
+"""Device messages into domain-service calls, each in one transaction (cloud.db.transaction:
+committed when the handler ends, rolled back when it raises, at the message's time)."""
 
 from cloud.board_events import OutOfOrder, apply_device_event
-from cloud.core.clock import set_session_time
+from cloud.db import transaction
 from cloud.models import Locker
 from cloud.services import devices, reconcile
 from protocol import wire
@@ -25,12 +24,10 @@ class Rejected(ValueError):
 def handle_event(engine, locker_id, payload, now, settings=None):
     """Verify, apply once, acknowledge. True if newly applied, False for a repeat; OutOfOrder
     (nothing stored, nothing acknowledged) for an event whose predecessor is not applied yet."""
-    with Session(engine) as session:
-        set_session_time(session, now)
+    with transaction(engine, now=now) as session:
         locker = _sender(session, locker_id, "event")
         body = _verified(locker, payload, wire.check_event, "event")
         applied = apply_device_event(session, locker, body, now, settings=settings)
-        session.commit()
         return applied
 
 
@@ -53,22 +50,18 @@ def _verified(locker, payload, check, what):
 
 def handle_telemetry(engine, locker_id, payload, now):
     """Keep the board's latest health report, signed like its events."""
-    with Session(engine) as session:
-        set_session_time(session, now)
+    with transaction(engine, now=now) as session:
         locker = _sender(session, locker_id, "telemetry")
         body = _verified(locker, payload, wire.check_telemetry, "telemetry")
         devices.record_telemetry(session, locker, body, now)
-        session.commit()
 
 
 def handle_inventory(engine, locker_id, payload, now):
     """Compare the board's signed inventory with the cloud's view (alarms, never overwrites)."""
-    with Session(engine) as session:
-        set_session_time(session, now)
+    with transaction(engine, now=now) as session:
         locker = _sender(session, locker_id, "inventory")
         body = _verified(locker, payload, wire.check_inventory, "inventory")
         findings = reconcile.reconcile_inventory(session, locker, body, now)
-        session.commit()
         return findings
 
 
@@ -76,8 +69,7 @@ def handle_status(engine, locker_id, payload, now, settings=None):
     """Record the retained online/offline status a board (or its last will) published, signed
     like its events; an online one also queues the board's state again, in the same
     transaction. Rejected (nothing changed) for an unsigned, mis-signed or old status."""
-    with Session(engine) as session:
-        set_session_time(session, now)
+    with transaction(engine, now=now) as session:
         locker = _sender(session, locker_id, "status")
         body = _verified(locker, payload, wire.check_status, "status")
         if (body["conn"], body["online"]) == (locker.status_conn, locker.online):
@@ -90,4 +82,3 @@ def handle_status(engine, locker_id, payload, now, settings=None):
                 "status of %s for connection %d is older than the last one applied (%d)"
                 % (locker_id, body["conn"], locker.status_conn)
             )
-        session.commit()

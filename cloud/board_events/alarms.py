@@ -12,40 +12,22 @@ from cloud.services import alarms
 def jammed(ctx: EventContext, body: Event) -> str:
     """The lock was pulsed twice and the door never opened: out of use until someone looks."""
     ctx.locked_compartment(body["cmp"]).state = CompartmentState.JAMMED
-    alarms.raise_alarm(
-        ctx.session,
-        ctx.locker.id,
-        "jammed",
-        f"door {body['cmp']} did not open after two pulses",
-        ctx.now,
-        body["cmp"],
-    )
-    return APPLIED
+    return _door_alarm(ctx, body, "jammed", "did not open after two pulses")
 
 
 def left_open(ctx: EventContext, body: Event) -> str:
     ctx.locked_compartment(body["cmp"])
-    alarms.raise_alarm(
-        ctx.session,
-        ctx.locker.id,
-        "left_open",
-        f"door {body['cmp']} has been open too long",
-        ctx.now,
-        body["cmp"],
-    )
-    return APPLIED
+    return _door_alarm(ctx, body, "left_open", "has been open too long")
 
 
 def tamper(ctx: EventContext, body: Event) -> str:
     ctx.locked_compartment(body["cmp"])
-    alarms.raise_alarm(
-        ctx.session,
-        ctx.locker.id,
-        "tamper",
-        f"door {body['cmp']} opened without an unlock",
-        ctx.now,
-        body["cmp"],
-    )
+    return _door_alarm(ctx, body, "tamper", "opened without an unlock")
+
+
+def _door_alarm(ctx: EventContext, body: Event, kind: str, what: str) -> str:
+    door = body["cmp"]
+    alarms.raise_alarm(ctx.session, ctx.locker.id, kind, f"door {door} {what}", ctx.now, door)
     return APPLIED
 
 

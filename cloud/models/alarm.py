@@ -12,20 +12,6 @@ from cloud.models.base import CODE_LENGTH
 # door_release_burst (remote_open_burst before 0012) stops every door release for someone other
 # than the recipient until an admin acknowledges it; delegate_contact: one delegate's phone or
 # email given for many parcels (cloud/services/door_budget.py, delegate_contacts.py).
-AlarmKind = Literal[
-    "jammed",
-    "left_open",
-    "tamper",
-    "command_refused",
-    "conflict",
-    "pin_guessing",
-    "door_release_burst",
-    "offline",
-    "full",
-    "delegate_contact",
-    "courier_guessing",
-    "login_guessing",
-]
 ALARM_KINDS = (
     "jammed",
     "left_open",
@@ -40,6 +26,7 @@ ALARM_KINDS = (
     "courier_guessing",
     "login_guessing",
 )
+AlarmKind = Literal[ALARM_KINDS]  # the same names, for the API's schema
 
 
 class AlarmBase(SQLModel):
