@@ -16,16 +16,27 @@ class RegistrationRefused(RuntimeError):
 
 
 def register_locker(
-    api_url, locker_id, compartments, *, name=None, address="", headers=None, timeout=30
+    api_url,
+    locker_id,
+    compartments,
+    *,
+    name=None,
+    address="",
+    point=None,
+    headers=None,
+    timeout=30,
 ):
     """Create locker `locker_id` with `compartments` ((number, size) pairs) in the cloud at
-    `api_url`; the board's HMAC key as hex. RegistrationRefused if the cloud says no."""
+    `api_url`, at `point` ((latitude, longitude), if known); the board's HMAC key as hex.
+    RegistrationRefused if the cloud says no."""
     body = {
         "id": locker_id,
         "name": name or locker_id,
         "address": address,
         "compartments": [{"number": n, "size": s} for n, s in compartments],
     }
+    if point is not None:
+        body["latitude"], body["longitude"] = point
     response = httpx.post(
         api_url.rstrip("/") + "/api/v1/lockers", json=body, timeout=timeout, headers=headers
     )
