@@ -38,11 +38,11 @@ class Layout:
 
     def integer(self, key: str, *, default: int | None = None, minimum: int = 1) -> int:
         """A header value that must be a whole number of at least `minimum`."""
-        if key not in self.header and default is not None:
-            return default
-        value, line = self.header.get(key, ("", self.last_line))
         if key not in self.header:
-            raise self.error(line, f"no {key} in the header")
+            if default is None:
+                raise self.error(self.last_line, f"no {key} in the header")
+            return default
+        value, line = self.header[key]
         number = _whole(value)
         if number is None or number < minimum:
             kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
@@ -85,19 +85,20 @@ def read_layout(path: str | Path) -> Layout:
             continue
         if line == "EOF":
             return layout
-        if ":" in line and not _numeric(line.split(":")[0]):
+        first = line.replace(":", " ").split()[0].upper()
+        if first.endswith("_SECTION"):  # "NODE_COORD_SECTION", some files add " :"
+            section = first
+            layout.sections[section] = []
+        elif ":" in line and not _numeric(line.split(":")[0]):
             key, value = (part.strip() for part in line.split(":", 1))
             layout.header[key.upper()] = (value.strip('"').strip(), number)
             section = None
-        elif line.split()[0].upper().endswith("_SECTION"):
-            section = line.split()[0].upper()
-            layout.sections[section] = []
         elif section is None:
             raise layout.error(number, f"a row outside any section: {line!r}")
         else:
             layout.sections[section].append(Row(number, tuple(line.split())))
     if not lines:
-        raise layout.error(0, "the file is empty")
+        raise layout.error(1, "the file is empty")
     raise layout.error(layout.last_line, "the file ends without EOF (truncated?)")
 
 

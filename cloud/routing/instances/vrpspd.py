@@ -86,11 +86,12 @@ def _full_matrix(layout: Layout, count: int) -> np.ndarray:
             f"EDGE_WEIGHT_SECTION has {len(values)} numbers, a {count}x{count} matrix needs "
             f"{count * count}",
         )
+    weights = []
     for row in rows:
-        weights = layout.whole_numbers(row, len(row.values), "EDGE_WEIGHT_SECTION row")
-        if any(weight < 0 for weight in weights):
+        weights += layout.whole_numbers(row, len(row.values), "EDGE_WEIGHT_SECTION row")
+        if min(weights[-len(row.values) :]) < 0:
             raise layout.error(row.line, "a distance cannot be negative")
-    return np.array([int(value) for value in values], dtype=np.int64).reshape(count, count)
+    return np.array(weights, dtype=np.int64).reshape(count, count)
 
 
 def _visits(layout: Layout, count: int) -> list[Client]:

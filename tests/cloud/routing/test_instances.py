@@ -167,3 +167,31 @@ def test_a_malformed_solution_names_its_line(tmp_path):
     path = write(tmp_path, "Route #1: 1 2\nRoute #2: 3 x\nCost 10\n", "tiny.sol")
     with pytest.raises(InstanceError, match="tiny.sol line 2: a client number, got 'x'"):
         read_solution(path)
+
+
+def broken_copy(tmp_path: Path, source: Path, line: int, replacement: str) -> Path:
+    lines = source.read_text().splitlines(keepends=True)
+    lines[line - 1] = replacement + "\n"
+    return write(tmp_path, "".join(lines), source.name)
+
+
+@pytest.mark.parametrize(
+    "source, line, replacement, words",
+    [
+        ("C101.vrp", 215, "3 870 825", "node 3: the window closes before it opens"),
+        ("C101.vrp", 5, "CAPACITY : 0", "CAPACITY must be a positive integer, got '0'"),
+        (
+            "vrpspd/SCA3-0.vrpspd",
+            64,
+            "3 0 0 10000000 0 589403",
+            "PICKUP_AND_DELIVERY_SECTION row needs 7",
+        ),
+        ("vrpspd/SCA3-0.vrpspd", 10, "0 -1" + " 5" * 49, "a distance cannot be negative"),
+        ("vrpspd/CMT1X.vrpspd", 6, "EDGE_WEIGHT_TYPE : GEO", "EDGE_WEIGHT_TYPE must be"),
+    ],
+)
+def test_every_format_names_the_bad_line(instances_dir, tmp_path, source, line, replacement, words):
+    path = broken_copy(tmp_path, instances_dir / source, line, replacement)
+    with pytest.raises(InstanceError) as raised:
+        read_instance(path)
+    assert f"{path.name} line {line}: {words}" in str(raised.value)
