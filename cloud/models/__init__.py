@@ -24,6 +24,18 @@ from cloud.models.courier import (
     CourierRouteStop,
     CourierWithCode,
 )
+from cloud.models.depot import (
+    Depot,
+    DepotCreate,
+    DepotPublic,
+    FleetUpdate,
+    LockerRoutingUpdate,
+    Vehicle,
+    VehiclePublic,
+    VehicleType,
+    VehicleTypeCreate,
+    VehicleTypePublic,
+)
 from cloud.models.device import DeviceEvent, OutboxMessage
 from cloud.models.door_release import DoorRelease, DoorReleasePublic
 from cloud.models.locker import (
@@ -49,6 +61,7 @@ from cloud.models.parcel import (
     Recipient,
 )
 from cloud.models.remote import RemoteOpenPublic, RemoteOpenRequest
+from cloud.models.route_plan import PlanParcel, PlanRoute, PlanStop, RoutePlan
 from cloud.models.states import (
     LIVE_STATES,
     CompartmentState,
@@ -59,6 +72,20 @@ from cloud.models.states import (
 from protocol.identities import RESERVED_LOCKER_ID, SERVICE_IDENTITY_PREFIX
 
 __all__ = [
+    "Depot",
+    "DepotCreate",
+    "DepotPublic",
+    "FleetUpdate",
+    "LockerRoutingUpdate",
+    "Vehicle",
+    "VehiclePublic",
+    "VehicleType",
+    "VehicleTypeCreate",
+    "VehicleTypePublic",
+    "PlanParcel",
+    "PlanRoute",
+    "PlanStop",
+    "RoutePlan",
     "ROLES",
     "ApiKey",
     "ApiKeyIssued",

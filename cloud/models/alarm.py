@@ -25,6 +25,7 @@ ALARM_KINDS = (
     "delegate_contact",
     "courier_guessing",
     "login_guessing",
+    "parcel_not_routed",  # missed two dispatch waves (cloud/planning)
 )
 AlarmKind = Literal[ALARM_KINDS]  # the same names, for the API's schema
 

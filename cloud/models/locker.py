@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
+from cloud.models.depot import ACCESS_PATTERN
 from cloud.models.states import CompartmentState
 from protocol.layout import DIMENSIONS_MM, SIZES
 
@@ -24,6 +25,12 @@ class LockerBase(SQLModel):
     # WGS84 degrees, for the admin's fleet map; both or neither (LockerCreate checks).
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
+    # Route planning (cloud/planning): the depot whose vans serve it (none: the nearest), and
+    # when a courier can reach it, local to that depot ("24/7", or a mall's "09:00-20:00").
+    depot_id: str | None = Field(default=None, foreign_key="depot.id", max_length=CODE_LENGTH)
+    access_hours: str = Field(
+        default="24/7", schema_extra={"pattern": ACCESS_PATTERN}, max_length=11
+    )
 
 
 class CompartmentSpec(SQLModel):

@@ -107,6 +107,8 @@ class Parcel(ParcelBase, table=True):
         None  # a courier is to take it away (collection.py)
     )
     returned_at: NaiveDatetime | None = None  # taken away by a courier: back to its sender
+    # Dispatch waves that planned without it (cloud/planning): two raise an operator alarm.
+    waves_missed: int = 0
 
 
 class ParcelPublic(ParcelDimensions):
