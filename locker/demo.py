@@ -9,7 +9,7 @@ from pathlib import Path
 
 from locker import access, city
 from locker.embedded_broker import EmbeddedBroker
-from locker.morning import CityMorning
+from locker.morning import CityMorning, maintenance_jobs
 from locker.phone_inbox import PhoneInbox
 from locker.scenario import ScenarioFailed
 from locker.stack import CloudStack
@@ -27,6 +27,7 @@ def run_demo(once=False, api_port=8000, mqtt_port=1883, say=print):
         "sqlite:///%s" % (workdir / "demo.db"),
         PhoneInbox(_texts_about(city.SITES[0].address, say)),
         api_port=_free_or(api_port),
+        jobs=maintenance_jobs(),
     ).start()
     morning = None
     started = time.monotonic()

@@ -19,6 +19,7 @@ from cloud.db import transaction
 from cloud.models import Parcel, ParcelState
 from cloud.models.plan_views import ReplanRequest
 from cloud.planning import hours
+from cloud.runtime.maintenance_loop import default_jobs
 from locker import city, city_setup, plan_report
 from locker.board_courier import BoardCourier
 from locker.scenario import ScenarioFailed
@@ -39,7 +40,9 @@ class CityMorning:
         self.start_board, self.headers = start_board, headers
         self.api = httpx.Client(base_url=stack.api.url + "/api/v1", timeout=10, headers=headers)
         self.zone = city.ZONE
-        self.morning = hours.utc_at(hours.local_day(utcnow(), self.zone), city.MORNING, self.zone)
+        # The morning of today's UTC date: the boards' courier lists are per UTC day, and the
+        # cloud re-sends today's (by the wall clock) every minute.
+        self.morning = hours.utc_at(utcnow().date(), city.MORNING, self.zone)
         self.board_site = city.SITES[0].id
         self.board, self.banks, self.couriers, self.keys = None, {}, [], {}
         self.parcels = {}  # tracking code -> Advised
@@ -268,6 +271,12 @@ class CityMorning:
             if time.monotonic() > deadline:
                 raise ScenarioFailed("timed out waiting for parcel %s %s" % (parcel_id, state))
             time.sleep(0.1)
+
+
+def maintenance_jobs():
+    """The cloud's maintenance jobs but the waves at cut-offs, for the stack the morning runs
+    on: the morning plans its waves itself, on its own clock; the loop would on the wall's."""
+    return [job for job in default_jobs() if job[0] != "plan_due_waves"]
 
 
 def _median_eta(plan):

@@ -20,9 +20,10 @@ def bridge_worker(broker_url, engine, settings, **options):
 class CloudStack:
     """What `locker cloud` and `locker bridge` run as separate processes, here as threads."""
 
-    def __init__(self, broker_url, database_url, notifier, api_port, schema=None):
+    def __init__(self, broker_url, database_url, notifier, api_port, schema=None, jobs=None):
+        """jobs: the maintenance loop's, as CloudProcess takes them."""
         self.cloud = CloudProcess(
-            Settings(database_url=database_url), notifier=notifier, schema=schema
+            Settings(database_url=database_url), notifier=notifier, schema=schema, jobs=jobs
         )
         self.settings, self.engine = self.cloud.settings, self.cloud.engine
         self.api = ApiServer(self.cloud.app, port=api_port)

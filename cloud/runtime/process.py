@@ -14,13 +14,15 @@ from cloud.runtime.notification_loop import NotificationLoop
 
 
 class CloudProcess:
-    def __init__(self, settings, *, notifier=None, schema=None):
-        """notifier: as NotificationLoop takes it; None for the channels the settings configure."""
+    def __init__(self, settings, *, notifier=None, schema=None, jobs=None):
+        """notifier: as NotificationLoop takes it; None for the channels the settings configure.
+        jobs: the maintenance loop's, default_jobs() unless given."""
         self.settings = settings
         self.engine = migrated_engine(settings.database_url, schema=schema)
         self.app = create_app(settings, engine=self.engine)
         self.notifications = NotificationLoop(self.engine, notifier, settings)
-        self.maintenance = MaintenanceLoop(self.engine, settings, jobs=default_jobs())
+        jobs = default_jobs() if jobs is None else jobs
+        self.maintenance = MaintenanceLoop(self.engine, settings, jobs=jobs)
 
     def start_loops(self):
         self.notifications.start()

@@ -6,10 +6,13 @@ import pytest
 from sqlmodel import Session, select
 
 from cloud.models import DeviceEvent, Parcel, ParcelState, RoutePlan
+from fleet.localhost import free_port
 from locker import city
-from locker.morning import CityMorning
+from locker.morning import CityMorning, maintenance_jobs
+from locker.phone_inbox import PhoneInbox
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker
+from tests.support.cloud_stack import LoggedInStack
 
 pytestmark = pytest.mark.e2e
 
@@ -18,6 +21,17 @@ pytestmark = pytest.mark.e2e
 def broker(embedded_broker):
     """The demo's own broker: this morning is about planning, other tests try Mosquitto."""
     return embedded_broker
+
+
+@pytest.fixture
+def cloud(broker, database):
+    """The cloud as the demo runs it: its maintenance loop leaves the waves to the morning."""
+    url, schema = database
+    stack = LoggedInStack(
+        broker.url, url, PhoneInbox(), free_port(), schema=schema, jobs=maintenance_jobs()
+    ).start()
+    yield stack
+    stack.stop()
 
 
 class QuickMorning(CityMorning):
@@ -52,6 +66,8 @@ def test_the_city_morning_plans_delivers_replans_and_collects(cloud, broker):
     assert sorted(plans) == [("active", "06:00"), ("active", "12:00"), ("replaced", "06:00")]
     # the board's parcels went through its firmware: keypad, doors, signed events
     assert board_events.count("deposited") == len(morning._codes_at(city.SITES[0].id))
+    # every stop driven was marked done by the deposits the boards reported
+    assert morning.kpis.stops_done == morning.kpis.stops_planned > 0
     assert any(line.startswith("[kpis]") for line in lines)
     figures = [line for line in lines if "per parcel" in line and line.startswith("[figures]")]
     assert len(figures) == 2
