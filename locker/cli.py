@@ -43,10 +43,10 @@ def _parser():
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="broker, cloud, bridge and one locker in one process")
-    demo.add_argument(
-        "--once", action="store_true", help="run the scenario and exit (0 = all good)"
+    demo = sub.add_parser(
+        "demo", help="broker, cloud, bridge and a city's morning of routed parcels in one process"
     )
+    demo.add_argument("--once", action="store_true", help="run the morning and exit (0 = all good)")
     demo.add_argument("--api-port", type=int, default=8000)
     demo.add_argument(
         "--mqtt-port", type=int, default=1883, help="falls back to a free port if taken"

@@ -198,7 +198,14 @@ class CityMorning:
                 session, day_start, day_start + timedelta(days=1), city.DEPOT["id"]
             )
         self.say("")
-        for line in plan_report.kpi_lines(kpis) + plan_report.figures_lines(self.plans[0]):
+        lines = plan_report.kpi_lines(kpis) + plan_report.figures_lines(self.plans[0])
+        if kpis.on_time_rate is not None and kpis.on_time_rate < 1:
+            lines.insert(
+                1,
+                "          (on time: the stops at %s count late or early, its board keeps the "
+                "wall clock's time, not the morning's)" % self.board_site,
+            )
+        for line in lines:
             self.say(line)
         self.kpis = kpis
 

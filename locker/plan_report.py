@@ -41,9 +41,14 @@ def unrouted_lines(unrouted):
     for parcel in unrouted:
         by_reason.setdefault(parcel.reason, []).append(parcel.locker_id)
     return [
-        "          %d parcels %s (at %s)" % (len(lockers), reason, ", ".join(sorted(set(lockers))))
+        "          %s %s (at %s)"
+        % (_parcels(len(lockers)), reason, ", ".join(sorted(set(lockers))))
         for reason, lockers in by_reason.items()
     ]
+
+
+def _parcels(count):
+    return "1 parcel" if count == 1 else "%d parcels" % count
 
 
 def route_line(route, zone):
@@ -83,7 +88,9 @@ def changes_lines(changes):
     for move in changes.get("moved", []):
         key = (move["from"], move["to"])
         moves[key] = moves.get(key, 0) + 1
-    lines = ["          moved %d parcels from %s to %s" % (n, a, b) for (a, b), n in moves.items()]
+    lines = [
+        "          moved %s from %s to %s" % (_parcels(n), a, b) for (a, b), n in moves.items()
+    ]
     if changes.get("added"):
         lines.append("          added: " + _brief(changes["added"]))
     if "km_before" in changes:
