@@ -107,7 +107,7 @@ class CityMorning:
             "[carriers] %d parcels pre-advised over the API in %.1f s"
             % (len(self.parcels), time.monotonic() - started)
         )
-        self.board.has_reservations(self._codes_at(self.board_site))
+        self.board.has_reservations(self.codes_at(self.board_site))
 
     def plan_wave(self, now, wave):
         """Plan what waits at the depot at `now`. The first wave's routes go to the couriers in
@@ -170,7 +170,7 @@ class CityMorning:
         return replanned
 
     def recipients_collect(self):
-        at_board = self._codes_at(self.board_site)[:3]
+        at_board = self.codes_at(self.board_site)[:3]
         for code in at_board:
             parcel = self.parcels[code]
             self.board.recipient_collects(
@@ -255,7 +255,8 @@ class CityMorning:
             parcel["id"], parcel["compartment"], spec.phone, locker_id
         )
 
-    def _codes_at(self, locker_id):
+    def codes_at(self, locker_id):
+        """The tracking codes of the parcels pre-advised for the locker."""
         return [code for code, parcel in self.parcels.items() if parcel.locker_id == locker_id]
 
     def _check_states(self, codes, states):

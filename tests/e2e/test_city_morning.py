@@ -65,7 +65,7 @@ def test_the_city_morning_plans_delivers_replans_and_collects(cloud, broker):
     assert states.count(ParcelState.COLLECTED) == 3 + 6
     assert sorted(plans) == [("active", "06:00"), ("active", "12:00"), ("replaced", "06:00")]
     # the board's parcels went through its firmware: keypad, doors, signed events
-    assert board_events.count("deposited") == len(morning._codes_at(city.SITES[0].id))
+    assert board_events.count("deposited") == len(morning.codes_at(city.SITES[0].id))
     # every stop driven was marked done by the deposits the boards reported
     assert morning.kpis.stops_done == morning.kpis.stops_planned > 0
     assert any(line.startswith("[kpis]") for line in lines)
