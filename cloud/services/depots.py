@@ -21,9 +21,9 @@ from cloud.models import (
 from cloud.models.base import CODE_LENGTH
 from cloud.services import audit
 from cloud.services.errors import Conflict, Invalid, NotFound
-from cloud.services.lockers import get_locker
 
 VEHICLE_ID_LENGTH = CODE_LENGTH + 8  # Vehicle.id's column
+ROUTING_FIELDS = ("depot_id", "latitude", "longitude", "access_hours")  # LockerRoutingUpdate's
 
 
 def create_depot(session: Session, data: DepotCreate, now: datetime, *, actor: str) -> Depot:
@@ -126,9 +126,14 @@ def set_locker_routing(
 ) -> Locker:
     """Change the fields sent of the locker's depot, coordinates and access hours (a PATCH).
     Coordinates come both or neither; a locker served by a depot must have them."""
-    locker = get_locker(session, locker_id)
+    locker = session.get(Locker, locker_id)
+    if locker is None:
+        raise NotFound("locker", locker_id)
     changes = data.model_dump(exclude_unset=True)
-    _check_routing(session, locker, changes)
+    if ("latitude" in changes) != ("longitude" in changes):
+        raise Invalid("half_coordinates", "give both latitude and longitude, or neither")
+    wanted = {name: changes.get(name, getattr(locker, name)) for name in ROUTING_FIELDS}
+    check_locker_routing(session, locker.id, **wanted)
     for name, value in changes.items():
         setattr(locker, name, value)
     session.add(locker)
@@ -191,23 +196,42 @@ def _number(vehicle: Vehicle) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _check_routing(session: Session, locker: Locker, changes: dict) -> None:
-    if ("latitude" in changes) != ("longitude" in changes) or (changes.get("latitude") is None) != (
-        changes.get("longitude") is None
-    ):
+def check_locker_routing(
+    session: Session,
+    locker_id: str,
+    *,
+    depot_id: str | None,
+    latitude: float | None,
+    longitude: float | None,
+    access_hours: str,
+) -> None:
+    """Refuse what no van could route: half a position, access hours ending before they
+    start, an unknown depot, or a depot for a locker that is on no map."""
+    if (latitude is None) != (longitude is None):
         raise Invalid("half_coordinates", "give both latitude and longitude, or neither")
-    if "access_hours" in changes:
-        _check_access_hours(changes["access_hours"])
-    depot_id = changes.get("depot_id", locker.depot_id)
-    if depot_id is not None and session.get(Depot, depot_id) is None:
+    _check_access_hours(access_hours)
+    if depot_id is None:
+        return
+    if session.get(Depot, depot_id) is None:
         raise Invalid("unknown_depot", f"depot {depot_id} does not exist")
-    latitude = changes.get("latitude", locker.latitude)
-    if depot_id is not None and latitude is None:
+    if latitude is None:
         raise Invalid(
             "locker_without_coordinates",
-            f"locker {locker.id} has no coordinates: give latitude and longitude "
+            f"locker {locker_id} has no coordinates: give latitude and longitude "
             f"for depot {depot_id} to route vans to it",
         )
+
+
+def require_vehicles(session: Session, depot_id: str) -> Depot:
+    """The depot, if it has a vehicle in service to plan with; Invalid otherwise."""
+    depot = get_depot(session, depot_id)
+    if not fleet_counts(session, depot.id):
+        raise Invalid(
+            "depot_without_vehicles",
+            f"depot {depot.id} has no vehicle in service: "
+            f"set its fleet first (PUT /api/v1/depots/{depot.id}/fleet)",
+        )
+    return depot
 
 
 def _check_access_hours(hours: str) -> None:

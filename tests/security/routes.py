@@ -107,6 +107,7 @@ BODIES = {
     ("POST", "/api/v1/depots"): {"id": "D9", "name": "Depot", "latitude": 52.2, "longitude": 21},
     ("PATCH", "/api/v1/depots/{depot_id}"): {"name": "Depot"},
     ("PUT", "/api/v1/depots/{depot_id}/fleet"): {"vehicles": {}},
+    ("POST", "/api/v1/depots/{depot_id}/plans"): {"seconds": 0.5},
     ("POST", "/api/v1/vehicle-types"): {
         "id": "van",
         "name": "van",
@@ -115,6 +116,8 @@ BODIES = {
         "speed_kmh": 25,
     },
     ("PATCH", "/api/v1/lockers/{locker_id}/routing"): {"access_hours": "24/7"},
+    ("POST", "/api/v1/plans/{plan_id}/replan"): {"seconds": 0.5},
+    ("PUT", "/api/v1/plans/{plan_id}/routes/{route_id}/courier"): {"courier_id": str(uuid.uuid4())},
 }
 
 

@@ -11,9 +11,11 @@ from cloud.api.routes import (
     carriers,
     couriers,
     depots,
+    kpis,
     lockers,
     operators,
     parcels,
+    plans,
     remote_opens,
     returns,
     vehicle_types,
@@ -36,4 +38,6 @@ def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
     router.include_router(webhooks.router)
     router.include_router(depots.router)
     router.include_router(vehicle_types.router)
+    router.include_router(plans.router)
+    router.include_router(kpis.router)
     return router

@@ -1,8 +1,11 @@
-"""Depots: set them up and give them a fleet."""
+"""Depots: set them up, give them a fleet, and plan their waves into routes."""
+
+from datetime import date
 
 from fastapi import APIRouter
 from sqlmodel import Session
 
+from cloud import planning
 from cloud.api.deps import CurrentOperator, OperatorWriter
 from cloud.models import (
     Depot,
@@ -13,8 +16,9 @@ from cloud.models import (
     Vehicle,
     VehiclePublic,
 )
+from cloud.models.plan_views import PlanPublic, PlanRequest
 from cloud.services import depots
-from cloud.web.deps import NowDep, SessionDep
+from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/depots", tags=["depots"])
 
@@ -66,6 +70,40 @@ def list_vehicles(depot_id: str, _viewer: CurrentOperator, session: SessionDep) 
     """The depot's vehicles, those out of service too."""
     depots.get_depot(session, depot_id)  # 404 for an unknown one
     return depots.vehicles_of(session, depot_id)
+
+
+@router.post("/{depot_id}/plans", status_code=201, response_model=PlanPublic)
+def plan_depot(
+    depot_id: str,
+    data: PlanRequest,
+    operator: OperatorWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> PlanPublic:
+    """Plan the depot's wave now: its parcels into routes, one per vehicle in service."""
+    depots.require_vehicles(session, depot_id)  # 404 or 422 before any solving
+    engine = session.get_bind()
+    session.commit()  # the planner writes in its own transaction: hold no lock meanwhile
+    plan_id = planning.plan_depot(
+        engine,
+        depot_id,
+        now,
+        actor=operator.actor,
+        seconds=data.seconds,
+        couriers=tuple(data.couriers),
+        settings=settings,
+    )
+    return planning.plan_view(session, plan_id)
+
+
+@router.get("/{depot_id}/plans", response_model=list[PlanPublic])
+def list_plans(
+    depot_id: str, _viewer: CurrentOperator, session: SessionDep, day: date | None = None
+) -> list[PlanPublic]:
+    """The depot's plans (of `day`, the depot's local day, if given), without their stops."""
+    depots.get_depot(session, depot_id)
+    return planning.plans_of(session, depot_id, day=day)
 
 
 def _public(session: Session, depot: Depot) -> DepotPublic:

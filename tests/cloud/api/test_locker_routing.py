@@ -83,3 +83,27 @@ def test_only_operators_set_routing(client, locker, credentials):
         f"/api/v1/lockers/{locker}/routing", json={"access_hours": "24/7"}, headers=viewer
     )
     assert response.status_code == 403
+
+
+def test_a_locker_is_provisioned_with_its_depot_and_access_hours(client, locker):
+    body = {**LOCKER, "id": "L2", **PLACE, "depot_id": "WAW1", "access_hours": "10:00-21:00"}
+    assert client.post("/api/v1/lockers", json=body).status_code == 201
+    shown = client.get("/api/v1/lockers/L2").json()
+    assert (shown["depot_id"], shown["access_hours"]) == ("WAW1", "10:00-21:00")
+
+
+@pytest.mark.parametrize(
+    "fields, named",
+    [
+        ({"depot_id": "WAW1"}, "locker L2 has no coordinates"),
+        ({"depot_id": "NOPE", **PLACE}, "depot NOPE does not exist"),
+        ({"access_hours": "21:00-10:00"}, "must end after they start"),
+    ],
+)
+def test_a_locker_provisioned_with_bad_routing_is_422_and_not_created(
+    client, locker, row_counts, fields, named
+):
+    before = row_counts()
+    response = client.post("/api/v1/lockers", json={**LOCKER, "id": "L2", **fields})
+    assert response.status_code == 422 and named in response.text
+    assert row_counts() == before
