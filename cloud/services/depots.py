@@ -43,9 +43,9 @@ def list_depots(session: Session) -> list[Depot]:
     return list(session.exec(select(Depot).order_by(col(Depot.id))).all())
 
 
-def get_depot(session: Session, depot_id: str) -> Depot:
-    """The depot with this id; NotFound otherwise."""
-    depot = session.get(Depot, depot_id)
+def get_depot(session: Session, depot_id: str, *, for_update: bool = False) -> Depot:
+    """The depot with this id; NotFound otherwise. `for_update` locks it (PostgreSQL)."""
+    depot = session.get(Depot, depot_id, with_for_update=for_update)
     if depot is None:
         raise NotFound("depot", depot_id)
     return depot
@@ -93,7 +93,8 @@ def set_fleet(
     """Make the depot have exactly the vehicles in service that `data` counts per type (a type
     left out: none). Vehicles beyond the count are taken out of service, never deleted: plans
     refer to them. Returns the depot's vehicles."""
-    depot = get_depot(session, depot_id)
+    # Locked: two fleet changes at once would both number the same new vehicle.
+    depot = get_depot(session, depot_id, for_update=True)
     _check_types(session, depot.id, data.vehicles)
     by_type = _vehicles_by_type(session, depot.id)
     for type_id in sorted(set(by_type) | set(data.vehicles)):
