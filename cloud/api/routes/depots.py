@@ -17,7 +17,7 @@ from cloud.models import (
     VehiclePublic,
 )
 from cloud.models.plan_views import PlanPublic, PlanRequest
-from cloud.services import depots
+from cloud.services import courier_routes, depots
 from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/depots", tags=["depots"])
@@ -83,6 +83,8 @@ def plan_depot(
 ) -> PlanPublic:
     """Plan the depot's wave now: its parcels into routes, one per vehicle in service."""
     depots.require_vehicles(session, depot_id)  # 404 or 422 before any solving
+    for courier_id in data.couriers:
+        courier_routes.get_courier(session, courier_id)
     engine = session.get_bind()
     session.commit()  # the planner writes in its own transaction: hold no lock meanwhile
     plan_id = planning.plan_depot(

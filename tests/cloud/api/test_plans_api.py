@@ -155,6 +155,14 @@ def test_a_courier_given_a_route_gets_exactly_its_lockers(client, world, engine)
     assert lockers == sorted({s["locker_id"] for s in route["stops_list"]})
 
 
+def test_couriers_named_in_the_request_get_the_routes_in_order(client, world):
+    courier = client.post("/api/v1/couriers", json={"name": "Sam"}).json()
+    response = _plan(client, couriers=[courier["id"]])
+    assert response.status_code == 201, response.text
+    first = response.json()["routes"][0]
+    assert (first["courier_id"], first["courier_name"]) == (courier["id"], "Sam")
+
+
 def test_routing_kpis_are_read_from_the_plans(client, world):
     plan = _plan(client).json()
     response = client.get("/api/v1/kpis/routing", params={"depot_id": "D1"})
@@ -170,6 +178,8 @@ def test_bad_plan_requests_are_refused_and_change_nothing(client, world, row_cou
     assert _plan(client, seconds=0).status_code == 422
     assert _plan(client, seconds=-1).status_code == 422
     unknown = uuid.uuid4()
+    response = _plan(client, couriers=[str(unknown)])
+    assert response.status_code == 404 and response.json()["detail"]["code"] == "courier_not_found"
     assert client.get(f"/api/v1/plans/{unknown}").status_code == 404
     assert client.post(f"/api/v1/plans/{unknown}/replan", json={}).status_code == 404
     assert client.get(f"/api/v1/plans/{unknown}/routes/1/manifest").status_code == 404
