@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cloud.admin import (
     alarm_pages,
+    depot_pages,
     events,
     fleet_pages,
     kpi_pages,
@@ -42,6 +43,7 @@ def admin_router(*, documented: bool = False) -> APIRouter:
         alarm_pages,
         parcel_pages,
         kpi_pages,
+        depot_pages,
         events,
         password_pages,
     ):
