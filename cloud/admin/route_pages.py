@@ -20,7 +20,7 @@ from cloud.models import CODE_LENGTH, RoutePlan
 from cloud.models.plan_views import ReplanRequest
 from cloud.services import depots
 from cloud.services.errors import DomainError, NotFound
-from cloud.web.deps import NowDep, RowId, SessionDep
+from cloud.web.deps import NowDep, RowId, SessionDep, SettingsDep
 from cloud.web.errors import status_of
 
 router = APIRouter()
@@ -47,6 +47,7 @@ def plan_now(
     request: Request,
     user: AdminWriter,
     session: SessionDep,
+    settings: SettingsDep,
     now: NowDep,
     depot: DepotId,
     seconds: Seconds = 5.0,
@@ -56,7 +57,7 @@ def plan_now(
     session.rollback()  # the planner commits on its own: SQLite would make it wait for this one
     try:
         plan_id = planning.plan_depot(
-            engine, depot, now, actor="operator:" + user.username, seconds=seconds
+            engine, depot, now, actor=_actor(user), seconds=seconds, settings=settings
         )
     except DomainError as refused:
         return _routes_page(request, user, session, depot, None, None, refused=refused)
@@ -69,6 +70,7 @@ def replan(
     plan_id: uuid.UUID,
     user: AdminWriter,
     session: SessionDep,
+    settings: SettingsDep,
     now: NowDep,
     broken_down: Annotated[list[str], Form()] = [],
     seconds: Seconds = 2.0,
@@ -83,7 +85,7 @@ def replan(
     try:
         asked = ReplanRequest(broken_down=broken_down, seconds=seconds)
         new_id = planning.replan(
-            engine, plan_id, now, actor="operator:" + user.username, request=asked
+            engine, plan_id, now, actor=_actor(user), request=asked, settings=settings
         )
     except ValidationError as bad:
         return _routes_page(request, user, session, depot_id, None, plan_id, error=explain(bad, {}))
@@ -126,6 +128,10 @@ def _routes_page(request, user, session, depot_id, day, plan_id, *, refused=None
         error=error,
         nav="routes",
     )
+
+
+def _actor(user) -> str:
+    return "operator:" + user.username
 
 
 def _to_plan(depot_id: str, plan_id: uuid.UUID) -> RedirectResponse:
