@@ -96,6 +96,15 @@ class Settings(BaseSettings):
     login_quiet_s: int = Field(default=3600, ge=1)
     login_trusted_source_days: int = Field(default=30, ge=0)
     login_alarm_lockouts: int = Field(default=2, ge=1)  # the lock-out of a streak that alarms
+    # Route planning (cloud/planning). Travel: great-circle times this circuity, unless an
+    # OSRM-compatible table service is named (e.g. http://127.0.0.1:5000).
+    routing_circuity: float = Field(default=1.3, ge=1.0, le=3.0)
+    routing_osrm_url: str | None = None
+    routing_wave_seconds: float = Field(default=10.0, gt=0, le=600)  # solver budget at a cut-off
+    # The doorstep comparison: first-attempt failures at the door, and how far from its locker
+    # a recipient lives when the parcel names no delivery point.
+    doorstep_failure_rate: float = Field(default=0.12, ge=0.0, le=1.0)
+    doorstep_radius_m: float = Field(default=1000.0, gt=0, le=50_000)
     # Reverse proxies whose X-Forwarded-For names the client, comma-separated addresses or
     # networks ("10.0.0.5,fd00::/64"); without any, the socket's peer is the client
     # (cloud/web/client_source.py).

@@ -31,6 +31,14 @@ ACTIONS = (
     "operator_created",
     "carrier_created",
     "courier_route_set",
+    "route_plan_made",
+    "route_plan_replanned",
+    "route_assigned",
+    "depot_created",
+    "depot_updated",
+    "vehicle_type_created",
+    "fleet_set",
+    "locker_routing_set",
     "courier_revoked",  # courier routes (issue 5)
     "compartment_out_of_service",
     "compartment_in_service",  # admin (issue 6)
