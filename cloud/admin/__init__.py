@@ -20,6 +20,7 @@ from cloud.admin import (
     login_pages,
     parcel_pages,
     password_pages,
+    route_pages,
 )
 from cloud.web.text_guard import refuse_unstorable_text
 
@@ -43,6 +44,7 @@ def admin_router(*, documented: bool = False) -> APIRouter:
         alarm_pages,
         parcel_pages,
         kpi_pages,
+        route_pages,
         depot_pages,
         events,
         password_pages,

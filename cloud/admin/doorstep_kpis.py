@@ -13,8 +13,8 @@ from cloud.models.plan_views import DoorstepComparison
 def doorstep_savings(
     session: Session, since: datetime, until: datetime, depot_id: str | None = None
 ) -> DoorstepComparison | None:
-    """Summed over the plans in force (not the replaced ones) made in [since, until); None
-    when there were none, or none delivered anything."""
+    """Summed over the plans in force (not the replaced ones) starting in [since, until), as
+    cloud/planning/kpis.py counts them; None when none delivered anything."""
     query = select(
         func.sum(RoutePlan.km),
         func.sum(RoutePlan.co2_g),
@@ -22,9 +22,7 @@ def doorstep_savings(
         func.sum(RoutePlan.doorstep_km),
         func.sum(RoutePlan.doorstep_co2_g),
         func.sum(RoutePlan.doorstep_failed_attempts),
-    ).where(
-        RoutePlan.state == "active", RoutePlan.created_at >= since, RoutePlan.created_at < until
-    )
+    ).where(RoutePlan.state == "active", RoutePlan.starts_at >= since, RoutePlan.starts_at < until)
     if depot_id is not None:
         query = query.where(RoutePlan.depot_id == depot_id)
     km, co2_g, parcels, door_km, door_co2_g, door_failed = session.exec(query).one()

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from cloud import planning
 from cloud.admin.auth import AdminViewer
 from cloud.admin.doorstep_kpis import doorstep_savings
 from cloud.admin.kpis import STOP_GAP, last_mile_kpis, occupancy_series
@@ -32,6 +33,7 @@ def kpi_page(
         user,
         "kpis.html",
         kpis=last_mile_kpis(session, since, now),
+        routing=planning.routing_kpis(session, since, now),
         doorstep=doorstep_savings(session, since, now),
         days=days,
         series=series,

@@ -9,7 +9,7 @@ from tests.conftest import NOW
 H = timedelta(hours=1)
 
 
-def _plan(session, made_at, *, state="active", depot="D1", km=30.0, parcels=60, door_km=90.0):
+def _plan(session, starts_at, *, state="active", depot="D1", km=30.0, parcels=60, door_km=90.0):
     session.add(
         RoutePlan(
             depot_id=depot,
@@ -17,8 +17,7 @@ def _plan(session, made_at, *, state="active", depot="D1", km=30.0, parcels=60, 
             wave="06:00",
             state=state,
             created_by="tests",
-            created_at=made_at,
-            starts_at=made_at + H,
+            starts_at=starts_at,
             km=km,
             co2_g=km * 100,
             parcels=parcels,

@@ -2,25 +2,25 @@
 planner made (PyVRP, a second of solving each)."""
 
 import re
+import uuid
 
 import pytest
 from sqlmodel import Session, select
 
 from cloud import planning
+from cloud.core.clock import utcnow
 from cloud.models import RoutePlan
-from cloud.web.deps import get_now
 from tests.cloud.admin.conftest import csrf_of, read
 from tests.cloud.admin.town import preadvise, set_up_town
 
 
 @pytest.fixture
-def town(app, session, settings, now, engine):
-    """The town, planned once; the app's clock at the tests' NOW."""
-    app.dependency_overrides[get_now] = lambda: now
-    set_up_town(session, now, settings)
+def town(session, settings, engine):
+    """The town, planned once, today: the pages' clock is the wall clock, as the sessions'."""
+    set_up_town(session, utcnow(), settings)
     session.commit()
     session.close()
-    return planning.plan_depot(engine, "D1", now, actor="tests", seconds=1, settings=settings)
+    return planning.plan_depot(engine, "D1", utcnow(), actor="tests", seconds=1, settings=settings)
 
 
 def polylines(html):
@@ -40,8 +40,8 @@ def test_the_routes_page_draws_the_plan_a_line_per_route(web, town, engine):
     assert f'href="/admin/plans/{town}/routes/{route.id}/manifest"' in html
 
 
-def test_plan_now_makes_a_new_plan_and_shows_it(web, town, engine, session, now, settings):
-    preadvise(session, "N1", "LATE1", now, settings)
+def test_plan_now_makes_a_new_plan_and_shows_it(web, town, engine, session, settings):
+    preadvise(session, "N1", "LATE1", utcnow(), settings)
     session.commit()
     session.close()
     operator = web("operator")
@@ -64,7 +64,7 @@ def test_replan_without_a_broken_down_van(web, town, engine):
     )
     assert response.status_code == 303
     with Session(engine) as session:
-        new = planning.plan_view(session, response.headers["location"].split("plan=")[1])
+        new = planning.plan_view(session, uuid.UUID(response.headers["location"][-36:]))
         assert session.get(RoutePlan, town).state == "replaced"
     assert new.replaces == town and van not in {r.vehicle_id for r in new.routes}
 
