@@ -1,0 +1,126 @@
+"""Re-plan mid-day: re-optimise only what is not yet driven, warm-started from the plan.
+
+New parcels, lockers offline or full, and deposits already made are read from the database;
+broken-down vans, lockers to leave out and blocked legs come with the request. The new plan
+replaces the old one (kept, marked replaced) and says what changed."""
+
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from cloud.core.config import Settings, get_settings
+from cloud.db import transaction
+from cloud.models import Parcel, PlanParcel, PlanRoute, PlanStop, RoutePlan, Vehicle
+from cloud.models.plan_views import ReplanRequest
+from cloud.planning.couriers import lockers_of
+from cloud.planning.replan_build import build_replan
+from cloud.planning.run import travel_for
+from cloud.planning.store import store_plan
+from cloud.planning.underway import active_plan, underway
+from cloud.planning.wave import read_wave
+from cloud.routing.solver import solve
+from cloud.services import courier_routes
+from cloud.services.errors import Conflict, NotFound
+
+
+def replan(
+    engine: Engine,
+    plan_id: uuid.UUID,
+    now: datetime,
+    *,
+    actor: str,
+    request: ReplanRequest,
+    settings: Settings | None = None,
+) -> uuid.UUID:
+    """Plan again what the plan has not yet driven; the new plan's id."""
+    settings = settings or get_settings()
+    with transaction(engine, now=now) as session:
+        plan = active_plan(session, plan_id)
+        _known_vehicles(session, plan, request)
+        wave = read_wave(session, plan.depot_id, now, plan.wave, besides=plan.id)
+        states = underway(session, plan, now)
+        before = _placement(session, plan.id)
+        old_km = plan.km
+    built, warm = build_replan(wave, states, request, travel_for(settings))
+    solution = solve(built.problem, seconds=request.seconds, warm_start=warm)
+    with transaction(engine, now=now) as session:
+        plan = session.get(RoutePlan, plan_id)
+        if plan.state != "active":
+            raise Conflict("plan_replaced", f"plan {plan_id} was re-planned meanwhile")
+        plan.state = "replaced"
+        history = {state.vehicle_id: state for state in states if state.departed}
+        new = store_plan(
+            session, wave, built, solution, now, actor=actor, replaces=plan, history=history
+        )
+        _broken_down(session, new, request, now)
+        after = _placement(session, new.id)
+        new.changes = json.dumps(_changes(request, before, after, old_km, new.km, solution))
+        _refresh_couriers(session, new, now, actor, settings)
+        return new.id
+
+
+def _known_vehicles(session: Session, plan: RoutePlan, request: ReplanRequest) -> None:
+    for vehicle_id in request.broken_down:
+        vehicle = session.get(Vehicle, vehicle_id)
+        if vehicle is None or vehicle.depot_id != plan.depot_id:
+            raise NotFound("vehicle", f"{vehicle_id} of depot {plan.depot_id}")
+
+
+def _placement(session: Session, plan_id: uuid.UUID) -> dict[str, str]:
+    """tracking code -> the vehicle carrying it, or the reason it is not routed."""
+    query = (
+        select(PlanParcel, Parcel.tracking_code, PlanRoute.vehicle_id)
+        .join(Parcel, col(Parcel.id) == PlanParcel.parcel_id)
+        .outerjoin(PlanStop, col(PlanStop.id) == PlanParcel.stop_id)
+        .outerjoin(PlanRoute, col(PlanRoute.id) == PlanStop.route_id)
+        .where(PlanParcel.plan_id == plan_id)
+    )
+    return {
+        code: vehicle if vehicle else f"unrouted ({row.reason})"
+        for row, code, vehicle in session.exec(query).all()
+    }
+
+
+def _changes(request, before: dict, after: dict, old_km: float, new_km: float, solution) -> dict:
+    moved = [
+        {"parcel": code, "from": before[code], "to": after[code]}
+        for code in sorted(set(before) & set(after))
+        if before[code] != after[code]
+    ]
+    return {
+        "broken_down": request.broken_down,
+        "offline": request.offline,
+        "blocked": [list(pair) for pair in request.blocked],
+        "added": sorted(code for code in set(after) - set(before)),
+        "done_or_gone": sorted(set(before) - set(after)),
+        "moved": moved,
+        "km_before": old_km,
+        "km_after": new_km,
+        "warm_start": "warm start" in solution.notes,
+    }
+
+
+def _broken_down(session: Session, plan: RoutePlan, request: ReplanRequest, now) -> None:
+    """A broken-down van is out of service (an operator puts it back in the depot's fleet)."""
+    for vehicle_id in request.broken_down:
+        session.get(Vehicle, vehicle_id).in_service = False
+        for route in session.exec(
+            select(PlanRoute).where(
+                PlanRoute.plan_id == plan.id, PlanRoute.vehicle_id == vehicle_id
+            )
+        ).all():
+            route.broken_down_at = now
+
+
+def _refresh_couriers(session: Session, plan: RoutePlan, now, actor, settings) -> None:
+    """Couriers keep their vans' routes; their codes open the lockers of the new routes."""
+    day = plan.starts_at.date()
+    routes = session.exec(select(PlanRoute).where(PlanRoute.plan_id == plan.id)).all()
+    for courier_id in sorted({r.courier_id for r in routes if r.courier_id}, key=str):
+        lockers = lockers_of(session, courier_id, day)
+        courier_routes.set_route(
+            session, courier_id, day, lockers, now, actor=actor, settings=settings
+        )
