@@ -19,7 +19,8 @@ from tests.cloud.admin.plans import TOWN
 
 
 def set_up_town(session: Session, now: datetime, settings: Settings, *, vans: int = 2) -> None:
-    """Depot D1 open all day, `vans` electric vans, lockers N1, E1, S1, W1 with 2 parcels each."""
+    """Depot D1 open all day, `vans` electric vans of 5 parcels each (so that the 8 parcels
+    take two), lockers N1, E1, S1, W1 with 2 parcels each."""
     depots.create_depot(
         session,
         DepotCreate(
@@ -37,7 +38,7 @@ def set_up_town(session: Session, now: datetime, settings: Settings, *, vans: in
     van = VehicleTypeCreate(
         id="van",
         name="Electric van",
-        capacity_parcels=40,
+        capacity_parcels=5,
         capacity_litres=4000,
         speed_kmh=25,
         shift_start="00:00",
