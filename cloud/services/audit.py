@@ -57,8 +57,13 @@ ACTIONS = (
     "courier_code_issued",  # codes the cloud draws (issue 10)
     "login_locked",
     "logout",
-    "password_changed",
-)  # login guessing, sessions (issue 10)
+    "password_changed",  # login guessing, sessions (issue 10)
+    "depot_created",
+    "depot_updated",
+    "vehicle_type_created",
+    "fleet_set",
+    "locker_routing_set",  # route planning set-up (issue 12)
+)
 _BATCH = 1000  # entries read at a time while verifying
 
 

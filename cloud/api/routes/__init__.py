@@ -10,11 +10,13 @@ from cloud.api.routes import (
     auth,
     carriers,
     couriers,
+    depots,
     lockers,
     operators,
     parcels,
     remote_opens,
     returns,
+    vehicle_types,
     webhooks,
 )
 
@@ -32,4 +34,6 @@ def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
     router.include_router(remote_opens.router)
     router.include_router(returns.router)
     router.include_router(webhooks.router)
+    router.include_router(depots.router)
+    router.include_router(vehicle_types.router)
     return router

@@ -69,7 +69,7 @@ def test_a_duplicate_or_an_unknown_name_is_refused_with_the_reason(web, engine):
     response = post(admin, "/admin/depots", {**DEPOT, "name": "Another"})
     assert response.status_code == 409 and "Depot D1 already exists." in response.text
     response = post(admin, "/admin/depots/D1/fleet", {"vehicle_type": ["bike"], "count": ["1"]})
-    assert response.status_code == 422 and "No vehicle type bike." in response.text
+    assert response.status_code == 422 and "Unknown vehicle type bike." in response.text
     post(admin, "/admin/vehicle-types", VAN)
     response = post(admin, "/admin/depots/D1/fleet", {"vehicle_type": ["e-van"], "count": ["-1"]})
     assert response.status_code == 422 and "must be a whole number" in response.text
