@@ -95,19 +95,9 @@ def _writer(user: Annotated[AdminUser, Depends(_checked_csrf)]) -> AdminUser:
     return user
 
 
-def _admin(user: Annotated[AdminUser, Depends(_checked_csrf)]) -> AdminUser:
-    if not user.may("admin"):
-        raise HTTPException(
-            403,
-            {"code": "forbidden", "message": "only operators with the role admin may do this"},
-        )
-    return user
-
-
 AdminViewer = Annotated[AdminUser, Depends(current_user)]  # reads
 AdminPoster = Annotated[AdminUser, Depends(_checked_csrf)]  # any POST of a logged-in operator
 AdminWriter = Annotated[AdminUser, Depends(_writer)]  # changes the fleet
-AdminSetter = Annotated[AdminUser, Depends(_admin)]  # sets the system up: depots, vehicle types
 
 
 def set_session_cookie(response, token: str, max_age: int, secure: bool) -> None:

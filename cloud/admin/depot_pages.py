@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
-from cloud.admin.auth import AdminSetter, AdminViewer
+from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.depot_view import depot_lockers
 from cloud.admin.form_errors import explain
 from cloud.admin.templating import page
@@ -52,9 +52,9 @@ def depot_list(request: Request, user: AdminViewer, session: SessionDep):
 
 @router.post("/depots")
 def create_depot(
-    request: Request, user: AdminSetter, session: SessionDep, now: NowDep, posted: Posted
+    request: Request, user: AdminWriter, session: SessionDep, now: NowDep, posted: Posted
 ):
-    """Add a depot (admins): the form's fields as DepotCreate takes them."""
+    """Add a depot: the form's fields as DepotCreate takes them."""
     form = {n: posted[n] for n in DEPOT_FIELDS if n in posted}  # blank: the default applies
     try:
         depots.create_depot(session, DepotCreate.model_validate(form), now, actor=_actor(user))
@@ -69,7 +69,7 @@ def create_depot(
 def set_fleet(
     request: Request,
     depot_id: str,
-    user: AdminSetter,
+    user: AdminWriter,
     session: SessionDep,
     now: NowDep,
     vehicle_type: Annotated[list[str], Form(max_length=100)] = [],
@@ -94,9 +94,9 @@ def vehicle_type_list(request: Request, user: AdminViewer, session: SessionDep):
 
 @router.post("/vehicle-types")
 def create_vehicle_type(
-    request: Request, user: AdminSetter, session: SessionDep, now: NowDep, posted: Posted
+    request: Request, user: AdminWriter, session: SessionDep, now: NowDep, posted: Posted
 ):
-    """Add a vehicle type (admins): capacity, speed, shift, costs, CO2, range (blank: none)."""
+    """Add a vehicle type: capacity, speed, shift, costs, CO2, range (blank: none)."""
     form = {n: posted[n] for n in TYPE_FIELDS if n in posted}
     try:
         data = VehicleTypeCreate.model_validate(form)

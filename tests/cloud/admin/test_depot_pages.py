@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from cloud.models import Depot, Vehicle, VehicleType
+from cloud.models import Depot, Locker, Vehicle, VehicleType
 from tests.cloud.admin.conftest import csrf_of, read
 
 DEPOT = {
@@ -33,8 +33,8 @@ def post(client, path, data):
     return client.post(path, data={**data, "csrf": csrf})
 
 
-def test_an_admin_adds_a_depot_and_a_vehicle_type_and_sizes_the_fleet(web, engine):
-    admin = web("admin")
+def test_an_operator_adds_a_depot_and_a_vehicle_type_and_sizes_the_fleet(web, engine):
+    admin = web("operator")
     assert post(admin, "/admin/depots", DEPOT).status_code == 303
     assert post(admin, "/admin/vehicle-types", VAN).status_code == 303
     [depot] = read(engine, select(Depot))
@@ -79,9 +79,31 @@ def test_a_duplicate_or_an_unknown_name_is_refused_with_the_reason(web, engine):
     assert [d.name for d in read(engine, select(Depot))] == ["Main depot"]
 
 
-def test_only_admins_set_routing_up_and_every_post_needs_its_csrf_token(web, engine):
-    operator = web("operator")
-    assert post(operator, "/admin/depots", DEPOT).status_code == 403
-    assert 'id="new-depot"' not in operator.get("/admin/depots").text
-    assert web("admin").post("/admin/depots", data=DEPOT).status_code == 403  # no token
+def test_viewers_set_nothing_up_and_every_post_needs_its_csrf_token(web, engine):
+    viewer = web("viewer")
+    assert post(viewer, "/admin/depots", DEPOT).status_code == 403
+    assert 'id="new-depot"' not in viewer.get("/admin/depots").text
+    assert web("operator").post("/admin/depots", data=DEPOT).status_code == 403  # no token
     assert read(engine, select(Depot)) == []
+
+
+def test_a_locker_is_given_its_depot_position_and_access_hours(web, engine, make_locker, session):
+    make_locker("L1")
+    session.commit()
+    session.close()
+    operator = web("operator")
+    post(operator, "/admin/depots", DEPOT)
+    routing = {"depot": "D1", "latitude": "52.5", "longitude": "13.41", "access_hours": "24/7"}
+    bad = {**routing, "access_hours": "09:00-08:00"}
+    response = post(operator, "/admin/lockers/L1/routing", bad)
+    assert response.status_code == 422 and "must end after they start" in response.text
+    response = post(operator, "/admin/lockers/L1/routing", {**routing, "access_hours": "9-5"})
+    assert response.status_code == 422 and "or opening hours such as 09:00-20:00" in response.text
+    response = post(operator, "/admin/lockers/L1/routing", {**routing, "latitude": ""})
+    assert response.status_code == 422 and 'role="alert"' in response.text
+    assert read(engine, select(Locker.depot_id, Locker.latitude)) == [(None, None)]
+    assert post(operator, "/admin/lockers/L1/routing", routing).status_code == 303
+    [locker] = read(engine, select(Locker))
+    assert (locker.depot_id, locker.latitude, locker.access_hours) == ("D1", 52.5, "24/7")
+    page = operator.get("/admin/lockers/L1").text
+    assert '<option value="D1" selected>' in page and 'value="13.41"' in page
