@@ -205,6 +205,16 @@ def _parser():
         "verify", help="walk the chain; exit 1 at the first broken link"
     )
     _database_option(verify)
+
+    routes = sub.add_parser("routes", help="route planning on benchmark instances")
+    solve = routes.add_subparsers(dest="routes_command", required=True).add_parser(
+        "solve",
+        help="solve a CVRP / Solomon VRPTW / VRPSPD file; print one JSON object "
+        "(exit 2 on a malformed file)",
+    )
+    solve.add_argument("file")
+    solve.add_argument("--seconds", type=float, default=10.0, help="solver time limit")
+    solve.add_argument("--seed", type=int, default=0)
     return parser
 
 

@@ -258,3 +258,9 @@ def _wait_for_signal():
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
+
+
+def routes(args):
+    from locker.routes_cli import solve_file
+
+    return solve_file(args.file, seconds=args.seconds, seed=args.seed)

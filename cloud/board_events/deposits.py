@@ -4,6 +4,7 @@
 from cloud.board_events.context import APPLIED, Event, EventContext
 from cloud.board_events.placement import emptied_anyway, occupied_anyway, place, why_not
 from cloud.models import Compartment, CompartmentState, Parcel, ParcelState
+from cloud.planning import progress
 from cloud.services import audit, collection, credentials, notifications, parcels
 
 
@@ -17,6 +18,7 @@ def deposited(ctx: EventContext, body: Event) -> str:
         return return_deposited(ctx, body)
     place(ctx, parcel, compartment)
     parcel.state, parcel.deposited_at = ParcelState.DEPOSITED, ctx.now
+    progress.parcel_done(ctx.session, parcel.id, ctx.now)  # the van's stop is done
     if parcel.kind == "unadvised":
         # nobody to send a PIN to: it waits for its carrier to name the recipient
         _audit_door(ctx, body, parcel, compartment)

@@ -11,6 +11,7 @@ from cloud.board_events.context import APPLIED, Event, EventContext, Ignored
 from cloud.board_events.placement import displace, emptied_anyway, reassign
 from cloud.core.clock import to_ms
 from cloud.models import COMPARTMENT_SIZES, Compartment, CompartmentState, Parcel, ParcelState
+from cloud.planning import progress
 from cloud.services import (
     assignment,
     audit,
@@ -170,6 +171,7 @@ def courier_collected(ctx: EventContext, body: Event) -> str:
     if parcel is None:
         return emptied_anyway(compartment, f"parcel {body['parcel']} was not to collect")
     collection.mark_returned(ctx.session, parcel, compartment, ctx.now)
+    progress.parcel_done(ctx.session, parcel.id, ctx.now)  # collected at the van's stop
     door_budget.record_collection(ctx.session, parcel, compartment.number, ctx.now, ctx.settings)
     credentials.mark_used(ctx.session, parcel, ctx.now)
     notifications.queue_status_webhook(ctx.session, parcel, "returned", ctx.now, ctx.settings)

@@ -26,11 +26,14 @@ class MaintenanceLoop:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="maintenance", daemon=True)
 
-    def register(self, name, interval_s, fn):
-        """Run fn(session, now, settings) every interval_s seconds, first soon after start."""
+    def register(self, name, interval_s, fn, own_transactions=False):
+        """Run fn(session, now, settings) every interval_s seconds, first soon after start.
+
+        A job that must not run inside one transaction (planning a wave solves for seconds
+        between two) says `own_transactions` and is called fn(engine, now, settings)."""
         if interval_s <= 0:
             raise ValueError("a job's interval must be positive")
-        self._jobs.append([name, interval_s, fn, 0.0])
+        self._jobs.append([name, interval_s, fn, 0.0, own_transactions])
         return self
 
     def start(self):
@@ -44,16 +47,19 @@ class MaintenanceLoop:
     def run_due(self):
         """Run every job whose time has come (the thread's step; tests call it directly)."""
         for job in self._jobs:
-            name, interval_s, fn, next_run = job
+            name, interval_s, fn, next_run, own_transactions = job
             if time.monotonic() < next_run:
                 continue
             job[3] = time.monotonic() + interval_s
-            self._run_job(name, fn)
+            self._run_job(name, fn, own_transactions)
 
-    def _run_job(self, name, fn):
+    def _run_job(self, name, fn, own_transactions=False):
         try:
-            with transaction(self.engine) as session:
-                result = fn(session, self.clock(), self.settings)
+            if own_transactions:
+                result = fn(self.engine, self.clock(), self.settings)
+            else:
+                with transaction(self.engine) as session:
+                    result = fn(session, self.clock(), self.settings)
             if result:
                 log.info("maintenance job %s: %s", name, result)
         except Exception:
@@ -67,6 +73,7 @@ class MaintenanceLoop:
 def default_jobs():
     """The jobs every cloud process runs."""
     from cloud.admin.occupancy import occupancy_job
+    from cloud.planning.waves import plan_due_waves
     from cloud.services.courier_routes import refresh_courier_lists
     from cloud.services.lifecycle import expire_due
     from cloud.services.purge import purge_contacts
@@ -75,5 +82,6 @@ def default_jobs():
         ("refresh_courier_lists", 60, refresh_courier_lists),
         ("purge_contacts", 3600, purge_contacts),
         ("expire_due", 60, expire_due),
-        ("sample_occupancy", 900, occupancy_job),
-    ]  # the admin's occupancy history
+        ("sample_occupancy", 900, occupancy_job),  # the admin's occupancy history
+        ("plan_due_waves", 30, plan_due_waves, True),  # dispatch waves at their cut-offs
+    ]
