@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cloud.admin import (
     alarm_pages,
+    depot_pages,
     events,
     fleet_pages,
     kpi_pages,
@@ -19,6 +20,7 @@ from cloud.admin import (
     login_pages,
     parcel_pages,
     password_pages,
+    route_pages,
 )
 from cloud.web.text_guard import refuse_unstorable_text
 
@@ -42,6 +44,8 @@ def admin_router(*, documented: bool = False) -> APIRouter:
         alarm_pages,
         parcel_pages,
         kpi_pages,
+        route_pages,
+        depot_pages,
         events,
         password_pages,
     ):

@@ -30,13 +30,22 @@ def fleet_map(rows: list[LockerRow]) -> FleetMap:
     unplaced = [r for r in rows if r not in placed]
     if not placed:
         return FleetMap([], unplaced)
-    # Longitude degrees shrink with latitude: scale them by the cosine at the fleet's middle,
+    spots = project([(r.locker.latitude, r.locker.longitude) for r in placed])
+    return FleetMap([MapDot(r, x, y) for r, (x, y) in zip(placed, spots)], unplaced)
+
+
+def project(places: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(x, y) in the drawing for each (latitude, longitude): all fitted in, north up. The route
+    map (cloud/admin/route_map.py) draws on the same projection."""
+    if not places:
+        return []
+    # Longitude degrees shrink with latitude: scale them by the cosine at the places' middle,
     # so that a city's lockers are not drawn stretched east-west.
-    latitudes = [r.locker.latitude for r in placed]
+    latitudes = [latitude for latitude, _ in places]
     shrink = math.cos(math.radians((min(latitudes) + max(latitudes)) / 2))
-    points = [(r.locker.longitude * shrink, -r.locker.latitude) for r in placed]
-    project = _fit(points)
-    return FleetMap([MapDot(r, *project(p)) for r, p in zip(placed, points)], unplaced)
+    points = [(longitude * shrink, -latitude) for latitude, longitude in places]
+    place = _fit(points)
+    return [place(point) for point in points]
 
 
 def _fit(points: list[tuple[float, float]]):

@@ -5,7 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from cloud import planning
 from cloud.admin.auth import AdminViewer
+from cloud.admin.doorstep_kpis import doorstep_savings
 from cloud.admin.kpis import STOP_GAP, last_mile_kpis, occupancy_series
 from cloud.admin.templating import page
 from cloud.web.deps import NowDep, SessionDep
@@ -22,7 +24,8 @@ def kpi_page(
     now: NowDep,
     days: Annotated[int, Query(ge=1, le=366)] = 30,
 ):
-    """Pickup, expired and failed rates, dwell time, parcels per stop, occupancy over time."""
+    """Pickup, expired and failed rates, dwell time, parcels per stop, occupancy over time;
+    the routes' figures, and what lockers saved against delivering to the door."""
     since = now - timedelta(days=days)
     series = occupancy_series(session, since, now)
     return page(
@@ -30,6 +33,8 @@ def kpi_page(
         user,
         "kpis.html",
         kpis=last_mile_kpis(session, since, now),
+        routing=planning.routing_kpis(session, since, now),
+        doorstep=doorstep_savings(session, since, now),
         days=days,
         series=series,
         chart=chart_points(series),

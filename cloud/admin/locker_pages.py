@@ -1,15 +1,18 @@
-"""One locker: its compartments and states, out of service and back, and remote open."""
+"""One locker: its compartments and states, out of service and back, remote open, and how
+route planning reaches it (depot, position, access hours)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 
 from cloud.admin.auth import AdminViewer, AdminWriter
 from cloud.admin.fleet_view import link_status
+from cloud.admin.form_errors import explain
 from cloud.admin.templating import page
-from cloud.models import Parcel
-from cloud.services import alarms, compartment_service, door_budget, lockers, remote_open
+from cloud.models import CODE_LENGTH, LockerRoutingUpdate, Parcel
+from cloud.services import alarms, compartment_service, depots, door_budget, lockers, remote_open
 from cloud.services.errors import DomainError
 from cloud.web.deps import CompartmentNumber, NowDep, SessionDep, SettingsDep
 from cloud.web.errors import status_of
@@ -17,6 +20,7 @@ from cloud.web.errors import status_of
 router = APIRouter(prefix="/lockers")
 RELEASES_SHOWN = 20  # the door-release ledger at this locker, newest first
 Reason = Annotated[str, Form(max_length=200)]
+Coordinate = Annotated[str, Form(max_length=32)]  # blank: none; LockerRoutingUpdate checks it
 
 
 @router.get("/{locker_id}")
@@ -124,6 +128,41 @@ def open_door(
     return RedirectResponse(f"/admin/lockers/{locker_id}?opened={number}", status_code=303)
 
 
+@router.post("/{locker_id}/routing")
+def set_routing(
+    request: Request,
+    locker_id: str,
+    user: AdminWriter,
+    session: SessionDep,
+    now: NowDep,
+    depot: Annotated[str, Form(max_length=CODE_LENGTH)] = "",
+    latitude: Coordinate = "",
+    longitude: Coordinate = "",
+    access_hours: Annotated[str, Form(max_length=32)] = "24/7",
+):
+    """Which depot's vans serve the locker (none: left out of plans), where it is, and when a
+    courier can reach it ("24/7" or "09:00-20:00", local to the depot)."""
+    wanted = {
+        "depot_id": depot or None,
+        "latitude": latitude.strip() or None,
+        "longitude": longitude.strip() or None,
+        "access_hours": access_hours.strip(),
+    }
+    try:
+        data = LockerRoutingUpdate.model_validate(wanted)
+        depots.set_locker_routing(session, locker_id, data, now, actor="operator:" + user.username)
+    except (ValidationError, DomainError) as bad:
+        session.rollback()
+        refused = isinstance(bad, DomainError)
+        error = bad.message if refused else explain(bad, {"access_hours": "Access hours"})
+        status_code = status_of(bad) if refused else 422
+        return _locker_page(
+            request, user, session, locker_id, now, error=error, status_code=status_code
+        )
+    session.commit()
+    return RedirectResponse(f"/admin/lockers/{locker_id}", status_code=303)
+
+
 def _change(request, user, session, locker_id, now, action, number, **kwargs):
     try:
         action(session, locker_id, number, now, actor="operator:" + user.username, **kwargs)
@@ -163,6 +202,7 @@ def _locker_page(
         error=error,
         opened=request.query_params.get("opened"),
         releases=releases,
+        depots=depots.list_depots(session),
         nav="fleet",
     )
 

@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from cloud.admin.auth import AdminUser
+from cloud.admin.route_map import local_clock
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -22,6 +23,7 @@ def _percent(rate: float | None) -> str:
 
 templates.env.filters["when"] = _when
 templates.env.filters["percent"] = _percent
+templates.env.filters["clock"] = local_clock  # a UTC moment as the depot's time of day
 
 
 def page(

@@ -31,18 +31,35 @@ class DepotCreate(DepotBase):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, zone: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {zone!r} (an IANA name such as Europe/Warsaw)")
-        return zone
+        return known_zone(zone)
 
     @field_validator("cutoffs")
     @classmethod
     def _cutoffs(cls, cutoffs: str) -> str:
         return ",".join(parse_cutoffs(cutoffs))
+
+
+class DepotUpdate(SQLModel):
+    """PATCH /api/v1/depots/{id}: only the fields sent change; none may be null."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    address: str | None = Field(default=None, max_length=255)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    timezone: str | None = Field(default=None, min_length=1, max_length=64)
+    opens: str | None = Field(default=None, schema_extra={"pattern": CLOCK_PATTERN}, max_length=5)
+    closes: str | None = Field(default=None, schema_extra={"pattern": CLOCK_PATTERN}, max_length=5)
+    cutoffs: str | None = Field(default=None, max_length=6 * MAX_CUTOFFS)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str | None) -> str | None:
+        return None if zone is None else known_zone(zone)
+
+    @field_validator("cutoffs")
+    @classmethod
+    def _cutoffs(cls, cutoffs: str | None) -> str | None:
+        return None if cutoffs is None else ",".join(parse_cutoffs(cutoffs))
 
 
 class Depot(DepotBase, table=True):
@@ -130,6 +147,17 @@ class LockerRoutingUpdate(SQLModel):
     access_hours: str = Field(
         default="24/7", schema_extra={"pattern": ACCESS_PATTERN}, max_length=11
     )
+
+
+def known_zone(zone: str) -> str:
+    """The zone if it is an IANA name this system knows; ValueError naming it otherwise."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {zone!r} (an IANA name such as Europe/Warsaw)")
+    return zone
 
 
 def parse_cutoffs(text: str) -> list[str]:

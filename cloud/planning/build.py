@@ -1,10 +1,12 @@
 """A wave turned into the routing model: one stop per locker, loads in parcels and litres.
 
 Costs are integers in thousandths of a cent, so PyVRP minimises money: the vans' cost per km
-and per hour. Every stop is optional with a prize far above any route's cost, so the solver
-visits all it can and a stop it cannot fit is reported, not a failed plan."""
+and per hour. Every stop is optional with a prize of several dedicated round trips to it, so
+the solver visits all it can and a stop it cannot fit is reported, not a failed plan. (A prize
+out of all proportion to the costs would blind PyVRP's penalties for overloading a van: it
+would rather overload than drop, and return no feasible plan at all.)"""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 import numpy as np
@@ -15,7 +17,8 @@ from cloud.routing import model
 from cloud.routing.travel import Travel
 
 MILLICENTS = 100_000  # per currency unit
-PRIZE_PER_PARCEL = 10**10  # 100,000 currency units: no detour is worth leaving a parcel behind
+ROUND_TRIPS_PER_STOP = 10  # a stop is worth ten dedicated trips to it: none is left for less
+PRIZE_PER_PARCEL = MILLICENTS  # and one currency unit a parcel on top
 SECONDS_PER_PARCEL = 10  # scanning and closing a door, on top of the van's time at a stop
 
 
@@ -47,18 +50,20 @@ def build(wave: Wave, travel: Travel) -> Built:
     refuse_unreachable(wave, reason_of)
     stop_site, stop_jobs = _stops(wave)
     groups = van_groups(wave.vans)
-    problem = model.Problem(
-        places=tuple(model.Place(lon, lat) for lat, lon in points),
-        depots=(model.Depot(0, *wave.depot_window, name=wave.depot_id),),
-        stops=tuple(
-            stop_for(place_of[site], jobs, service, wave.sites[site].access)
-            for site, jobs in zip(stop_site, stop_jobs)
-        ),
-        vehicles=tuple(vehicle_for(wave, vans, speeds) for vans in groups),
-        distances=tuple(distances for _ in speeds) or (distances,),
-        durations=tuple(durations) or (distances,),
-        dimensions=2,
-        name=f"{wave.depot_id} {wave.day} {wave.wave}",
+    problem = with_prizes(
+        model.Problem(
+            places=tuple(model.Place(lon, lat) for lat, lon in points),
+            depots=(model.Depot(0, *wave.depot_window, name=wave.depot_id),),
+            stops=tuple(
+                stop_for(place_of[site], jobs, service, wave.sites[site].access)
+                for site, jobs in zip(stop_site, stop_jobs)
+            ),
+            vehicles=tuple(vehicle_for(wave, vans, speeds) for vans in groups),
+            distances=tuple(distances for _ in speeds) or (distances,),
+            durations=tuple(durations) or (distances,),
+            dimensions=2,
+            name=f"{wave.depot_id} {wave.day} {wave.wave}",
+        )
     )
     return Built(problem, stop_site, stop_jobs, groups, points, distances)
 
@@ -106,10 +111,36 @@ def stop_for(
         early=access[0],
         late=access[1],
         required=False,
-        prize=PRIZE_PER_PARCEL * site_jobs,
+        prize=PRIZE_PER_PARCEL * site_jobs,  # with_prizes adds the round trips
         vehicles=vehicles,
         name=jobs[0].locker_id,
     )
+
+
+def with_prizes(problem: model.Problem) -> model.Problem:
+    """Each optional stop's prize: ROUND_TRIPS_PER_STOP times the dearest vehicle's round trip
+    from the home depot (place of depot 0) to it, plus its parcels' own."""
+    home = problem.depots[0].place
+    stops = []
+    for stop in problem.stops:
+        trip = max(
+            (
+                v.cost_per_distance
+                * int(
+                    problem.distances[v.profile][home][stop.place]
+                    + problem.distances[v.profile][stop.place][home]
+                )
+                + v.cost_per_duration
+                * int(
+                    problem.durations[v.profile][home][stop.place]
+                    + problem.durations[v.profile][stop.place][home]
+                )
+                for v in problem.vehicles
+            ),
+            default=0,
+        )
+        stops.append(replace(stop, prize=stop.prize + ROUND_TRIPS_PER_STOP * trip))
+    return replace(problem, stops=tuple(stops))
 
 
 def van_groups(vans: list[Van]) -> list[list[Van]]:

@@ -11,7 +11,7 @@ from statistics import median
 import numpy as np
 
 from cloud.models.plan_views import ReplanRequest
-from cloud.planning.build import Built, stop_for, van_groups, vehicle_for
+from cloud.planning.build import Built, stop_for, van_groups, vehicle_for, with_prizes
 from cloud.planning.triage import refuse_unplannable
 from cloud.planning.underway import Underway
 from cloud.planning.wave import COLLECT, DELIVER, Job, Van, Wave
@@ -59,16 +59,18 @@ def build_replan(
         stop_site.append(locker)
         stop_jobs.append(jobs)
         stops.append(stop_for(place_of[locker], jobs, service, wave.sites[locker].access, allowed))
-    problem = model.Problem(
-        places=tuple(model.Place(lon, lat) for lat, lon in points),
-        depots=(model.Depot(0, *wave.depot_window, name=wave.depot_id),)
-        + tuple(model.Depot(1 + i, name=s.position_name) for i, s in enumerate(on_road)),
-        stops=tuple(stops),
-        vehicles=tuple(vehicles),
-        distances=tuple(distances for _ in speeds),
-        durations=tuple(durations),
-        dimensions=2,
-        name=f"{wave.depot_id} {wave.day} re-plan",
+    problem = with_prizes(
+        model.Problem(
+            places=tuple(model.Place(lon, lat) for lat, lon in points),
+            depots=(model.Depot(0, *wave.depot_window, name=wave.depot_id),)
+            + tuple(model.Depot(1 + i, name=s.position_name) for i, s in enumerate(on_road)),
+            stops=tuple(stops),
+            vehicles=tuple(vehicles),
+            distances=tuple(distances for _ in speeds),
+            durations=tuple(durations),
+            dimensions=2,
+            name=f"{wave.depot_id} {wave.day} re-plan",
+        )
     )
     built = Built(problem, stop_site, stop_jobs, groups, points, distances)
     return built, _warm_start(built, states, groups, own)

@@ -13,7 +13,6 @@ import pyvrp
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from cloud.routing.model import (
-    UNLIMITED,
     PlannedRoute,
     Problem,
     Route,
@@ -21,9 +20,10 @@ from cloud.routing.model import (
     Visit,
 )
 
-# Travel into a stop closed to a vehicle: far beyond any shift, so a route using it is never
-# feasible, yet summing a route's worth of them stays inside int64.
-CLOSED = UNLIMITED
+# Travel into a stop closed to a vehicle: far beyond any shift (30 years), so a route using it
+# is never feasible; yet small enough that PyVRP's penalty for the lateness it causes, times a
+# route's worth of them, stays inside int64 (2**40 overflowed, and the search never returned).
+CLOSED = 10**9
 
 
 def solve(
@@ -43,7 +43,14 @@ def solve(
     stop = MaxRuntime(seconds)
     if max_iterations is not None:
         stop = MultipleCriteria([stop, MaxIterations(max_iterations)])
-    result = pyvrp.solve(data, stop, seed=seed, collect_stats=False, initial_solution=initial)
+    result = pyvrp.solve(
+        data,
+        stop,
+        seed=seed,
+        collect_stats=False,
+        params=solve_params(problem),
+        initial_solution=initial,
+    )
     return read_solution(
         problem,
         result.best,
@@ -51,6 +58,19 @@ def solve(
         iterations=result.num_iterations,
         notes=notes,
     )
+
+
+def solve_params(problem: Problem) -> pyvrp.SolveParams:
+    """PyVRP's defaults, but penalties that can outweigh the problem's prizes.
+
+    PyVRP caps a unit of excess load or time warp at 100,000. Where a stop's prize is larger
+    (the cloud's costs are in thousandths of a cent), an overloaded van would always look
+    better than a stop left out, and the search would never reach a feasible plan."""
+    top = max((stop.prize for stop in problem.stops), default=0)
+    default = pyvrp.PenaltyParams()
+    if 2 * top <= default.max_penalty:
+        return pyvrp.SolveParams()
+    return pyvrp.SolveParams(penalty=pyvrp.PenaltyParams(max_penalty=float(2 * top)))
 
 
 def problem_data(problem: Problem) -> pyvrp.ProblemData:

@@ -16,7 +16,7 @@ from cloud.models import (
     Locker,
     LockerCreate,
 )
-from cloud.services import couriers
+from cloud.services import couriers, depots
 from cloud.services.errors import Conflict, Invalid, NotFound
 
 DEVICE_KEY_BYTES = 32
@@ -34,6 +34,14 @@ def provision_locker(
         )
     if session.get(Locker, data.id) is not None:
         raise Conflict("duplicate_locker", f"locker {data.id} already exists")
+    depots.check_locker_routing(
+        session,
+        data.id,
+        depot_id=data.depot_id,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        access_hours=data.access_hours,
+    )
     device_key = secrets.token_hex(DEVICE_KEY_BYTES)  # the board's own: shared with no other
     locker = Locker(
         id=data.id,
@@ -42,6 +50,8 @@ def provision_locker(
         device_key=device_key,
         latitude=data.latitude,
         longitude=data.longitude,
+        depot_id=data.depot_id,
+        access_hours=data.access_hours,
         created_at=now,
     )
     session.add(locker)

@@ -45,6 +45,9 @@ def filled(path, parcel_id=None, **names):
         "number": "1",
         "alarm_id": "1",
         "key_id": "1",
+        "depot_id": "D1",
+        "plan_id": str(uuid.uuid4()),
+        "route_id": "1",
     }
     values.update(names)
     while "{" in path:
@@ -101,6 +104,20 @@ BODIES = {
     },
     ("PUT", "/api/v1/webhook"): {"url": "https://example.com/hook"},
     ("PUT", "/api/v1/carriers/{name}/webhook"): {"url": "https://example.com/hook"},
+    ("POST", "/api/v1/depots"): {"id": "D9", "name": "Depot", "latitude": 52.2, "longitude": 21},
+    ("PATCH", "/api/v1/depots/{depot_id}"): {"name": "Depot"},
+    ("PUT", "/api/v1/depots/{depot_id}/fleet"): {"vehicles": {}},
+    ("POST", "/api/v1/depots/{depot_id}/plans"): {"seconds": 0.5},
+    ("POST", "/api/v1/vehicle-types"): {
+        "id": "van",
+        "name": "van",
+        "capacity_parcels": 100,
+        "capacity_litres": 5000,
+        "speed_kmh": 25,
+    },
+    ("PATCH", "/api/v1/lockers/{locker_id}/routing"): {"access_hours": "24/7"},
+    ("POST", "/api/v1/plans/{plan_id}/replan"): {"seconds": 0.5},
+    ("PUT", "/api/v1/plans/{plan_id}/routes/{route_id}/courier"): {"courier_id": str(uuid.uuid4())},
 }
 
 

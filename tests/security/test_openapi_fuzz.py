@@ -257,7 +257,8 @@ def test_a_nul_character_anywhere_is_refused_not_a_database_error(api):
 
 def _bodies_with_a_lone_surrogate():
     """(method, path, raw JSON): for every operation with a body, a body that is one lone
-    surrogate, and its valid body with one in a string (tests/security/routes.py BODIES)."""
+    surrogate, and its valid body with one in its first string (tests/security/routes.py
+    BODIES), if it has one (a fleet's counts have none)."""
     for path, operations in _openapi()["paths"].items():
         for method, operation in operations.items():
             if "requestBody" not in operation:
@@ -266,12 +267,9 @@ def _bodies_with_a_lone_surrogate():
             yield method, filled_path, b'"\\ud800"'
             body = BODIES.get((method.upper(), path))
             text = json.dumps(body) if body else ""
-            if '"' in text:
-                yield (
-                    method,
-                    filled_path,
-                    re.sub(r'": "([^"]*)"', r'": "\1\\udc00"', text, count=1).encode(),
-                )
+            spoiled = re.sub(r'": "([^"]*)"', r'": "\1\\udc00"', text, count=1)
+            if spoiled != text:
+                yield method, filled_path, spoiled.encode()
 
 
 def test_a_lone_surrogate_in_any_body_is_refused_not_a_server_error(api):

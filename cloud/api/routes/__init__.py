@@ -10,11 +10,15 @@ from cloud.api.routes import (
     auth,
     carriers,
     couriers,
+    depots,
+    kpis,
     lockers,
     operators,
     parcels,
+    plans,
     remote_opens,
     returns,
+    vehicle_types,
     webhooks,
 )
 
@@ -32,4 +36,8 @@ def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
     router.include_router(remote_opens.router)
     router.include_router(returns.router)
     router.include_router(webhooks.router)
+    router.include_router(depots.router)
+    router.include_router(vehicle_types.router)
+    router.include_router(plans.router)
+    router.include_router(kpis.router)
     return router

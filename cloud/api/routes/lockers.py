@@ -1,4 +1,5 @@
-"""Lockers: provision one (its board key is shown once), list them, inspect one."""
+"""Lockers: provision one (its board key is shown once), list them, inspect one, say how
+route planning reaches it."""
 
 from fastapi import APIRouter
 from sqlmodel import Session
@@ -11,8 +12,9 @@ from cloud.models import (
     LockerDetail,
     LockerProvisioned,
     LockerPublic,
+    LockerRoutingUpdate,
 )
-from cloud.services import lockers
+from cloud.services import depots, lockers
 from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/lockers", tags=["lockers"])
@@ -42,6 +44,22 @@ def list_lockers(_anyone: CurrentPrincipal, session: SessionDep) -> list[Locker]
 def read_locker(locker_id: str, _anyone: CurrentPrincipal, session: SessionDep) -> LockerDetail:
     """One locker with its compartments, their states, and whether its board is online."""
     return _detail(session, lockers.get_locker(session, locker_id))
+
+
+@router.patch("/{locker_id}/routing", response_model=LockerPublic)
+def set_routing(
+    locker_id: str,
+    data: LockerRoutingUpdate,
+    operator: OperatorWriter,
+    session: SessionDep,
+    now: NowDep,
+) -> Locker:
+    """Set the fields sent of the locker's depot, coordinates and access hours ("24/7" or a
+    mall's "09:00-20:00", local to the depot)."""
+    locker = depots.set_locker_routing(session, locker_id, data, now, actor=operator.actor)
+    session.commit()
+    session.refresh(locker)
+    return locker
 
 
 def _detail(session: Session, locker: Locker) -> LockerDetail:
