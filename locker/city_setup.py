@@ -1,18 +1,10 @@
-"""The demo's city set up in a running cloud: depot and fleet, lockers, couriers, carriers.
-
-Lockers, couriers, carriers and parcels go through the REST API as any client's would. The
-depot, its vehicle types and fleet, and each locker's depot and access hours are written in one
-transaction: the API for them (/depots, /vehicle-types, PATCH /lockers/{id}/routing) is being
-added on another branch, and the demo moves onto it when that lands."""
+"""The demo's city set up in a running cloud over its REST API, as an operator's and the
+carriers' clients would: depot and fleet, lockers with their depot and access hours, couriers,
+carriers and their parcels."""
 
 import uuid
 from collections import namedtuple
 
-from sqlmodel import select
-
-from cloud.db import transaction
-from cloud.models import Depot, Locker, Vehicle, VehicleType
-from cloud.services import audit
 from fleet.registration import register_locker
 from locker import city
 from locker.scenario import ScenarioFailed
@@ -21,22 +13,17 @@ from protocol.layout import parse_layout
 Courier = namedtuple("Courier", "id name code")
 
 
-def open_depot(engine, now, *, actor):
+def open_depot(api):
     """The depot, the kinds of vehicle and the depot's fleet (ids "<depot>-<kind>-<n>")."""
-    with transaction(engine, now=now) as session:
-        session.add(Depot(**city.DEPOT))
-        session.add_all(VehicleType(**kind._asdict()) for kind in city.KINDS)
-        session.flush()
-        for kind, count in city.FLEET.items():
-            for n in range(1, count + 1):
-                vehicle_id = "%s-%s-%d" % (city.DEPOT["id"], kind, n)
-                session.add(Vehicle(id=vehicle_id, depot_id=city.DEPOT["id"], vehicle_type_id=kind))
-        subject = "depot:" + city.DEPOT["id"]
-        audit.record(session, actor, "depot_created", subject, now, name=city.DEPOT["name"])
-        audit.record(session, actor, "fleet_set", subject, now, vehicles=city.FLEET)
+    depot_id = city.DEPOT["id"]
+    expect(api.post("/depots", json=city.DEPOT), 201, "create depot " + depot_id)
+    for kind in city.KINDS:
+        expect(api.post("/vehicle-types", json=kind._asdict()), 201, "vehicle type " + kind.id)
+    fleet = {"vehicles": city.FLEET}
+    expect(api.put("/depots/%s/fleet" % depot_id, json=fleet), 200, "fleet of " + depot_id)
 
 
-def register_sites(api_url, headers, engine, now, *, actor):
+def register_sites(api_url, headers, api):
     """Every locker of the city, served by the depot; {locker id: its board key (bytes)}."""
     keys = {}
     for site in city.SITES:
@@ -51,19 +38,8 @@ def register_sites(api_url, headers, engine, now, *, actor):
             timeout=10,
         )
         keys[site.id] = bytes.fromhex(key)
-    hours = {site.id: site.access_hours for site in city.SITES}
-    with transaction(engine, now=now) as session:
-        for locker in session.exec(select(Locker).where(Locker.id.in_(list(hours)))):
-            locker.depot_id, locker.access_hours = city.DEPOT["id"], hours[locker.id]
-            audit.record(
-                session,
-                actor,
-                "locker_routing_set",
-                "locker:" + locker.id,
-                now,
-                depot=locker.depot_id,
-                access_hours=locker.access_hours,
-            )
+        routing = {"depot_id": city.DEPOT["id"], "access_hours": site.access_hours}
+        expect(api.patch("/lockers/%s/routing" % site.id, json=routing), 200, "route " + site.id)
     return keys
 
 

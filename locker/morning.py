@@ -70,10 +70,8 @@ class CityMorning:
 
     # --- the morning, step by step -------------------------------------------------------------
     def set_up(self):
-        city_setup.open_depot(self.engine, utcnow(), actor=self.actor)
-        keys = city_setup.register_sites(
-            self.stack.api.url, self.headers, self.engine, utcnow(), actor=self.actor
-        )
+        city_setup.open_depot(self.api)
+        keys = city_setup.register_sites(self.stack.api.url, self.headers, self.api)
         self.board = BoardCourier(self.start_board(self.board_site, keys[self.board_site]))
         for locker_id, key in keys.items():
             if locker_id != self.board_site:
