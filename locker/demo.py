@@ -4,7 +4,6 @@ process: twenty lockers (one with a simulated board), a depot's vans and a cargo
 import socket
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 from locker import access, city
@@ -19,7 +18,6 @@ from simulator.virtual_locker import VirtualLocker
 
 def run_demo(once=False, api_port=8000, mqtt_port=1883, say=print):
     # The solver's advice on penalty tuning is for whoever models a problem, not the audience.
-    warnings.filterwarnings("ignore", module="pyvrp")
     workdir = Path(tempfile.mkdtemp(prefix="locker-demo-"))
     broker = EmbeddedBroker(port=_free_or(mqtt_port)).start()
     stack = CloudStack(

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cloud.planning.build import Built
-from cloud.planning.wave import DELIVER, Wave
 from cloud.routing import model
 from cloud.routing.solver import solve
 from cloud.routing.travel import Travel
@@ -26,37 +24,36 @@ DOOR_SERVICE_S = 150  # park, walk to the door, ring, wait
 @dataclass(frozen=True)
 class Doorstep:
     km: float
-    co2_g: float
     failed_attempts: float
+
+    def record_on(self, plan, grams_per_km: float) -> None:
+        """Keep the comparison on the plan, its CO2 at the plan's own grams per km."""
+        plan.doorstep_km = self.km
+        plan.doorstep_co2_g = round(self.km * grams_per_km, 1)
+        plan.doorstep_failed_attempts = self.failed_attempts
 
 
 def doorstep(
-    wave: Wave,
-    built: Built,
-    locker_km: float,
-    locker_co2_g: float,
+    depot: tuple[float, float],
+    deliveries: list[tuple[tuple[float, float], bytes]],
+    capacity: int,
     travel: Travel,
     *,
     failure_rate: float,
     radius_m: float,
     seconds: float,
 ) -> Doorstep:
-    """The doorstep km, CO2 and failed attempts for the parcels this plan delivers."""
-    homes = [
-        home_of(wave.sites[site].point, job.parcel_id.bytes, radius_m)
-        for site, jobs in zip(built.stop_site, built.stop_jobs)
-        for job in jobs
-        if job.action == DELIVER
-    ]
+    """The doorstep km and failed attempts for these deliveries ((locker point, parcel id)),
+    by vans of `capacity` parcels from `depot`."""
+    homes = [home_of(point, seed, radius_m) for point, seed in deliveries]
     if not homes:
-        return Doorstep(0.0, 0.0, 0.0)
+        return Doorstep(0.0, 0.0)
     if len(homes) <= SOLVED_UP_TO:
-        km = _solved_km(wave, built, homes, travel, seconds)
+        km = _solved_km(depot, homes, capacity, travel, seconds)
     else:
-        km = _approximate_km(wave, homes, built)
+        km = _approximate_km(depot, homes, capacity)
     km *= 1 + failure_rate
-    grams_per_km = locker_co2_g / locker_km if locker_km else _mean_co2(wave)
-    return Doorstep(round(km, 3), round(km * grams_per_km, 1), round(len(homes) * failure_rate, 2))
+    return Doorstep(round(km, 3), round(len(homes) * failure_rate, 2))
 
 
 def home_of(centre, seed: bytes, radius_m: float) -> tuple[float, float]:
@@ -71,19 +68,9 @@ def home_of(centre, seed: bytes, radius_m: float) -> tuple[float, float]:
     return lat + dlat, lon + dlon
 
 
-def _solved_km(wave: Wave, built: Built, homes, travel: Travel, seconds: float) -> float:
-    points = [wave.depot_point] + homes
+def _solved_km(depot, homes, capacity: int, travel: Travel, seconds: float) -> float:
+    points = [depot] + homes
     distances = travel.distances(points)
-    vehicles = tuple(
-        model.Vehicle(
-            count=len(homes),  # as many rounds as it takes: the doors are not optional
-            capacity=(vehicle.capacity[0],),
-            cost_per_distance=1,
-            profile=0,
-            name=vehicle.name,
-        )
-        for vehicle in built.problem.vehicles[:1]
-    )
     problem = model.Problem(
         places=tuple(model.Place(lon, lat) for lat, lon in points),
         depots=(model.Depot(0),),
@@ -91,7 +78,8 @@ def _solved_km(wave: Wave, built: Built, homes, travel: Travel, seconds: float) 
             model.Stop(place=i + 1, delivery=(1,), service=DOOR_SERVICE_S)
             for i in range(len(homes))
         ),
-        vehicles=vehicles,
+        # as many rounds as it takes: the doors are not optional
+        vehicles=(model.Vehicle(count=len(homes), capacity=(capacity,)),),
         distances=(distances,),
         durations=(distances,),
         dimensions=1,
@@ -99,25 +87,13 @@ def _solved_km(wave: Wave, built: Built, homes, travel: Travel, seconds: float) 
     return solve(problem, seconds=seconds).distance / 1000
 
 
-def _approximate_km(wave: Wave, homes, built: Built) -> float:
-    """Daganzo: line-haul 2 r n / Q plus 0.57 sqrt(n A) between the doors."""
-    lat0 = wave.depot_point[0]
-    xy = np.array(
-        [
-            (
-                (lon - wave.depot_point[1]) * 111.32 * math.cos(math.radians(lat0)),
-                (lat - lat0) * 111.32,
-            )
-            for lat, lon in homes
-        ]
-    )
+def _approximate_km(depot, homes, capacity: int) -> float:
+    """Daganzo: line-haul 2 r n / Q plus 0.57 sqrt(n A) between the doors, times circuity."""
+    lat0, lon0 = depot
+    scale = 111.32 * math.cos(math.radians(lat0))
+    xy = np.array([((lon - lon0) * scale, (lat - lat0) * 111.32) for lat, lon in homes])
     spread = np.ptp(xy, axis=0)
     area = max(float(spread[0] * spread[1]), 0.01)
     mean_r = float(np.mean(np.hypot(xy[:, 0], xy[:, 1])))
-    capacity = max(vehicle.capacity[0] for vehicle in built.problem.vehicles)
     n = len(homes)
     return 1.3 * (2 * mean_r * n / capacity + 0.57 * math.sqrt(n * area))
-
-
-def _mean_co2(wave: Wave) -> float:
-    return sum(van.co2_g_per_km for van in wave.vans) / len(wave.vans) if wave.vans else 0.0

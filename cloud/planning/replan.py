@@ -17,10 +17,10 @@ from cloud.models import Parcel, PlanParcel, PlanRoute, PlanStop, RoutePlan, Veh
 from cloud.models.plan_views import ReplanRequest
 from cloud.planning.couriers import lockers_of
 from cloud.planning.replan_build import build_replan
-from cloud.planning.run import travel_for
+from cloud.planning.run import compare_doorstep, travel_for
 from cloud.planning.store import store_plan
 from cloud.planning.underway import active_plan, underway
-from cloud.planning.wave import read_wave
+from cloud.planning.wave import DELIVER, read_wave
 from cloud.routing.solver import solve
 from cloud.services import courier_routes
 from cloud.services.errors import Conflict, NotFound
@@ -44,22 +44,44 @@ def replan(
         states = underway(session, plan, now)
         before = _placement(session, plan.id)
         old_km = plan.km
-    built, warm = build_replan(wave, states, request, travel_for(settings))
+    travel = travel_for(settings)
+    built, warm = build_replan(wave, states, request, travel)
     solution = solve(built.problem, seconds=request.seconds, warm_start=warm)
+    compared = _doorstep(wave, built, solution, states, travel, settings)
     with transaction(engine, now=now) as session:
         plan = session.get(RoutePlan, plan_id)
         if plan.state != "active":
             raise Conflict("plan_replaced", f"plan {plan_id} was re-planned meanwhile")
         plan.state = "replaced"
-        history = {state.vehicle_id: state for state in states if state.departed}
+        history = {s.vehicle_id: s for s in states if s.departed or s.home_again}
         new = store_plan(
             session, wave, built, solution, now, actor=actor, replaces=plan, history=history
         )
         _broken_down(session, new, request, now)
+        compared.record_on(new, new.co2_g / new.km if new.km else 0.0)
         after = _placement(session, new.id)
         new.changes = json.dumps(_changes(request, before, after, old_km, new.km, solution))
         _refresh_couriers(session, new, now, actor, settings)
         return new.id
+
+
+def _doorstep(wave, built, solution, states, travel, settings):
+    """The doorstep comparison for every parcel the new plan delivers, driven ones too."""
+    driven = [
+        (wave.sites[row.locker_id].point, row.parcel_id.bytes)
+        for state in states
+        for stop in state.driven
+        for row in stop.parcels
+        if row.action == DELIVER and row.locker_id in wave.sites
+    ]
+    planned = [
+        (wave.sites[built.stop_site[visit.stop]].point, job.parcel_id.bytes)
+        for route in solution.routes
+        for visit in route.visits
+        for job in built.stop_jobs[visit.stop]
+        if job.action == DELIVER
+    ]
+    return compare_doorstep(wave, driven + planned, travel, settings, 1.0)
 
 
 def _known_vehicles(session: Session, plan: RoutePlan, request: ReplanRequest) -> None:

@@ -18,7 +18,7 @@ from cloud.planning.couriers import assign_in_order
 from cloud.planning.doorstep import Doorstep, doorstep
 from cloud.planning.store import store_plan
 from cloud.planning.triage import refuse_unplannable
-from cloud.planning.wave import on_active_plans, read_wave
+from cloud.planning.wave import DELIVER, on_active_plans, read_wave
 from cloud.routing.solver import solve
 from cloud.routing.travel import GreatCircle, OsrmTable, Travel
 from cloud.services.errors import Conflict
@@ -62,23 +62,29 @@ def plan_depot(
                 "read it, or re-plan it",
             )
         plan = store_plan(session, read, built, solution, now, actor=actor)
-        plan.doorstep_km, plan.doorstep_co2_g = compared.km, compared.co2_g
-        plan.doorstep_failed_attempts = compared.failed_attempts
+        compared.record_on(plan, plan.co2_g / plan.km if plan.km else 0.0)
         assign_in_order(session, plan, couriers, now, actor=actor, settings=settings)
         return plan.id
 
 
 def _doorstep(wave, built, solution, travel, settings, seconds) -> Doorstep:
-    """The doorstep comparison, solved before the plan's transaction opens."""
-    co2_g = sum(
-        route.distance / 1000 * built.vehicle_vans[route.vehicle][0].co2_g_per_km
+    """The doorstep comparison for the parcels the plan delivers, solved before the plan's
+    transaction opens."""
+    deliveries = [
+        (wave.sites[built.stop_site[visit.stop]].point, job.parcel_id.bytes)
         for route in solution.routes
-    )
+        for visit in route.visits
+        for job in built.stop_jobs[visit.stop]
+        if job.action == DELIVER
+    ]
+    return compare_doorstep(wave, deliveries, travel, settings, seconds)
+
+
+def compare_doorstep(wave, deliveries, travel, settings, seconds) -> Doorstep:
     return doorstep(
-        wave,
-        built,
-        solution.distance / 1000,
-        co2_g,
+        wave.depot_point,
+        deliveries,
+        max((van.capacity_parcels for van in wave.vans), default=1),
         travel,
         failure_rate=settings.doorstep_failure_rate,
         radius_m=settings.doorstep_radius_m,

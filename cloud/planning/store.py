@@ -58,7 +58,8 @@ def store_plan(
         _store_route(session, plan, wave, built, route, van, colour, history.get(van.id))
     for van_id, past in sorted(history.items()):
         if van_id not in routed and past.driven:
-            _store_driven_only(session, plan, past, len(solution.routes) + len(routed))
+            van = wave.fleet.get(van_id)
+            _store_driven_only(session, plan, past, van, len(solution.routes) + len(routed))
             routed.add(van_id)
     for stop in solution.unplanned:
         for job in built.stop_jobs[stop]:
@@ -90,7 +91,7 @@ def _store_route(
         vehicle_id=van.id,
         courier_id=past.courier_id if past else None,
         colour=colour,
-        departs_at=past.departs_at if past and past.departed else at(route.start),
+        departs_at=past.departs_at if past and past.driven else at(route.start),
         returns_at=at(route.end),
         load_at_start=route.load_at_start[0] if route.load_at_start else 0,
         km=round(km, 3),
@@ -166,9 +167,12 @@ def _copy_driven(session: Session, plan: RoutePlan, row: PlanRoute, past: Underw
     return len(past.driven)
 
 
-def _store_driven_only(session: Session, plan: RoutePlan, past: Underway, colour: int) -> None:
+def _store_driven_only(
+    session: Session, plan: RoutePlan, past: Underway, van: Van | None, colour: int
+) -> None:
     """A van with nothing left to do (or broken down) keeps the route it drove."""
     last = past.driven[-1].stop
+    hours = (last.departs_at - past.departs_at).total_seconds() / 3600
     row = PlanRoute(
         plan_id=plan.id,
         vehicle_id=past.vehicle_id,
@@ -177,6 +181,9 @@ def _store_driven_only(session: Session, plan: RoutePlan, past: Underway, colour
         departs_at=past.departs_at,
         returns_at=last.departs_at,
         km=round(past.km_driven, 3),
+        duration_s=int(hours * 3600),
+        cost=round(past.km_driven * van.cost_per_km + hours * van.cost_per_hour, 2) if van else 0.0,
+        co2_g=round(past.km_driven * van.co2_g_per_km, 1) if van else 0.0,
         stops=len(past.driven),
     )
     session.add(row)

@@ -29,7 +29,8 @@ class Underway:
     route_id: int
     courier_id: uuid.UUID | None
     departs_at: datetime
-    departed: bool
+    departed: bool  # left the depot and not yet back: it carries what it has not dropped
+    home_again: bool  # drove its route and is back: free for new parcels
     position: tuple[float, float] | None  # None: still at the depot
     position_name: str
     driven: list[Driven] = field(default_factory=list)
@@ -67,14 +68,17 @@ def _route_state(session: Session, route: PlanRoute, now: datetime) -> Underway:
         route_id=route.id,
         courier_id=route.courier_id,
         departs_at=route.departs_at,
-        departed=route.departs_at <= now,
+        departed=route.departs_at <= now < route.returns_at,
+        home_again=route.returns_at <= now,
         position=None,
         position_name="depot",
     )
     collected = [0, 0]
     for stop in stops:
         parcels = session.exec(select(PlanParcel).where(PlanParcel.stop_id == stop.id)).all()
-        driven = state.departed and (stop.done_at is not None or stop.departs_at <= now)
+        driven = state.home_again or (
+            state.departed and (stop.done_at is not None or stop.departs_at <= now)
+        )
         if driven:
             state.driven.append(Driven(_copy(stop), tuple(_copy(row) for row in parcels)))
             state.km_driven += stop.km_from_previous

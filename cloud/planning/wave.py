@@ -45,6 +45,7 @@ class Van:
     co2_g_per_km: float
     range_m: int | None
     service_s: int
+    in_service: bool = True
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Wave:
     sites: dict[str, Site]
     jobs: list[Job]
     refused: dict[uuid.UUID, tuple[str, str | None]] = field(default_factory=dict)
+    fleet: dict[str, Van] = field(default_factory=dict)  # every vehicle, in service or not
     known: dict[uuid.UUID, Job] = field(init=False)  # every job read, refused ones too
 
     def __post_init__(self) -> None:
@@ -117,6 +119,7 @@ def read_wave(
     day = hours.local_day(now, depot.timezone)
     sites = _sites(session, depot, now, day)
     taken = on_active_plans(session, depot.id, day, besides=besides)
+    fleet = _vans(session, depot, now, day)
     return Wave(
         depot_id=depot.id,
         depot_point=(depot.latitude, depot.longitude),
@@ -125,7 +128,8 @@ def read_wave(
         day=day,
         starts_at=now,
         wave=wave,
-        vans=_vans(session, depot, now, day),
+        vans=[van for van in fleet.values() if van.in_service],
+        fleet=fleet,
         sites=sites,
         jobs=_deliveries(session, sites, taken) + _collections(session, sites, taken),
     )
@@ -169,16 +173,18 @@ def _sites(session: Session, depot: Depot, now: datetime, day: date) -> dict[str
     return sites
 
 
-def _vans(session: Session, depot: Depot, now: datetime, day: date) -> list[Van]:
+def _vans(session: Session, depot: Depot, now: datetime, day: date) -> dict[str, Van]:
+    """Every vehicle of the depot, in service or not (a re-plan prices what they drove)."""
     query = (
         select(Vehicle, VehicleType)
         .join(VehicleType, col(VehicleType.id) == Vehicle.vehicle_type_id)
-        .where(Vehicle.depot_id == depot.id, col(Vehicle.in_service))
+        .where(Vehicle.depot_id == depot.id)
         .order_by(col(Vehicle.id))
     )
-    return [
-        van_of(vehicle, kind, now, day, depot.timezone) for vehicle, kind in session.exec(query)
-    ]
+    return {
+        vehicle.id: van_of(vehicle, kind, now, day, depot.timezone)
+        for vehicle, kind in session.exec(query)
+    }
 
 
 def van_of(vehicle: Vehicle, kind: VehicleType, now: datetime, day: date, zone: str) -> Van:
@@ -195,6 +201,7 @@ def van_of(vehicle: Vehicle, kind: VehicleType, now: datetime, day: date, zone: 
         co2_g_per_km=kind.co2_g_per_km,
         range_m=None if kind.range_km is None else int(kind.range_km * 1000),
         service_s=int(kind.service_minutes * 60),
+        in_service=vehicle.in_service,
     )
 
 

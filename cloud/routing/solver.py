@@ -6,10 +6,12 @@ in their own travel profile, without closing another stop at the same place (the
 that locker, which any van leaving the depot may bring)."""
 
 import time
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pyvrp
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from cloud.routing.model import (
@@ -43,14 +45,17 @@ def solve(
     stop = MaxRuntime(seconds)
     if max_iterations is not None:
         stop = MultipleCriteria([stop, MaxIterations(max_iterations)])
-    result = pyvrp.solve(
-        data,
-        stop,
-        seed=seed,
-        collect_stats=False,
-        params=solve_params(problem),
-        initial_solution=initial,
-    )
+    with warnings.catch_warnings():
+        # Raised when a penalty reaches its cap: solve_params sets the caps on purpose.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp.solve(
+            data,
+            stop,
+            seed=seed,
+            collect_stats=False,
+            params=solve_params(problem),
+            initial_solution=initial,
+        )
     return read_solution(
         problem,
         result.best,
