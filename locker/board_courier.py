@@ -3,7 +3,7 @@ a recipient typing a PIN. Everything goes through the board's firmware, keypad a
 
 import time
 
-from locker.scenario import ScenarioFailed
+from locker.board_steps import ScenarioFailed, open_take_close
 
 WAIT_S = 20.0
 SIGN_IN_TRIES = 5  # a re-plan may move the route to another courier: their code comes shortly
@@ -60,11 +60,4 @@ class BoardCourier:
         raise ScenarioFailed("%s never took the courier's code" % self.locker_id)
 
     def _open_take_close(self, keys, compartment, who):
-        pulses = len(self.board.pulsed)
-        self.board.press(keys)
-        opened = self.board.wait_for_pulse(after=pulses, timeout=WAIT_S)
-        if opened != compartment:
-            raise ScenarioFailed("%s: door %s opened, expected %s" % (who, opened, compartment))
-        if not self.board.open_door(opened):
-            raise ScenarioFailed("%s: door %d stayed locked" % (who, opened))
-        self.board.close_door(opened)
+        open_take_close(self.board, keys, compartment, who, WAIT_S)

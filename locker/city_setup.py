@@ -7,7 +7,7 @@ from collections import namedtuple
 
 from fleet.registration import register_locker
 from locker import city
-from locker.scenario import ScenarioFailed
+from locker.board_steps import ScenarioFailed
 from protocol.layout import parse_layout
 
 Courier = namedtuple("Courier", "id name code")

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 from locker import access, city
+from locker.board_steps import ScenarioFailed
 from locker.embedded_broker import EmbeddedBroker
 from locker.morning import CityMorning, maintenance_jobs
 from locker.phone_inbox import PhoneInbox
-from locker.scenario import ScenarioFailed
 from locker.stack import CloudStack
 from protocol.layout import parse_layout
 from simulator.virtual_locker import VirtualLocker

@@ -22,7 +22,7 @@ from cloud.planning import hours
 from cloud.runtime.maintenance_loop import default_jobs
 from locker import city, city_setup, plan_report
 from locker.board_courier import BoardCourier
-from locker.scenario import ScenarioFailed
+from locker.board_steps import ScenarioFailed
 from locker.scripted_board import ScriptedBoard
 
 Advised = namedtuple("Advised", "parcel_id compartment phone locker_id")

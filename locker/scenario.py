@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 import httpx
 
+from locker.board_steps import ScenarioFailed, open_take_close
+
 LAYOUT = "S4,M4,L4"
 COURIER = "Sam (ParcelCo courier)"
 # (carrier, tracking code, width, height, depth mm, recipient, phone, what it is)
@@ -16,10 +18,6 @@ PARCELS = [
 ]
 TOO_BIG = ("acme", "100200399", 500, 500, 900, "Alan", "+4915100000005", "a bicycle")
 WAIT_S = 20.0
-
-
-class ScenarioFailed(AssertionError):
-    pass
 
 
 class Scenario:
@@ -163,14 +161,7 @@ class Scenario:
         self.say("[keypad]  %-28s -> display: %s" % (what, self.board.panel.text))
 
     def _open_take_close(self, keys, compartment, who):
-        pulses = len(self.board.pulsed)
-        self.board.press(keys)
-        opened = self.board.wait_for_pulse(after=pulses, timeout=WAIT_S)
-        if opened != compartment:
-            raise ScenarioFailed("%s: door %s opened, expected %s" % (who, opened, compartment))
-        if not self.board.open_door(opened):
-            raise ScenarioFailed("%s: door %d stayed locked" % (who, opened))
-        self.board.close_door(opened)
+        opened = open_take_close(self.board, keys, compartment, who, WAIT_S)
         self.say("[keypad]  %-28s -> door %d opened and closed" % (who, opened))
 
     def _wait_state(self, parcel_id, state):

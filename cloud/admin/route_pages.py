@@ -18,7 +18,7 @@ from cloud.admin.route_view import depot_day
 from cloud.admin.templating import page
 from cloud.models import CODE_LENGTH, RoutePlan
 from cloud.models.plan_views import ReplanRequest
-from cloud.services import depots
+from cloud.services import couriers, depots
 from cloud.services.errors import DomainError, NotFound
 from cloud.web.deps import NowDep, RowId, SessionDep, SettingsDep
 from cloud.web.errors import status_of
@@ -73,9 +73,11 @@ def replan(
     settings: SettingsDep,
     now: NowDep,
     broken_down: Annotated[list[str], Form()] = [],
+    offline: Annotated[list[str], Form()] = [],
     seconds: Seconds = 2.0,
 ):
-    """Plan again from what was done so far, without the vans marked broken down."""
+    """Plan again from what was done so far, without the vans marked broken down and the
+    lockers marked offline."""
     old = session.get(RoutePlan, plan_id)
     if old is None:
         raise NotFound("plan", plan_id)
@@ -83,7 +85,7 @@ def replan(
     engine = session.get_bind()
     session.rollback()
     try:
-        asked = ReplanRequest(broken_down=broken_down, seconds=seconds)
+        asked = ReplanRequest(broken_down=broken_down, offline=offline, seconds=seconds)
         new_id = planning.replan(
             engine, plan_id, now, actor=_actor(user), request=asked, settings=settings
         )
@@ -92,6 +94,33 @@ def replan(
     except DomainError as refused:
         return _routes_page(request, user, session, depot_id, None, plan_id, refused=refused)
     return _to_plan(depot_id, new_id)
+
+
+@router.post("/plans/{plan_id}/routes/{route_id}/courier")
+def assign_courier(
+    request: Request,
+    plan_id: uuid.UUID,
+    route_id: RowId,
+    user: AdminWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    courier: Annotated[uuid.UUID, Form()],
+):
+    """Give the route to a courier: their code opens exactly their routes' lockers today."""
+    plan = session.get(RoutePlan, plan_id)
+    if plan is None:
+        raise NotFound("plan", plan_id)
+    depot_id = plan.depot_id
+    try:
+        planning.assign_courier(
+            session, plan_id, route_id, courier, now, actor=_actor(user), settings=settings
+        )
+    except DomainError as refused:
+        session.rollback()
+        return _routes_page(request, user, session, depot_id, None, plan_id, refused=refused)
+    session.commit()
+    return _to_plan(depot_id, plan_id)
 
 
 @router.get("/plans/{plan_id}/routes/{route_id}/manifest")
@@ -125,6 +154,7 @@ def _routes_page(request, user, session, depot_id, day, plan_id, *, refused=None
         plan=plan,
         route_map=route_map(plan, depot, view.lockers) if view else None,
         colours=route_colours(plan.routes) if plan else {},
+        couriers=[c for c in couriers.list_couriers(session) if c.active],
         error=error,
         nav="routes",
     )

@@ -17,7 +17,7 @@ from cloud.models import Parcel, PlanParcel, PlanRoute, PlanStop, RoutePlan, Veh
 from cloud.models.plan_views import ReplanRequest
 from cloud.planning.couriers import lockers_of
 from cloud.planning.replan_build import build_replan
-from cloud.planning.run import compare_doorstep, travel_for
+from cloud.planning.run import compare_doorstep, routed_deliveries, travel_for
 from cloud.planning.store import store_plan
 from cloud.planning.underway import active_plan, underway
 from cloud.planning.wave import DELIVER, read_wave
@@ -74,13 +74,7 @@ def _doorstep(wave, built, solution, states, travel, settings):
         for row in stop.parcels
         if row.action == DELIVER and row.locker_id in wave.sites
     ]
-    planned = [
-        (wave.sites[built.stop_site[visit.stop]].point, job.parcel_id.bytes)
-        for route in solution.routes
-        for visit in route.visits
-        for job in built.stop_jobs[visit.stop]
-        if job.action == DELIVER
-    ]
+    planned = routed_deliveries(wave, built, solution)
     return compare_doorstep(wave, driven + planned, travel, settings, 1.0)
 
 

@@ -70,14 +70,20 @@ def plan_depot(
 def _doorstep(wave, built, solution, travel, settings, seconds) -> Doorstep:
     """The doorstep comparison for the parcels the plan delivers, solved before the plan's
     transaction opens."""
-    deliveries = [
+    return compare_doorstep(
+        wave, routed_deliveries(wave, built, solution), travel, settings, seconds
+    )
+
+
+def routed_deliveries(wave, built, solution) -> list[tuple[tuple[float, float], bytes]]:
+    """(locker point, parcel id) of every parcel the solution drops."""
+    return [
         (wave.sites[built.stop_site[visit.stop]].point, job.parcel_id.bytes)
         for route in solution.routes
         for visit in route.visits
         for job in built.stop_jobs[visit.stop]
         if job.action == DELIVER
     ]
-    return compare_doorstep(wave, deliveries, travel, settings, seconds)
 
 
 def compare_doorstep(wave, deliveries, travel, settings, seconds) -> Doorstep:

@@ -10,8 +10,10 @@ from sqlmodel import Session, select
 from cloud import planning
 from cloud.core.clock import utcnow
 from cloud.models import RoutePlan
+from cloud.services import courier_routes
 from tests.cloud.admin.conftest import csrf_of, read
 from tests.cloud.admin.town import preadvise, set_up_town
+from tests.support.couriers import registered
 
 
 @pytest.fixture
@@ -100,3 +102,24 @@ def test_the_kpi_page_shows_the_routing_kpis_and_the_doorstep_comparison(web, to
     html = web("viewer").get("/admin/kpis").text
     assert 'id="routing-kpis"' in html and 'id="kpi-km-per-parcel"' in html
     assert 'id="saved-km"' in html and "failed attempts avoided" in html
+
+
+def test_a_route_is_given_to_a_courier_whose_code_then_opens_its_lockers(
+    web, town, engine, settings
+):
+    with Session(engine) as session:
+        courier_id = registered(session, "Ola", utcnow(), settings, "5551234567").id
+        session.commit()
+        route = planning.plan_view(session, town).routes[0]
+    operator = web("operator")
+    csrf = csrf_of(operator.get("/admin/routes?depot=D1").text)
+    url = f"/admin/plans/{town}/routes/{route.id}/courier"
+    answer = operator.post(url, data={"csrf": csrf, "courier": str(courier_id)})
+    assert answer.status_code == 303
+    with Session(engine) as session:
+        lockers = courier_routes.route_of(session, courier_id, utcnow().date())
+    assert lockers == sorted({stop.locker_id for stop in route.stops_list})
+    html = operator.get(answer.headers["location"]).text
+    assert f'value="{courier_id}" selected' in html
+    unknown = operator.post(url, data={"csrf": csrf, "courier": str(uuid.uuid4())})
+    assert unknown.status_code == 404 and "courier" in unknown.text
