@@ -23,7 +23,7 @@ from cloud.planning.underway import active_plan, underway
 from cloud.planning.wave import DELIVER, read_wave
 from cloud.routing.solver import solve
 from cloud.services import courier_routes
-from cloud.services.errors import Conflict, NotFound
+from cloud.services.errors import Conflict, Invalid, NotFound
 
 
 def replan(
@@ -41,6 +41,7 @@ def replan(
         plan = active_plan(session, plan_id)
         _known_vehicles(session, plan, request)
         wave = read_wave(session, plan.depot_id, now, plan.wave, besides=plan.id)
+        _known_places(wave, request)
         states = underway(session, plan, now)
         before = _placement(session, plan.id)
         old_km = plan.km
@@ -83,6 +84,20 @@ def _known_vehicles(session: Session, plan: RoutePlan, request: ReplanRequest) -
         vehicle = session.get(Vehicle, vehicle_id)
         if vehicle is None or vehicle.depot_id != plan.depot_id:
             raise NotFound("vehicle", f"{vehicle_id} of depot {plan.depot_id}")
+
+
+def _known_places(wave, request: ReplanRequest) -> None:
+    """Offline lockers and blocked legs name the depot's own lockers (and the depot itself)."""
+    known = set(wave.sites) | {wave.depot_id}
+    for locker_id in request.offline:
+        if locker_id not in wave.sites:
+            raise NotFound("locker", f"{locker_id} of depot {wave.depot_id}")
+    for leg in request.blocked:
+        for end in leg:
+            if end not in known:
+                raise NotFound("place", f"{end} (a blocked leg names a locker or the depot)")
+        if leg[0] == leg[1]:
+            raise Invalid("blocked_leg_to_itself", f"a leg from {leg[0]} to itself is no road")
 
 
 def _placement(session: Session, plan_id: uuid.UUID) -> dict[str, str]:

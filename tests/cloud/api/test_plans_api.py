@@ -208,6 +208,12 @@ def test_bad_replans_and_assignments_are_refused_and_change_nothing(client, worl
     assert client.post(replan, json={"seconds": 0}).status_code == 422
     unknown_van = client.post(replan, json={"broken_down": ["no-such-van"]})
     assert unknown_van.status_code == 404 and "no-such-van" in unknown_van.text
+    offline = client.post(replan, json={"offline": ["NOPE"]})
+    assert offline.status_code == 404 and "NOPE" in offline.text
+    blocked = client.post(replan, json={"blocked": [["D1", "NOPE"]]})
+    assert blocked.status_code == 404 and "NOPE" in blocked.text
+    to_itself = client.post(replan, json={"blocked": [["L1", "L1"]]})
+    assert to_itself.status_code == 422 and "itself" in to_itself.text
     courier = f"/api/v1/plans/{plan['id']}/routes/{route['id']}/courier"
     assert client.put(courier, json={"courier_id": str(uuid.uuid4())}).status_code == 404
     assert client.put(courier, json={"courier_id": "sam"}).status_code == 422
