@@ -57,11 +57,10 @@ def assign_courier(
     session.add(route)
     session.flush()
     day = plan.starts_at.date()
-    for someone in {courier_id, before} - {None}:
-        lockers = lockers_of(session, someone, day)
-        courier_routes.set_route(
-            session, someone, day, lockers, now, actor=actor, settings=settings
-        )
+    lockers = lockers_of(session, courier_id, day)  # refused for a revoked courier
+    courier_routes.set_route(session, courier_id, day, lockers, now, actor=actor, settings=settings)
+    if before is not None and before != courier_id:
+        feed_routes(session, [before], day, now, actor=actor, settings=settings)
     audit.record(
         session,
         actor,
@@ -72,6 +71,27 @@ def assign_courier(
         route=route_id,
         vehicle=route.vehicle_id,
     )
+
+
+def feed_routes(
+    session: Session,
+    courier_ids,
+    day: date,
+    now: datetime,
+    *,
+    actor: str,
+    settings: Settings | None = None,
+) -> None:
+    """Each courier's lockers for the day are those of their routes now. A courier revoked (or
+    waiting for a new code) since gets none: no board knows their code anyway."""
+    for courier_id in sorted(set(courier_ids), key=str):
+        courier = session.get(Courier, courier_id)
+        if courier is None or not courier.active or courier.needs_new_code:
+            continue
+        lockers = lockers_of(session, courier_id, day)
+        courier_routes.set_route(
+            session, courier_id, day, lockers, now, actor=actor, settings=settings
+        )
 
 
 def lockers_of(session: Session, courier_id: uuid.UUID, day: date) -> list[str]:

@@ -15,14 +15,13 @@ from cloud.core.config import Settings, get_settings
 from cloud.db import transaction
 from cloud.models import Parcel, PlanParcel, PlanRoute, PlanStop, RoutePlan, Vehicle
 from cloud.models.plan_views import ReplanRequest
-from cloud.planning.couriers import lockers_of
+from cloud.planning.couriers import feed_routes
 from cloud.planning.replan_build import build_replan
 from cloud.planning.run import compare_doorstep, routed_deliveries, travel_for
 from cloud.planning.store import store_plan
 from cloud.planning.underway import active_plan, underway
 from cloud.planning.wave import DELIVER, read_wave
 from cloud.routing.solver import solve
-from cloud.services import courier_routes
 from cloud.services.errors import Conflict, Invalid, NotFound
 
 
@@ -150,8 +149,5 @@ def _refresh_couriers(session: Session, plan: RoutePlan, now, actor, settings) -
     """Couriers keep their vans' routes; their codes open the lockers of the new routes."""
     day = plan.starts_at.date()
     routes = session.exec(select(PlanRoute).where(PlanRoute.plan_id == plan.id)).all()
-    for courier_id in sorted({r.courier_id for r in routes if r.courier_id}, key=str):
-        lockers = lockers_of(session, courier_id, day)
-        courier_routes.set_route(
-            session, courier_id, day, lockers, now, actor=actor, settings=settings
-        )
+    couriers = [route.courier_id for route in routes if route.courier_id]
+    feed_routes(session, couriers, day, now, actor=actor, settings=settings)

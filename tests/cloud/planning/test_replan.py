@@ -8,9 +8,10 @@ from sqlmodel import select
 from cloud import planning
 from cloud.models import ParcelCreate, Vehicle
 from cloud.models.plan_views import ReplanRequest
-from cloud.services import parcels
+from cloud.services import courier_routes, parcels
 from cloud.services.errors import Conflict
 from tests.cloud.planning.conftest import MORNING
+from tests.support.couriers import registered
 
 
 def _first_plan(engine, session, city, settings):
@@ -84,3 +85,24 @@ def test_a_replaced_plan_cannot_be_replanned_again(engine, session, city, settin
     planning.replan(engine, plan.id, MORNING, actor="t", request=request, settings=settings)
     with pytest.raises(Conflict):
         planning.replan(engine, plan.id, MORNING, actor="t", request=request, settings=settings)
+
+
+def test_a_courier_revoked_since_does_not_stop_a_replan(engine, session, city, settings):
+    plan = _first_plan(engine, session, city, settings)
+    courier = registered(session, "Ola", MORNING, settings, "5551234567")
+    route = plan.routes[0]
+    planning.assign_courier(
+        session, plan.id, route.id, courier.id, MORNING, actor="t", settings=settings
+    )
+    courier_routes.revoke_courier(session, courier.id, MORNING, actor="t", settings=settings)
+    session.commit()
+    request = ReplanRequest(seconds=0.2)
+    new_id = planning.replan(
+        engine, plan.id, MORNING, actor="t", request=request, settings=settings
+    )
+    session.expire_all()
+    new = planning.plan_view(session, new_id)
+    assert new.routes[0].courier_id == courier.id  # the route keeps its courier, who has no list
+    assert courier_routes.route_of(session, courier.id, MORNING.date()) == sorted(
+        {stop.locker_id for stop in route.stops_list}
+    )
