@@ -44,14 +44,15 @@ def build_replan(
     durations = [np.array(travel.durations(points, speed)) for speed in speeds]
     _detour(request, place_of, [distances, *durations])
     groups = van_groups(home)
+    at_home = len(groups)  # vehicles 0..at_home-1 leave the depot; the vans on the road follow
     vehicles = [vehicle_for(wave, group, speeds) for group in groups]
     for index, state in enumerate(on_road, start=1):
         vehicles.append(_on_road_vehicle(wave, vans[state.vehicle_id], state, index, speeds))
         groups.append([vans[state.vehicle_id]])
     vehicles = [_with_back_load(v, back_load.get(g[0].id)) for v, g in zip(vehicles, groups)]
     service = int(median(van.service_s for van in wave.vans)) if wave.vans else 0
-    own = {s.vehicle_id: len(van_groups(home)) + i for i, s in enumerate(on_road)}
-    home_indices = tuple(range(len(van_groups(home))))
+    own = {s.vehicle_id: at_home + i for i, s in enumerate(on_road)}
+    home_indices = tuple(range(at_home))
     stop_site, stop_jobs, stops = [], [], []
     for key, jobs in _stop_groups(wave, carrier, own).items():
         locker, who = key

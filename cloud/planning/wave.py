@@ -150,27 +150,22 @@ def _depot_of(locker: Locker, depots) -> str | None:
 
 
 def _sites(session: Session, depot: Depot, now: datetime, day: date) -> dict[str, Site]:
-    sites = {}
-    for locker in served_lockers(session, depot):
-        point = None if locker.latitude is None else (locker.latitude, locker.longitude)
-        boxes = session.exec(select(Compartment).where(Compartment.locker_id == locker.id)).all()
-        sites[locker.id] = Site(
+    lockers = served_lockers(session, depot)
+    boxes: dict[str, list[Box]] = {locker.id: [] for locker in lockers}
+    query = select(Compartment).where(col(Compartment.locker_id).in_(list(boxes)))
+    for c in session.exec(query.order_by(col(Compartment.id))).all():  # one read, not one a locker
+        dimensions = (c.width_mm, c.height_mm, c.depth_mm)
+        boxes[c.locker_id].append(Box(c.number, dimensions, c.accessible, c.state, c.parcel_id))
+    return {
+        locker.id: Site(
             id=locker.id,
             name=locker.name,
-            point=point,
+            point=None if locker.latitude is None else (locker.latitude, locker.longitude),
             access=hours.access_window(now, day, locker.access_hours, depot.timezone),
-            boxes=tuple(
-                Box(
-                    c.number,
-                    (c.width_mm, c.height_mm, c.depth_mm),
-                    c.accessible,
-                    c.state,
-                    c.parcel_id,
-                )
-                for c in boxes
-            ),
+            boxes=tuple(boxes[locker.id]),
         )
-    return sites
+        for locker in lockers
+    }
 
 
 def _vans(session: Session, depot: Depot, now: datetime, day: date) -> dict[str, Van]:
