@@ -87,6 +87,7 @@ class LockerProcess(_Child):
         self.logfile = open(os.path.join(str(logdir), name + ".log"), "a")
         self.process = None
         self.starts = 0
+        self._readers = []
 
     def start(self):
         self.process = subprocess.Popen(
@@ -98,9 +99,11 @@ class LockerProcess(_Child):
             cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
         )
         self.starts += 1
-        threading.Thread(
+        reader = threading.Thread(
             target=self._read, args=(self.process,), name="out-" + self.name, daemon=True
-        ).start()
+        )
+        reader.start()
+        self._readers.append(reader)
         return self
 
     def _read(self, process):
@@ -115,6 +118,8 @@ class LockerProcess(_Child):
 
     def close(self):
         self.stop()
+        for reader in self._readers:  # each flushes the log when its pipe ends: not after close
+            reader.join(timeout=5)
         self.logfile.close()
 
 
