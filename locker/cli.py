@@ -178,6 +178,20 @@ def _parser():
         "run as root, else you); it is given the key it reads",
     )
 
+    gateway = sub.add_parser(
+        "gateway", help="relay a wired board's MQTT over its serial line to the broker"
+    )
+    gateway.add_argument("--port", required=True, help="the board's serial port, e.g. /dev/ttyACM0")
+    gateway.add_argument("--baud", type=int, default=115200)
+    _mqtt_option(gateway)
+    gateway.add_argument(
+        "--identity",
+        help="the board's provision folder (provisioned/LOCKER_ID): its certificate for mqtts://",
+    )
+    gateway.add_argument(
+        "--server-name", help="the name in the broker's certificate, if not the host"
+    )
+
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     _database_option(migrate)
 
