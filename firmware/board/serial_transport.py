@@ -115,12 +115,20 @@ class SerialLink:
             for frame in self._decoder.feed(chunk):
                 self._take(frame)
 
+    def _reset(self):
+        self.resets += 1
+        connection = self.connection
+        if connection is None or connection.closed:
+            return
+        if connection.answered.is_set():
+            connection.end()
+        else:  # our OPEN crossed the RESET, or was lost with the gateway: ask again, same number
+            self.send(frames.OPEN, connection.number)
+
     def _take(self, frame):
         kind, number = frame.kind, frame.connection
         if kind == frames.RESET:
-            self.resets += 1
-            if self.connection is not None:
-                self.connection.end()
+            self._reset()
         elif not self._is_live(number):
             if kind in (frames.OPENED, frames.DATA):  # the gateway holds one we dropped
                 self.send(frames.CLOSE, number)

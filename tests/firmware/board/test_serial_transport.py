@@ -182,3 +182,18 @@ def test_closing_tells_the_gateway_and_drops_unsent_data():
         link.stop()
 
     run(scenario())
+
+
+def test_a_reset_while_opening_asks_again_rather_than_failing():
+    async def scenario():
+        line = LineEnd()
+        link = link_over(line)
+        opening = asyncio.create_task(link.open_transport())
+        await eventually(lambda: line.kinds() == [(sf.OPEN, 1)])
+        line.send(sf.RESET, 0)  # a gateway that started after our OPEN went out
+        await eventually(lambda: line.kinds() == [(sf.OPEN, 1), (sf.OPEN, 1)])
+        line.send(sf.OPENED, 1)
+        await within(opening)
+        link.stop()
+
+    run(scenario())
