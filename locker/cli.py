@@ -117,6 +117,13 @@ def _parser():
     build.add_argument("--wifi-password", default="")
     build.add_argument("--keypad", default="3x4", choices=["3x4", "4x4"])
     build.add_argument("--display", action="store_true", help="an SSD1306 OLED is fitted")
+    build.add_argument(
+        "--serial-link",
+        choices=["usb", "uart"],
+        help="a wired bank: MQTT through `locker gateway` on the board's USB console or its "
+        "link UART, instead of WiFi",
+    )
+    build.add_argument("--serial-baud", type=int, default=115200)
 
     chaos = sub.add_parser("chaos", help="a fleet of simulated lockers under faults; JSON summary")
     chaos.add_argument("--lockers", type=int, default=100)

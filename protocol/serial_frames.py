@@ -95,7 +95,7 @@ class FrameDecoder:
     def feed(self, chunk):
         """The frames completed by `chunk`, in order (a list, maybe empty)."""
         self._buffer += bytes(chunk)
-        frames = []
+        frames = []  # type: list[Frame]
         while True:
             frame = self._next()
             if frame is None:

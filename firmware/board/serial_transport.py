@@ -127,19 +127,20 @@ class SerialLink:
 
     def _take(self, frame):
         kind, number = frame.kind, frame.connection
+        connection = self.connection
         if kind == frames.RESET:
             self._reset()
-        elif not self._is_live(number):
+        elif connection is None or not self._is_live(number):
             if kind in (frames.OPENED, frames.DATA):  # the gateway holds one we dropped
                 self.send(frames.CLOSE, number)
         elif kind == frames.OPENED:
-            self.connection.answered.set()
+            connection.answered.set()
         elif kind == frames.REFUSED:
-            self.connection.refuse(bytes(frame.payload).decode("utf-8", "replace"))
+            connection.refuse(bytes(frame.payload).decode("utf-8", "replace"))
         elif kind == frames.DATA:
-            self.connection.receive(frame.payload)
+            connection.receive(frame.payload)
         elif kind == frames.CLOSE:
-            self.connection.end()
+            connection.end()
 
 
 class SerialConnection:
