@@ -14,7 +14,6 @@ import ntptime
 
 from firmware.board.bootguard import BootGuard
 from firmware.board.runtime import Board
-from firmware.board.serial_transport import SerialLink
 from firmware.board.store import FlashStore
 from firmware.board.tls import broker_opener
 from firmware.board.wifi import WifiKeeper
@@ -123,6 +122,8 @@ def main():
     if link is not None and link.get("kind") == "serial":
         # A wired bank: the MQTT connection goes through `locker gateway` on the serial line;
         # no WiFi, and TLS (if any) is the gateway's, with this board's certificate.
+        from firmware.board.serial_transport import SerialLink  # here: a WiFi board's RAM
+
         wifi = None
         open_transport = SerialLink(*serial_line(link)).open_transport
     else:
