@@ -3,7 +3,8 @@
 // checked to behave the same on MicroPython as on CPython.
 //
 // usage: node run_script.mjs SCRIPT.py [SOURCE=DEST ...]   (DEST relative to /flash)
-// stdout: what the script prints; exit status 1 if it raised.
+// stdout: what the script prints; exit status 1 if it raised. A script that defines an async
+// main() has it awaited afterwards: this port has no asyncio.run, only a top-level await.
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import fs from "fs";
 import path from "path";
@@ -21,6 +22,7 @@ for (const copy of copies) {
 }
 try {
   mp.runPython("import sys\nsys.path.insert(0, '/flash')\n" + fs.readFileSync(script, "utf8"));
+  await mp.runPythonAsync("if 'main' in globals():\n    await main()\n");
 } catch (error) {
   process.stderr.write(String(error) + "\n");
   process.exit(1);
