@@ -17,7 +17,8 @@ from protocol import serial_frames as frames
 class SerialLink:
     open_timeout_s = 5  # no OPENED by then: OSError, and the MQTT client backs off and retries
     read_bytes = 256  # what one read of the line asks for
-    inbound_limit = 16384  # received, not yet read by the client: over it the connection drops
+    inbound_limit = 8192  # received, not yet read by the client (its inbox full): over it the
+    # connection drops, and the broker sends again what the client did not acknowledge
     idle_s = 0.05  # the pause after the line reports its end (nobody on the other side yet)
 
     def __init__(self, reader, writer, max_payload=frames.MAX_PAYLOAD):

@@ -66,17 +66,10 @@ class Burst:
     def force(self, count):
         for _ in range(count):
             numbers = sorted(self.board.doors)
-            self.board.runner.call(self._force(numbers[self.forced % len(numbers)]), 10)
+            self.board.force_door(numbers[self.forced % len(numbers)])
             self.forced += 1
             pending = len(self.board.controller.pending_events())
             self.most_pending = max(self.most_pending, pending)
-
-    async def _force(self, number):
-        board = self.board
-        board.bank.set_door(number, True)
-        await board._until(lambda: board.doors[number].is_open, "door %d forced" % number)
-        board.bank.set_door(number, False)
-        await board._until(lambda: not board.doors[number].is_open, "door %d shut" % number)
 
 
 def test_a_wired_bank_through_the_gateway_loses_nothing(cloud, mosquitto, wired_board):
