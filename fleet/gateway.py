@@ -44,14 +44,21 @@ class Gateway:
         self._stopping = asyncio.Event()
 
     async def run(self):
-        """Serve the port until stop(), opening it again whenever it is lost."""
+        """Serve the port until stop(), opening it again whenever it is lost. The first open
+        must work (SerialException otherwise): a wrong name is an error, not a wait."""
         delay = 0
+        opened = False
         while not self._stopping.is_set():
             if delay and await _sleep_unless(self._stopping, delay):
                 break
             try:
                 self.line = SerialLine(self.port, self.baud, self._take)
+                opened = True
             except (serial.SerialException, OSError) as error:
+                if not opened:
+                    raise serial.SerialException(
+                        "cannot open serial port %s: %s" % (self.port, error)
+                    )
                 delay = min(max(2 * delay, self.reopen_min_s), self.reopen_max_s)
                 log.warning("serial port %s: %s; trying again in %.1f s", self.port, error, delay)
                 continue
@@ -176,15 +183,13 @@ async def _sleep_unless(event, seconds):
 
 
 def run_gateway(port, broker_url, *, baud=115200, identity=None, server_name=None):
-    """What `locker gateway` runs: until SIGINT/SIGTERM. The port must open the first time
-    (a wrong name is an error, not something to wait for); later losses are waited out."""
+    """What `locker gateway` runs: until SIGINT/SIGTERM."""
     tls = board_tls(identity) if identity else None
     gateway = Gateway(port, broker_url, baud=baud, tls=tls, server_name=server_name)
     try:
-        serial.Serial(port, baud, exclusive=True).close()
-    except (serial.SerialException, OSError) as error:
-        raise SystemExit("locker gateway: cannot open serial port %s: %s" % (port, error))
-    asyncio.run(_serve_until_signal(gateway))
+        asyncio.run(_serve_until_signal(gateway))
+    except serial.SerialException as error:
+        raise SystemExit("locker gateway: %s" % error) from None
 
 
 async def _serve_until_signal(gateway):
