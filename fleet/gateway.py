@@ -41,6 +41,7 @@ class Gateway:
         self._decoder = frames.FrameDecoder()
         self._connections = {}  # connection number -> its task (connecting, then relaying)
         self._writers = {}  # connection number -> the broker stream, once connected
+        self._seq_in = {}  # connection number -> the seq the board's next DATA frame must have
         self._stopping = asyncio.Event()
 
     async def run(self):
@@ -91,22 +92,29 @@ class Gateway:
                 self._drop(number)  # an OPEN again: the board gave up on the last one
                 self._connections[number] = asyncio.ensure_future(self._relay(number))
             elif kind == frames.DATA:
-                self._to_broker(number, frame.payload)
+                self._to_broker(number, frame)
             elif kind == frames.CLOSE:
                 if number in self._connections:
                     log.info("board closed connection %d", number)
                 self._drop(number)
 
-    def _to_broker(self, number, payload):
+    def _to_broker(self, number, frame):
         writer = self._writers.get(number)
         if writer is None:  # a connection we do not have (any more): the board must forget it
             self._send(frames.CLOSE, number)
             return
-        writer.write(payload)
+        if frame.seq != self._seq_in[number]:  # a frame lost to noise: the stream is broken
+            log.warning("connection %d: a frame from the board was lost; closing it", number)
+            self._drop(number)
+            self._send(frames.CLOSE, number)
+            return
+        self._seq_in[number] = (frame.seq + 1) & 0xFF
+        writer.write(frame.payload)
 
     def _drop(self, number):
         task = self._connections.pop(number, None)
         writer = self._writers.pop(number, None)
+        self._seq_in.pop(number, None)
         if task is not None:
             task.cancel()
         if writer is not None:
@@ -123,6 +131,7 @@ class Gateway:
             self._send(frames.REFUSED, number, why.encode()[:200])
             return
         self._writers[number] = writer
+        self._seq_in[number] = 0
         self._send(frames.OPENED, number)
         log.info("connection %d: connected to the broker at %s:%d", number, *self._where())
         try:
@@ -132,15 +141,17 @@ class Gateway:
         if self._connections.get(number) is asyncio.current_task():
             log.info("connection %d: the broker closed it", number)
             self._connections.pop(number)
-            self._writers.pop(number).close()
+            self._drop(number)
             self._send(frames.CLOSE, number)
 
     async def _broker_to_board(self, number, reader):
+        seq = 0
         while True:
             data = await reader.read(frames.MAX_PAYLOAD)
             if not data:
                 return
-            self._send(frames.DATA, number, data)
+            encoded, seq = frames.encode_data(number, data, seq)
+            self.line.send(encoded)
             while self.line.pending > self.line_backlog:  # the line is slower than the broker
                 await asyncio.sleep(0.01)
 
@@ -155,10 +166,7 @@ class Gateway:
         return self.host, self.port_number
 
     def _send(self, kind, number, payload=b""):
-        if kind == frames.DATA:
-            self.line.send(frames.encode_data(number, payload))
-        else:
-            self.line.send(frames.encode(kind, number, payload))
+        self.line.send(frames.encode(kind, number, payload))
 
 
 def board_tls(identity_folder):

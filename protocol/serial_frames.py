@@ -2,19 +2,24 @@
 # own MQTT connection to the broker rides on it in DATA frames, so signatures, sequence numbers,
 # QoS 1 acks, the will and the session stay end to end; the gateway only relays bytes.
 #
-# A frame: SYNC (2 bytes), kind, connection number, payload length (2 bytes, big-endian), a
-# header check (the low byte of the CRC-32 of kind..length), the payload, then the CRC-32 of
-# kind..payload (4 bytes, big-endian). The header check refuses a length bent by noise at once,
-# instead of waiting for up to a whole payload of bytes to find the CRC wrong. binascii.crc32
-# is there on CPython and on MicroPython's ESP32, RP2 and WebAssembly ports. The decoder takes
-# the line in any chunks, skips garbage and line noise, and refuses a frame whose CRC is wrong
-# or whose length is over the bound: it then looks for the next SYNC one byte further on, so a
-# good frame that starts inside a bad one is still found. Pure code (no I/O): runs on
-# MicroPython and CPython.
+# A frame: SYNC (2 bytes), kind, connection number, sequence, payload length (2 bytes,
+# big-endian), a header check (the low byte of the CRC-32 of kind..length), the payload, then
+# the CRC-32 of kind..payload (4 bytes, big-endian). The header check refuses a length bent by
+# noise at once, instead of waiting for up to a whole payload of bytes to find the CRC wrong.
+# binascii.crc32 is there on CPython and on MicroPython's ESP32, RP2 and WebAssembly ports.
+# The decoder takes the line in any chunks, skips garbage and line noise, and refuses a frame
+# whose CRC is wrong or whose length is over the bound: it then looks for the next SYNC one
+# byte further on, so a good frame that starts inside a bad one is still found. Pure code (no
+# I/O): runs on MicroPython and CPython.
+#
+# The sequence numbers each direction's DATA frames of one connection 0, 1, ... 255, 0, ...: a
+# frame refused for noise leaves a gap in the MQTT bytes, and the receiver that sees the gap
+# closes the connection at once (the MQTT client reconnects; QoS 1 and the journal resend)
+# rather than handing a broken stream to a parser. Line errors are rare: no retransmission.
 from binascii import crc32
 
 SYNC = b"\xa5\x5a"
-HEADER = 7  # SYNC, kind, connection, length, header check
+HEADER = 8  # SYNC, kind, connection, sequence, length, header check
 TRAILER = 4  # the CRC
 MAX_PAYLOAD = 1024  # a board has little RAM: a longer MQTT packet goes out in several frames
 
@@ -42,7 +47,7 @@ class FrameError(ValueError):
     """A frame that cannot be written: unknown kind, connection out of range, payload too big."""
 
 
-def encode(kind, connection, payload=b"", max_payload=MAX_PAYLOAD):
+def encode(kind, connection, payload=b"", max_payload=MAX_PAYLOAD, seq=0):
     """One frame's bytes."""
     if kind not in KINDS:
         raise FrameError("unknown frame kind %r" % (kind,))
@@ -50,31 +55,35 @@ def encode(kind, connection, payload=b"", max_payload=MAX_PAYLOAD):
         raise FrameError("connection number %r out of 0..255" % (connection,))
     if len(payload) > max_payload:
         raise FrameError("payload of %d bytes, over %d" % (len(payload), max_payload))
-    head = bytes([kind, connection, len(payload) >> 8, len(payload) & 0xFF])
+    head = bytes([kind, connection, seq & 0xFF, len(payload) >> 8, len(payload) & 0xFF])
     body = head + bytes(payload)
     return SYNC + head + bytes([crc32(head) & 0xFF]) + bytes(payload) + _u32(_crc(body))
 
 
-def encode_data(connection, data, max_payload=MAX_PAYLOAD):
-    """DATA frames carrying `data`, split at max_payload, joined in one bytes."""
+def encode_data(connection, data, seq, max_payload=MAX_PAYLOAD):
+    """(bytes, next seq): DATA frames carrying `data`, split at max_payload, numbered from
+    `seq` on."""
     frames = []
     for start in range(0, len(data), max_payload):
-        frames.append(encode(DATA, connection, data[start : start + max_payload], max_payload))
-    return b"".join(frames)
+        chunk = data[start : start + max_payload]
+        frames.append(encode(DATA, connection, chunk, max_payload, seq))
+        seq = (seq + 1) & 0xFF
+    return b"".join(frames), seq
 
 
 class Frame:
-    """A decoded frame: kind, connection number, payload."""
+    """A decoded frame: kind, connection number, payload, sequence."""
 
-    def __init__(self, kind, connection, payload):
+    def __init__(self, kind, connection, payload, seq=0):
         self.kind = kind
         self.connection = connection
         self.payload = payload
+        self.seq = seq
 
     def __eq__(self, other):
         return isinstance(other, Frame) and (
-            (self.kind, self.connection, self.payload)
-            == (other.kind, other.connection, other.payload)
+            (self.kind, self.connection, self.payload, self.seq)
+            == (other.kind, other.connection, other.payload, other.seq)
         )
 
     def __repr__(self):
@@ -110,7 +119,7 @@ class FrameDecoder:
             buffer = self._buffer
             if len(buffer) < HEADER:
                 return None
-            length = (buffer[4] << 8) | buffer[5]
+            length = (buffer[5] << 8) | buffer[6]
             if not self._good_header(buffer, length):
                 self._refuse()
                 continue
@@ -118,15 +127,15 @@ class FrameDecoder:
             if len(buffer) < end:
                 return None
             payload = buffer[HEADER : HEADER + length]
-            if _crc(buffer[2:6] + payload) != _read_u32(buffer, HEADER + length):
+            if _crc(buffer[2:7] + payload) != _read_u32(buffer, HEADER + length):
                 self._refuse()
                 continue
             self._buffer = buffer[end:]
-            return Frame(buffer[2], buffer[3], payload)
+            return Frame(buffer[2], buffer[3], payload, buffer[4])
 
     def _good_header(self, buffer, length):
         return (
-            crc32(buffer[2:6]) & 0xFF == buffer[6]
+            crc32(buffer[2:7]) & 0xFF == buffer[7]
             and length <= self.max_payload
             and buffer[2] in KINDS
         )

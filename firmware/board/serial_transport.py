@@ -69,12 +69,17 @@ class SerialLink:
             self.connection.end()
 
     def send(self, kind, number, payload=b""):
-        """Queue a frame for the writer task: never waits, so a reader can answer at once."""
-        if kind == frames.DATA:
-            data = frames.encode_data(number, payload, self.max_payload)
-        else:
-            data = frames.encode(kind, number, payload, self.max_payload)
-        self._outgoing.append((number, data, kind == frames.DATA))
+        """Queue a control frame for the writer task: never waits, so a reader can answer at
+        once. Returns its number for written()."""
+        return self._queue(number, frames.encode(kind, number, payload, self.max_payload), False)
+
+    def send_data(self, number, data, seq):
+        """Queue DATA frames numbered from `seq`: (their number for written(), the next seq)."""
+        encoded, seq = frames.encode_data(number, data, seq, self.max_payload)
+        return self._queue(number, encoded, True), seq
+
+    def _queue(self, number, encoded, is_data):
+        self._outgoing.append((number, encoded, is_data))
         self._queued += 1
         self._wake.set()
         return self._queued
@@ -139,7 +144,7 @@ class SerialLink:
         elif kind == frames.REFUSED:
             connection.refuse(bytes(frame.payload).decode("utf-8", "replace"))
         elif kind == frames.DATA:
-            connection.receive(frame.payload)
+            connection.receive(frame.payload, frame.seq)
         elif kind == frames.CLOSE:
             connection.end()
 
@@ -157,6 +162,8 @@ class SerialConnection:
         self._inbound = b""
         self._arrived = asyncio.Event()
         self._mark = 0  # send's number of this connection's last frame
+        self._seq_out = 0  # the seq of our next DATA frame...
+        self._seq_in = 0  # ...and of the gateway's
 
     async def read(self, n):
         while not self._inbound:
@@ -171,7 +178,7 @@ class SerialConnection:
     def write(self, data):
         if self.closed:
             raise OSError("the serial connection %d is closed" % self.number)
-        self._mark = self.link.send(frames.DATA, self.number, bytes(data))
+        self._mark, self._seq_out = self.link.send_data(self.number, bytes(data), self._seq_out)
 
     async def drain(self):
         await self.link.written(self._mark)
@@ -187,10 +194,14 @@ class SerialConnection:
     async def wait_closed(self):
         pass
 
-    def receive(self, payload):
-        if len(self._inbound) + len(payload) > self.link.inbound_limit:
-            self.close()  # the broker sends again what the client did not acknowledge
+    def receive(self, payload, seq):
+        # A gap: a frame was lost to line noise, and the bytes after it would be read as MQTT
+        # packets they are not. Over the bound: the client has stopped reading. Either way
+        # the connection ends; the broker sends again what the client did not acknowledge.
+        if seq != self._seq_in or len(self._inbound) + len(payload) > self.link.inbound_limit:
+            self.close()
             return
+        self._seq_in = (seq + 1) & 0xFF
         self._inbound += bytes(payload)
         self._arrived.set()
 

@@ -11,6 +11,7 @@ import pytest
 
 from firmware.board.serial_transport import SerialLink
 from fleet.localhost import free_port, mosquitto_binary
+from protocol import serial_frames as sf
 from simulator.serial_board import TtyStreams, raw_pty
 from tests.firmware.net.fakes import Peer, Running, eventually, fast_client, run, within
 from tests.support.gateway_process import GatewayProcess
@@ -165,3 +166,31 @@ def test_a_wrong_port_name_is_one_clear_line_and_a_non_zero_exit(tmp_path):
     assert gateway.process.returncode != 0
     lines = gateway.log().strip().splitlines()
     assert len(lines) == 1 and "cannot open serial port" in lines[0], lines
+
+
+def test_a_frame_lost_on_the_way_to_the_gateway_ends_that_connection_and_the_board_reconnects(
+    pty, mosquitto, tmp_path
+):
+    board_fd, path = pty
+    client_id, topics = board_ids()
+    gateway = GatewayProcess(path, mosquitto.url, tmp_path / "gateway.log").start()
+    cloud = Peer(mosquitto.port, "cloud-" + client_id)
+    cloud.subscribe(topics + "events")
+
+    async def scenario():
+        async with WiredBoard(board_fd, client_id) as board:
+            async with Running(board.client):
+                await within(board.client.up.wait(), 15)
+                number = board.link.connection.number
+                # as if the frames before this one had been refused for noise
+                board.tty.writer.write(sf.encode(sf.DATA, number, b"\x30", seq=77))
+                await eventually(lambda: board.client.reconnects >= 1, 10)
+                board.client.publish(topics + "events", b"after the hole")
+                assert (await cloud.next_message()).payload == b"after the hole"
+
+    try:
+        run(scenario(), timeout=30)
+        gateway.wait_for_log("a frame from the board was lost")
+    finally:
+        cloud.close()
+        gateway.stop()

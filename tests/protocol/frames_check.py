@@ -6,7 +6,7 @@ from protocol import serial_frames as sf
 
 frames = [
     sf.encode(sf.OPEN, 1),
-    sf.encode_data(1, bytes(range(256)) * 5),  # two frames
+    sf.encode_data(1, bytes(range(256)) * 5, 0)[0],  # two frames
     sf.encode(sf.REFUSED, 2, b"no broker"),
     sf.encode(sf.CLOSE, 255),
 ]
@@ -31,4 +31,4 @@ for size in (1, 2, 3, 5, 7, 11, 64, 1000):
         at += size
     print(size, len(found), decoder.refused, decoder.skipped)
 for frame in found:
-    print(frame.kind, frame.connection, hexlify(frame.payload[:16]), len(frame.payload))
+    print(frame.kind, frame.connection, frame.seq, hexlify(frame.payload[:16]), len(frame.payload))

@@ -13,11 +13,14 @@ frames = st.builds(
     st.sampled_from(sf.KINDS),
     st.integers(0, 255),
     st.binary(max_size=300),
+    st.integers(0, 255),
 )
 
 
 def wire(frame_list, max_payload=sf.MAX_PAYLOAD):
-    return b"".join(sf.encode(f.kind, f.connection, f.payload, max_payload) for f in frame_list)
+    return b"".join(
+        sf.encode(f.kind, f.connection, f.payload, max_payload, f.seq) for f in frame_list
+    )
 
 
 def feed_in_chunks(decoder, data, cuts):
@@ -87,7 +90,7 @@ def test_a_flipped_bit_refuses_the_frame_and_keeps_sync(frame, data):
 
 def test_an_oversize_length_is_refused_without_waiting_for_it():
     decoder = sf.FrameDecoder(max_payload=64)
-    head = bytes([sf.DATA, 1, 0xFF, 0xFF])  # says 65535 bytes follow
+    head = bytes([sf.DATA, 1, 0, 0xFF, 0xFF])  # says 65535 bytes follow
     bogus = sf.SYNC + head + bytes([binascii.crc32(head) & 0xFF])
     good = sf.encode(sf.DATA, 1, b"x" * 10, 64)
     assert decoder.feed(bogus + good) == [sf.Frame(sf.DATA, 1, b"x" * 10)]
@@ -97,16 +100,17 @@ def test_an_oversize_length_is_refused_without_waiting_for_it():
 def test_a_frame_hidden_in_a_bad_frame_is_found():
     """A SYNC in the noise claims a long frame; the real frame inside it still comes out."""
     good = sf.encode(sf.OPENED, 9)
-    head = bytes([sf.DATA, 9, 0, 30])
+    head = bytes([sf.DATA, 9, 0, 0, 30])
     noise = sf.SYNC + head + bytes([binascii.crc32(head) & 0xFF])
     decoder = sf.FrameDecoder()
     assert decoder.feed(noise + good + b"\x00" * 40) == [sf.Frame(sf.OPENED, 9, b"")]
 
 
 def test_data_is_split_at_the_payload_bound():
-    line = sf.encode_data(5, b"a" * 2500, max_payload=1000)
+    line, next_seq = sf.encode_data(5, b"a" * 2500, 254, max_payload=1000)
     found = sf.FrameDecoder(max_payload=1000).feed(line)
     assert [len(f.payload) for f in found] == [1000, 1000, 500]
+    assert [f.seq for f in found] == [254, 255, 0] and next_seq == 1
     assert b"".join(f.payload for f in found) == b"a" * 2500
 
 

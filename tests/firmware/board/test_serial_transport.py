@@ -197,3 +197,20 @@ def test_a_reset_while_opening_asks_again_rather_than_failing():
         link.stop()
 
     run(scenario())
+
+
+def test_a_data_frame_lost_to_noise_ends_the_connection_rather_than_break_the_stream():
+    async def scenario():
+        line = LineEnd()
+        link = link_over(line)
+        number, reader, _ = await opened(line, link)
+        line.put(sf.encode(sf.DATA, number, b"\x30\x05first", seq=0))
+        lost = bytearray(sf.encode(sf.DATA, number, b"second", seq=1))
+        lost[-1] ^= 1  # its CRC: refused on the line
+        line.put(bytes(lost) + sf.encode(sf.DATA, number, b"third", seq=2))
+        assert await within(reader.read(100)) == b"\x30\x05first"
+        assert await within(reader.read(100)) == b""  # not "third" after a hole
+        await eventually(lambda: (sf.CLOSE, number) in line.kinds())
+        link.stop()
+
+    run(scenario())
