@@ -24,7 +24,7 @@ from firmware.net.mqtt_client import MqttClient
 from fleet.localhost import mosquitto_binary
 from locker.chaos.processes import LockerProcess, Mosquitto
 from protocol import serial_frames
-from simulator.serial_board import TtyStreams, raw_pty
+from simulator.wired_locker import TtyStreams, raw_pty
 
 TOPIC = "bench/serial/events"
 MQTT_OVERHEAD = 2 + 2 + len(TOPIC) + 2  # fixed header, topic length, topic, packet id

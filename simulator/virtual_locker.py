@@ -66,7 +66,7 @@ class VirtualLocker:
         state_file=None,
     ):
         self.locker_id = locker_id
-        # None: a subclass connects its own way (serial_board.SerialLocker, through a gateway)
+        # None: a subclass connects its own way (wired_locker.SerialLocker, through a gateway)
         self.host, self.port = broker_address(broker_url) if broker_url else (None, None)
         self.runner = shared_loop()
         self._lock = threading.RLock()  # held while the board handles an event

@@ -15,7 +15,7 @@ from fleet.localhost import mosquitto_binary
 from fleet.registration import register_locker
 from locker.scenario import PARCELS, Scenario
 from protocol.layout import parse_layout
-from simulator.serial_board import SerialLocker, raw_pty
+from simulator.wired_locker import SerialLocker, raw_pty
 from tests.support.gateway_process import GatewayProcess
 
 pytestmark = [

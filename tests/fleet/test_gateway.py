@@ -12,7 +12,7 @@ import pytest
 from firmware.board.serial_transport import SerialLink
 from fleet.localhost import free_port, mosquitto_binary
 from protocol import serial_frames as sf
-from simulator.serial_board import TtyStreams, raw_pty
+from simulator.wired_locker import TtyStreams, raw_pty
 from tests.firmware.net.fakes import Peer, Running, eventually, fast_client, run, within
 from tests.support.gateway_process import GatewayProcess
 

@@ -5,7 +5,7 @@ does over WiFi; a folder that is not a board's identity is one clear line and ex
 import asyncio
 import os
 
-from simulator.serial_board import raw_pty
+from simulator.wired_locker import raw_pty
 from tests.firmware.net.fakes import Running, run, within
 from tests.fleet.test_gateway import WiredBoard
 from tests.security.test_board_tls import provisioned
