@@ -3,10 +3,12 @@
 import asyncio
 import gc
 import json
+import sys
 import time
 
 import board_profile as profile  # hardware/profiles/<board>.py, copied by `locker firmware build`
 import machine
+import micropython
 import network
 import ntptime
 
@@ -66,20 +68,21 @@ class Clock:
 
 class System:
     def __init__(self, wifi):
-        self.wifi = wifi
+        self.wifi = wifi  # None on a wired link: no signal to report
 
     def free_heap(self):
         return gc.mem_free()
 
     def rssi(self):
-        return self.wifi.rssi()
+        return self.wifi.rssi() if self.wifi is not None else None
 
     def reset_cause(self):
         return RESET_CAUSES.get(machine.reset_cause(), "unknown")
 
 
 async def run(board, wifi, guard):
-    asyncio.create_task(wifi.run())
+    if wifi is not None:
+        asyncio.create_task(wifi.run())
     asyncio.create_task(_mark_stable(guard))
     await board.run()
 
@@ -89,6 +92,25 @@ async def _mark_stable(guard):
     guard.stable()
 
 
+def serial_line(link):
+    """(reader, writer) of the wired link: the USB console ("port": "usb", a Pico W or a
+    DevKitC on USB to the gateway's PC) or the profile's link UART ("port": "uart", e.g. to
+    an RS-485 transceiver). The console's prints and tracebacks land on the line too: the
+    frame decoder skips them as noise."""
+    if link.get("port", "usb") == "usb":
+        micropython.kbd_intr(-1)  # a 0x03 byte in a frame is data, not Ctrl-C
+        return asyncio.StreamReader(sys.stdin.buffer), asyncio.StreamWriter(sys.stdout.buffer, {})
+    uart = machine.UART(
+        profile.LINK_UART_ID,
+        baudrate=link.get("baud", 115200),
+        tx=profile.LINK_PINS["tx"],
+        rx=profile.LINK_PINS["rx"],
+        rxbuf=2048,  # a whole frame and more: the reader task may be a tick late
+    )
+    stream = asyncio.StreamReader(uart)  # one MicroPython Stream reads and writes the UART
+    return stream, stream
+
+
 def main():
     with open("config.json") as f:
         config = json.load(f)
@@ -96,15 +118,24 @@ def main():
     mode = guard.enter()
     watchdog = machine.WDT(timeout=WATCHDOG_MS)
     hardware = build_hardware(profile, config, Parts())
-    wifi = WifiKeeper(
-        network.WLAN(network.STA_IF),
-        config["wifi"]["ssid"],
-        config["wifi"]["password"],
-        ntptime.settime,
-    )
-    # TLS with the board's own certificate (tls/ in the bundle); plain TCP only when config.json
-    # says "tls": false (the demo's embedded broker)
-    open_transport = broker_opener(config["broker"])
+    link = config.get("link")
+    if link is not None and link.get("kind") == "serial":
+        # A wired bank: the MQTT connection goes through `locker gateway` on the serial line;
+        # no WiFi, and TLS (if any) is the gateway's, with this board's certificate.
+        from firmware.board.serial_transport import SerialLink  # here: a WiFi board's RAM
+
+        wifi = None
+        open_transport = SerialLink(*serial_line(link)).open_transport
+    else:
+        wifi = WifiKeeper(
+            network.WLAN(network.STA_IF),
+            config["wifi"]["ssid"],
+            config["wifi"]["password"],
+            ntptime.settime,
+        )
+        # TLS with the board's own certificate (tls/ in the bundle); plain TCP only when
+        # config.json says "tls": false (the demo's embedded broker)
+        open_transport = broker_opener(config["broker"])
     board = Board(
         config, hardware, open_transport, Clock(), FlashStore(""), System(wifi), watchdog, mode
     )

@@ -91,15 +91,17 @@ def board_config(
     display=False,
     tls=False,
     server_name=None,
+    link=None,
 ):
     """The config.json a board reads at boot. `tls`: connect with the board's certificate
     (build with an identity); plain TCP is written out explicitly, for demo brokers only.
-    `server_name`: the name in the broker's certificate, when boards reach it by another."""
+    `server_name`: the name in the broker's certificate, when boards reach it by another.
+    `link`: None (WiFi), or a wired bank's serial line to `locker gateway` (serial_link())."""
     bytes.fromhex(key)  # ValueError for a key that is not hex
     broker = {"host": broker_host, "port": broker_port, "tls": bool(tls)}
     if server_name:
         broker["server_name"] = server_name
-    return {
+    config = {
         "locker_id": locker_id,
         "key": key,
         "compartments": [list(c) for c in compartments],
@@ -108,6 +110,22 @@ def board_config(
         "keypad": keypad,
         "display": display,
     }
+    if link is not None:
+        config["link"] = link
+    return config
+
+
+SERIAL_PORTS = ("usb", "uart")  # the board's USB console, or its profile's link UART
+
+
+def serial_link(port, baud=115200):
+    """config.json's "link" for a wired bank: the board talks MQTT through `locker gateway`
+    over `port` ("usb" or "uart", see firmware/main.py) at `baud`."""
+    if port not in SERIAL_PORTS:
+        raise ValueError("serial link port %r: use %s" % (port, " or ".join(SERIAL_PORTS)))
+    if not (isinstance(baud, int) and 1200 <= baud <= 3000000):
+        raise ValueError("serial link baud rate %r: from 1200 to 3000000" % (baud,))
+    return {"kind": "serial", "port": port, "baud": baud}
 
 
 def config_from_args(args):
@@ -142,4 +160,10 @@ def config_from_args(args):
         args.display,
         tls=bool(args.identity),
         server_name=args.server_name,
+        link=_link_from_args(args),
     )
+
+
+def _link_from_args(args):
+    port = getattr(args, "serial_link", None)  # callers built before the option have none
+    return serial_link(port, getattr(args, "serial_baud", 115200)) if port else None

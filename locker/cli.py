@@ -117,6 +117,13 @@ def _parser():
     build.add_argument("--wifi-password", default="")
     build.add_argument("--keypad", default="3x4", choices=["3x4", "4x4"])
     build.add_argument("--display", action="store_true", help="an SSD1306 OLED is fitted")
+    build.add_argument(
+        "--serial-link",
+        choices=["usb", "uart"],
+        help="a wired bank: MQTT through `locker gateway` on the board's USB console or its "
+        "link UART, instead of WiFi",
+    )
+    build.add_argument("--serial-baud", type=int, default=115200)
 
     chaos = sub.add_parser("chaos", help="a fleet of simulated lockers under faults; JSON summary")
     chaos.add_argument("--lockers", type=int, default=100)
@@ -176,6 +183,20 @@ def _parser():
         "--user",
         help="the user the broker runs as (default: mosquitto when "
         "run as root, else you); it is given the key it reads",
+    )
+
+    gateway = sub.add_parser(
+        "gateway", help="relay a wired board's MQTT over its serial line to the broker"
+    )
+    gateway.add_argument("--port", required=True, help="the board's serial port, e.g. /dev/ttyACM0")
+    gateway.add_argument("--baud", type=int, default=115200)
+    _mqtt_option(gateway)
+    gateway.add_argument(
+        "--identity",
+        help="the board's provision folder (provisioned/LOCKER_ID): its certificate for mqtts://",
+    )
+    gateway.add_argument(
+        "--server-name", help="the name in the broker's certificate, if not the host"
     )
 
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")

@@ -161,6 +161,22 @@ def broker_config(args):
     )
 
 
+def gateway(args):
+    from fleet.board_identity import IdentityError
+    from fleet.gateway import run_gateway
+
+    try:
+        run_gateway(
+            args.port,
+            args.mqtt_url,
+            baud=args.baud,
+            identity=args.identity,
+            server_name=args.server_name,
+        )
+    except (ValueError, IdentityError) as error:  # IdentityError is a ValueError: named for readers
+        raise SystemExit("locker gateway: %s" % error) from None
+
+
 def migrate(args):
     from cloud.db import migrate as upgrade
 

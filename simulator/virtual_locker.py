@@ -66,7 +66,8 @@ class VirtualLocker:
         state_file=None,
     ):
         self.locker_id = locker_id
-        self.host, self.port = broker_address(broker_url)
+        # None: a subclass connects its own way (wired_locker.SerialLocker, through a gateway)
+        self.host, self.port = broker_address(broker_url) if broker_url else (None, None)
         self.runner = shared_loop()
         self._lock = threading.RLock()  # held while the board handles an event
         self._changed = threading.Condition(self._lock)
@@ -151,6 +152,11 @@ class VirtualLocker:
     def close_door(self, number):
         self.runner.call(self._close(number), ACT_TIMEOUT_S)
 
+    def force_door(self, number):
+        """Someone forces the door open without an unlock, then shuts it: the board journals
+        it (a tamper). Returns once the board saw it shut again."""
+        self.runner.call(self._force(number), ACT_TIMEOUT_S)
+
     # --- what tests and scripts wait for ----------------------------------------------------
     def wait_until(self, condition, timeout=10.0, what="condition"):
         """Block until condition(controller) holds; TimeoutError naming `what` otherwise."""
@@ -217,6 +223,11 @@ class VirtualLocker:
             return
         self.bank.set_door(number, False)
         await self._until(lambda: not self.doors[number].is_open, "door %d seen shut" % number)
+
+    async def _force(self, number):
+        self.bank.set_door(number, True)
+        await self._until(lambda: self.doors[number].is_open, "door %d forced open" % number)
+        await self._close(number)
 
     async def _until(self, condition, what):
         """Wait, polling as often as the board polls its parts, until condition() holds."""

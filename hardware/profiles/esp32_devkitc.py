@@ -23,3 +23,11 @@ PINS = {
     "status_led": 19,
     "expander_int": 16,  # GPIO4 is free but latched at reset: left alone
 }
+
+# The wired link to `locker gateway` when the bank has no WiFi ("link": {"kind": "serial",
+# "port": "uart"} in config.json): UART1, e.g. to an RS-485 transceiver. The only GPIOs left:
+# GPIO4 (not a strapping pin, but an input until the UART starts: 10k pull-up on the
+# transceiver's DI) and input-only GPIO35 (driven by the transceiver's RO). A DevKitC on USB to
+# the gateway's PC needs none of it ("port": "usb").
+LINK_UART_ID = 1
+LINK_PINS = {"tx": 4, "rx": 35}

@@ -22,3 +22,9 @@ PINS = {
     "status_led": 15,  # the on-board LED hangs off the wireless chip, so an external one
     "expander_int": 22,
 }
+
+# The wired link to `locker gateway` when the bank has no WiFi ("link": {"kind": "serial",
+# "port": "uart"} in config.json): UART1, e.g. to an RS-485 transceiver. A Pico W on USB to the
+# gateway's PC needs none of it ("port": "usb").
+LINK_UART_ID = 1
+LINK_PINS = {"tx": 20, "rx": 21}  # physical pins 26 and 27

@@ -181,3 +181,19 @@ def test_a_services_identity_never_goes_into_a_boards_bundle(tmp_path, name):
     with pytest.raises(IdentityError, match="locker id|service"):
         build("esp32", tmp_path / "fw", config, identity)
     assert not (tmp_path / "fw").exists()
+
+
+def test_a_wired_bank_gets_its_serial_link_and_other_boards_none():
+    from fleet.firmware_build import serial_link
+
+    wired = board_config("L1", "ab" * 32, [(1, "S")], "127.0.0.1", 1883, link=serial_link("uart"))
+    assert wired["link"] == {"kind": "serial", "port": "uart", "baud": 115200}
+    assert "link" not in board_config("L1", "ab" * 32, [(1, "S")], "127.0.0.1", 1883)
+
+
+@pytest.mark.parametrize("port, baud", [("rs485", 115200), ("usb", 0), ("usb", "fast")])
+def test_a_serial_link_that_no_board_has_is_refused(port, baud):
+    from fleet.firmware_build import serial_link
+
+    with pytest.raises(ValueError, match="serial link"):
+        serial_link(port, baud)

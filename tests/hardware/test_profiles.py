@@ -89,6 +89,20 @@ def test_the_uart_and_i2c_pins_can_carry_those_peripherals(board):
         assert board.PINS["i2c_scl"] in i2c["scl"]
 
 
+@pytest.mark.parametrize("board", BOARDS, ids=board_ids)
+def test_the_wired_link_uart_is_free_and_can_carry_a_uart(board):
+    chip = chips.CHIPS[board.CHIP]
+    tx, rx = board.LINK_PINS["tx"], board.LINK_PINS["rx"]
+    assert board.LINK_UART_ID in chip["uart_ids"]
+    assert board.LINK_UART_ID not in (board.UART_ID, chip["console_uart"])
+    assert tx != rx and not {tx, rx} & set(board.PINS.values())
+    assert not {tx, rx} & set(chip["forbidden"] + chip["strapping"])
+    assert {tx, rx} <= set(chip["gpios"]) and tx not in chip["input_only"]
+    if chip["uart_pins"] is not None:
+        assert tx in chip["uart_pins"][board.LINK_UART_ID]["tx"]
+        assert rx in chip["uart_pins"][board.LINK_UART_ID]["rx"]
+
+
 def test_the_chip_tables_are_consistent():
     for chip in chips.CHIPS.values():
         for key in ("forbidden", "strapping", "input_only", "no_pull"):
