@@ -22,6 +22,7 @@ for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].slice(2)] 
 const ptyFd = parseInt(args.pty, 10);
 const heapBytes = args.heap ? parseInt(args.heap, 10) : 1024 * 1024;
 const PYEXEC_FORCED_EXIT = 0x100; // replProcessChar's "soft reset" answer
+const PASTE_WINDOW = 256; // MICROPY_REPL_STDIN_BUFFER_MAX on an ESP32
 const PTY_BACKLOG = 1 << 20; // output nobody reads beyond this is lost, as on a USB port
 const STOP_GRACE_MS = 8000;
 const KEYBOARD_INTERRUPT =
@@ -73,6 +74,8 @@ class SerialBoard {
     this.raw = false; // raw REPL (else friendly)
     this.rawIdle = false; // raw REPL with an empty buffer: where raw-paste is asked for
     this.pasteProbe = null; // the bytes of a raw-paste request seen so far
+    this.paste = null; // a raw paste being received: its code and the window left
+    this.skipOk = 0;
     this.input = [];
     this.resetAsked = null;
     this.resets = 0;
@@ -181,6 +184,11 @@ class SerialBoard {
   output(generation, bytes) {
     if (generation !== this.generation || this.state === "resetting") return;
     if (this.state === "booting" && this.raw) return; // a raw soft reset shows no banner
+    if (this.skipOk) {
+      const skipped = Math.min(this.skipOk, bytes.length);
+      this.skipOk -= skipped;
+      bytes = bytes.subarray(skipped);
+    }
     ptyWrite(bytes);
     if (this.state !== "firmware" && this.state !== "stopping") return;
     for (const byte of bytes) {
@@ -206,26 +214,50 @@ class SerialBoard {
   pump() {
     while (this.state === "repl" && this.input.length) {
       const byte = this.input.shift();
-      if (this.pasteProbe || (this.raw && this.rawIdle && byte === 0x05)) this.probePaste(byte);
+      if (this.paste) this.pasteByte(byte);
+      else if (this.pasteProbe || (this.raw && this.rawIdle && byte === 0x05)) this.probePaste(byte);
       else this.feed(byte);
     }
   }
 
-  // mpremote asks for raw-paste mode with \x05A\x01; the port's event-driven REPL would hang on
-  // it, so the board answers as a MicroPython that understands the request but lacks the mode.
+  // Raw-paste mode, as MicroPython's blocking raw REPL has it (mpremote asks with \x05A\x01):
+  // the port's event-driven REPL would hang on the request, so the board takes the paste here,
+  // with the same window flow control, and hands the code to the raw REPL when it ends.
   probePaste(byte) {
     this.pasteProbe = (this.pasteProbe || []).concat([byte]);
     const asked = [0x05, 0x41, 0x01];
     if (this.pasteProbe.every((b, i) => b === asked[i])) {
       if (this.pasteProbe.length === asked.length) {
         this.pasteProbe = null;
-        ptyWrite(Buffer.from("R\x00"));
+        this.paste = { code: [], remain: PASTE_WINDOW };
+        ptyWrite(Buffer.from([0x52, 0x01, PASTE_WINDOW & 0xff, PASTE_WINDOW >> 8]));
       }
       return;
     }
     const bytes = this.pasteProbe.slice(1); // not a raw-paste request: the rest is input
     this.pasteProbe = null;
     this.input.unshift(...bytes);
+  }
+
+  pasteByte(byte) {
+    if (byte !== 0x03 && byte !== 0x04) {
+      this.paste.code.push(byte);
+      if (--this.paste.remain === 0) {
+        this.paste.remain = PASTE_WINDOW;
+        ptyWrite(Buffer.from([0x01])); // room for another window
+      }
+      return;
+    }
+    const code = this.paste.code;
+    this.paste = null;
+    ptyWrite(Buffer.from([0x04])); // end of data acknowledged
+    if (byte === 0x03 || !code.length) {
+      ptyWrite(Buffer.from("\x04\x04>")); // nothing to run: no output, no error
+      return;
+    }
+    this.skipOk = 2; // a raw paste runs without the raw REPL's "OK"
+    for (const codeByte of code) this.mp.replProcessChar(codeByte);
+    this.feed(0x04);
   }
 
   feed(byte) {

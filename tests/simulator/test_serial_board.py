@@ -7,7 +7,7 @@ import hashlib
 import shutil
 
 import pytest
-from mpremote.transport import TransportError
+from mpremote.transport import TransportError, TransportExecError
 from mpremote.transport_serial import SerialTransport
 
 from fleet.firmware_build import board_config, build
@@ -60,10 +60,21 @@ def test_an_empty_flash_sits_at_the_repl_and_mpremote_runs_code_on_it(serial_boa
     transport = transports(board.port)
     transport.enter_raw_repl(soft_reset=False)
     assert transport.exec("print(6 * 7)").strip() == b"42"
+    assert transport.use_raw_paste  # the board took it in raw-paste mode, as an ESP32 does
     assert transport.eval("1 + 1") == 2
-    with pytest.raises(Exception, match="ZeroDivisionError"):
+    with pytest.raises(TransportExecError, match="ZeroDivisionError"):
         transport.exec("1 / 0")
+    assert transport.exec("") == b""
     assert not board.running_firmware
+
+
+def test_a_board_without_raw_paste_is_served_by_the_standard_raw_repl(serial_board, transports):
+    board = serial_board()
+    board.wait_repl(20)
+    transport = transports(board.port)
+    transport.enter_raw_repl(soft_reset=False)
+    transport.use_raw_paste = False
+    assert transport.exec("print('x' * 600)").strip() == b"x" * 600
 
 
 def test_files_go_in_and_come_out_byte_exact_and_the_board_hashes_them(serial_board, transports):
