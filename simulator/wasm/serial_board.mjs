@@ -23,7 +23,11 @@ const ptyFd = parseInt(args.pty, 10);
 const heapBytes = args.heap ? parseInt(args.heap, 10) : 1024 * 1024;
 const PYEXEC_FORCED_EXIT = 0x100; // replProcessChar's "soft reset" answer
 const PASTE_WINDOW = 256; // MICROPY_REPL_STDIN_BUFFER_MAX on an ESP32
-const PTY_BACKLOG = 1 << 20; // output nobody reads beyond this is lost, as on a USB port
+// Output nobody reads is lost, as on a USB serial port with no host on it: what queues behind
+// a full pty while the far end has not read for a while is dropped. A reading host never loses
+// a byte (a large print waits for it, as a board's UART does).
+const PTY_BACKLOG = 8192;
+const PTY_STALLED_MS = 300;
 const STOP_GRACE_MS = 8000;
 const KEYBOARD_INTERRUPT =
   'Traceback (most recent call last):\r\n  File "main.py", line 1, in <module>\r\n' +
@@ -37,8 +41,12 @@ function emit(event) {
 const ptyOut = [];
 let ptyQueued = 0;
 let ptyRetry = null;
+let ptyDrainedAt = Date.now();
 function ptyWrite(bytes) {
-  if (!bytes.length || ptyQueued > PTY_BACKLOG) return;
+  if (!bytes.length) return;
+  if (ptyQueued > PTY_BACKLOG && Date.now() - ptyDrainedAt > PTY_STALLED_MS) {
+    ptyOut.length = ptyQueued = 0; // nobody is reading: the board talks into the void
+  }
   ptyOut.push(Buffer.from(bytes));
   ptyQueued += bytes.length;
   pumpPty();
@@ -53,6 +61,7 @@ function pumpPty() {
       written = 0;
     }
     ptyQueued -= written;
+    if (written) ptyDrainedAt = Date.now();
     if (written < ptyOut[0].length) {
       ptyOut[0] = ptyOut[0].subarray(written);
       if (!ptyRetry) ptyRetry = setTimeout(() => { ptyRetry = null; pumpPty(); }, 5);
@@ -113,10 +122,11 @@ class SerialBoard {
     mp.runPython(
       'import sys, os\nsys.path[:] = ["/flash", ".frozen", "/flash/lib", "/sim"]\nos.chdir("/flash")',
     );
-    if (kind !== "soft-raw") this.runFile(generation, "boot.py");
+    const bare = kind === "soft-raw" || kind === "interrupted"; // no boot.py, no main.py
+    if (!bare) this.runFile(generation, "boot.py");
     // The wasm port has no machine.Pin nor network: the harness (virtual pins, Node's sockets)
     // runs the installed firmware in place of main.py.
-    if (kind !== "soft-raw" && mp.FS.analyzePath("/flash/main.py").exists) this.startFirmware();
+    if (!bare && mp.FS.analyzePath("/flash/main.py").exists) this.startFirmware();
     else this.enterRepl();
   }
 
@@ -169,7 +179,14 @@ class SerialBoard {
       this.firmwareEnded.then(() => true),
       new Promise((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS)),
     ]);
-    if (!stopped) emit({ firmware: "did not stop" });
+    if (stopped || this.state !== "stopping") return;
+    // A firmware that does not let go: the board comes up on a fresh interpreter at the REPL,
+    // as a KeyboardInterrupt would leave it
+    emit({ firmware: "did not stop" });
+    ptyWrite(Buffer.from(KEYBOARD_INTERRUPT));
+    mirrorOut(this.mp.FS, "/flash", args.flash);
+    this.sockets.closeAll();
+    await this.boot("interrupted");
   }
 
   enterRepl() {

@@ -11,7 +11,7 @@ from mpremote.transport import TransportError, TransportExecError
 from mpremote.transport_serial import SerialTransport
 
 from fleet.firmware_build import board_config, build
-from simulator.serial_board import SerialBoard, silent_port
+from simulator.serial_board import BoardFailed, SerialBoard, silent_port
 from simulator.wasm_board import node_ready
 
 pytestmark = pytest.mark.skipif(not node_ready(), reason="Node.js or node_modules missing")
@@ -164,3 +164,22 @@ def test_the_bundle_in_the_flash_boots_comes_online_and_is_interrupted_by_mpremo
     board.wait_until(lambda c: c.is_online(), 20, "online again")
     transport.enter_raw_repl(soft_reset=False)  # a second install run can interrupt it too
     assert transport.eval("2 + 2") == 4
+    transport.exit_raw_repl()
+    transport.serial.write(b"\x04")  # Ctrl-D at the friendly prompt: soft reboot, main.py runs
+    board.wait_resets(2, 20)
+    board.wait_booted(30)
+    assert b"MPY: soft reboot\r\n" in transport.read_until(1, b"soft reboot\r\n", timeout=5)
+
+
+def test_a_firmware_that_fails_at_boot_leaves_its_traceback_and_the_repl(
+    serial_board, transports, tmp_path
+):
+    (tmp_path / "flash").mkdir()
+    (tmp_path / "flash" / "main.py").write_text("import machine\n")  # and no bundle beside it
+    board = serial_board()
+    with pytest.raises(BoardFailed, match="no module named .board_profile."):
+        board.wait_booted(30)
+    assert board.wait_repl(20) == "friendly"
+    transport = transports(board.port)
+    transport.enter_raw_repl(soft_reset=False)
+    assert transport.eval("sorted(__import__('os').listdir())") == ["main.py"]
