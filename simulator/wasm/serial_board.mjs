@@ -85,6 +85,7 @@ class SerialBoard {
     this.pasteProbe = null; // the bytes of a raw-paste request seen so far
     this.paste = null; // a raw paste being received: its code and the window left
     this.skipOk = 0;
+    this.quiet = false;
     this.input = [];
     this.resetAsked = null;
     this.resets = 0;
@@ -114,7 +115,7 @@ class SerialBoard {
     mp.registerJsModule("host", this.sockets.hostModule(this.commands, () => this.mp === mp));
     mp.registerJsModule("board_host", {
       reset: () => this.askReset("hard"),
-      soft_reset: () => this.askReset("soft"),
+      soft_reset: () => this.askReset(this.raw ? "soft-raw" : "soft"),
       reset_cause: () => (this.resets ? (this.lastReset === "hard" ? 2 : 5) : 1),
     });
     // On an ESP32 the flash is the cwd and the path is ["", ".frozen", "/lib"] (asyncio is
@@ -133,7 +134,7 @@ class SerialBoard {
   runFile(generation, name) {
     if (!this.mp.FS.analyzePath("/flash/" + name).exists) return;
     try {
-      this.mp.runPython("exec(open(%r).read(), {'__name__': '__main__'})".replace("%r", `"${name}"`));
+      this.mp.runPython(`exec(open("${name}").read(), {"__name__": "__main__"})`);
     } catch (error) {
       this.output(generation, Buffer.from(traceback(error)));
     }
@@ -190,8 +191,10 @@ class SerialBoard {
   }
 
   enterRepl() {
-    this.state = "repl";
+    this.quiet = this.raw; // a soft reboot in the raw REPL shows no banner, only the raw prompt
     this.mp.replInit(); // prints the banner and the friendly prompt
+    this.quiet = false;
+    this.state = "repl";
     if (this.raw) this.feed(0x01);
     this.rawIdle = this.raw;
     emit({ repl: this.raw ? "raw" : "friendly" });
@@ -200,7 +203,7 @@ class SerialBoard {
 
   output(generation, bytes) {
     if (generation !== this.generation || this.state === "resetting") return;
-    if (this.state === "booting" && this.raw) return; // a raw soft reset shows no banner
+    if (this.quiet) return;
     if (this.skipOk) {
       const skipped = Math.min(this.skipOk, bytes.length);
       this.skipOk -= skipped;
