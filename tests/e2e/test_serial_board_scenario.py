@@ -20,6 +20,7 @@ pytestmark = [
 
 
 @pytest.mark.parametrize("broker", ["mosquitto"], indirect=True)
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the board is on trial here
 def test_the_serial_board_deposits_and_hands_out_every_parcel_after_a_reset(
     cloud, mosquitto, tmp_path
 ):
