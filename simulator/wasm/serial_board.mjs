@@ -335,5 +335,5 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
   else if (board.state === "firmware") board.commands.push(line);
   else emit({ done: command, refused: "no firmware is running (" + board.state + ")" });
 }).on("close", () => board.unplug("stdin closed"));
-process.on("SIGTERM", () => board.unplug("SIGTERM"));
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(signal, () => board.unplug(signal));
 await board.boot("power-on");

@@ -5,6 +5,7 @@ against the real Mosquitto."""
 
 import hashlib
 import shutil
+import signal
 
 import pytest
 from mpremote.transport import TransportError, TransportExecError
@@ -183,3 +184,16 @@ def test_a_firmware_that_fails_at_boot_leaves_its_traceback_and_the_repl(
     transport = transports(board.port)
     transport.enter_raw_repl(soft_reset=False)
     assert transport.eval("sorted(__import__('os').listdir())") == ["main.py"]
+
+
+def test_a_board_killed_with_sigterm_writes_its_flash_back_first(
+    serial_board, transports, tmp_path
+):
+    board = serial_board()
+    board.wait_repl(20)
+    transport = transports(board.port)
+    transport.enter_raw_repl(soft_reset=False)
+    transport.fs_writefile("written.txt", b"kept")
+    board.process.send_signal(signal.SIGTERM)
+    assert board.process.wait(10) == 0
+    assert (tmp_path / "flash" / "written.txt").read_bytes() == b"kept"
