@@ -3,24 +3,27 @@
 // (the WebAssembly port, through replProcessChar) behind it. The board's flash is a host folder.
 //
 // usage: node serial_board.mjs --pty FD --flash DIR --sim DIR [--heap BYTES] [--corrupt PATH]
+//   [--flash-bytes N]
 //   --pty: the pty master, inherited as an open fd (simulator/serial_board.py makes the pair)
 //   --flash: the flash, copied into /flash at every boot and mirrored back at every reset,
 //     Ctrl-C interrupt and exit
 //   --sim: the harness standing in for main.py, copied to /sim (never into /flash)
 //   --corrupt: a path in the flash whose bytes come back with one byte flipped when read
+//   --flash-bytes: the flash's size as os.statvfs reports it (2 MB: an ESP32's 4 MB board)
 // stdin: the harness's JSON commands while the firmware runs, or {"unplug": true}
 // stdout: the firmware's lines (JSON observations) and the board's own events as JSON
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import fs from "fs";
 import readline from "readline";
 import tty from "tty";
-import { copyIn, mirrorOut, corruptReads } from "./flash_mirror.mjs";
+import { copyIn, corruptReads, flashSized, mirrorOut } from "./flash_mirror.mjs";
 import { Commands, HostSockets } from "./board_host.mjs";
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].slice(2)] = process.argv[i + 1];
 const ptyFd = parseInt(args.pty, 10);
 const heapBytes = args.heap ? parseInt(args.heap, 10) : 1024 * 1024;
+const flashBytes = args["flash-bytes"] ? parseInt(args["flash-bytes"], 10) : 2 * 1024 * 1024;
 const PYEXEC_FORCED_EXIT = 0x100; // replProcessChar's "soft reset" answer
 const PASTE_WINDOW = 256; // MICROPY_REPL_STDIN_BUFFER_MAX on an ESP32
 // Output nobody reads is lost, as on a USB serial port with no host on it: what queues behind
@@ -111,6 +114,7 @@ class SerialBoard {
     copyIn(mp.FS, args.flash, "/flash");
     copyIn(mp.FS, args.sim, "/sim");
     if (args.corrupt) corruptReads(mp.FS, "/flash/" + args.corrupt);
+    flashSized(mp.FS, "/flash", flashBytes);
     this.commands = new Commands();
     mp.registerJsModule("host", this.sockets.hostModule(this.commands, () => this.mp === mp));
     mp.registerJsModule("board_host", {

@@ -95,6 +95,19 @@ def test_files_go_in_and_come_out_byte_exact_and_the_board_hashes_them(serial_bo
     assert on_board.decode() == hashlib.sha256(PAYLOAD).hexdigest()
 
 
+def test_the_flash_reports_its_size_and_what_is_left_as_a_board_does(serial_board, transports):
+    board = serial_board(flash_bytes=1024 * 1024)
+    board.wait_repl(20)
+    transport = transports(board.port)
+    transport.enter_raw_repl(soft_reset=False)
+    statvfs = "tuple(__import__('os').statvfs('.'))"
+    before = transport.eval(statvfs)
+    transport.fs_writefile("blob.bin", PAYLOAD)  # 10 KB: three 4 KB blocks
+    after = transport.eval(statvfs)
+    assert (before[0], before[2]) == (4096, 256)
+    assert before[3] - after[3] == 3
+
+
 def test_a_machine_reset_keeps_the_flash_and_a_soft_reset_says_so(
     serial_board, transports, tmp_path
 ):
