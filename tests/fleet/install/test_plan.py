@@ -1,0 +1,54 @@
+"""Which files an install writes, skips and removes: pure, from two lists of sha256."""
+
+from fleet.install.plan import SKIP, WRITE, plan_install
+
+BUNDLE = {
+    "main.py": "a",
+    "boot.py": "b",
+    "firmware/core/controller.mpy": "c",
+    "protocol/wire.mpy": "d",
+    "config.json": "e",
+    "tls/client.der": "f",
+    "tls/ca.der": "g",
+}
+
+
+def test_a_fresh_board_gets_everything_code_first_config_last():
+    plan = plan_install(BUNDLE, {})
+    assert [p for p, a in plan.code] == [
+        "boot.py",
+        "firmware/core/controller.mpy",
+        "main.py",
+        "protocol/wire.mpy",
+    ]
+    assert plan.last == [("tls/ca.der", WRITE), ("tls/client.der", WRITE), ("config.json", WRITE)]
+    assert plan.stale == [] and plan.rom is None and not plan.changes_nothing
+
+
+def test_files_already_right_are_skipped():
+    plan = plan_install(BUNDLE, dict(BUNDLE, **{"protocol/wire.mpy": "old"}))
+    assert plan.to_write(plan.code) == ["protocol/wire.mpy"]
+    assert plan.to_write(plan.last) == []
+    assert ("main.py", SKIP) in plan.code
+
+
+def test_a_second_run_changes_nothing():
+    assert plan_install(BUNDLE, dict(BUNDLE)).changes_nothing
+
+
+def test_modules_and_secrets_of_an_older_bundle_go_the_boards_data_stays():
+    board = dict(BUNDLE, **{"firmware/old.mpy": "x", "tls/old.pem": "y", "state.json": "z"})
+    plan = plan_install(BUNDLE, board)
+    assert plan.stale == ["firmware/old.mpy", "tls/old.pem"]
+
+
+def test_with_romfs_the_modules_go_in_the_image_and_their_files_go():
+    in_rom = ["firmware/core/controller.mpy", "protocol/wire.mpy"]
+    plan = plan_install(BUNDLE, dict(BUNDLE), in_rom=in_rom, rom_image="i", board_rom="old")
+    assert plan.rom == WRITE
+    assert [p for p, a in plan.code] == ["boot.py", "main.py"]
+    assert plan.stale == in_rom
+    again = plan_install(
+        BUNDLE, {"main.py": "a", "boot.py": "b"}, in_rom=in_rom, rom_image="i", board_rom="i"
+    )
+    assert again.rom == SKIP and not again.stale
