@@ -1,6 +1,8 @@
 """`locker boards` and `locker install` on the terminal: rich output, one clear line and a
 step's exit code when something fails (fleet/install/errors.py)."""
 
+import logging
+
 from rich.console import Console
 from rich.table import Table
 
@@ -41,6 +43,7 @@ def _runs(device):
 
 
 def run_install(args, headers, console=None):
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the steps say what the cloud did
     reporter = Reporter(console)
     try:
         options = InstallOptions(

@@ -121,6 +121,9 @@ class BoardLink:
             self.transport = SerialTransport(self.port, timeout=2)
             with _quiet():  # mpremote prints what it got before raising: keep one clear line
                 self.transport.enter_raw_repl(soft_reset=False, timeout_overall=self.answer_s)
+            # the standard raw REPL, which every MicroPython has: the WebAssembly port's
+            # event-driven REPL ends a raw paste as soon as it starts
+            self.transport.use_raw_paste = False
         except (TransportError, OSError) as error:
             self.close()
             raise NoBoard(str(error) or "no answer") from None
@@ -177,7 +180,7 @@ class BoardLink:
         self.run("from binascii import a2b_base64\nf = open(%r, 'wb')" % part)
         for at in range(0, len(data), self.chunk_bytes):
             encoded = binascii.b2a_base64(data[at : at + self.chunk_bytes], newline=False)
-            self.run("f.write(a2b_base64(%r))" % encoded.decode())
+            self.run("f.write(a2b_base64(%r))" % encoded)
         self.run("f.close()")
         return part
 

@@ -265,8 +265,9 @@ class Installer:
             if plan.rom == "write":
                 deploy_image(link, image)
                 self.report.note("ROMFS image written (%s)" % _size(len(image)))
-            with self.report.bar("writing", len(code)) as advance:
-                write_files(link, "write", bundle_dir, code, advance)
+            if code:
+                with self.report.bar("writing", len(code)) as advance:
+                    write_files(link, "write", bundle_dir, code, advance)
             if plan.stale:
                 link.remove(plan.stale)
                 self.report.note(
