@@ -103,7 +103,7 @@ class BoardLink:
     """The raw REPL on one serial port; `with BoardLink(port) as board: board.probe()`."""
 
     chunk_bytes = 2048  # per raw-REPL exec: base64 of it stays well under the paste window
-    answer_s = 8  # how long a board may take to show the raw REPL prompt
+    answer_s = 5  # how long a board may take to show the raw REPL prompt
 
     def __init__(self, port):
         self.port = port

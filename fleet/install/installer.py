@@ -25,6 +25,16 @@ SIMULATED = "webassembly"
 PLACEHOLDER_KEY = "00" * 32  # --dry-run with no identity yet: nothing is asked of the cloud
 
 
+def check_platform(board, platform, port):
+    """InstallError unless the board's sys.platform is `board`'s (esp32 vs rp2)."""
+    if platform not in (PLATFORMS[board], SIMULATED):
+        raise InstallError(
+            "probe",
+            "%s runs MicroPython for %s, not %s: check --board (esp32 or picow) and --port"
+            % (port, platform, board),
+        )
+
+
 class InstallOptions:
     """The command line, as the installer reads it (see locker/cli.py for the help)."""
 
@@ -130,13 +140,7 @@ class Installer:
                 _size(facts["romfs"]) if facts["romfs"] else "absent",
             ),
         )
-        expected = PLATFORMS[self.options.board]
-        if facts["platform"] not in (expected, SIMULATED):
-            raise InstallError(
-                "probe",
-                "%s runs MicroPython for %s, not %s: check --board (esp32 or picow) and --port"
-                % (self.options.port, facts["platform"], self.options.board),
-            )
+        check_platform(self.options.board, facts["platform"], self.options.port)
         held = facts["config"] or {}
         self.report.note(
             "it holds locker %s's config" % held["locker_id"]

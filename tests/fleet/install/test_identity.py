@@ -23,3 +23,14 @@ def test_another_lockers_board_is_refused_unless_reprovisioned():
         identity_source("L2", HELD, None, reprovision=False)
     assert refused.value.exit_code == 5
     assert identity_source("L2", HELD, None, reprovision=True) == REPROVISION
+
+
+def test_a_board_of_the_other_kind_is_refused():
+    from fleet.install.installer import check_platform
+
+    check_platform("esp32", "esp32", "/dev/ttyUSB0")
+    check_platform("picow", "rp2", "/dev/ttyACM0")
+    with pytest.raises(InstallError, match="runs MicroPython for rp2, not esp32"):
+        check_platform("esp32", "rp2", "/dev/ttyACM0")
+    with pytest.raises(InstallError, match="for esp32, not picow"):
+        check_platform("picow", "esp32", "/dev/ttyUSB0")
