@@ -2,37 +2,22 @@
 and wait until the cloud sees it online. Each step names itself; InstallError stops it."""
 
 import hashlib
-import os
 import tempfile
-import time
 from pathlib import Path
 
 from fleet.firmware_build import board_config, build
 from fleet.install import identity as identities
-from fleet.install import images
-from fleet.install.board_link import BoardLink, NoBoard, TransportExecError
+from fleet.install.board_link import TransportExecError
 from fleet.install.cloud_watch import open_alarms, read_locker, summary, wait_online
 from fleet.install.errors import InstallError
 from fleet.install.plan import is_managed, plan_install
+from fleet.install.probe import open_board, probe_board, size
 from fleet.install.rom_deploy import deploy_image
 from fleet.install.romfs import RomfsError, build_image, code_files
 from fleet.install.writing import leftovers, write_files, write_together
 from protocol.broker_url import TLS_SCHEMES, parse
 
-# sys.platform of each board; the WebAssembly port stands in for either in the simulator
-PLATFORMS = {"esp32": "esp32", "picow": "rp2"}
-SIMULATED = "webassembly"
 PLACEHOLDER_KEY = "00" * 32  # --dry-run with no identity yet: nothing is asked of the cloud
-
-
-def check_platform(board, platform, port):
-    """InstallError unless the board's sys.platform is `board`'s (esp32 vs rp2)."""
-    if platform not in (PLATFORMS[board], SIMULATED):
-        raise InstallError(
-            "probe",
-            "%s runs MicroPython for %s, not %s: check --board (esp32 or picow) and --port"
-            % (port, platform, board),
-        )
 
 
 class InstallOptions:
@@ -61,8 +46,8 @@ class Installer:
         self.options, self.report = options, reporter
 
     def run(self):
-        with self._link() as link:
-            facts = self._probe(link)
+        with open_board(self.options, self.report) as link:
+            facts = probe_board(link, self.options, self.report)
             identity, source = self._identity(link, facts)
             with tempfile.TemporaryDirectory() as folder:
                 bundle_dir = Path(folder) / "bundle"
@@ -76,78 +61,6 @@ class Installer:
                 self.report.step("online", "resetting the board (machine.reset())")
                 link.reset()
         return self._online(telemetry_before, config)
-
-    # step 1 -----------------------------------------------------------------------------
-    def _link(self):
-        options = self.options
-        if options.image:  # refused before anything is touched
-            check = images.check_esp32_image if options.board == "esp32" else images.check_uf2
-            _image_step(check, options.image)
-        try:
-            return BoardLink(options.port).open()
-        except NoBoard as silence:
-            if not options.image:
-                raise InstallError(
-                    "probe",
-                    "no MicroPython answers on %s (%s); %s"
-                    % (
-                        options.port,
-                        silence,
-                        images.how_to_put_micropython(options.board, options.port),
-                    ),
-                ) from None
-        self._flash_micropython()
-        return self._wait_for_port()
-
-    def _flash_micropython(self):
-        options = self.options
-        self.report.step(
-            "probe", "no MicroPython on %s: flashing %s" % (options.port, options.image)
-        )
-        if options.board == "esp32":
-            _image_step(images.flash_esp32, options.image, options.port)
-            return
-        drive = images.bootsel_drive(_bootsel_candidates(options.bootsel))
-        if drive is None:
-            raise InstallError(
-                "image",
-                "no Pico in BOOTSEL mode found (a drive holding INFO_UF2.TXT): hold BOOTSEL "
-                "while plugging it in, or give --bootsel-drive DIR",
-            )
-        _image_step(images.copy_uf2, options.image, drive)
-
-    def _wait_for_port(self, timeout_s=60):
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            try:
-                return BoardLink(self.options.port).open()
-            except NoBoard:
-                time.sleep(1)
-        raise InstallError(
-            "image", "%s did not come back with MicroPython after flashing" % self.options.port
-        )
-
-    def _probe(self, link):
-        facts = link.probe()
-        self.report.step(
-            "probe",
-            "MicroPython %s on %s (%s), %s free flash, ROMFS %s"
-            % (
-                facts["version"],
-                facts["platform"],
-                facts["machine"],
-                _size(facts["free"]),
-                _size(facts["romfs"]) if facts["romfs"] else "absent",
-            ),
-        )
-        check_platform(self.options.board, facts["platform"], self.options.port)
-        held = facts["config"] or {}
-        self.report.note(
-            "it holds locker %s's config" % held["locker_id"]
-            if held.get("locker_id")
-            else "it holds no locker config yet"
-        )
-        return facts
 
     # step 2 -----------------------------------------------------------------------------
     def _identity(self, link, facts):
@@ -245,7 +158,7 @@ class Installer:
             else:
                 self.report.note(
                     "ROMFS image of %s does not fit the %s partition: .mpy files instead"
-                    % (_size(len(image)), _size(facts["romfs"]))
+                    % (size(len(image)), size(facts["romfs"]))
                 )
                 image = None
         plan = plan_install(
@@ -268,7 +181,7 @@ class Installer:
         try:
             if plan.rom == "write":
                 deploy_image(link, image)
-                self.report.note("ROMFS image written (%s)" % _size(len(image)))
+                self.report.note("ROMFS image written (%s)" % size(len(image)))
             if code:
                 with self.report.bar("writing", len(code)) as advance:
                     write_files(link, "write", bundle_dir, code, advance)
@@ -319,7 +232,7 @@ class Installer:
         self.report.console.print("[bold]dry run: nothing written, nothing provisioned[/bold]")
         self.report.note("identity: %s" % _PROVISION_TEXT[source] % self.options.locker_id)
         if plan.rom:
-            self.report.note("ROMFS image (%s): %s" % (_size(len(image)), plan.rom))
+            self.report.note("ROMFS image (%s): %s" % (size(len(image)), plan.rom))
         for path, action in plan.code + plan.last:
             self.report.note("%-5s %s" % (action, path))
         for path in plan.stale:
@@ -351,27 +264,6 @@ def _bundle_hashes(bundle_dir):
         for p in sorted(Path(bundle_dir).rglob("*"))
         if p.is_file()
     }
-
-
-def _image_step(action, *args):
-    try:
-        return action(*args)
-    except images.ImageError as error:
-        raise InstallError("image", str(error)) from None
-
-
-def _bootsel_candidates(given):
-    if given:
-        return [given]
-    user = os.environ.get("USER", "")
-    roots = [Path("/media", user), Path("/run/media", user), Path("/Volumes")]
-    return [p for root in roots if root.is_dir() for p in root.iterdir()]
-
-
-def _size(n):
-    if n is None:
-        return "unknown"
-    return "%d KB" % (n // 1024) if n < 1024 * 1024 else "%.1f MB" % (n / (1024 * 1024))
 
 
 def _rom_text(plan):

@@ -26,7 +26,7 @@ def test_another_lockers_board_is_refused_unless_reprovisioned():
 
 
 def test_a_board_of_the_other_kind_is_refused():
-    from fleet.install.installer import check_platform
+    from fleet.install.probe import check_platform
 
     check_platform("esp32", "esp32", "/dev/ttyUSB0")
     check_platform("picow", "rp2", "/dev/ttyACM0")
