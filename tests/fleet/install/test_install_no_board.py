@@ -1,6 +1,7 @@
 """`locker install` on a serial port where nothing answers: a real pty with no board behind
 it ends with one clear line, the commands that put MicroPython on, and the probe's exit code."""
 
+import io
 import os
 import subprocess
 import sys
@@ -74,3 +75,31 @@ def test_a_bad_image_is_refused_before_the_port_is_opened(tmp_path):
     assert (
         "install failed at image:" in result.stdout and "does not start with 0xE9" in result.stdout
     )
+
+
+class ListedPort:
+    """A pyserial list_ports record for one port."""
+
+    def __init__(self, device, vid, pid):
+        self.device, self.vid, self.pid, self.description = device, vid, pid, "Board in FS mode"
+
+
+def test_locker_boards_says_when_a_board_does_not_answer():
+    from rich.console import Console
+
+    from locker.install_command import list_boards
+
+    silent, port = os.openpty()
+    tty.setraw(port)
+    out = io.StringIO()
+    try:
+        code = list_boards(
+            ports=[ListedPort(os.ttyname(port), 0x2E8A, 0x0005)],
+            console=Console(file=out, width=200),
+        )
+    finally:
+        os.close(port)
+        os.close(silent)
+    assert code == 0
+    assert "2E8A:0005" in out.getvalue() and "no answer" in out.getvalue()
+    assert list_boards(ports=[], console=Console(file=io.StringIO())) == 1
