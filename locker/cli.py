@@ -222,7 +222,12 @@ def _parser():
 
 def _install_parsers(sub):
     boards = sub.add_parser("boards", help="the serial ports that look like MicroPython boards")
-    boards.add_argument("--no-probe", action="store_true", help="do not ask each what it runs")
+    boards.add_argument(
+        "--no-probe",
+        action="store_true",
+        help="do not ask each what it runs (asking stops its program a moment: a soft reboot "
+        "starts it again)",
+    )
     install = sub.add_parser(
         "install",
         help="put a board on the wall: probe, provision, write the bundle, config last, "

@@ -32,6 +32,7 @@ def _runs(device):
     try:
         with BoardLink(device) as link:
             facts = link.probe()
+            link.resume()  # the probe stopped what it ran: start it again
     except NoBoard:
         return "no answer (no MicroPython, or busy: close other serial programs)"
     held = (facts["config"] or {}).get("locker_id")

@@ -197,6 +197,14 @@ class BoardLink:
     def rom_hash(self, length):
         return self.run(ROM_HASH % length).strip()
 
+    def resume(self):
+        """Leave the raw REPL and soft-reboot (Ctrl-D): main.py runs again, as before the
+        probe stopped it; the link is closed after."""
+        with contextlib.suppress(TransportError, OSError):
+            self.transport.exit_raw_repl()
+            self.transport.serial.write(b"\x04")
+        self.close()
+
     def reset(self):
         """machine.reset(), as mpremote's `reset` does; the link is closed after."""
         with contextlib.suppress(TransportError, OSError):
