@@ -146,15 +146,16 @@ class WasmBoard:
             while True:
                 for observation in self.observations[start:]:
                     if "exited" in observation:
-                        raise RuntimeError(
-                            "the board exited: %s" % self.process.stderr.read()[-2000:]
-                        )
+                        raise RuntimeError("the board exited: %s" % self._exit_reason())
                     if predicate(observation):
                         return observation
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError("%s: no %s in %.0fs" % (self.locker_id, what, timeout))
                 self._changed.wait(left)
+
+    def _exit_reason(self):
+        return self.process.stderr.read()[-2000:]
 
     def command(self, timeout=20.0, **command):
         start = len(self.observations)

@@ -6,42 +6,11 @@
 // stdin: one JSON command per line (see harness.py); stdout: one JSON observation per line.
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import fs from "fs";
-import net from "net";
 import path from "path";
 import readline from "readline";
+import { connect } from "./board_host.mjs";
 
 const [bundleDir, harnessDir, heap] = process.argv.slice(2);
-
-class JsSocket {
-  // The few lines of JavaScript the board's TCP socket needs: read, write, close.
-  constructor(sock) {
-    this.sock = sock;
-    this.chunks = [];
-    this.waiting = null;
-    this.ended = false;
-    sock.on("data", (data) => this.push(new Uint8Array(data)));
-    sock.on("close", () => { this.ended = true; this.push(null); });
-    sock.on("error", () => {});
-  }
-  push(chunk) {
-    if (chunk) this.chunks.push(chunk);
-    if (this.waiting) { const wake = this.waiting; this.waiting = null; wake(); }
-  }
-  async read() {
-    while (!this.chunks.length && !this.ended) await new Promise((r) => (this.waiting = r));
-    return this.chunks.length ? this.chunks.shift() : new Uint8Array(0);
-  }
-  write(bytes) { if (!this.ended) this.sock.write(Buffer.from(bytes)); }
-  close() { this.sock.destroy(); }
-}
-
-function connect(host, port) {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect({ host, port });
-    sock.once("connect", () => resolve(new JsSocket(sock)));
-    sock.once("error", (err) => reject(err));
-  });
-}
 
 const commands = [];
 let commandWaiter = null;
