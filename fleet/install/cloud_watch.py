@@ -70,7 +70,7 @@ def open_alarms(api, locker_id, headers):
 
 def summary(locker, alarms):
     """What the installer reads at the end: firmware, heap, signal, compartments."""
-    telemetry = locker
+    telemetry = locker  # LockerDetail carries the latest telemetry's fields
     sizes = {}
     for compartment in locker["compartments"]:
         sizes[compartment["size"]] = sizes.get(compartment["size"], 0) + 1
@@ -87,4 +87,6 @@ def summary(locker, alarms):
         ),
     ]
     lines += ["alarm: %s (%s)" % (alarm["kind"], alarm["detail"]) for alarm in alarms]
+    if not alarms:
+        lines.append("no open alarm: the board's inventory agrees with the cloud")
     return lines

@@ -71,9 +71,7 @@ class Installer:
             options.locker_id, facts["config"], local, reprovision=options.reprovision
         )
         if options.dry_run and source in (identities.NEW, identities.REPROVISION):
-            self.report.step(
-                "provision", _PROVISION_TEXT[source] % options.locker_id + " (dry run)"
-            )
+            self.report.step("provision", _DRY_RUN_TEXT[source] % options.locker_id)
             return None, source
         identity = identities.obtain(
             source,
@@ -230,7 +228,8 @@ class Installer:
 
     def _show_plan(self, plan, image, source, config):
         self.report.console.print("[bold]dry run: nothing written, nothing provisioned[/bold]")
-        self.report.note("identity: %s" % _PROVISION_TEXT[source] % self.options.locker_id)
+        texts = _DRY_RUN_TEXT if source in _DRY_RUN_TEXT else _PROVISION_TEXT
+        self.report.note("identity: %s" % texts[source] % self.options.locker_id)
         if plan.rom:
             self.report.note("ROMFS image (%s): %s" % (size(len(image)), plan.rom))
         for path, action in plan.code + plan.last:
@@ -250,6 +249,10 @@ class Installer:
         return 0
 
 
+_DRY_RUN_TEXT = {
+    identities.NEW: "%s would be provisioned in the cloud: a new board key",
+    identities.REPROVISION: "%s would get a new board key from the cloud (--reprovision)",
+}
 _PROVISION_TEXT = {
     identities.NEW: "%s provisioned in the cloud: a new board key",
     identities.REPROVISION: "%s given a new board key by the cloud (--reprovision)",

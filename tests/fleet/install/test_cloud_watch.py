@@ -30,3 +30,4 @@ def test_the_summary_names_firmware_heap_signal_and_compartments():
         "compartments: 1 M, 1 S (1 free, 1 occupied)",
         "alarm: conflict (board: free; cloud: occupied)",
     ]
+    assert summary(LOCKER, [])[-1] == "no open alarm: the board's inventory agrees with the cloud"
