@@ -79,6 +79,24 @@ except OSError:
     os.remove(%(path)r)
     os.rename(%(part)r, %(path)r)
 """
+# Closes the file being written, hashes it on the board and, if right and asked, renames it
+# over its real name: one round trip per file where a file fits one chunk.
+FINISH = """
+f.close()
+import hashlib, binascii
+h = hashlib.sha256()
+b = bytearray(1024)
+with open(%(part)r, 'rb') as g:
+    while True:
+        n = g.readinto(b)
+        if not n:
+            break
+        h.update(memoryview(b)[:n])
+d = binascii.hexlify(h.digest()).decode()
+if %(rename)r and d == %(expected)r:
+%(rename_code)s
+print(d)
+"""
 REMOVE_EMPTY_FOLDERS = """
 import os
 for p in %r:
@@ -174,15 +192,23 @@ class BoardLink:
         if folders:
             self.run(MAKE_FOLDERS % (folders,))
 
-    def write_part(self, path, data):
-        """Write `data` to path + ".part" (not yet the real file); returns that name."""
+    def write_part(self, path, data, expected, rename):
+        """Write `data` to path + ".part" and hash it there; if its sha256 is `expected` and
+        `rename`, rename it over `path`. Returns the sha256 the board found."""
         part = path + PART
-        self.run("from binascii import a2b_base64\nf = open(%r, 'wb')" % part)
-        for at in range(0, len(data), self.chunk_bytes):
-            encoded = binascii.b2a_base64(data[at : at + self.chunk_bytes], newline=False)
-            self.run("f.write(a2b_base64(%r))" % encoded)
-        self.run("f.close()")
-        return part
+        chunks = [data[at : at + self.chunk_bytes] for at in range(0, len(data), self.chunk_bytes)]
+        opening = "from binascii import a2b_base64\nf = open(%r, 'wb')\n" % part
+        for chunk in chunks[:-1]:
+            self.run(opening + "f.write(a2b_base64(%r))" % _base64(chunk))
+            opening = ""
+        last = "f.write(a2b_base64(%r))\n" % _base64(chunks[-1]) if chunks else ""
+        finish = FINISH % {
+            "part": part,
+            "expected": expected,
+            "rename": bool(rename),
+            "rename_code": _indented(RENAME % {"part": part, "path": path}),
+        }
+        return self.run(opening + last + finish).strip().splitlines()[-1]
 
     def rename(self, part, path):
         self.run(RENAME % {"part": part, "path": path})
@@ -210,6 +236,14 @@ class BoardLink:
         with contextlib.suppress(TransportError, OSError):
             self.transport.exec_raw_no_follow(RESET)
         self.close()
+
+
+def _base64(data):
+    return binascii.b2a_base64(data, newline=False)
+
+
+def _indented(code):
+    return "\n".join("    " + line for line in code.strip().splitlines())
 
 
 def eval_literal(text):

@@ -15,7 +15,7 @@ def write_files(link, step, bundle_dir, paths, advance):
     """Write and rename each of `paths` (in order), one at a time, then check them all."""
     link.make_folders(paths)
     for path in paths:
-        link.rename(_write_part(link, step, path, bundle_dir), path)
+        _write_part(link, step, path, bundle_dir, rename=True)
         advance(path)
     _check_in_place(link, step, bundle_dir, paths)
 
@@ -24,7 +24,7 @@ def write_together(link, step, bundle_dir, paths, advance):
     """Write every one of `paths` as .part first, all checked, then rename them in order:
     an interruption before the renames leaves the old config and secrets whole."""
     link.make_folders(paths)
-    parts = [_write_part(link, step, path, bundle_dir) for path in paths]
+    parts = [_write_part(link, step, path, bundle_dir, rename=False) for path in paths]
     for part, path in zip(parts, paths):
         link.rename(part, path)
         advance(path)
@@ -36,14 +36,14 @@ def leftovers(board_files):
     return [path for path in board_files if path.endswith(PART)]
 
 
-def _write_part(link, step, path, bundle_dir):
+def _write_part(link, step, path, bundle_dir, *, rename):
+    """path + ".part" written and checked on the board (renamed over path if `rename`)."""
     data = (bundle_dir / path).read_bytes()
     expected = hashlib.sha256(data).hexdigest()
     for _attempt in range(2):
-        part = link.write_part(path, data)
-        found = link.hashes([part]).get(part)
+        found = link.write_part(path, data, expected, rename)
         if found == expected:
-            return part
+            return path + PART
     raise _wrong(step, path, found, expected)
 
 
@@ -51,7 +51,7 @@ def _check_in_place(link, step, bundle_dir, paths):
     expected = {p: hashlib.sha256((bundle_dir / p).read_bytes()).hexdigest() for p in paths}
     wrong = _mismatches(link, expected)
     for path in wrong:  # once more, as for a .part that came back wrong
-        link.rename(_write_part(link, step, path, bundle_dir), path)
+        _write_part(link, step, path, bundle_dir, rename=True)
     found = link.hashes(wrong) if wrong else {}
     for path in wrong:
         if found.get(path) != expected[path]:
