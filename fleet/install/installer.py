@@ -10,7 +10,7 @@ from fleet.install import identity as identities
 from fleet.install.board_link import TransportExecError
 from fleet.install.cloud_watch import open_alarms, read_locker, summary, wait_online
 from fleet.install.errors import InstallError
-from fleet.install.plan import is_managed, plan_install
+from fleet.install.plan import is_managed, plan_install, state_to_forget
 from fleet.install.probe import open_board, probe_board, size
 from fleet.install.rom_deploy import deploy_image
 from fleet.install.romfs import RomfsError, build_image, code_files
@@ -52,7 +52,7 @@ class Installer:
             with tempfile.TemporaryDirectory() as folder:
                 bundle_dir = Path(folder) / "bundle"
                 config = self._build(facts, identity, bundle_dir)
-                plan, image = self._plan(link, facts, bundle_dir)
+                plan, image = self._plan(link, facts, bundle_dir, config)
                 if self.options.dry_run:
                     return self._show_plan(plan, image, source, config)
                 telemetry_before = self._telemetry_now()
@@ -142,7 +142,7 @@ class Installer:
         )
         return config
 
-    def _plan(self, link, facts, bundle_dir):
+    def _plan(self, link, facts, bundle_dir, config):
         bundle = _bundle_hashes(bundle_dir)
         board_files = link.files()
         wanted = [p for p in board_files if p in bundle or is_managed(p)]
@@ -167,6 +167,7 @@ class Installer:
             board_rom=board_rom,
         )
         plan.stale += [p for p in leftovers(board_files) if p not in plan.stale]
+        plan.forget = state_to_forget(board_files, facts["config"], config)
         return plan, image
 
     def _write(self, link, plan, image, bundle_dir):
@@ -200,6 +201,12 @@ class Installer:
             "%s: %s" % ("config and secrets", ", ".join(last) if last else "already right"),
         )
         try:
+            if plan.forget:
+                link.remove(plan.forget)
+                self.report.note(
+                    "forgot the board's saved state under its old identity (%s)"
+                    % ", ".join(plan.forget)
+                )
             write_together(link, "config", bundle_dir, last, lambda path: None)
         except TransportExecError as error:
             raise InstallError("config", _board_error(error)) from None
@@ -236,6 +243,8 @@ class Installer:
             self.report.note("%-5s %s" % (action, path))
         for path in plan.stale:
             self.report.note("remove %s" % path)
+        for path in plan.forget:
+            self.report.note("forget %s (the board's state under its old identity)" % path)
         self.report.note(
             "config: locker %s, broker %s:%d, WiFi %r"
             % (

@@ -4,6 +4,7 @@ bundle's and the board's. Files already right are skipped; config and secrets co
 bundle that are no longer in it are removed. Nothing else on the board (its journal, its
 counters) is ever touched: only .mpy modules and tls/ are the installer's to remove."""
 
+STATE = ("state.json", "state.json.tmp")  # firmware/board/store.py: journal, credentials
 LAST = ("config.json",)  # with every file under tls/: written once every code file is right
 SECRETS = "tls/"
 MODULE = ".mpy"
@@ -25,15 +26,15 @@ class InstallPlan:
 
     def __init__(self, code, last, stale, rom):
         self.code, self.last, self.stale, self.rom = code, last, stale, rom
+        self.forget = []  # the board's saved state, when its identity changes
 
     def to_write(self, group):
         return [path for path, action in group if action == WRITE]
 
     @property
     def changes_nothing(self):
-        return not (self.to_write(self.code) or self.to_write(self.last) or self.stale) and (
-            self.rom in (None, SKIP)
-        )
+        changes = self.to_write(self.code) or self.to_write(self.last) or self.stale
+        return not (changes or self.forget) and (self.rom in (None, SKIP))
 
 
 def plan_install(bundle, board, *, in_rom=(), rom_image=None, board_rom=None):
@@ -57,3 +58,13 @@ def _action(path, bundle, board):
 def _last_order(files):
     # the secrets before config.json: a config naming TLS never lands before its certificates
     return sorted(p for p in files if p.startswith(SECRETS)) + [p for p in LAST if p in files]
+
+
+def state_to_forget(board_files, held_config, identity):
+    """The board's saved state (its journal, credentials, counters) when the identity changes:
+    events and codes of another locker or signed with a dead key must not follow the board
+    into its new identity. Kept when the identity stays: unacknowledged events survive."""
+    held = held_config or {}
+    if (held.get("locker_id"), held.get("key")) == (identity["locker_id"], identity["key"]):
+        return []
+    return [path for path in STATE if path in board_files]

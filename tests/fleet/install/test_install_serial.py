@@ -143,3 +143,19 @@ def test_a_dry_run_writes_nothing_and_provisions_nothing(cloud, mosquitto, seria
         cloud.api.url + "/api/v1/lockers/INS-5", headers=cloud.admin_headers, timeout=10
     )
     assert missing.status_code == 404
+
+
+def test_another_lockers_board_is_refused_unless_reprovisioned(
+    cloud, mosquitto, serial_board, tmp_path
+):
+    board = serial_board()
+    assert install(cloud, board.port, "INS-6", mosquitto.port, tmp_path)[0] == 0
+    code, out = install(cloud, board.port, "INS-7", mosquitto.port, tmp_path)
+    assert code == 5, out
+    assert "install failed at provision: the board holds locker INS-6's identity" in out
+    assert not (tmp_path / "provisioned" / "INS-7").exists()
+    code, out = install(cloud, board.port, "INS-7", mosquitto.port, tmp_path, "--reprovision")
+    assert code == 0, out
+    assert "0 code files to write" in out and "config and secrets: config.json" in out
+    assert "forgot the board's saved state under its old identity (state.json)" in out
+    assert "INS-7 is online" in out

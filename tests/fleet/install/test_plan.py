@@ -1,6 +1,6 @@
 """Which files an install writes, skips and removes: pure, from two lists of sha256."""
 
-from fleet.install.plan import SKIP, WRITE, plan_install
+from fleet.install.plan import SKIP, WRITE, plan_install, state_to_forget
 
 BUNDLE = {
     "main.py": "a",
@@ -52,3 +52,12 @@ def test_with_romfs_the_modules_go_in_the_image_and_their_files_go():
         BUNDLE, {"main.py": "a", "boot.py": "b"}, in_rom=in_rom, rom_image="i", board_rom="i"
     )
     assert again.rom == SKIP and not again.stale
+
+
+def test_the_boards_state_goes_only_when_its_identity_changes():
+    files = ["main.py", "state.json", "config.json"]
+    held = {"locker_id": "L1", "key": "aa"}
+    assert state_to_forget(files, held, {"locker_id": "L1", "key": "aa"}) == []
+    assert state_to_forget(files, held, {"locker_id": "L1", "key": "bb"}) == ["state.json"]
+    assert state_to_forget(files, held, {"locker_id": "L2", "key": "aa"}) == ["state.json"]
+    assert state_to_forget(["main.py"], None, {"locker_id": "L1", "key": "aa"}) == []
