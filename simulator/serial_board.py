@@ -62,9 +62,19 @@ def silent_port():
 
 
 class SerialBoard(WasmBoard):
-    def __init__(self, flash_dir, workdir, heap=1024 * 1024, corrupt_writes_to=None):
+    def __init__(
+        self,
+        flash_dir,
+        workdir,
+        heap=1024 * 1024,
+        corrupt_writes_to=None,
+        flash_bytes=2 * 1024 * 1024,
+    ):
+        """`corrupt_writes_to`: a path in the flash whose first byte reads back flipped (a
+        failing flash); `flash_bytes`: the flash's size as os.statvfs() reports it."""
         self.flash_dir, self.workdir = Path(flash_dir), Path(workdir)
         self.heap, self.corrupt_writes_to = heap, corrupt_writes_to
+        self.flash_bytes = flash_bytes
         self.locker_id = "serial board"
         self.port, self.pty, self.process, self.resets = None, None, None, 0
         self.running_firmware, self.at_repl = False, None
@@ -86,6 +96,7 @@ class SerialBoard(WasmBoard):
         self._log = open(self.workdir / "serial_board.log", "w+")
         command = ["node", "--expose-gc", str(WASM / "serial_board.mjs"), "--pty", str(master)]
         command += ["--flash", str(self.flash_dir), "--sim", str(sim), "--heap", str(self.heap)]
+        command += ["--flash-bytes", str(self.flash_bytes)]
         if self.corrupt_writes_to:
             command += ["--corrupt", str(self.corrupt_writes_to)]
         try:

@@ -77,3 +77,25 @@ export function corruptReads(FS, filePath) {
     return count;
   };
 }
+
+// os.statvfs() as a board's flash answers it: `bytes` in 4 KB blocks, less what the files under
+// `root` take (whole blocks each). Emscripten's answer (2 GB free, whatever is written) is no
+// flash anyone would install on.
+export function flashSized(FS, root, bytes) {
+  const block = 4096;
+  const total = Math.floor(bytes / block);
+  const usedBlocks = (dir) => {
+    let used = 1; // the directory's own entry block
+    for (const name of FS.readdir(dir)) {
+      if (name === "." || name === "..") continue;
+      const stat = FS.stat(dir + "/" + name);
+      used += FS.isDir(stat.mode) ? usedBlocks(dir + "/" + name) : Math.ceil(stat.size / block);
+    }
+    return used;
+  };
+  FS.statfsNode = () => {
+    const free = Math.max(0, total - usedBlocks(root));
+    return { bsize: block, frsize: block, blocks: total, bfree: free, bavail: free,
+      files: FS.nextInode, ffree: FS.nextInode - 1, fsid: 42, flags: 2, namelen: 255 };
+  };
+}

@@ -3,26 +3,34 @@
 // (the WebAssembly port, through replProcessChar) behind it. The board's flash is a host folder.
 //
 // usage: node serial_board.mjs --pty FD --flash DIR --sim DIR [--heap BYTES] [--corrupt PATH]
+//   [--flash-bytes N]
 //   --pty: the pty master, inherited as an open fd (simulator/serial_board.py makes the pair)
 //   --flash: the flash, copied into /flash at every boot and mirrored back at every reset,
 //     Ctrl-C interrupt and exit
 //   --sim: the harness standing in for main.py, copied to /sim (never into /flash)
 //   --corrupt: a path in the flash whose bytes come back with one byte flipped when read
+//   --flash-bytes: the flash's size as os.statvfs reports it (2 MB: an ESP32's 4 MB board)
 // stdin: the harness's JSON commands while the firmware runs, or {"unplug": true}
 // stdout: the firmware's lines (JSON observations) and the board's own events as JSON
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import fs from "fs";
 import readline from "readline";
 import tty from "tty";
-import { copyIn, mirrorOut, corruptReads } from "./flash_mirror.mjs";
+import { copyIn, corruptReads, flashSized, mirrorOut } from "./flash_mirror.mjs";
 import { Commands, HostSockets } from "./board_host.mjs";
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].slice(2)] = process.argv[i + 1];
 const ptyFd = parseInt(args.pty, 10);
 const heapBytes = args.heap ? parseInt(args.heap, 10) : 1024 * 1024;
+const flashBytes = args["flash-bytes"] ? parseInt(args["flash-bytes"], 10) : 2 * 1024 * 1024;
 const PYEXEC_FORCED_EXIT = 0x100; // replProcessChar's "soft reset" answer
-const PTY_BACKLOG = 1 << 20; // output nobody reads beyond this is lost, as on a USB port
+const PASTE_WINDOW = 256; // MICROPY_REPL_STDIN_BUFFER_MAX on an ESP32
+// Output nobody reads is lost, as on a USB serial port with no host on it: what queues behind
+// a full pty while the far end has not read for a while is dropped. A reading host never loses
+// a byte (a large print waits for it, as a board's UART does).
+const PTY_BACKLOG = 8192;
+const PTY_STALLED_MS = 300;
 const STOP_GRACE_MS = 8000;
 const KEYBOARD_INTERRUPT =
   'Traceback (most recent call last):\r\n  File "main.py", line 1, in <module>\r\n' +
@@ -36,8 +44,12 @@ function emit(event) {
 const ptyOut = [];
 let ptyQueued = 0;
 let ptyRetry = null;
+let ptyDrainedAt = Date.now();
 function ptyWrite(bytes) {
-  if (!bytes.length || ptyQueued > PTY_BACKLOG) return;
+  if (!bytes.length) return;
+  if (ptyQueued > PTY_BACKLOG && Date.now() - ptyDrainedAt > PTY_STALLED_MS) {
+    ptyOut.length = ptyQueued = 0; // nobody is reading: the board talks into the void
+  }
   ptyOut.push(Buffer.from(bytes));
   ptyQueued += bytes.length;
   pumpPty();
@@ -52,6 +64,7 @@ function pumpPty() {
       written = 0;
     }
     ptyQueued -= written;
+    if (written) ptyDrainedAt = Date.now();
     if (written < ptyOut[0].length) {
       ptyOut[0] = ptyOut[0].subarray(written);
       if (!ptyRetry) ptyRetry = setTimeout(() => { ptyRetry = null; pumpPty(); }, 5);
@@ -73,6 +86,9 @@ class SerialBoard {
     this.raw = false; // raw REPL (else friendly)
     this.rawIdle = false; // raw REPL with an empty buffer: where raw-paste is asked for
     this.pasteProbe = null; // the bytes of a raw-paste request seen so far
+    this.paste = null; // a raw paste being received: its code and the window left
+    this.skipOk = 0;
+    this.quiet = false;
     this.input = [];
     this.resetAsked = null;
     this.resets = 0;
@@ -98,11 +114,12 @@ class SerialBoard {
     copyIn(mp.FS, args.flash, "/flash");
     copyIn(mp.FS, args.sim, "/sim");
     if (args.corrupt) corruptReads(mp.FS, "/flash/" + args.corrupt);
+    flashSized(mp.FS, "/flash", flashBytes);
     this.commands = new Commands();
     mp.registerJsModule("host", this.sockets.hostModule(this.commands, () => this.mp === mp));
     mp.registerJsModule("board_host", {
       reset: () => this.askReset("hard"),
-      soft_reset: () => this.askReset("soft"),
+      soft_reset: () => this.askReset(this.raw ? "soft-raw" : "soft"),
       reset_cause: () => (this.resets ? (this.lastReset === "hard" ? 2 : 5) : 1),
     });
     // On an ESP32 the flash is the cwd and the path is ["", ".frozen", "/lib"] (asyncio is
@@ -110,17 +127,18 @@ class SerialBoard {
     mp.runPython(
       'import sys, os\nsys.path[:] = ["/flash", ".frozen", "/flash/lib", "/sim"]\nos.chdir("/flash")',
     );
-    if (kind !== "soft-raw") this.runFile(generation, "boot.py");
+    const bare = kind === "soft-raw" || kind === "interrupted"; // no boot.py, no main.py
+    if (!bare) this.runFile(generation, "boot.py");
     // The wasm port has no machine.Pin nor network: the harness (virtual pins, Node's sockets)
     // runs the installed firmware in place of main.py.
-    if (kind !== "soft-raw" && mp.FS.analyzePath("/flash/main.py").exists) this.startFirmware();
+    if (!bare && mp.FS.analyzePath("/flash/main.py").exists) this.startFirmware();
     else this.enterRepl();
   }
 
   runFile(generation, name) {
     if (!this.mp.FS.analyzePath("/flash/" + name).exists) return;
     try {
-      this.mp.runPython("exec(open(%r).read(), {'__name__': '__main__'})".replace("%r", `"${name}"`));
+      this.mp.runPython(`exec(open("${name}").read(), {"__name__": "__main__"})`);
     } catch (error) {
       this.output(generation, Buffer.from(traceback(error)));
     }
@@ -166,12 +184,21 @@ class SerialBoard {
       this.firmwareEnded.then(() => true),
       new Promise((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS)),
     ]);
-    if (!stopped) emit({ firmware: "did not stop" });
+    if (stopped || this.state !== "stopping") return;
+    // A firmware that does not let go: the board comes up on a fresh interpreter at the REPL,
+    // as a KeyboardInterrupt would leave it
+    emit({ firmware: "did not stop" });
+    ptyWrite(Buffer.from(KEYBOARD_INTERRUPT));
+    mirrorOut(this.mp.FS, "/flash", args.flash);
+    this.sockets.closeAll();
+    await this.boot("interrupted");
   }
 
   enterRepl() {
-    this.state = "repl";
+    this.quiet = this.raw; // a soft reboot in the raw REPL shows no banner, only the raw prompt
     this.mp.replInit(); // prints the banner and the friendly prompt
+    this.quiet = false;
+    this.state = "repl";
     if (this.raw) this.feed(0x01);
     this.rawIdle = this.raw;
     emit({ repl: this.raw ? "raw" : "friendly" });
@@ -180,7 +207,12 @@ class SerialBoard {
 
   output(generation, bytes) {
     if (generation !== this.generation || this.state === "resetting") return;
-    if (this.state === "booting" && this.raw) return; // a raw soft reset shows no banner
+    if (this.quiet) return;
+    if (this.skipOk) {
+      const skipped = Math.min(this.skipOk, bytes.length);
+      this.skipOk -= skipped;
+      bytes = bytes.subarray(skipped);
+    }
     ptyWrite(bytes);
     if (this.state !== "firmware" && this.state !== "stopping") return;
     for (const byte of bytes) {
@@ -206,26 +238,50 @@ class SerialBoard {
   pump() {
     while (this.state === "repl" && this.input.length) {
       const byte = this.input.shift();
-      if (this.pasteProbe || (this.raw && this.rawIdle && byte === 0x05)) this.probePaste(byte);
+      if (this.paste) this.pasteByte(byte);
+      else if (this.pasteProbe || (this.raw && this.rawIdle && byte === 0x05)) this.probePaste(byte);
       else this.feed(byte);
     }
   }
 
-  // mpremote asks for raw-paste mode with \x05A\x01; the port's event-driven REPL would hang on
-  // it, so the board answers as a MicroPython that understands the request but lacks the mode.
+  // Raw-paste mode, as MicroPython's blocking raw REPL has it (mpremote asks with \x05A\x01):
+  // the port's event-driven REPL would hang on the request, so the board takes the paste here,
+  // with the same window flow control, and hands the code to the raw REPL when it ends.
   probePaste(byte) {
     this.pasteProbe = (this.pasteProbe || []).concat([byte]);
     const asked = [0x05, 0x41, 0x01];
     if (this.pasteProbe.every((b, i) => b === asked[i])) {
       if (this.pasteProbe.length === asked.length) {
         this.pasteProbe = null;
-        ptyWrite(Buffer.from("R\x00"));
+        this.paste = { code: [], remain: PASTE_WINDOW };
+        ptyWrite(Buffer.from([0x52, 0x01, PASTE_WINDOW & 0xff, PASTE_WINDOW >> 8]));
       }
       return;
     }
     const bytes = this.pasteProbe.slice(1); // not a raw-paste request: the rest is input
     this.pasteProbe = null;
     this.input.unshift(...bytes);
+  }
+
+  pasteByte(byte) {
+    if (byte !== 0x03 && byte !== 0x04) {
+      this.paste.code.push(byte);
+      if (--this.paste.remain === 0) {
+        this.paste.remain = PASTE_WINDOW;
+        ptyWrite(Buffer.from([0x01])); // room for another window
+      }
+      return;
+    }
+    const code = this.paste.code;
+    this.paste = null;
+    ptyWrite(Buffer.from([0x04])); // end of data acknowledged
+    if (byte === 0x03 || !code.length) {
+      ptyWrite(Buffer.from("\x04\x04>")); // nothing to run: no output, no error
+      return;
+    }
+    this.skipOk = 2; // a raw paste runs without the raw REPL's "OK"
+    for (const codeByte of code) this.mp.replProcessChar(codeByte);
+    this.feed(0x04);
   }
 
   feed(byte) {
@@ -283,5 +339,5 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
   else if (board.state === "firmware") board.commands.push(line);
   else emit({ done: command, refused: "no firmware is running (" + board.state + ")" });
 }).on("close", () => board.unplug("stdin closed"));
-process.on("SIGTERM", () => board.unplug("SIGTERM"));
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(signal, () => board.unplug(signal));
 await board.boot("power-on");

@@ -3,15 +3,17 @@ mpremote's SerialTransport over pyserial exactly as an installer drives a board 
 Its flash is a host folder that survives resets; the bundle written there boots and comes online
 against the real Mosquitto."""
 
+import contextlib
 import hashlib
 import shutil
+import signal
 
 import pytest
-from mpremote.transport import TransportError
+from mpremote.transport import TransportError, TransportExecError
 from mpremote.transport_serial import SerialTransport
 
 from fleet.firmware_build import board_config, build
-from simulator.serial_board import SerialBoard, silent_port
+from simulator.serial_board import BoardFailed, SerialBoard, silent_port
 from simulator.wasm_board import node_ready
 
 pytestmark = pytest.mark.skipif(not node_ready(), reason="Node.js or node_modules missing")
@@ -45,7 +47,8 @@ def transports():
 
     yield open_port
     for transport in opened:
-        transport.close()
+        with contextlib.suppress(OSError):  # EIO: the board behind it is gone (unplugged)
+            transport.close()
 
 
 def bundle(tmp_path, mosquitto, locker_id="SER-1"):
@@ -60,10 +63,21 @@ def test_an_empty_flash_sits_at_the_repl_and_mpremote_runs_code_on_it(serial_boa
     transport = transports(board.port)
     transport.enter_raw_repl(soft_reset=False)
     assert transport.exec("print(6 * 7)").strip() == b"42"
+    assert transport.use_raw_paste  # the board took it in raw-paste mode, as an ESP32 does
     assert transport.eval("1 + 1") == 2
-    with pytest.raises(Exception, match="ZeroDivisionError"):
+    with pytest.raises(TransportExecError, match="ZeroDivisionError"):
         transport.exec("1 / 0")
+    assert transport.exec("") == b""
     assert not board.running_firmware
+
+
+def test_a_board_without_raw_paste_is_served_by_the_standard_raw_repl(serial_board, transports):
+    board = serial_board()
+    board.wait_repl(20)
+    transport = transports(board.port)
+    transport.enter_raw_repl(soft_reset=False)
+    transport.use_raw_paste = False
+    assert transport.exec("print('x' * 600)").strip() == b"x" * 600
 
 
 def test_files_go_in_and_come_out_byte_exact_and_the_board_hashes_them(serial_board, transports):
@@ -79,6 +93,19 @@ def test_files_go_in_and_come_out_byte_exact_and_the_board_hashes_them(serial_bo
         "__import__('hashlib').sha256(open('lib/blob.bin', 'rb').read()).digest())"
     )
     assert on_board.decode() == hashlib.sha256(PAYLOAD).hexdigest()
+
+
+def test_the_flash_reports_its_size_and_what_is_left_as_a_board_does(serial_board, transports):
+    board = serial_board(flash_bytes=1024 * 1024)
+    board.wait_repl(20)
+    transport = transports(board.port)
+    transport.enter_raw_repl(soft_reset=False)
+    statvfs = "tuple(__import__('os').statvfs('.'))"
+    before = transport.eval(statvfs)
+    transport.fs_writefile("blob.bin", PAYLOAD)  # 10 KB: three 4 KB blocks
+    after = transport.eval(statvfs)
+    assert (before[0], before[2]) == (4096, 256)
+    assert before[3] - after[3] == 3
 
 
 def test_a_machine_reset_keeps_the_flash_and_a_soft_reset_says_so(
@@ -153,3 +180,35 @@ def test_the_bundle_in_the_flash_boots_comes_online_and_is_interrupted_by_mpremo
     board.wait_until(lambda c: c.is_online(), 20, "online again")
     transport.enter_raw_repl(soft_reset=False)  # a second install run can interrupt it too
     assert transport.eval("2 + 2") == 4
+    transport.exit_raw_repl()
+    transport.serial.write(b"\x04")  # Ctrl-D at the friendly prompt: soft reboot, main.py runs
+    board.wait_resets(2, 20)
+    board.wait_booted(30)
+    assert b"MPY: soft reboot\r\n" in transport.read_until(1, b"soft reboot\r\n", timeout=5)
+
+
+def test_a_firmware_that_fails_at_boot_leaves_its_traceback_and_the_repl(
+    serial_board, transports, tmp_path
+):
+    (tmp_path / "flash").mkdir()
+    (tmp_path / "flash" / "main.py").write_text("import machine\n")  # and no bundle beside it
+    board = serial_board()
+    with pytest.raises(BoardFailed, match="no module named .board_profile."):
+        board.wait_booted(30)
+    assert board.wait_repl(20) == "friendly"
+    transport = transports(board.port)
+    transport.enter_raw_repl(soft_reset=False)
+    assert transport.eval("sorted(__import__('os').listdir())") == ["main.py"]
+
+
+def test_a_board_killed_with_sigterm_writes_its_flash_back_first(
+    serial_board, transports, tmp_path
+):
+    board = serial_board()
+    board.wait_repl(20)
+    transport = transports(board.port)
+    transport.enter_raw_repl(soft_reset=False)
+    transport.fs_writefile("written.txt", b"kept")
+    board.process.send_signal(signal.SIGTERM)
+    assert board.process.wait(10) == 0
+    assert (tmp_path / "flash" / "written.txt").read_bytes() == b"kept"
