@@ -43,7 +43,7 @@ def _walk(d):
         if e[1] & 0x4000:
             _walk(p)
         else:
-            print(p)
+            print(e[3] if len(e) > 3 else -1, p)
 _walk('')
 """
 HASH = """
@@ -139,9 +139,6 @@ class BoardLink:
             self.transport = SerialTransport(self.port, timeout=2)
             with _quiet():  # mpremote prints what it got before raising: keep one clear line
                 self.transport.enter_raw_repl(soft_reset=False, timeout_overall=self.answer_s)
-            # the standard raw REPL, which every MicroPython has: the WebAssembly port's
-            # event-driven REPL ends a raw paste as soon as it starts
-            self.transport.use_raw_paste = False
         except (TransportError, OSError) as error:
             self.close()
             raise NoBoard(str(error) or "no answer") from None
@@ -174,7 +171,13 @@ class BoardLink:
         return facts
 
     def files(self):
-        return [line for line in self.run(LIST).splitlines() if line]
+        """{path: size in bytes (-1 where the port does not say)} of every file on the board."""
+        found = {}
+        for line in self.run(LIST).splitlines():
+            size, _, path = line.partition(" ")
+            if path:
+                found[path] = int(size)
+        return found
 
     def hashes(self, paths):
         """{path: sha256 hex} of those of `paths` that exist on the board, hashed there."""

@@ -10,7 +10,7 @@ from fleet.install import identity as identities
 from fleet.install.board_link import TransportExecError
 from fleet.install.cloud_watch import open_alarms, read_locker, summary, wait_online
 from fleet.install.errors import InstallError
-from fleet.install.plan import is_managed, plan_install, state_to_forget
+from fleet.install.plan import flash_shortfall, is_managed, plan_install, state_to_forget
 from fleet.install.probe import open_board, probe_board, size
 from fleet.install.rom_deploy import deploy_image
 from fleet.install.romfs import RomfsError, build_image, code_files
@@ -168,7 +168,19 @@ class Installer:
         )
         plan.stale += [p for p in leftovers(board_files) if p not in plan.stale]
         plan.forget = state_to_forget(board_files, facts["config"], config)
+        self._check_room(plan, bundle_dir, board_files, facts["free"])
         return plan, image
+
+    def _check_room(self, plan, bundle_dir, board_files, free):
+        sizes = {p: (bundle_dir / p).stat().st_size for p, _ in plan.code + plan.last}
+        short = flash_shortfall(plan, sizes, board_files, free)
+        if short:
+            raise InstallError(
+                "write",
+                "the board's flash lacks %s for this bundle (%s free): remove files you put "
+                "there yourself, or erase the filesystem and install again"
+                % (size(short), size(free)),
+            )
 
     def _write(self, link, plan, image, bundle_dir):
         code = plan.to_write(plan.code)

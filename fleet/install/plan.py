@@ -68,3 +68,15 @@ def state_to_forget(board_files, held_config, identity):
     if (held.get("locker_id"), held.get("key")) == (identity["locker_id"], identity["key"]):
         return []
     return [path for path in STATE if path in board_files]
+
+
+def flash_shortfall(plan, new_sizes, board_sizes, free):
+    """Bytes the board's flash lacks for `plan` (0 if it fits): what is written, less what it
+    replaces or removes, plus room for the largest file's temporary copy."""
+    if free is None:
+        return 0
+    written = plan.to_write(plan.code) + plan.to_write(plan.last)
+    grows = sum(new_sizes[p] for p in written)
+    frees = sum(max(board_sizes.get(p, 0), 0) for p in written + plan.stale + plan.forget)
+    largest = max([new_sizes[p] for p in written] or [0])
+    return max(0, grows - frees + largest - free)

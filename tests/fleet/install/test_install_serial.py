@@ -159,3 +159,13 @@ def test_another_lockers_board_is_refused_unless_reprovisioned(
     assert "0 code files to write" in out and "config and secrets: config.json" in out
     assert "forgot the board's saved state under its old identity (state.json)" in out
     assert "INS-7 is online" in out
+
+
+def test_a_flash_too_small_for_the_bundle_is_refused_before_writing(
+    cloud, mosquitto, serial_board, tmp_path
+):
+    board = serial_board(flash_bytes=64 * 1024)
+    code, out = install(cloud, board.port, "INS-8", mosquitto.port, tmp_path)
+    assert code == 6, out
+    assert "install failed at write: the board's flash lacks" in out
+    assert "[4/6]" not in out  # not one file written

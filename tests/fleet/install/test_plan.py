@@ -1,6 +1,6 @@
 """Which files an install writes, skips and removes: pure, from two lists of sha256."""
 
-from fleet.install.plan import SKIP, WRITE, plan_install, state_to_forget
+from fleet.install.plan import SKIP, WRITE, flash_shortfall, plan_install, state_to_forget
 
 BUNDLE = {
     "main.py": "a",
@@ -61,3 +61,14 @@ def test_the_boards_state_goes_only_when_its_identity_changes():
     assert state_to_forget(files, held, {"locker_id": "L1", "key": "bb"}) == ["state.json"]
     assert state_to_forget(files, held, {"locker_id": "L2", "key": "aa"}) == ["state.json"]
     assert state_to_forget(["main.py"], None, {"locker_id": "L1", "key": "aa"}) == []
+
+
+def test_the_flash_must_hold_what_is_written_less_what_it_replaces():
+    new = {p: 1000 for p in BUNDLE}
+    fresh = plan_install(BUNDLE, {})
+    assert flash_shortfall(fresh, new, {}, 8000) == 0  # 7 files + one temporary copy
+    assert flash_shortfall(fresh, new, {}, 7500) == 500
+    old = {"firmware/old.mpy": 3000}
+    upgrade = plan_install(BUNDLE, {"firmware/old.mpy": "x"})
+    assert flash_shortfall(upgrade, new, old, 5000) == 0  # the old module's room comes back
+    assert flash_shortfall(fresh, new, {}, None) == 0  # a port that does not say: try
