@@ -18,13 +18,23 @@ TO_CHECK = (
 )
 
 
-def read_locker(api, locker_id, headers):
-    """The locker as the cloud shows it, or None if the cloud does not know it."""
-    response = httpx.get(
-        "%s/api/v1/lockers/%s" % (api.rstrip("/"), locker_id), headers=headers, timeout=10
-    )
+def read_locker(api, locker_id, headers, step="online"):
+    """The locker as the cloud shows it, or None if the cloud does not know it; InstallError
+    (at `step`) when the cloud cannot be reached or refuses the token."""
+    try:
+        response = httpx.get(
+            "%s/api/v1/lockers/%s" % (api.rstrip("/"), locker_id), headers=headers, timeout=10
+        )
+    except httpx.HTTPError as error:
+        raise InstallError(step, "the cloud at %s does not answer: %s" % (api, error)) from None
     if response.status_code == 404:
         return None
+    if response.status_code in (401, 403):
+        raise InstallError(
+            step,
+            "the cloud at %s refused the token (%d): give an operator's token with --token or "
+            "LOCKER_API_TOKEN" % (api, response.status_code),
+        )
     response.raise_for_status()
     return response.json()
 
@@ -44,10 +54,7 @@ def wait_online(api, locker_id, headers, *, telemetry_before, timeout_s, broker,
     deadline = time.monotonic() + timeout_s
     locker = None
     while time.monotonic() < deadline:
-        try:
-            locker = read_locker(api, locker_id, headers)
-        except httpx.HTTPError as error:
-            raise InstallError("online", "the cloud at %s: %s" % (api, error)) from None
+        locker = read_locker(api, locker_id, headers)
         if is_up(locker, telemetry_before):
             return locker
         time.sleep(poll_s)
@@ -61,10 +68,16 @@ def wait_online(api, locker_id, headers, *, telemetry_before, timeout_s, broker,
 
 def open_alarms(api, locker_id, headers):
     """The locker's open alarms (after reconnect: what its inventory disagreed with)."""
-    response = httpx.get(
-        "%s/api/v1/alarms" % api.rstrip("/"), params={"open": "true"}, headers=headers, timeout=10
-    )
-    response.raise_for_status()
+    try:
+        response = httpx.get(
+            "%s/api/v1/alarms" % api.rstrip("/"),
+            params={"open": "true"},
+            headers=headers,
+            timeout=10,
+        )
+        response.raise_for_status()
+    except httpx.HTTPError as error:
+        raise InstallError("online", "the cloud's alarms at %s: %s" % (api, error)) from None
     return [alarm for alarm in response.json() if alarm["locker_id"] == locker_id]
 
 

@@ -70,6 +70,8 @@ class Installer:
         source = identities.identity_source(
             options.locker_id, facts["config"], local, reprovision=options.reprovision
         )
+        if not options.dry_run:  # the token is checked before anything is written
+            read_locker(options.api, options.locker_id, options.headers, step="provision")
         if options.dry_run and source in (identities.NEW, identities.REPROVISION):
             self.report.step("provision", _DRY_RUN_TEXT[source] % options.locker_id)
             return None, source

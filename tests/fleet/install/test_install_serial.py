@@ -169,3 +169,13 @@ def test_a_flash_too_small_for_the_bundle_is_refused_before_writing(
     assert code == 6, out
     assert "install failed at write: the board's flash lacks" in out
     assert "[4/6]" not in out  # not one file written
+
+
+def test_a_token_the_cloud_refuses_stops_before_anything_is_written(
+    cloud, mosquitto, serial_board, tmp_path
+):
+    board = serial_board()
+    code, out = install(cloud, board.port, "INS-9", mosquitto.port, tmp_path, "--token", "nope")
+    assert code == 5, out
+    assert "install failed at provision: the cloud at http://" in out
+    assert "refused the token (401)" in out and "[4/6]" not in out
