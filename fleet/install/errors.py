@@ -9,6 +9,7 @@ EXIT_CODES = {
     "write": 6,
     "config": 7,
     "online": 8,
+    "build": 9,
 }
 
 
