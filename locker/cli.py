@@ -166,6 +166,8 @@ def _parser():
     provision.add_argument("--ca-dir", default="pki")
     provision.add_argument("--out", help="default: provisioned/LOCKER_ID")
 
+    _install_parsers(sub)
+
     broker_config = sub.add_parser(
         "broker-config", help="Mosquitto for the fleet: TLS, certificates, ACL"
     )
@@ -237,6 +239,46 @@ def _parser():
     solve.add_argument("--seconds", type=float, default=10.0, help="solver time limit")
     solve.add_argument("--seed", type=int, default=0)
     return parser
+
+
+def _install_parsers(sub):
+    boards = sub.add_parser("boards", help="the serial ports that look like MicroPython boards")
+    boards.add_argument(
+        "--no-probe",
+        action="store_true",
+        help="do not ask each what it runs (asking stops its program a moment: a soft reboot "
+        "starts it again)",
+    )
+    install = sub.add_parser(
+        "install",
+        help="put a board on the wall: probe, provision, write the bundle, config last, "
+        "reset, wait until the cloud sees it online (hardware/INSTALL.md)",
+    )
+    install.add_argument("locker_id")
+    install.add_argument("--port", required=True, help="the board's serial port, e.g. /dev/ttyUSB0")
+    install.add_argument("--board", required=True, choices=["esp32", "picow"])
+    install.add_argument("--api", required=True, help="the cloud API, e.g. https://cloud.example")
+    _token_option(install)
+    install.add_argument("--layout", default="S8,M8,L8", help="compartments by size; at most 24")
+    install.add_argument(
+        "--broker",
+        help="what the board connects to: mqtts://host:8883 (its certificate) or mqtt://host:1883 "
+        "(plain, demo brokers); default: the broker the board already has",
+    )
+    install.add_argument("--ca-dir", default="pki", help="the fleet CA (for mqtts://)")
+    install.add_argument("--wifi-ssid", help="default: what the board already has")
+    install.add_argument("--wifi-password")
+    install.add_argument(
+        "--reprovision", action="store_true", help="a new board key (and certificate)"
+    )
+    install.add_argument(
+        "--micropython-image",
+        help="the MicroPython .bin (esp32) or .uf2 (picow) to flash if the board runs none",
+    )
+    install.add_argument("--bootsel-drive", help="the Pico's BOOTSEL drive, if not found alone")
+    install.add_argument("--identity-dir", help="default: provisioned/LOCKER_ID")
+    install.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    install.add_argument("--online-timeout", type=float, default=90.0, help="seconds")
 
 
 def main(argv=None):

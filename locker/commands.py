@@ -140,6 +140,18 @@ def provision(args):
     print("provisioned %s: identity and certificate in %s" % (args.locker_id, out))
 
 
+def boards(args):
+    from locker.install_command import list_boards
+
+    return list_boards(probe=not args.no_probe)
+
+
+def install(args):
+    from locker.install_command import run_install
+
+    return run_install(args, _bearer(args.token))
+
+
 def broker_config(args):
     from fleet.broker_folder import BrokerFolder
     from fleet.pki import FleetCA

@@ -47,6 +47,7 @@ from cloud.models.locker import (
     Locker,
     LockerCreate,
     LockerDetail,
+    LockerKey,
     LockerProvisioned,
     LockerPublic,
 )
@@ -121,6 +122,7 @@ __all__ = [
     "Locker",
     "LockerCreate",
     "LockerDetail",
+    "LockerKey",
     "LockerProvisioned",
     "LockerPublic",
     "Notification",

@@ -125,3 +125,11 @@ class LockerDetail(LockerPublic):
 
 class LockerProvisioned(LockerDetail):
     device_key: str  # returned once, when the locker is provisioned; never again
+
+
+class LockerKey(SQLModel):
+    """A locker's new board key, returned once when an admin rotates it (a board replaced or
+    reinstalled: `locker install --reprovision`)."""
+
+    locker_id: str
+    device_key: str

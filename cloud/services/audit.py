@@ -57,8 +57,9 @@ ACTIONS = (
     "courier_code_issued",  # codes the cloud draws (issue 10)
     "login_locked",
     "logout",
-    "password_changed",
-)  # login guessing, sessions (issue 10)
+    "password_changed",  # login guessing, sessions (issue 10)
+    "device_key_rotated",  # `locker install --reprovision` (issue 13)
+)
 _BATCH = 1000  # entries read at a time while verifying
 
 

@@ -16,7 +16,7 @@ from cloud.models import (
     Locker,
     LockerCreate,
 )
-from cloud.services import couriers, depots
+from cloud.services import audit, couriers, depots
 from cloud.services.errors import Conflict, Invalid, NotFound
 
 DEVICE_KEY_BYTES = 32
@@ -110,3 +110,23 @@ def applied_seq(session: Session, locker_id: str) -> int:
     meanwhile, so it says which of the board's settlements the decision already knew."""
     value = session.exec(select(Locker.applied_seq).where(Locker.id == locker_id)).first()
     return value or 0
+
+
+def rotate_device_key(session: Session, locker_id: str, now: datetime, *, actor: str) -> str:
+    """Give the locker a new board key (hex), to hand over once; the old one stops working now.
+    Refused while a compartment holds a parcel: its pickup code was derived from the old key,
+    so the board with the new one could not check it."""
+    locker = get_locker(session, locker_id)
+    holding = [c.number for c in compartments_of(session, locker.id) if c.parcel_id is not None]
+    if holding:
+        raise Conflict(
+            "locker_holds_parcels",
+            f"locker {locker.id} has parcels in compartments "
+            f"{', '.join(map(str, holding))}: their codes depend on the board key; "
+            "empty it (or expire them) before a new key",
+        )
+    locker.device_key = secrets.token_hex(DEVICE_KEY_BYTES)
+    session.add(locker)
+    session.flush()
+    audit.record(session, actor, "device_key_rotated", f"locker:{locker.id}", now)
+    return locker.device_key

@@ -4,12 +4,13 @@ route planning reaches it."""
 from fastapi import APIRouter
 from sqlmodel import Session
 
-from cloud.api.deps import CurrentPrincipal, OperatorWriter
+from cloud.api.deps import CurrentAdmin, CurrentPrincipal, OperatorWriter
 from cloud.models import (
     CompartmentPublic,
     Locker,
     LockerCreate,
     LockerDetail,
+    LockerKey,
     LockerProvisioned,
     LockerPublic,
     LockerRoutingUpdate,
@@ -44,6 +45,17 @@ def list_lockers(_anyone: CurrentPrincipal, session: SessionDep) -> list[Locker]
 def read_locker(locker_id: str, _anyone: CurrentPrincipal, session: SessionDep) -> LockerDetail:
     """One locker with its compartments, their states, and whether its board is online."""
     return _detail(session, lockers.get_locker(session, locker_id))
+
+
+@router.post("/{locker_id}/device-key", response_model=LockerKey)
+def rotate_device_key(
+    locker_id: str, admin: CurrentAdmin, session: SessionDep, now: NowDep
+) -> LockerKey:
+    """A new board key for the locker (its board replaced or reinstalled), in this response
+    only; the old key stops working now. Audited; 409 while it holds parcels."""
+    key = lockers.rotate_device_key(session, locker_id, now, actor=admin.actor)
+    session.commit()
+    return LockerKey(locker_id=locker_id, device_key=key)
 
 
 @router.patch("/{locker_id}/routing", response_model=LockerPublic)

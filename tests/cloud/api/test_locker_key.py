@@ -1,0 +1,51 @@
+"""A new board key for a locker (`locker install --reprovision`): admins only, audited, shown
+once, refused while parcels depend on the old key."""
+
+from sqlmodel import Session, select
+
+from cloud.models import AuditEntry, Locker
+
+from .test_lockers import LOCKER
+
+
+def test_an_admin_gets_a_new_key_once_and_the_old_one_is_gone(client, engine):
+    old = client.post("/api/v1/lockers", json=LOCKER).json()["device_key"]
+    response = client.post("/api/v1/lockers/L1/device-key")
+    assert response.status_code == 200
+    new = response.json()["device_key"]
+    assert len(bytes.fromhex(new)) == 32 and new != old
+    assert response.json()["locker_id"] == "L1"
+    with Session(engine) as session:
+        assert session.get(Locker, "L1").device_key == new
+        entry = session.exec(
+            select(AuditEntry).where(AuditEntry.action == "device_key_rotated")
+        ).one()
+    assert entry.subject == "locker:L1" and new not in entry.detail
+
+
+def test_an_operator_may_not_rotate_a_key(client, credentials, engine):
+    old = client.post("/api/v1/lockers", json=LOCKER).json()["device_key"]
+    response = client.post(
+        "/api/v1/lockers/L1/device-key", headers=credentials.operator("operator")
+    )
+    assert response.status_code == 403
+    with Session(engine) as session:
+        assert session.get(Locker, "L1").device_key == old
+
+
+def test_an_unknown_locker_is_404(client):
+    response = client.post("/api/v1/lockers/nope/device-key")
+    assert response.status_code == 404
+
+
+def test_a_locker_holding_a_parcel_keeps_its_key(client, engine, parcel_data):
+    old = client.post("/api/v1/lockers", json=LOCKER).json()["device_key"]
+    advised = client.post(
+        "/api/v1/parcels", json=parcel_data(locker_id="L1").model_dump(mode="json")
+    )
+    assert advised.status_code == 201, advised.text
+    response = client.post("/api/v1/lockers/L1/device-key")
+    assert response.status_code == 409
+    assert response.json()["detail"]["code"] == "locker_holds_parcels"
+    with Session(engine) as session:
+        assert session.get(Locker, "L1").device_key == old
