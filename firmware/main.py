@@ -3,6 +3,7 @@
 import asyncio
 import gc
 import json
+import os
 import sys
 import time
 
@@ -22,6 +23,7 @@ from firmware.board.wiring import build_hardware
 # MicroPython ports count wall time from 1970 or from 2000; the wire speaks Unix ms.
 EPOCH_OFFSET_S = 946684800 if time.gmtime(0)[0] == 2000 else 0
 WATCHDOG_MS = 8000
+INSTALL_LOCK = "install.lock"  # fleet/install/board_link.py writes and removes it
 # By name: the RP2 port has only PWRON_RESET and WDT_RESET (its stubs list the others from the
 # docs), and a missing attribute here would stop main.py before it starts.
 RESET_CAUSES = dict(
@@ -142,4 +144,18 @@ def main():
     asyncio.run(run(board, wifi, guard))
 
 
-main()
+def held_for_install():
+    # `locker install` leaves this file while it writes the bundle and removes it last: the
+    # board then stays at the REPL, with no watchdog started (an ESP32's cannot be stopped, and
+    # would reset the board under the installer) and no half-written bundle run.
+    try:
+        os.stat(INSTALL_LOCK)
+        return True
+    except OSError:
+        return False
+
+
+if held_for_install():
+    print("held by locker install (%s): REPL only" % INSTALL_LOCK)
+else:
+    main()

@@ -69,12 +69,15 @@ class SerialBoard(WasmBoard):
         heap=1024 * 1024,
         corrupt_writes_to=None,
         flash_bytes=2 * 1024 * 1024,
+        watchdog_ms=None,
     ):
         """`corrupt_writes_to`: a path in the flash whose first byte reads back flipped (a
-        failing flash); `flash_bytes`: the flash's size as os.statvfs() reports it."""
+        failing flash); `flash_bytes`: the flash's size as os.statvfs() reports it;
+        `watchdog_ms`: the firmware's watchdog, which resets a board whose firmware was
+        interrupted to the REPL this long after (main.py's WATCHDOG_MS on a board)."""
         self.flash_dir, self.workdir = Path(flash_dir), Path(workdir)
         self.heap, self.corrupt_writes_to = heap, corrupt_writes_to
-        self.flash_bytes = flash_bytes
+        self.flash_bytes, self.watchdog_ms = flash_bytes, watchdog_ms
         self.locker_id = "serial board"
         self.port, self.pty, self.process, self.resets = None, None, None, 0
         self.running_firmware, self.at_repl = False, None
@@ -97,6 +100,8 @@ class SerialBoard(WasmBoard):
         command = ["node", "--expose-gc", str(WASM / "serial_board.mjs"), "--pty", str(master)]
         command += ["--flash", str(self.flash_dir), "--sim", str(sim), "--heap", str(self.heap)]
         command += ["--flash-bytes", str(self.flash_bytes)]
+        if self.watchdog_ms:
+            command += ["--watchdog-ms", str(self.watchdog_ms)]
         if self.corrupt_writes_to:
             command += ["--corrupt", str(self.corrupt_writes_to)]
         try:

@@ -6,10 +6,17 @@ import binascii
 import contextlib
 import io
 import json
+import time
 
 from mpremote.transport import TransportError, TransportExecError
 from mpremote.transport_serial import SerialTransport
 
+# firmware/main.py's INSTALL_LOCK: while it is there the board boots to the REPL, firmware off
+INSTALL_LOCK = "install.lock"
+INSTALL_HOLD = """
+with open(%(lock)r, 'w') as f:
+    f.write('locker install is writing this board: remove this file to run main.py')
+"""
 # Runs on the board: what it is, how much flash is free, whether ROMFS is there, its config.
 PROBE = """
 import sys, os
@@ -33,6 +40,7 @@ try:
         r['config'] = f.read()
 except OSError:
     r['config'] = None
+r['main'] = 'main.py' in os.listdir()
 print(repr(r))
 """
 LIST = """
@@ -233,6 +241,26 @@ class BoardLink:
             self.transport.exit_raw_repl()
             self.transport.serial.write(b"\x04")
         self.close()
+
+    def hold(self, timeout_s=30):
+        """Keep the board at the REPL until release(): the install lock that firmware/main.py
+        honours, then a reset, so the firmware (and its watchdog, which an ESP32 cannot stop
+        and which would reset the board under the installer) does not start again. The link
+        is open again on the board's fresh REPL when this returns."""
+        self.run(INSTALL_HOLD % {"lock": INSTALL_LOCK})
+        self.reset()
+        deadline = time.monotonic() + timeout_s
+        while True:  # a Pico W's USB port goes away with the reset and comes back
+            try:
+                return self.open()
+            except NoBoard:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def release(self):
+        """Remove the install lock: at the next reset the firmware runs."""
+        self.run("import os\ntry:\n    os.remove(%r)\nexcept OSError:\n    pass" % INSTALL_LOCK)
 
     def reset(self):
         """machine.reset(), as mpremote's `reset` does; the link is closed after."""

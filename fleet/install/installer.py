@@ -48,6 +48,9 @@ class Installer:
     def run(self):
         with open_board(self.options, self.report) as link:
             facts = probe_board(link, self.options, self.report)
+            if facts.get("main") and not self.options.dry_run:
+                self.report.step("probe", "holding the board at the REPL while it is written")
+                link.hold()
             identity, source = self._identity(link, facts)
             with tempfile.TemporaryDirectory() as folder:
                 bundle_dir = Path(folder) / "bundle"
@@ -222,6 +225,7 @@ class Installer:
                     % ", ".join(plan.forget)
                 )
             write_together(link, "config", bundle_dir, last, lambda path: None)
+            link.release()  # the whole bundle and its config are right: main.py may run
         except TransportExecError as error:
             raise InstallError("config", _board_error(error)) from None
 

@@ -10,6 +10,8 @@
 //   --sim: the harness standing in for main.py, copied to /sim (never into /flash)
 //   --corrupt: a path in the flash whose bytes come back with one byte flipped when read
 //   --flash-bytes: the flash's size as os.statvfs reports it (2 MB: an ESP32's 4 MB board)
+//   --watchdog-ms: the firmware's watchdog (main.py starts it; an ESP32's cannot be stopped):
+//     a firmware interrupted to the REPL resets the board this long after, unless reset before
 // stdin: the harness's JSON commands while the firmware runs, or {"unplug": true}
 // stdout: the firmware's lines (JSON observations) and the board's own events as JSON
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
@@ -24,6 +26,10 @@ for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].slice(2)] 
 const ptyFd = parseInt(args.pty, 10);
 const heapBytes = args.heap ? parseInt(args.heap, 10) : 1024 * 1024;
 const flashBytes = args["flash-bytes"] ? parseInt(args["flash-bytes"], 10) : 2 * 1024 * 1024;
+const watchdogMs = args["watchdog-ms"] ? parseInt(args["watchdog-ms"], 10) : 0;
+// `locker install` holds the board with this file while it writes (firmware/main.py): the
+// board boots to the REPL, no firmware and so no watchdog
+const INSTALL_LOCK = "/flash/install.lock";
 const PYEXEC_FORCED_EXIT = 0x100; // replProcessChar's "soft reset" answer
 const PASTE_WINDOW = 256; // MICROPY_REPL_STDIN_BUFFER_MAX on an ESP32
 // Output nobody reads is lost, as on a USB serial port with no host on it: what queues behind
@@ -131,7 +137,8 @@ class SerialBoard {
     if (!bare) this.runFile(generation, "boot.py");
     // The wasm port has no machine.Pin nor network: the harness (virtual pins, Node's sockets)
     // runs the installed firmware in place of main.py.
-    if (!bare && mp.FS.analyzePath("/flash/main.py").exists) this.startFirmware();
+    const held = mp.FS.analyzePath(INSTALL_LOCK).exists;
+    if (!bare && !held && mp.FS.analyzePath("/flash/main.py").exists) this.startFirmware();
     else this.enterRepl();
   }
 
@@ -169,12 +176,25 @@ class SerialBoard {
       ptyWrite(Buffer.from(traceback(error)));
       emit({ firmware: "failed", error: String(error.message || error).slice(-2000) });
     } else {
-      if (this.state === "stopping") ptyWrite(Buffer.from(KEYBOARD_INTERRUPT));
+      if (this.state === "stopping") {
+        ptyWrite(Buffer.from(KEYBOARD_INTERRUPT));
+        this.armWatchdog(generation);
+      }
       emit({ firmware: "stopped" });
     }
     mirrorOut(this.mp.FS, "/flash", args.flash);
     this.raw = false;
     this.enterRepl();
+  }
+
+  // The watchdog main.py started keeps counting at the REPL: nothing feeds it any more.
+  armWatchdog(generation) {
+    if (!watchdogMs) return;
+    setTimeout(() => {
+      if (generation !== this.generation || this.state === "resetting") return;
+      emit({ watchdog: "fired" });
+      this.reset("watchdog");
+    }, watchdogMs);
   }
 
   // Ctrl-C: the harness stops the board cleanly (journal flushed), then the REPL takes over.
@@ -308,9 +328,10 @@ class SerialBoard {
     mirrorOut(mp.FS, "/flash", args.flash);
     this.sockets.closeAll();
     this.resets += 1;
-    this.lastReset = kind === "hard" ? "hard" : "soft";
+    const hard = kind === "hard" || kind === "watchdog"; // the chip restarts: no soft reboot
+    this.lastReset = hard ? "hard" : "soft";
     emit({ reset: this.resets, kind });
-    if (kind !== "hard") ptyWrite(Buffer.from("MPY: soft reboot\r\n"));
+    if (!hard) ptyWrite(Buffer.from("MPY: soft reboot\r\n"));
     this.mp = null;
     await this.boot(kind);
   }

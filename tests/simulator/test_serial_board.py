@@ -187,6 +187,27 @@ def test_the_bundle_in_the_flash_boots_comes_online_and_is_interrupted_by_mpremo
     assert b"MPY: soft reboot\r\n" in transport.read_until(1, b"soft reboot\r\n", timeout=5)
 
 
+def test_the_watchdog_resets_an_interrupted_board_unless_the_install_lock_holds_it(
+    serial_board, transports, mosquitto, tmp_path
+):
+    shutil.copytree(bundle(tmp_path, mosquitto), tmp_path / "flash")
+    board = serial_board(watchdog_ms=1500)
+    board.wait_booted(30)
+    transport = transports(board.port)
+    transport.enter_raw_repl(soft_reset=False)  # the firmware stops; its watchdog does not
+    board.wait_resets(1, 20)  # nothing feeds it at the REPL: as an ESP32, the board resets
+    board.wait_booted(30)
+    transport.enter_raw_repl(soft_reset=False)
+    transport.exec("open('install.lock', 'w').write('held')")  # what `locker install` does
+    transport.exec_raw_no_follow("import machine; machine.reset()")
+    board.wait_resets(2, 20)
+    assert board.wait_repl(30) == "friendly"  # held: main.py does not run, no watchdog
+    transport.close()
+    with pytest.raises(TimeoutError):
+        board.wait_resets(3, 3)
+    assert not board.running_firmware
+
+
 def test_a_firmware_that_fails_at_boot_leaves_its_traceback_and_the_repl(
     serial_board, transports, tmp_path
 ):

@@ -99,13 +99,19 @@ def one_parcel(cloud, board):
 def test_a_second_run_skips_every_file_and_provisions_nothing(
     cloud, mosquitto, serial_board, tmp_path
 ):
-    board = serial_board()
+    # the firmware's watchdog, as on an ESP32, keeps counting once the installer stops the
+    # firmware: the second run holds the board at the REPL (install.lock, reset) first
+    board = serial_board(watchdog_ms=4000)
     assert install(cloud, board.port, "INS-2", mosquitto.port, tmp_path)[0] == 0
+    board.wait_booted()
     code, out = install(cloud, board.port, "INS-2", mosquitto.port, tmp_path)
     assert code == 0, out
+    assert "holding the board at the REPL" in out
     assert "INS-2's identity reused" in out
     assert "0 code files to write" in out and "config and secrets: already right" in out
     assert "INS-2 is online" in out
+    board.wait_booted()  # the lock is gone: the firmware runs again
+    assert not (tmp_path / "flash" / "install.lock").exists()
 
 
 def test_a_file_whose_hash_stays_wrong_stops_the_install_naming_it(
