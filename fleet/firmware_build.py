@@ -92,11 +92,14 @@ def board_config(
     tls=False,
     server_name=None,
     link=None,
+    resume=None,
 ):
     """The config.json a board reads at boot. `tls`: connect with the board's certificate
     (build with an identity); plain TCP is written out explicitly, for demo brokers only.
     `server_name`: the name in the broker's certificate, when boards reach it by another.
-    `link`: None (WiFi), or a wired bank's serial line to `locker gateway` (serial_link())."""
+    `link`: None (WiFi), or a wired bank's serial line to `locker gateway` (serial_link()).
+    `resume`: {"seq", "conn"} from the cloud when the locker got a new key: a blank board
+    numbers its events and connections on from there (firmware/board/runtime.py)."""
     bytes.fromhex(key)  # ValueError for a key that is not hex
     broker = {"host": broker_host, "port": broker_port, "tls": bool(tls)}
     if server_name:
@@ -112,6 +115,8 @@ def board_config(
     }
     if link is not None:
         config["link"] = link
+    if resume is not None:
+        config["resume"] = {"seq": int(resume["seq"]), "conn": int(resume["conn"])}
     return config
 
 

@@ -133,3 +133,6 @@ class LockerKey(SQLModel):
 
     locker_id: str
     device_key: str
+    # where the new board numbers on from (config.json "resume", written by `locker install`)
+    next_seq: int
+    next_conn: int

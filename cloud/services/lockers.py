@@ -4,7 +4,7 @@ import re
 import secrets
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from cloud.core.config import Settings
 from cloud.models import (
@@ -13,6 +13,7 @@ from cloud.models import (
     Compartment,
     CompartmentSpec,
     CompartmentState,
+    DeviceEvent,
     Locker,
     LockerCreate,
 )
@@ -112,10 +113,15 @@ def applied_seq(session: Session, locker_id: str) -> int:
     return value or 0
 
 
-def rotate_device_key(session: Session, locker_id: str, now: datetime, *, actor: str) -> str:
+def rotate_device_key(
+    session: Session, locker_id: str, now: datetime, *, actor: str
+) -> tuple[str, int, int]:
     """Give the locker a new board key (hex), to hand over once; the old one stops working now.
     Refused while a compartment holds a parcel: its pickup code was derived from the old key,
-    so the board with the new one could not check it."""
+    so the board with the new one could not check it. Returns (key, next seq, next connection
+    number): the new board numbers its events and connections on from the old board's, or
+    the cloud would take its first events for ones it already has (one (locker, seq) once).
+    Events of the old board not applied yet are given up: they were signed with the old key."""
     locker = get_locker(session, locker_id)
     holding = [c.number for c in compartments_of(session, locker.id) if c.parcel_id is not None]
     if holding:
@@ -126,7 +132,12 @@ def rotate_device_key(session: Session, locker_id: str, now: datetime, *, actor:
             "empty it (or expire them) before a new key",
         )
     locker.device_key = secrets.token_hex(DEVICE_KEY_BYTES)
+    last_stored = session.exec(
+        select(func.max(DeviceEvent.seq)).where(DeviceEvent.locker_id == locker.id)
+    ).one()
+    locker.applied_seq = max(locker.applied_seq, last_stored or 0)
+    locker.online = False  # the old board's connection is no longer this locker's
     session.add(locker)
     session.flush()
     audit.record(session, actor, "device_key_rotated", f"locker:{locker.id}", now)
-    return locker.device_key
+    return locker.device_key, locker.applied_seq + 1, locker.status_conn + 1

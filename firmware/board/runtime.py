@@ -35,7 +35,8 @@ class Board:
         self.controller = Controller(
             self.locker_id, self.key, [tuple(c) for c in config["compartments"]]
         )
-        store.load_into(self.controller)
+        if not store.load_into(self.controller):
+            resume_numbering(self.controller, config.get("resume"))
         self.mqtt = MqttClient(
             open_transport, "locker-" + self.locker_id, clock.ticks_ms, will=self._will
         )
@@ -135,3 +136,15 @@ class Board:
             self.mode,
         )
         self.mqtt.publish(wire.topic(self.locker_id, "telemetry"), payload, 0, False)
+
+
+def resume_numbering(controller, resume):
+    """A blank board given a new key for a locker an older board served numbers its events
+    and connections on from the old board's (config.json "resume", from the cloud's key
+    rotation): numbered from 1, its first events would be taken for ones the cloud has."""
+    if not resume:
+        return
+    numbering = controller.snapshot()
+    numbering["journal"]["next_seq"] = resume["seq"]
+    numbering["conn"] = resume["conn"]
+    controller.restore(numbering)

@@ -57,10 +57,13 @@ def read_local(folder, *, tls):
         raise InstallError("provision", "%s: %s" % (folder / IDENTITY, error)) from None
 
 
-def save_local(folder, locker_id, key, compartments):
+def save_local(folder, locker_id, key, compartments, resume=None):
+    """`resume`: where a board given a new key for an existing locker numbers on from."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     identity = {"locker_id": locker_id, "key": key, "compartments": [list(c) for c in compartments]}
+    if resume is not None:
+        identity["resume"] = resume
     path = folder / IDENTITY
     path.write_text(json.dumps(identity, indent=1))
     path.chmod(0o600)  # the board's own HMAC key: shared with nothing else
@@ -77,7 +80,11 @@ def obtain(
     if source == BOARD:
         held = board_config
         identity = save_local(
-            folder, locker_id, held["key"], held.get("compartments") or compartments
+            folder,
+            locker_id,
+            held["key"],
+            held.get("compartments") or compartments,
+            held.get("resume"),
         )
         if tls:
             _copy_board_certificates(board_files, folder)
@@ -85,10 +92,10 @@ def obtain(
         return identity
     try:
         board_name(locker_id)  # an id no board may carry: refused before the cloud is asked
-        key = _new_key(source, locker_id, compartments, api, headers)
+        key, resume = _new_key(source, locker_id, compartments, api, headers)
     except (IdentityNameError, RegistrationRefused, httpx.HTTPError) as error:
         raise InstallError("provision", str(error)) from None
-    identity = save_local(folder, locker_id, key, compartments)
+    identity = save_local(folder, locker_id, key, compartments, resume)
     if tls:
         identity["certificate_serial"] = str(FleetCA(ca_dir).issue_board(locker_id, folder))
         (Path(folder) / IDENTITY).write_text(json.dumps(identity, indent=1))
@@ -96,6 +103,7 @@ def obtain(
 
 
 def _new_key(source, locker_id, compartments, api, headers):
+    """(key, resume): resume is where the board numbers on from when the locker existed."""
     if not headers:
         raise InstallError(
             "provision", "the cloud needs an operator's token: --token or LOCKER_API_TOKEN"
@@ -107,7 +115,8 @@ def _new_key(source, locker_id, compartments, api, headers):
             timeout=30,
         )
         if response.status_code == 200:
-            return response.json()["device_key"]
+            answer = response.json()
+            return answer["device_key"], {"seq": answer["next_seq"], "conn": answer["next_conn"]}
         if response.status_code != 404:  # unknown locker: registered below, as a new one
             raise InstallError(
                 "provision",
@@ -115,7 +124,7 @@ def _new_key(source, locker_id, compartments, api, headers):
                 % (locker_id, response.status_code, response.text),
             )
     try:
-        return register_locker(api, locker_id, compartments, headers=headers, timeout=30)
+        return register_locker(api, locker_id, compartments, headers=headers, timeout=30), None
     except RegistrationRefused as refusal:
         if refusal.status != 409:
             raise

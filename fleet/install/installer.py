@@ -135,6 +135,7 @@ class Installer:
             ssid,
             password,
             tls=tls,
+            resume=identity.get("resume"),
         )
         try:
             build(options.board, bundle_dir, config, options.identity_dir if tls else None)

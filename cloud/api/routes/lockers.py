@@ -52,10 +52,11 @@ def rotate_device_key(
     locker_id: str, admin: CurrentAdmin, session: SessionDep, now: NowDep
 ) -> LockerKey:
     """A new board key for the locker (its board replaced or reinstalled), in this response
-    only; the old key stops working now. Audited; 409 while it holds parcels."""
-    key = lockers.rotate_device_key(session, locker_id, now, actor=admin.actor)
+    only; the old key stops working now, and the new board numbers on from next_seq and
+    next_conn. Audited; 409 while it holds parcels."""
+    key, next_seq, next_conn = lockers.rotate_device_key(session, locker_id, now, actor=admin.actor)
     session.commit()
-    return LockerKey(locker_id=locker_id, device_key=key)
+    return LockerKey(locker_id=locker_id, device_key=key, next_seq=next_seq, next_conn=next_conn)
 
 
 @router.patch("/{locker_id}/routing", response_model=LockerPublic)

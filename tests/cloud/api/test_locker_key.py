@@ -3,7 +3,7 @@ once, refused while parcels depend on the old key."""
 
 from sqlmodel import Session, select
 
-from cloud.models import AuditEntry, Locker
+from cloud.models import AuditEntry, DeviceEvent, Locker
 
 from .test_lockers import LOCKER
 
@@ -49,3 +49,21 @@ def test_a_locker_holding_a_parcel_keeps_its_key(client, engine, parcel_data):
     assert response.json()["detail"]["code"] == "locker_holds_parcels"
     with Session(engine) as session:
         assert session.get(Locker, "L1").device_key == old
+
+
+def test_the_new_board_numbers_on_from_the_old_boards_events_and_connections(client, engine):
+    client.post("/api/v1/lockers", json=LOCKER)
+    with Session(engine) as session:
+        locker = session.get(Locker, "L1")
+        locker.applied_seq, locker.status_conn, locker.online = 41, 7, True
+        session.add(locker)
+        session.add(
+            DeviceEvent(locker_id="L1", seq=44, type="door_opened", body="{}", outcome="held")
+        )
+        session.commit()
+    answer = client.post("/api/v1/lockers/L1/device-key").json()
+    # 42 and 43 never came and 44 was held for them: signed with the old key, given up
+    assert (answer["next_seq"], answer["next_conn"]) == (45, 8)
+    with Session(engine) as session:
+        locker = session.get(Locker, "L1")
+        assert (locker.applied_seq, locker.online) == (44, False)

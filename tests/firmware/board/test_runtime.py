@@ -62,11 +62,11 @@ class Cloud:
         return MessageReceived(wire.topic(LOCKER, "commands"), wire.sign(KEY, body))
 
 
-def assembled(tmp_path, mode="normal"):
+def assembled(tmp_path, mode="normal", **config):
     clock = FakeClock()
     bank, hardware = bank_and_hardware(config=board_config(), ticks=clock.ticks)
     board = Board(
-        board_config(),
+        dict(board_config(), **config),
         hardware,
         no_network,
         clock,
@@ -95,6 +95,20 @@ def test_an_event_is_on_flash_before_it_is_published(tmp_path):
     assert len(events) == 1
     payload, on_flash = events[0]
     assert wire.check_event(wire.open_signed(KEY, payload))["seq"] == 1 and on_flash == [1]
+
+
+def test_a_blank_board_with_a_new_key_numbers_on_from_where_the_cloud_says(tmp_path):
+    # `locker install --reprovision`: the old board's events went up to 40, its connections
+    # to 6; numbered from 1 again, the cloud would take this board's events for old ones
+    board, _, clock, cloud = assembled(tmp_path, resume={"seq": 41, "conn": 7})
+    board.mqtt = FlashAtPublish(tmp_path)
+    topic, will = board.controller.will(clock.wall_ms())
+    assert wire.open_signed(KEY, will)["conn"] >= 7
+    board.handle(cloud.command("reserve", parcel="12345", cmp=2))
+    board.handle(DoorOpened(2))  # forced: an event
+    assert [b["seq"] for b in board.controller.pending_events()] == [41]
+    again, _, _, _ = assembled(tmp_path, resume={"seq": 1, "conn": 1})
+    assert again.controller.next_seq() == 42  # its own flash wins once it has one
 
 
 def test_a_remote_open_pulses_the_lock_in_normal_mode(tmp_path):

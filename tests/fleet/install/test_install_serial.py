@@ -10,7 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import Session, select
 
+from cloud.models import DeviceEvent
 from fleet.localhost import free_port
 from locker.scenario import PARCELS, Scenario, _preadvice
 
@@ -78,7 +80,7 @@ def test_a_fresh_board_is_installed_comes_online_and_hands_out_a_parcel(
     one_parcel(cloud, board)
 
 
-def one_parcel(cloud, board):
+def one_parcel(cloud, board, index=0):
     """A courier deposits one parcel, its recipient collects it: the demo's own steps."""
     scenario = Scenario(
         cloud.api.url, board, cloud.notifications.notifier, headers=cloud.admin_headers
@@ -86,7 +88,7 @@ def one_parcel(cloud, board):
     scenario.board_comes_online()
     scenario.courier_is_registered()
     scenario.carriers_get_keys()
-    spec = PARCELS[0]
+    spec = PARCELS[index]
     parcel = scenario.api.post(
         "/parcels", json=_preadvice(spec, board.locker_id), headers=scenario.carrier_keys[spec[0]]
     ).json()
@@ -112,6 +114,28 @@ def test_a_second_run_skips_every_file_and_provisions_nothing(
     assert "INS-2 is online" in out
     board.wait_booted()  # the lock is gone: the firmware runs again
     assert not (tmp_path / "flash" / "install.lock").exists()
+
+
+def test_a_locker_given_a_new_key_carries_on_numbering_where_its_old_board_stopped(
+    cloud, mosquitto, serial_board, tmp_path
+):
+    board = serial_board()
+    assert install(cloud, board.port, "INS-K", mosquitto.port, tmp_path)[0] == 0
+    board.wait_booted()
+    one_parcel(cloud, board)  # the old board's events: seq 1, 2, ...
+    code, out = install(cloud, board.port, "INS-K", mosquitto.port, tmp_path, "--reprovision")
+    assert code == 0, out
+    assert "INS-K given a new board key" in out and "INS-K is online" in out
+    board.wait_booted()
+    # the board forgot its state with its old key; numbered from 1 again, its deposit and
+    # pickup would be taken for events the cloud already has, and the parcel never collected
+    one_parcel(cloud, board, index=1)
+    with Session(cloud.engine) as session:
+        seqs = [
+            e.seq for e in session.exec(select(DeviceEvent).where(DeviceEvent.locker_id == "INS-K"))
+        ]
+        assert len(seqs) == len(set(seqs)) >= 4
+        assert {e.outcome for e in events} == {"applied"}
 
 
 def test_a_file_whose_hash_stays_wrong_stops_the_install_naming_it(
