@@ -131,9 +131,8 @@ def test_a_locker_given_a_new_key_carries_on_numbering_where_its_old_board_stopp
     # pickup would be taken for events the cloud already has, and the parcel never collected
     one_parcel(cloud, board, index=1)
     with Session(cloud.engine) as session:
-        seqs = [
-            e.seq for e in session.exec(select(DeviceEvent).where(DeviceEvent.locker_id == "INS-K"))
-        ]
+        events = session.exec(select(DeviceEvent).where(DeviceEvent.locker_id == "INS-K")).all()
+        seqs = [e.seq for e in events]
         assert len(seqs) == len(set(seqs)) >= 4
         assert {e.outcome for e in events} == {"applied"}
 
