@@ -17,13 +17,16 @@ def parcel_tag(parcel):
 
 
 class Pickups:
-    __slots__ = ("_records",)
+    __slots__ = ("_records", "_changed")
 
     def __init__(self):
         self._reset()
 
     def _reset(self):
         self._records = bytearray()
+        # slots written since the records last reached flash whole: the flash store writes only
+        # these (small) before a pulse, and the whole records later, batched
+        self._changed = set()
 
     def add(self, v_hex, parcel, cmp, until_ms, keep=None):
         if not keep:  # a delegate's PIN (keep) lives next to the recipient's: first used wins
@@ -38,6 +41,7 @@ class Pickups:
         )
         slot = self._free_slot()
         self._records[slot * RECORD : (slot + 1) * RECORD] = record
+        self._changed.add(slot)
 
     def find(self, v_hex, now_ms):
         """(cmp, parcel tag) of the live credential with verifier v_hex, or None."""
@@ -91,6 +95,40 @@ class Pickups:
             )
         return rows
 
+    # --- on flash: the records whole (batched), and the slots changed since (written at once) ---
+    def records(self):
+        """The packed records themselves, to be written out without a copy."""
+        return self._records
+
+    def changes(self):
+        """[[slot, record hex]] of the slots changed since saved()."""
+        return [
+            [slot, hexlify(self._records[slot * RECORD : (slot + 1) * RECORD]).decode()]
+            for slot in sorted(self._changed)
+        ]
+
+    def has_changes(self):
+        return len(self._changed) > 0
+
+    def saved(self):
+        """The records reached flash whole: no slot is owed any more."""
+        self._changed = set()
+
+    def load_records(self, records, changes):
+        """Take back records() (a bytearray, kept as is) with changes() written after them; the
+        changed slots stay owed to the records on flash."""
+        if len(records) % RECORD:
+            raise ValueError("bad pickup records")
+        self._records, self._changed = records, set()
+        for slot, record_hex in changes:
+            record = unhexlify(record_hex)
+            if slot < 0 or len(record) != RECORD:
+                raise ValueError("bad pickup record")
+            while len(self._records) < (slot + 1) * RECORD:
+                self._records.extend(bytes(RECORD))
+            self._records[slot * RECORD : (slot + 1) * RECORD] = record
+            self._changed.add(slot)
+
     def load(self, rows):
         self._reset()
         for v_hex, cmp, until_s, tag in rows:
@@ -120,6 +158,7 @@ class Pickups:
     def _clear(self, slot):
         base = slot * RECORD
         self._records[base + _CMP] = self._records[base + _CMP + 1] = 0  # cmp 0: a free slot
+        self._changed.add(slot)
 
     def _free_slot(self):
         for slot in range(len(self._records) // RECORD):
