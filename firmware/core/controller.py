@@ -207,6 +207,22 @@ class Controller:
         self._uplink.restore_conn(data.get("conn", 1))  # absent before signed status
         self._doors.load(data.get("doors", []))  # then Booted settles them
 
+    def footprint(self):
+        """How many entries each collection that lives across transactions holds (records in
+        bytes): for the benchmark's heap report and the tests that keep them bounded."""
+        pickups, returns = self.records()
+        return {
+            "journal": len(self._uplink.journal),
+            "publish_times": self._uplink.sent_count(),
+            "reservations": self._credentials.reservation_count(),
+            "pickup_bytes": len(pickups),
+            "return_bytes": len(returns),
+            "settled": len(self._settled),
+            "refusals": self._commands.refusals_remembered(),
+            "openings": self._doors.in_flight(),
+            "courier_asked": self._keypad.session.asked_count(),
+        }
+
     def records(self):
         """(pickup records, return records) as bytearrays, for the flash store to write out."""
         return self._credentials.records()

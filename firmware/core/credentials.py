@@ -24,6 +24,9 @@ class Credentials:
         """The compartment reserved for `parcel`, or None."""
         return self._reservations.get(parcel)
 
+    def reservation_count(self):
+        return len(self._reservations)
+
     def unreserve(self, parcel):
         self._reservations.pop(parcel, None)
 
