@@ -67,6 +67,10 @@ class FlashStore:
         if self._dirty_since is not None and ticks_diff(now_ms, self._dirty_since) >= self.batch_ms:
             self.save(controller)
 
+    def owes(self):
+        """True while a batched change waits for its write."""
+        return self._dirty_since is not None
+
     def flush(self, controller):
         """Write batched changes now, due or not: before a deliberate stop or reset."""
         if self._dirty_since is not None or controller.records_changed():
