@@ -60,8 +60,10 @@ def code_ram(board, workdir):
     _compile(sources, full, cut_bodies=False)
     functions = _compile(sources, cut, cut_bodies=True)
     mpy, weighed = _weigh(full), _weigh(cut)
-    names_full, objects_full, _ = _tables(full)
-    names_cut, objects_cut, strings_cut = _tables(cut)
+    loaded = set(weighed["modules"])  # what main.py's imports pulled in, nothing else counts
+    names_full, objects_full, _ = _tables(full, loaded)
+    names_cut, objects_cut, strings_cut = _tables(cut, loaded)
+    functions = sum(n for module, n in functions.items() if module in loaded)
     # the cut bundle's qstr strings were copied into the heap; from ROMFS they stay in flash
     romfs = weighed["after"] - weighed["before"] - sum(len(q) + 1 for q in strings_cut)
     return {
@@ -81,10 +83,10 @@ def _profile(board):
 
 
 def _compile(sources, out, cut_bodies):
-    """Compile `sources` into `out`; the number of function bodies (cut or not)."""
+    """Compile `sources` into `out`; {module name: function bodies cut} (empty if none are)."""
     if out.exists():
         shutil.rmtree(out)
-    functions = 0
+    functions = {}
     for source, target in sources:
         if not cut_bodies:
             compile_module(source, out / target, target.with_suffix(".py"))
@@ -92,13 +94,21 @@ def _compile(sources, out, cut_bodies):
         tree = ast.parse(source.read_text())
         cutter = _BodyCutter()
         cutter.visit(tree)
-        functions += cutter.cut
+        functions[_module_name(target)] = cutter.cut
         stubbed = out / target.with_suffix(".py")
         stubbed.parent.mkdir(parents=True, exist_ok=True)
         stubbed.write_text(ast.unparse(tree))
         compile_module(stubbed, out / target, target.with_suffix(".py"))
         stubbed.unlink()
     return functions
+
+
+def _module_name(target):
+    """firmware/core/journal.mpy -> firmware.core.journal; a package's __init__ -> the package."""
+    parts = list(Path(target).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
 
 
 class _BodyCutter(ast.NodeTransformer):
@@ -108,7 +118,10 @@ class _BodyCutter(ast.NodeTransformer):
         self.cut = 0
 
     def _function(self, node):
-        self.generic_visit(node)  # nested functions are cut as well (their defs go with the body)
+        # what runs at def time stays (defaults, decorators: a lambda there is cut in its turn);
+        # a function nested in the body goes with the body, never created, not counted
+        self.visit(node.args)
+        node.decorator_list = [self.visit(d) for d in node.decorator_list]
         node.body = [ast.Pass()]
         self.cut += 1
         return node
@@ -134,11 +147,14 @@ def _weigh(bundle):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _tables(bundle):
-    """(qstr names, number of constant objects, dynamic qstr strings) over a bundle's .mpy files:
-    the qstr names counted per file, the strings (not in MicroPython's static table) once."""
+def _tables(bundle, modules):
+    """(qstr names, number of constant objects, dynamic qstr strings) over the .mpy files of
+    `modules` in a bundle: the names counted per file, the strings (not in MicroPython's static
+    table) once."""
     names, objects, strings = 0, 0, set()
     for path in Path(bundle).rglob("*.mpy"):
+        if _module_name(path.relative_to(bundle)) not in modules:
+            continue
         qstrs, n_obj = _mpy_tables(path.read_bytes())
         names, objects = names + len(qstrs), objects + n_obj
         strings.update(q for q in qstrs if q is not None)
