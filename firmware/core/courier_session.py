@@ -40,6 +40,10 @@ class CourierSession:
         self.size_for = None  # the unadvised parcel whose size the courier is asked for
         self._asked = {}  # unadvised parcel -> when the cloud was asked
 
+    def asked_count(self):
+        """How many unadvised parcels wait for the cloud's answer."""
+        return len(self._asked)
+
     def start(self, now_ms):
         """The courier code was typed: the parcels to collect here go first."""
         self._reset()

@@ -24,6 +24,9 @@ class Credentials:
         """The compartment reserved for `parcel`, or None."""
         return self._reservations.get(parcel)
 
+    def reservation_count(self):
+        return len(self._reservations)
+
     def unreserve(self, parcel):
         self._reservations.pop(parcel, None)
 
@@ -64,23 +67,50 @@ class Credentials:
     def courier_count(self):
         return self._couriers.count()
 
-    def dump(self):
-        return {
+    def dump(self, records=True):
+        """Plain data for the snapshot; without `records`, the packed pickup and return records
+        are left out but for the slots changed since records_saved() (see records())."""
+        data = {
             "reserved": self._reservations,
-            "pickups": self._pickups.dump(),
             "couriers": self._couriers.verifiers(),
             "couriers_until": self._couriers.until,
-            "returns": self._returns.dump(),
             "collect": [[cmp, parcel] for cmp, parcel in self._to_collect.items()],
         }
+        if records:
+            data["pickups"], data["returns"] = self._pickups.dump(), self._returns.dump()
+        else:
+            data["pickup_changes"] = self._pickups.changes()
+            data["return_changes"] = self._returns.changes()
+        return data
 
-    def load(self, data):
+    def load(self, data, records=None):
+        """Take back dump(); one made without records needs `records` (as records() gave them,
+        None: empty)."""
         self._reservations = dict(data["reserved"])
-        self._pickups.load(data["pickups"])
+        if "pickup_changes" in data:
+            pickups, returns = records if records is not None else (bytearray(), bytearray())
+            self._pickups.load_records(pickups, data["pickup_changes"])
+            self._returns.load_records(returns, data["return_changes"])
+        else:
+            self._pickups.load(data["pickups"])
+            # absent from snapshots older than return drop-offs: none
+            self._returns.load(data.get("returns", []))
         self._couriers.replace(data["couriers"], data.get("couriers_until"))  # older: no end
-        # absent from snapshots older than return drop-offs and collections: none of either
-        self._returns.load(data.get("returns", []))
+        # absent from snapshots older than collections: none
         self._to_collect = dict((cmp, parcel) for cmp, parcel in data.get("collect", []))
+
+    # the packed records on flash: written whole now and then, their changed slots at once
+
+    def records(self):
+        """(pickup records, return records): the bytearrays themselves, not copies."""
+        return self._pickups.records(), self._returns.records()
+
+    def records_changed(self):
+        return self._pickups.has_changes() or self._returns.has_changes()
+
+    def records_saved(self):
+        self._pickups.saved()
+        self._returns.saved()
 
     def revoke(self, parcel):
         """Forget everything about `parcel`; the compartment it was reserved in, or None."""

@@ -17,13 +17,17 @@ def parcel_tag(parcel):
 
 
 class Pickups:
-    __slots__ = ("_records",)
+    __slots__ = ("_records", "_changed")
 
     def __init__(self):
         self._reset()
 
     def _reset(self):
         self._records = bytearray()
+        # one flag per slot written since the records last reached flash whole (a byte each, not
+        # a set: 500 slots cost 500 bytes): the flash store writes only these (small) before a
+        # pulse, and the whole records later, batched
+        self._changed = bytearray()
 
     def add(self, v_hex, parcel, cmp, until_ms, keep=None):
         if not keep:  # a delegate's PIN (keep) lives next to the recipient's: first used wins
@@ -38,6 +42,7 @@ class Pickups:
         )
         slot = self._free_slot()
         self._records[slot * RECORD : (slot + 1) * RECORD] = record
+        self._mark(slot)
 
     def find(self, v_hex, now_ms):
         """(cmp, parcel tag) of the live credential with verifier v_hex, or None."""
@@ -91,6 +96,41 @@ class Pickups:
             )
         return rows
 
+    # --- on flash: the records whole (batched), and the slots changed since (written at once) ---
+    def records(self):
+        """The packed records themselves, to be written out without a copy."""
+        return self._records
+
+    def changes(self):
+        """[[slot, record hex]] of the slots changed since saved()."""
+        return [
+            [slot, hexlify(self._records[slot * RECORD : (slot + 1) * RECORD]).decode()]
+            for slot in range(len(self._changed))
+            if self._changed[slot]
+        ]
+
+    def has_changes(self):
+        return any(self._changed)
+
+    def saved(self):
+        """The records reached flash whole: no slot is owed any more."""
+        self._changed = bytearray()
+
+    def load_records(self, records, changes):
+        """Take back records() (a bytearray, kept as is) with changes() written after them; the
+        changed slots stay owed to the records on flash."""
+        if len(records) % RECORD:
+            raise ValueError("bad pickup records")
+        self._records, self._changed = records, bytearray()
+        for slot, record_hex in changes:
+            record = unhexlify(record_hex)
+            if slot < 0 or len(record) != RECORD:
+                raise ValueError("bad pickup record")
+            while len(self._records) < (slot + 1) * RECORD:
+                self._records.extend(bytes(RECORD))
+            self._records[slot * RECORD : (slot + 1) * RECORD] = record
+            self._mark(slot)
+
     def load(self, rows):
         self._reset()
         for v_hex, cmp, until_s, tag in rows:
@@ -120,6 +160,12 @@ class Pickups:
     def _clear(self, slot):
         base = slot * RECORD
         self._records[base + _CMP] = self._records[base + _CMP + 1] = 0  # cmp 0: a free slot
+        self._mark(slot)
+
+    def _mark(self, slot):
+        if len(self._changed) <= slot:
+            self._changed.extend(bytes(slot + 1 - len(self._changed)))
+        self._changed[slot] = 1
 
     def _free_slot(self):
         for slot in range(len(self._records) // RECORD):

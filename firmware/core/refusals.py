@@ -18,6 +18,9 @@ class Refusals:
         self._window_ms = None
         self._in_window = 0
 
+    def remembered_count(self):
+        return len(self._reported)
+
     def report(self, ctr, reason, now_ms):
         """Journal `refused` for command `ctr` unless already reported or over the rate limit."""
         if ctr in self._reported or not self._within_rate(now_ms):

@@ -74,6 +74,10 @@ class Uplink:
             return []
         return self._publish_all([body], now_ms)
 
+    def sent_count(self):
+        """How many events have a last-publish time kept (one per unacknowledged event)."""
+        return len(self._sent_ms)
+
     def ack(self, seqs):
         self.journal.ack(seqs)
         for seq in seqs:

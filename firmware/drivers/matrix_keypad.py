@@ -8,9 +8,9 @@ KEYS_4X4 = "123A456B789C*0#D"
 
 
 class MatrixKeypad:
-    debounce_ms = (
-        20  # membrane keys settle within ~10 ms; the rest is margin, and every ms is latency
-    )
+    # membrane and dome keys bounce for a few ms (the Arduino Keypad library's default debounce
+    # is 10 ms too); every ms here is keypad-to-pulse latency, a whole poll period on top
+    debounce_ms = 10
 
     def __init__(self, rows, cols, keys):
         if len(keys) != len(rows) * len(cols):

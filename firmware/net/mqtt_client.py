@@ -67,6 +67,10 @@ class MqttClient:
     def is_connected(self):
         return self._connected
 
+    def outbox_size(self):
+        """Messages queued or in flight: bounded by queue_limit, whatever the link does."""
+        return len(self._outbox)
+
     def subscribe(self, topic):
         """Subscribe to `topic` with QoS 1: now if connected, and again on every connect."""
         packets.subscribe(1, [(topic, 1)])  # a bad filter fails here, not in the sender

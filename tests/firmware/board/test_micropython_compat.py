@@ -7,7 +7,8 @@ from tests.support.micropython import ROOT, imported_modules
 
 BOARD = ROOT / "firmware" / "board"
 FILES = sorted(BOARD.glob("*.py"))
-ALLOWED = {"asyncio", "json", "os", "ssl", "sys"}  # ssl, sys: tls.py (MicroPython 1.23+ has both)
+ALLOWED = {"asyncio", "binascii", "json", "os", "ssl", "sys"}  # ssl, sys: tls.py (MicroPython
+# 1.23+ has both); binascii: store.py, as firmware/core/pickups.py
 ALLOWED_PACKAGES = ("firmware.", "hardware.profiles.", "protocol")
 
 
