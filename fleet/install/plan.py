@@ -4,7 +4,8 @@ bundle's and the board's. Files already right are skipped; config and secrets co
 bundle that are no longer in it are removed. Nothing else on the board (its journal, its
 counters) is ever touched: only .mpy modules and tls/ are the installer's to remove."""
 
-STATE = ("state.json", "state.json.tmp")  # firmware/board/store.py: journal, credentials
+# firmware/board/store.py: the journal, counters and codes, and the credential records apart
+STATE = ("state.json", "state.json.tmp", "state.json.records", "state.json.records.tmp")
 LAST = ("config.json",)  # with every file under tls/: written once every code file is right
 SECRETS = "tls/"
 MODULE = ".mpy"

@@ -1,6 +1,15 @@
 """Which files an install writes, skips and removes: pure, from two lists of sha256."""
 
-from fleet.install.plan import SKIP, WRITE, flash_shortfall, plan_install, state_to_forget
+import os
+
+from fleet.install.plan import (
+    SKIP,
+    STATE,
+    WRITE,
+    flash_shortfall,
+    plan_install,
+    state_to_forget,
+)
 
 BUNDLE = {
     "main.py": "a",
@@ -72,3 +81,12 @@ def test_the_flash_must_hold_what_is_written_less_what_it_replaces():
     upgrade = plan_install(BUNDLE, {"firmware/old.mpy": "x"})
     assert flash_shortfall(upgrade, new, old, 5000) == 0  # the old module's room comes back
     assert flash_shortfall(fresh, new, {}, None) == 0  # a port that does not say: try
+
+
+def test_the_state_forgotten_is_every_file_the_flash_store_writes(tmp_path):
+    from firmware.board.store import FlashStore
+
+    store = FlashStore(str(tmp_path))
+    written = [store.path, store.records_path]
+    written += [store._temporary(path) for path in written]
+    assert sorted(os.path.relpath(path, tmp_path) for path in written) == sorted(STATE)
