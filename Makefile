@@ -28,9 +28,11 @@ lint: venv
 test: venv system-deps lint
 	$(PY) -m pytest
 
-# Figures, not pass/fail: live heap and keypad-to-pulse latency of the firmware on MicroPython.
+# Figures, not pass/fail: whether the firmware fits the boards (code and data RAM, keypad-to-pulse
+# latency) on MicroPython, the serial gateway's throughput, a simulated fleet.
 bench: venv system-deps
 	$(PY) -m benchmarks.firmware_micropython
+	$(PY) -m benchmarks.serial_gateway
 	$(PY) -m benchmarks.sim_fleet --boards 200
 
 # The routing model and solver against best-known costs (../shared/routing/instances): ~2.5 min

@@ -186,7 +186,10 @@ def test_another_lockers_board_is_refused_unless_reprovisioned(
     code, out = install(cloud, board.port, "INS-7", mosquitto.port, tmp_path, "--reprovision")
     assert code == 0, out
     assert "0 code files to write" in out and "config and secrets: config.json" in out
-    assert "forgot the board's saved state under its old identity (state.json)" in out
+    assert (
+        "forgot the board's saved state under its old identity (state.json, state.json.records)"
+        in out
+    )
     assert "INS-7 is online" in out
 
 
