@@ -54,9 +54,8 @@ class FlashStore:
         if current == self._saved:
             return
         if self._saved is None or current[0] != self._saved[0]:
-            self._save_urgent(
-                controller, now_ms
-            )  # on flash before it is published or the lock pulsed
+            # on flash before it is published or the lock pulsed
+            self._save_urgent(controller, now_ms)
         elif self._dirty_since is None:
             self._dirty_since = now_ms
 

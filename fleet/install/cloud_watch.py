@@ -5,6 +5,7 @@ cloud, only its findings (a state adopted, or a `conflict` alarm: cloud/services
 so the installer reads the open alarms of the locker after it is online."""
 
 import time
+from collections import Counter
 
 import httpx
 
@@ -35,7 +36,10 @@ def read_locker(api, locker_id, headers, step="online"):
             "the cloud at %s refused the token (%d): give an operator's token with --token or "
             "LOCKER_API_TOKEN" % (api, response.status_code),
         )
-    response.raise_for_status()
+    if response.is_error:
+        raise InstallError(
+            step, "the cloud at %s answered %d: %s" % (api, response.status_code, response.text)
+        )
     return response.json()
 
 
@@ -83,16 +87,11 @@ def open_alarms(api, locker_id, headers):
 
 def summary(locker, alarms):
     """What the installer reads at the end: firmware, heap, signal, compartments."""
-    telemetry = locker  # LockerDetail carries the latest telemetry's fields
-    sizes = {}
-    for compartment in locker["compartments"]:
-        sizes[compartment["size"]] = sizes.get(compartment["size"], 0) + 1
-    states = {}
-    for compartment in locker["compartments"]:
-        states[compartment["state"]] = states.get(compartment["state"], 0) + 1
-    lines = [
+    sizes = Counter(c["size"] for c in locker["compartments"])
+    states = Counter(c["state"] for c in locker["compartments"])
+    lines = [  # LockerDetail carries the latest telemetry's fields
         "firmware %s, free heap %s bytes, WiFi signal %s dBm"
-        % (telemetry["firmware_version"], telemetry["free_heap"], telemetry["wifi_rssi"]),
+        % (locker["firmware_version"], locker["free_heap"], locker["wifi_rssi"]),
         "compartments: %s (%s)"
         % (
             ", ".join("%d %s" % (n, size) for size, n in sorted(sizes.items())),

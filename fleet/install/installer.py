@@ -138,13 +138,13 @@ class Installer:
             resume=identity.get("resume"),
         )
         try:
-            build(options.board, bundle_dir, config, options.identity_dir if tls else None)
+            files = build(options.board, bundle_dir, config, options.identity_dir if tls else None)
         except (ValueError, RuntimeError) as error:
             raise InstallError("build", str(error)) from None
         self.report.step(
             "build",
             "bundle for %s: %d files, broker %s://%s:%d"
-            % (options.board, len(_bundle_hashes(bundle_dir)), scheme, host, port),
+            % (options.board, len(files), scheme, host, port),
         )
         return config
 

@@ -6,25 +6,15 @@
 // usage: node measure_code.mjs BUNDLE_DIR MODULE[,MODULE...]
 // stdout: one JSON line {"before": bytes, "after": bytes, "modules": [names loaded from flash]}
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
-import fs from "fs";
-import path from "path";
+import { copyIn } from "./flash_mirror.mjs";
 
 const [bundleDir, modules] = process.argv.slice(2);
-
-function copyTree(fs_, from, to) {
-  fs_.mkdirTree(to);
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    const source = path.join(from, entry.name);
-    if (entry.isDirectory()) copyTree(fs_, source, to + "/" + entry.name);
-    else fs_.writeFile(to + "/" + entry.name, fs.readFileSync(source));
-  }
-}
 
 const mp = await loadMicroPython({
   stdout: (line) => process.stdout.write(line + "\n"),
   stderr: (line) => process.stderr.write(line + "\n"),
 });
-copyTree(mp.FS, bundleDir, "/flash");
+copyIn(mp.FS, bundleDir, "/flash");
 mp.runPython('import gc, sys, os\nsys.path[:0] = ["/flash"]\nos.chdir("/flash")');
 // a board's `ssl` is built in (no heap); this port has none: an empty one, imported before the
 // first weighing, stands in

@@ -5,41 +5,25 @@
 // usage: node run_board.mjs BUNDLE_DIR HARNESS_DIR [heap bytes]
 // stdin: one JSON command per line (see harness.py); stdout: one JSON observation per line.
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
-import fs from "fs";
-import path from "path";
 import readline from "readline";
-import { connect } from "./board_host.mjs";
+import { clocks, Commands, connect } from "./board_host.mjs";
+import { copyIn } from "./flash_mirror.mjs";
 
 const [bundleDir, harnessDir, heap] = process.argv.slice(2);
 
-const commands = [];
-let commandWaiter = null;
-readline.createInterface({ input: process.stdin }).on("line", (line) => {
-  commands.push(line);
-  if (commandWaiter) { const wake = commandWaiter; commandWaiter = null; wake(); }
-}).on("close", () => { commands.push('{"quit": true}'); if (commandWaiter) commandWaiter(); });
-
-async function nextCommand() {
-  while (!commands.length) await new Promise((r) => (commandWaiter = r));
-  return commands.shift();
-}
-
-function copyTree(fs_, from, to) {
-  fs_.mkdirTree(to);
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    const source = path.join(from, entry.name);
-    if (entry.isDirectory()) copyTree(fs_, source, to + "/" + entry.name);
-    else fs_.writeFile(to + "/" + entry.name, fs.readFileSync(source));
-  }
-}
+const commands = new Commands();
+readline
+  .createInterface({ input: process.stdin })
+  .on("line", (line) => commands.push(line))
+  .on("close", () => commands.push('{"quit": true}'));
 
 const mp = await loadMicroPython({
   heapsize: heap ? parseInt(heap, 10) : 1024 * 1024,
   stdout: (line) => process.stdout.write(line + "\n"),
   stderr: (line) => process.stderr.write(line + "\n"),
 });
-copyTree(mp.FS, bundleDir, "/flash");
-copyTree(mp.FS, harnessDir, "/flash/sim");
+copyIn(mp.FS, bundleDir, "/flash");
+copyIn(mp.FS, harnessDir, "/flash/sim");
 // The live heap, measured from the top level: a gc.collect() called from inside running
 // Python code on this port cannot reclaim what the suspended stack might still point to.
 // Node's own garbage collection comes first: a Python object handed to JavaScript (the
@@ -61,13 +45,10 @@ async function liveHeap() {
 
 mp.registerJsModule("host", {
   connect,
-  nextCommand,
+  nextCommand: () => commands.next(),
   heap: liveHeap,
   codeHeap: () => codeHeap,
-  // A JS integer crosses into MicroPython as a 32-bit int: ticks wrap at 2**30 as on a board,
-  // and the wall clock (ms since 1970, past 2**31) crosses as a string.
-  ticks: () => Math.floor(performance.now()) % 2 ** 30,
-  wall: () => String(Date.now()),
+  ...clocks,
 });
 let codeHeap = "0";
 try {
