@@ -1,9 +1,12 @@
 """The last-mile KPIs, read from the database over a time window [since, until).
 
-- pickup rate / expired rate: of the parcels deposited in the window whose stay has ended,
-  the share collected / the share that expired in the locker;
+- pickup rate / expired rate: of the parcels delivered in the window whose stay has ended,
+  the share collected / the share that expired in the locker (and stays counted as expired
+  once a courier has taken it back to its sender);
 - failed rate: of the parcels pre-advised in the window whose delivery is settled (deposited,
   or lapsed because no courier came), the share that lapsed;
+- a delivery is a courier's deposit (pre-advised or not): a recipient's return dropped off at
+  the locker is none, and counts only as a return;
 - mean dwell time: deposit to pickup, over the parcels deposited in the window and collected;
 - occupancy over time: the sampled history (cloud/admin/occupancy.py), summed over lockers;
 - parcels per courier stop: deposits at one locker no more than STOP_GAP apart make one stop.
@@ -19,17 +22,18 @@ from sqlmodel import Session, col, func, select
 from cloud.models import OccupancySample, Parcel, ParcelState
 
 STOP_GAP = timedelta(minutes=15)  # a courier's deposits in one go are minutes apart, not hours
-EXPIRED_STATES = (ParcelState.EXPIRED,)  # left in the locker past the deadline (models/states.py)
 FAILED_STATES = (ParcelState.LAPSED,)  # reserved, but no courier came
+RETURN = "return"  # Parcel.kind of a recipient's return (cloud/services/returns.py)
 
 
 @dataclass(frozen=True)
 class Kpis:
-    delivered: int  # deposited in the window
+    delivered: int  # deposited by a courier in the window
     collected: int  # of those, collected so far
-    expired: int  # of those, expired so far
+    expired: int  # of those, expired so far (still waiting in the locker or taken back)
     settled: int  # pre-advised in the window and deposited or lapsed
     failed: int  # of those, lapsed
+    returns: int  # returns dropped off by recipients in the window
     mean_dwell: timedelta | None
     stops: int
 
@@ -57,7 +61,8 @@ class Kpis:
 
 def last_mile_kpis(session: Session, since: datetime, until: datetime) -> Kpis:
     """Every KPI but the occupancy history, for the window [since, until)."""
-    delivered = _delivered(session, since, until)
+    deposited = _deposited(session, since, until)
+    delivered = [p for p in deposited if p.kind != RETURN]
     collected = [p for p in delivered if p.collected_at is not None]
     dwell = [p.collected_at - p.deposited_at for p in collected]
     settled, failed = _settled(session, since, until)
@@ -67,9 +72,11 @@ def last_mile_kpis(session: Session, since: datetime, until: datetime) -> Kpis:
     return Kpis(
         delivered=len(delivered),
         collected=len(collected),
-        expired=sum(p.state in EXPIRED_STATES for p in delivered),
+        # expired_at stays when a courier takes the parcel back (state `returned`)
+        expired=sum(p.expired_at is not None and p.collected_at is None for p in delivered),
         settled=settled,
         failed=failed,
+        returns=len(deposited) - len(delivered),
         mean_dwell=sum(dwell, timedelta()) / len(dwell) if dwell else None,
         stops=count_stops(times.values()),
     )
@@ -107,7 +114,7 @@ def occupancy_series(
     return [(at, int(occupied), int(total)) for at, occupied, total in session.exec(query).all()]
 
 
-def _delivered(session: Session, since: datetime, until: datetime) -> list[Parcel]:
+def _deposited(session: Session, since: datetime, until: datetime) -> list[Parcel]:
     query = select(Parcel).where(
         col(Parcel.deposited_at) >= since, col(Parcel.deposited_at) < until
     )
@@ -115,7 +122,7 @@ def _delivered(session: Session, since: datetime, until: datetime) -> list[Parce
 
 
 def _settled(session: Session, since: datetime, until: datetime) -> tuple[int, int]:
-    in_window = (Parcel.created_at >= since) & (Parcel.created_at < until)
+    in_window = (Parcel.created_at >= since) & (Parcel.created_at < until) & (Parcel.kind != RETURN)
     deposited = session.exec(
         select(func.count())
         .select_from(Parcel)
