@@ -43,24 +43,31 @@ def timeline(session: Session, parcel: Parcel) -> list[Moment]:
         if getattr(parcel, name, None) is not None
     ]
     moments += _board_events(session, parcel)
-    moments += [
-        Moment(
-            n.created_at,
-            "notification",
-            f"{n.channel} to the recipient: "
-            + (
-                f"sent {n.sent_at:%Y-%m-%d %H:%M:%S}"
-                if n.sent_at
-                else f"not sent yet ({n.attempts} attempts)"
-            ),
-        )
-        for n in session.exec(select(Notification).where(Notification.parcel_id == parcel.id))
-    ]
+    for n in session.exec(select(Notification).where(Notification.parcel_id == parcel.id)):
+        moments += _notification_moments(n)
     moments += [
         Moment(e.at, "audit", f"{e.action} by {e.actor} {_detail(e.detail)}")
         for e in session.exec(select(AuditEntry).where(AuditEntry.subject == f"parcel:{parcel.id}"))
     ]
     return sorted(moments, key=lambda m: (m.at, m.source))
+
+
+def _notification_moments(n: Notification) -> list[Moment]:
+    """Queued (and sent, or how far it got); delivered or given up on, when that happened."""
+    to = "the carrier" if n.channel == "webhook" else "the recipient"
+    if n.sent_at:
+        state = f"sent {n.sent_at:%Y-%m-%d %H:%M:%S}"
+    elif n.dead_at:
+        state = f"never sent ({n.attempts} attempts)"
+    else:
+        state = f"not sent yet ({n.attempts} attempts)"
+    moments = [Moment(n.created_at, "notification", f"{n.channel} ({n.kind}) to {to}: {state}")]
+    if n.delivered_at:
+        moments.append(Moment(n.delivered_at, "notification", f"{n.channel} ({n.kind}) delivered"))
+    if n.dead_at:
+        failed = f"{n.channel} ({n.kind}) FAILED, given up: {n.last_error or 'no reason given'}"
+        moments.append(Moment(n.dead_at, "notification", failed))
+    return moments
 
 
 def parse_id(text: str) -> uuid.UUID | None:

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # SMS over an HTTP provider (cloud/notify/sms.py); without a URL, SMS are only logged.
     sms_url: str | None = None
     sms_token: SecretStr | None = None
+    # Signs the gateway's delivery receipts (cloud/api/routes/sms_receipts.py); without it the
+    # receipts endpoint is off.
+    sms_receipt_secret: SecretStr | None = None
     # Where recipients' links (extend, delegate) point: the public address of this API.
     public_url: str = "http://localhost:8000"
     # Carriers' webhooks go only to public addresses (cloud/notify/targets.py). For an
@@ -120,6 +123,8 @@ class Settings(BaseSettings):
         if self.environment == "production":
             _refuse_placeholder(self.pin_pepper, "LOCKER_PIN_PEPPER")
             _refuse_placeholder(self.auth_secret, "LOCKER_AUTH_SECRET")
+            if self.sms_receipt_secret is not None:  # optional, but a real one if set
+                _refuse_placeholder(self.sms_receipt_secret, "LOCKER_SMS_RECEIPT_SECRET")
             return self
         if not self.pin_pepper or not self.pin_pepper.get_secret_value():
             self.pin_pepper = SecretStr(DEV_PIN_PEPPER)

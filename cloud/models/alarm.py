@@ -26,6 +26,7 @@ ALARM_KINDS = (
     "courier_guessing",
     "login_guessing",
     "parcel_not_routed",  # missed two dispatch waves (cloud/planning)
+    "notification_failed",  # a recipient or carrier never told (cloud/services/notifications.py)
 )
 AlarmKind = Literal[ALARM_KINDS]  # the same names, for the API's schema
 

@@ -32,7 +32,11 @@ class Notification(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     next_attempt_at: NaiveDatetime = Field(default_factory=utcnow, index=True)  # backoff
     sent_at: NaiveDatetime | None = None
-    dead_at: NaiveDatetime | None = None  # given up on after MAX_ATTEMPTS
+    dead_at: NaiveDatetime | None = None  # given up on: MAX_ATTEMPTS, or the gateway said so
+    # What an SMS gateway called the message when it took it, so that its delivery receipt
+    # (cloud/services/sms_receipts.py) finds it; and when the receipt said it arrived.
+    provider_ref: str | None = Field(default=None, max_length=100, index=True)
+    delivered_at: NaiveDatetime | None = None
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_type=Text)
 

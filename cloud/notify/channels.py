@@ -8,22 +8,24 @@ from cloud.notify.webhooks import WebhookPoster
 
 
 class Channels:
-    """Delivers an Outgoing on its channel; raises if the channel could not take it."""
+    """Delivers an Outgoing on its channel; raises if the channel could not take it. An SMS
+    gateway's id for the message comes back (None from the other channels)."""
 
     def __init__(self, email=None, sms: SmsProvider | None = None, webhook=None):
         self.email = email or LoggingMailer()
         self.sms = sms or LoggingSmsProvider()
         self.webhook = webhook or WebhookPoster()  # public https addresses only
 
-    def deliver(self, outgoing: Outgoing) -> None:
+    def deliver(self, outgoing: Outgoing) -> str | None:
         if outgoing.channel == "email":
             self.email.send_email(outgoing)
         elif outgoing.channel == "sms":
-            self.sms.send_sms(outgoing.recipient, outgoing.text)
+            return self.sms.send_sms(outgoing.recipient, outgoing.text)
         elif outgoing.channel == "webhook":
             self.webhook.post(outgoing)
         else:
             raise ValueError(f"no channel {outgoing.channel!r}")
+        return None
 
 
 def channels_from(settings: Settings) -> Channels:

@@ -19,6 +19,7 @@ from cloud.core import security
 from cloud.core.config import Settings, get_settings
 from cloud.models import Carrier, Compartment, Locker, Notification, Parcel
 from cloud.notify import Outgoing, Undeliverable, webhooks
+from cloud.services import alarms, audit
 
 log = logging.getLogger(__name__)
 
@@ -297,18 +298,20 @@ def _send(
     try:
         message = outgoing(session, notification, settings)
         if hasattr(notifier, "deliver"):
-            notifier.deliver(message)
+            reference = notifier.deliver(message)
         else:
-            notifier.send(message.channel, message.recipient, message.text)
+            reference = notifier.send(message.channel, message.recipient, message.text)
     except Exception as error:
-        _failed(notification, error, now)
+        _failed(session, notification, error, now)
         return False
+    if isinstance(reference, str):  # an SMS gateway's id: its delivery receipt names it
+        notification.provider_ref = reference
     notification.sent_at, notification.last_error = now, None
     _forget_secrets(notification)  # they live on only in the message the recipient got
     return True
 
 
-def _failed(notification: Notification, error: Exception, now: datetime) -> None:
+def _failed(session: Session, notification: Notification, error: Exception, now: datetime) -> None:
     log.warning(
         "notification %s not sent (attempt %d): %s",
         notification.id,
@@ -320,19 +323,36 @@ def _failed(notification: Notification, error: Exception, now: datetime) -> None
     notification.next_attempt_at = now + backoff(notification.attempts)
     if isinstance(error, Undeliverable):  # e.g. a webhook to a refused address: no retry helps
         log.error("notification %s given up at once (dead): %s", notification.id, error)
-        _dead(notification, now)
+        give_up(session, notification, now, "undeliverable")
     elif notification.attempts >= MAX_ATTEMPTS:
         log.error(
             "notification %s given up after %d attempts (dead); its PIN is discarded",
             notification.id,
             notification.attempts,
         )
-        _dead(notification, now)
+        give_up(session, notification, now, f"{notification.attempts} attempts failed")
 
 
-def _dead(notification: Notification, now: datetime) -> None:
+def give_up(session: Session, notification: Notification, now: datetime, why: str) -> None:
+    """The message will never reach its receiver: dead, its secrets forgotten, and people told,
+    since a recipient who never got the PIN cannot collect: an alarm at the parcel's locker
+    (one open alarm per locker, counted up) and an audit entry the parcel's timeline shows."""
     notification.dead_at = now
     _forget_secrets(notification)
+    parcel = session.get(Parcel, notification.parcel_id)
+    what = f"{notification.channel} ({notification.kind}) for parcel {parcel.tracking_code}"
+    alarms.raise_alarm(session, parcel.locker_id, "notification_failed", f"{what}: {why}", now)
+    audit.record(
+        session,
+        "system",
+        "notification_failed",
+        f"parcel:{parcel.id}",
+        now,
+        channel=notification.channel,
+        kind=notification.kind,
+        why=why,
+        error=notification.last_error or "",
+    )
 
 
 def _forget_secrets(notification: Notification) -> None:

@@ -34,8 +34,10 @@ CARRIER_WRITES = {
 # What every operator, a viewer too, may do to their own login (test_sessions.py): end it, or
 # change their password.
 OWN_LOGIN = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/auth/password")}
-GUARDED = [r for r in api_routes() if r not in PUBLIC]
-GUARDED_WRITES = [r for r in writes() if r not in PUBLIC]
+# Called by machines that sign each request instead (tests/cloud/notify/test_sms.py).
+SIGNED = {("POST", "/api/v1/notifications/sms-receipts")}
+GUARDED = [r for r in api_routes() if r not in PUBLIC | SIGNED]
+GUARDED_WRITES = [r for r in writes() if r not in PUBLIC | SIGNED]
 
 
 def call(client, route, headers=None):
@@ -54,6 +56,17 @@ def world(client, make_locker, session):
 def test_every_operation_refuses_a_caller_without_valid_credentials(world, anonymous, route):
     for headers in (None, {"Authorization": "Bearer v1.e30.AAAA"}, {"X-API-Key": "olk_not-a-key"}):
         assert call(anonymous, route, headers).status_code == 401, headers
+
+
+@pytest.mark.parametrize("route", sorted(SIGNED), ids=" ".join)
+def test_a_signed_endpoint_takes_no_persons_credentials_for_its_signature(
+    world, credentials, row_counts, route
+):
+    people = (None, credentials.operator("admin"), credentials.carrier("acme"))
+    before = row_counts()
+    for headers in people:
+        assert call(world, route, headers).status_code == 401, headers
+    assert row_counts() == before
 
 
 @pytest.mark.parametrize("route", [r for r in GUARDED_WRITES if r not in OWN_LOGIN], ids=" ".join)

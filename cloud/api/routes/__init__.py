@@ -18,6 +18,7 @@ from cloud.api.routes import (
     plans,
     remote_opens,
     returns,
+    sms_receipts,
     vehicle_types,
     webhooks,
 )
@@ -40,4 +41,5 @@ def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
     router.include_router(vehicle_types.router)
     router.include_router(plans.router)
     router.include_router(kpis.router)
+    router.include_router(sms_receipts.router)
     return router
