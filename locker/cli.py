@@ -223,6 +223,15 @@ def _parser():
     )
     _database_option(purge)
 
+    postcodes = sub.add_parser(
+        "postcodes", help="the postcode table that pre-advice by address looks up"
+    )
+    load = postcodes.add_subparsers(dest="postcodes_command", required=True).add_parser(
+        "import", help="add or replace centroids from a CSV: country,postcode,latitude,longitude"
+    )
+    load.add_argument("csv_file", help="UTF-8 CSV with that header; '-' reads stdin")
+    _database_option(load)
+
     audit = sub.add_parser("audit", help="the hash-chained audit trail")
     verify = audit.add_subparsers(dest="audit_command", required=True).add_parser(
         "verify", help="walk the chain; exit 1 at the first broken link"

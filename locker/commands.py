@@ -3,6 +3,7 @@
 import os
 import signal
 import threading
+from pathlib import Path
 
 import httpx
 
@@ -221,6 +222,29 @@ def admin(args):
     finally:
         engine.dispose()
     print("operator %s created with the role %s" % (args.username, args.role))
+
+
+def postcodes(args):
+    import sys
+
+    from cloud.db import migrated_engine, transaction
+    from cloud.services.errors import DomainError
+    from cloud.services.postcodes import import_csv
+
+    try:
+        text = sys.stdin.read() if args.csv_file == "-" else Path(args.csv_file).read_text()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SystemExit("cannot read %s: %s" % (args.csv_file, error)) from None
+    engine = migrated_engine(args.database_url)
+    try:
+        with transaction(engine) as session:
+            taken = import_csv(session, text)
+    except DomainError as refusal:
+        raise SystemExit("refused, nothing imported: %s" % refusal.message) from None
+    finally:
+        engine.dispose()
+    print("%d postcodes imported" % taken)
+    return 0
 
 
 def audit(args):

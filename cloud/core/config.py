@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     # a recipient lives when the parcel names no delivery point.
     doorstep_failure_rate: float = Field(default=0.12, ge=0.0, le=1.0)
     doorstep_radius_m: float = Field(default=1000.0, gt=0, le=50_000)
+    # How far a recipient is asked to walk to a locker: a pre-advice by address, or a redirect
+    # away from a full locker, picks only lockers this close (cloud/services/locker_finder.py).
+    walk_max_m: float = Field(default=1500.0, gt=0, le=50_000)
     # Reverse proxies whose X-Forwarded-For names the client, comma-separated addresses or
     # networks ("10.0.0.5,fd00::/64"); without any, the socket's peer is the client
     # (cloud/web/client_source.py).

@@ -62,6 +62,7 @@ from cloud.models.parcel import (
     PickupCredential,
     Recipient,
 )
+from cloud.models.postcode import DeliveryPoint, LockerOption, Placement, PostcodeCentroid
 from cloud.models.remote import RemoteOpenPublic, RemoteOpenRequest
 from cloud.models.route_plan import PlanParcel, PlanRoute, PlanStop, RoutePlan
 from cloud.models.states import (
@@ -141,6 +142,10 @@ __all__ = [
     "RemoteOpenPublic",
     "RemoteOpenRequest",
     "OccupancySample",
+    "DeliveryPoint",
+    "LockerOption",
+    "Placement",
+    "PostcodeCentroid",
     "DoorRelease",
     "DoorReleasePublic",
     "CourierWithCode",

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from cloud.core.clock import utcnow
 from cloud.models.base import CODE_LENGTH, CODE_PATTERN
 from cloud.models.door_release import REASON_LENGTH
+from cloud.models.postcode import DeliveryPoint, Placement
 from cloud.models.states import ParcelState, ParcelStateValue
 
 PARCEL_KINDS = ("delivery", "return", "unadvised")
@@ -60,7 +61,22 @@ class Delegate(Contact):
 
 
 class ParcelCreate(ParcelBase):
+    """A pre-advice: to a locker, or to the recipient's delivery point, where the cloud picks
+    the nearest locker with a free compartment that fits (cloud/services/locker_finder.py)."""
+
+    locker_id: str | None = Field(default=None, max_length=CODE_LENGTH)
     recipient: Recipient
+    delivery_point: DeliveryPoint | None = None
+    preferred_locker_id: str | None = Field(default=None, max_length=CODE_LENGTH)
+    # A named locker found full sends the parcel to the nearest one that has room, in walking
+    # distance (Settings.walk_max_m); False: refuse instead, as before.
+    redirect_when_full: bool = True
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> "ParcelCreate":
+        if self.locker_id is None and self.delivery_point is None:
+            raise ValueError("give a locker_id, or the recipient's delivery_point")
+        return self
 
 
 class RecipientClaim(SQLModel):
@@ -127,6 +143,7 @@ class ParcelPublic(ParcelDimensions):
     extended_at: NaiveDatetime | None = None
     expired_at: NaiveDatetime | None = None
     delegated: bool = False  # a delegate holds a PIN of their own
+    placement: Placement | None = None  # in the pre-advice's answer: how the locker was chosen
 
 
 class PickupCredential(SQLModel, table=True):

@@ -14,14 +14,17 @@ from cloud.models import (
     Parcel,
     ParcelCreate,
     ParcelState,
+    Placement,
 )
 from cloud.services import (
     assignment,
     audit,
     locker_alarms,
+    locker_finder,
     lockers,
     notifications,
     outbox,
+    redirects,
     reservation,
 )
 from cloud.services.errors import Conflict, NotFound
@@ -38,6 +41,24 @@ def preadvise(
     actor: str = "system",
 ) -> Parcel:
     """A parcel announced for a locker, with the smallest free compartment it fits reserved."""
+    return preadvise_placed(session, data, now, settings=settings, actor=actor)[0]
+
+
+def preadvise_placed(
+    session: Session,
+    data: ParcelCreate,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+    actor: str = "system",
+) -> tuple[Parcel, Placement | None]:
+    """preadvise(), and how the locker was chosen when the carrier gave an address or named a
+    full locker (None when the named locker had room)."""
+    settings = settings or get_settings()
+    placement = None
+    if data.locker_id is None:
+        placement = locker_finder.for_delivery_point(session, data, settings)
+        data = data.model_copy(update={"locker_id": placement.locker_id})
     locker = lockers.get_locker(session, data.locker_id)
     # Locking the locker's compartments makes concurrent pre-advices for it take turns.
     compartments = lockers.compartments_of(session, locker.id, for_update=True)
@@ -47,12 +68,24 @@ def preadvise(
             compartments, (data.width_mm, data.height_mm, data.depth_mm), data.recipient.accessible
         )
     except Conflict as refusal:
-        if refusal.code == "locker_full":
-            # The operators must hear of it although this pre-advice fails: the alarm is all
-            # this session holds, and the caller commits it (cloud/web/deps.py get_session).
-            locker_alarms.locker_full(session, locker.id, refusal.message, now)
+        if refusal.code != "locker_full":
+            raise
+        # The operators must hear of it although this pre-advice fails: the alarm is all
+        # this session holds, and the caller commits it (cloud/web/deps.py get_session).
+        locker_alarms.locker_full(session, locker.id, refusal.message, now)
+        placement = data.redirect_when_full and locker_finder.away_from_full(
+            session, locker, data, settings
+        )
+        if not placement:
             refusal.on_record = True
-        raise
+            raise
+        data = data.model_copy(update={"locker_id": placement.locker_id})
+        refuse_duplicate(session, data.carrier, data.locker_id, data.tracking_code)
+        compartment = assignment.choose_compartment(
+            lockers.compartments_of(session, data.locker_id, for_update=True),
+            (data.width_mm, data.height_mm, data.depth_mm),
+            data.recipient.accessible,
+        )
     parcel = insert(session, _new_parcel(data, compartment, now))
     reservation.reserve(parcel, compartment)
     push_reservation(session, parcel, compartment, now, settings=settings)
@@ -65,8 +98,11 @@ def preadvise(
         carrier=parcel.carrier,
         tracking_code=parcel.tracking_code,
         locker=parcel.locker_id,
+        redirected_from=placement.redirected_from if placement else None,
     )
-    return parcel
+    if placement and placement.redirected_from:
+        redirects.tell_of_redirect(session, parcel, placement, now, settings)
+    return parcel, placement or None
 
 
 def push_reservation(

@@ -38,11 +38,14 @@ def preadvise_parcel(
     settings: SettingsDep,
     now: NowDep,
 ) -> ParcelPublic:
-    """Announce a parcel for a locker; the smallest free compartment it fits is reserved."""
+    """Announce a parcel for a locker, or for the recipient's delivery point (the nearest locker
+    with room is chosen); the smallest free compartment it fits is reserved."""
     _refuse_other_carrier(caller, data.carrier)
-    parcel = parcels.preadvise(session, data, now, settings=settings, actor=caller.actor)
+    parcel, placement = parcels.preadvise_placed(
+        session, data, now, settings=settings, actor=caller.actor
+    )
     session.commit()
-    return _public(session, parcel)
+    return _public(session, parcel).model_copy(update={"placement": placement})
 
 
 @router.get("", response_model=list[ParcelPublic])
@@ -204,7 +207,7 @@ def _visible_parcel(session: Session, caller: Principal, parcel_id: uuid.UUID) -
     return parcel
 
 
-_PARCEL_FIELDS = set(ParcelPublic.model_fields) - {"compartment", "size", "delegated"}
+_PARCEL_FIELDS = set(ParcelPublic.model_fields) - {"compartment", "size", "delegated", "placement"}
 
 
 def _public(session: Session, parcel: Parcel) -> ParcelPublic:
