@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     # How far a recipient is asked to walk to a locker: a pre-advice by address, or a redirect
     # away from a full locker, picks only lockers this close (cloud/services/locker_finder.py).
     walk_max_m: float = Field(default=1500.0, gt=0, le=50_000)
+    # On-call paging (cloud/services/pager.py): the next person is paged when a page is not
+    # acknowledged within page_ack_minutes; a board offline pages after page_offline_minutes.
+    page_ack_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    page_offline_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
     # Reverse proxies whose X-Forwarded-For names the client, comma-separated addresses or
     # networks ("10.0.0.5,fd00::/64"); without any, the socket's peer is the client
     # (cloud/web/client_source.py).

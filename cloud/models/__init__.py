@@ -54,6 +54,7 @@ from cloud.models.locker import (
 from cloud.models.login import LoginThrottle, OperatorSession, PasswordChange
 from cloud.models.notification import Notification, WebhookConfig, WebhookIssued
 from cloud.models.occupancy import OccupancySample
+from cloud.models.oncall import OnCallEntry, OnCallRota, Page, PagePublic
 from cloud.models.parcel import (
     Delegate,
     Parcel,
@@ -146,6 +147,10 @@ __all__ = [
     "LockerOption",
     "Placement",
     "PostcodeCentroid",
+    "OnCallEntry",
+    "OnCallRota",
+    "Page",
+    "PagePublic",
     "DoorRelease",
     "DoorReleasePublic",
     "CourierWithCode",

@@ -22,6 +22,9 @@ class Operator(SQLModel, table=True):
     role: str = Field(max_length=16)
     active: bool = True
     created_at: NaiveDatetime = Field(default_factory=utcnow)
+    # Where a page reaches them when on call (cloud/services/pager.py): SMS first, else email.
+    phone: str | None = Field(default=None, max_length=16)
+    email: str | None = Field(default=None, max_length=254)
 
 
 class LoginRequest(SQLModel):

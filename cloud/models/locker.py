@@ -31,6 +31,10 @@ class LockerBase(SQLModel):
     access_hours: str = Field(
         default="24/7", schema_extra={"pattern": ACCESS_PATTERN}, max_length=11
     )
+    # The building or area it belongs to: whose on-call rota is paged for its alarms.
+    site: str = Field(
+        default="", schema_extra={"pattern": r"^[A-Za-z0-9_.-]{0,32}$"}, max_length=32
+    )
 
 
 class CompartmentSpec(SQLModel):

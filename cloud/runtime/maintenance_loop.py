@@ -76,6 +76,7 @@ def default_jobs():
     from cloud.planning.waves import plan_due_waves
     from cloud.services.courier_routes import refresh_courier_lists
     from cloud.services.lifecycle import expire_due
+    from cloud.services.pager import paging_job
     from cloud.services.purge import purge_contacts
 
     return [
@@ -84,4 +85,5 @@ def default_jobs():
         ("expire_due", 60, expire_due),
         ("sample_occupancy", 900, occupancy_job),  # the admin's occupancy history
         ("plan_due_waves", 30, plan_due_waves, True),  # dispatch waves at their cut-offs
+        ("page_on_call", 30, paging_job),  # alarms reach the people on call
     ]

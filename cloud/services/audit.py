@@ -60,6 +60,9 @@ ACTIONS = (
     "password_changed",  # login guessing, sessions (issue 10)
     "device_key_rotated",  # `locker install --reprovision` (issue 13)
     "notification_failed",  # given up on, or its SMS gateway could not deliver it (issue 14)
+    "on_call_set",
+    "operator_paged",
+    "page_acknowledged",  # on-call paging (issue 14)
 )
 _BATCH = 1000  # entries read at a time while verifying
 

@@ -118,6 +118,8 @@ BODIES = {
     ("PATCH", "/api/v1/lockers/{locker_id}/routing"): {"access_hours": "24/7"},
     ("POST", "/api/v1/plans/{plan_id}/replan"): {"seconds": 0.5},
     ("PUT", "/api/v1/plans/{plan_id}/routes/{route_id}/courier"): {"courier_id": str(uuid.uuid4())},
+    ("PUT", "/api/v1/operators/{username}/contact"): {"phone": "+48123456789"},
+    ("PUT", "/api/v1/oncall/{site}"): {"operators": ["admin-1"]},
 }
 
 

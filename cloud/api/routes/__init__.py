@@ -13,6 +13,7 @@ from cloud.api.routes import (
     depots,
     kpis,
     lockers,
+    oncall,
     operators,
     parcels,
     plans,
@@ -42,4 +43,5 @@ def api_router(dependencies: Sequence[Any] = ()) -> APIRouter:
     router.include_router(plans.router)
     router.include_router(kpis.router)
     router.include_router(sms_receipts.router)
+    router.include_router(oncall.router)
     return router

@@ -3,9 +3,7 @@ delivered stamps the message, a final failure gives it up (alarm, audit, timelin
 receipt is refused and changes nothing."""
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -19,39 +17,16 @@ from cloud.notify.channels import channels_from
 from cloud.notify.sms import HttpSmsProvider
 from cloud.runtime.notification_loop import NotificationLoop
 from cloud.services import notifications
+from tests.support.sms_gateway import SmsGateway
 
 RECEIPT_SECRET = "receipt-secret-0123456789abcdef0123"
 
 
-class _Gateway(BaseHTTPRequestHandler):
-    """Answers each POST with the next (status, body, delay) of `server.answers`."""
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.posts.append((dict(self.headers), json.loads(body)))
-        status, answer, delay = self.server.answers.pop(0) if self.server.answers else (200, b"", 0)
-        time.sleep(delay)
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        try:
-            self.wfile.write(answer)
-        except BrokenPipeError:  # the client gave up waiting (the timeout test)
-            pass
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def gateway():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Gateway)
-    server.posts, server.answers = [], []
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/sms"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    gateway = SmsGateway()
+    yield gateway
+    gateway.close()
 
 
 @pytest.fixture
@@ -73,12 +48,14 @@ def anonymous(anonymous, session):
 
 def test_the_gateway_gets_json_with_the_bearer_token_and_its_id_comes_back(gateway):
     provider = HttpSmsProvider(gateway.url, "gw-token")
-    gateway.answers += [
-        (201, b'{"id": "SM1"}', 0),
-        (200, b'{"message_id": 42}', 0),
-        (202, b"accepted", 0),  # taken, no id: no receipt will match it
-        (200, b'["SM9"]', 0),
-    ]
+    gateway.answers.extend(
+        [
+            (201, b'{"id": "SM1"}', 0),
+            (200, b'{"message_id": 42}', 0),
+            (202, b"accepted", 0),  # taken, no id: no receipt will match it
+            (200, b'["SM9"]', 0),
+        ]
+    )
     assert provider.send_sms("+441234567890", "hello") == "SM1"
     assert provider.send_sms("+441234567890", "hello") == "42"
     assert provider.send_sms("+441234567890", "hello") is None
@@ -92,7 +69,7 @@ def test_the_gateway_gets_json_with_the_bearer_token_and_its_id_comes_back(gatew
 def test_a_gateway_that_refuses_or_hangs_raises(gateway):
     provider = HttpSmsProvider(gateway.url)
     provider.timeout_s = 0.3
-    gateway.answers += [(500, b"down", 0), (400, b'{"error": "bad number"}', 0)]
+    gateway.answers.extend([(500, b"down", 0), (400, b'{"error": "bad number"}', 0)])
     with pytest.raises(httpx.HTTPStatusError):
         provider.send_sms("+441234567890", "x")
     with pytest.raises(httpx.HTTPStatusError):

@@ -1,0 +1,127 @@
+"""On-call: each site's rota (admins set it), operators' contact for pages, the pages sent,
+and their acknowledgement, by the paged operator's login or by the signed link in the page."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from cloud.api.deps import CurrentAdmin, CurrentOperator, OperatorWriter
+from cloud.models import OnCallRota, Operator, Page, PagePublic
+from cloud.models.oncall import SITE_PATTERN
+from cloud.models.parcel import EMAIL_PATTERN, PHONE_PATTERN
+from cloud.services import audit, pager
+from cloud.services.errors import NotFound
+from cloud.web.deps import NowDep, RowId, SessionDep, SettingsDep
+
+router = APIRouter(tags=["on-call"])
+Site = Annotated[str, Path(pattern=SITE_PATTERN.replace("{0,", "{1,"), max_length=32)]
+FLEET = "fleet"  # the path's name for the rota of lockers without a site ("")
+
+
+class OperatorContact(BaseModel):
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN, max_length=16)
+    email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=254)
+
+
+@router.put("/operators/{username}/contact", response_model=OperatorContact)
+def set_contact(
+    username: str, data: OperatorContact, admin: CurrentAdmin, session: SessionDep, now: NowDep
+) -> OperatorContact:
+    """Where pages reach an operator: SMS to the phone if given, else email."""
+    operator = _operator(session, username)
+    operator.phone, operator.email = data.phone, data.email
+    audit.record(session, admin.actor, "on_call_set", f"operator:{username}", now, contact=True)
+    session.commit()
+    return data
+
+
+@router.put("/oncall/{site}", response_model=OnCallRota)
+def set_rota(
+    site: Site, data: OnCallRota, admin: CurrentAdmin, session: SessionDep, now: NowDep
+) -> OnCallRota:
+    """A site's rota, first paged first (`fleet`: lockers without a site)."""
+    pager.set_rota(session, _site(site), data.operators, now, actor=admin.actor)
+    session.commit()
+    return data
+
+
+@router.get("/oncall/{site}", response_model=OnCallRota)
+def read_rota(site: Site, _viewer: CurrentOperator, session: SessionDep) -> OnCallRota:
+    """Who is paged for the site's alarms, in order (the fleet's rota if it has none)."""
+    rota = pager.rota_of(session, _site(site))
+    if not rota:
+        raise NotFound("rota", site)
+    return OnCallRota(operators=[o.username for o in rota])
+
+
+@router.get("/pages", response_model=list[PagePublic])
+def recent_pages(_viewer: CurrentOperator, session: SessionDep) -> list[PagePublic]:
+    """The last 100 pages, newest first."""
+    query = (
+        select(Page, Operator.username)
+        .join(Operator, col(Operator.id) == col(Page.operator_id))
+        .order_by(col(Page.id).desc())
+        .limit(100)
+    )
+    return [PagePublic(**page.model_dump(), operator=name) for page, name in session.exec(query)]
+
+
+@router.post("/pages/{page_id}/acknowledge", response_model=PagePublic)
+def acknowledge_page(
+    page_id: RowId, caller: OperatorWriter, session: SessionDep, now: NowDep
+) -> PagePublic:
+    """The paged operator (or an admin) has it in hand: no one else is paged for the alarm."""
+    operator = _operator(session, caller.actor.removeprefix("operator:"))
+    return _acknowledged(session, page_id, operator, now)
+
+
+@router.get("/pages/{page_id}/link", response_class=HTMLResponse)
+def page_link(page_id: RowId, token: str, request: Request, settings: SettingsDep, now: NowDep):
+    """What the link in a page opens: a button, so a phone's link preview acknowledges nothing."""
+    _linked_page(settings, token, page_id, now)
+    action = request.url.path.removesuffix("/link") + "/acknowledge-link"
+    return HTMLResponse(
+        "<!doctype html><meta name=viewport content='width=device-width'>"
+        f"<title>Page {page_id}</title><form method=post action='{action}?token={token}'>"
+        f"<button style='font-size:2em'>Acknowledge page {page_id}</button></form>"
+    )
+
+
+@router.post("/pages/{page_id}/acknowledge-link", response_model=PagePublic)
+def acknowledge_by_link(
+    page_id: RowId, token: str, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> PagePublic:
+    """Acknowledge by the signed link the page carried (two days valid)."""
+    _linked_page(settings, token, page_id, now)
+    page = session.get(Page, page_id)
+    if page is None:
+        raise NotFound("page", page_id)
+    return _acknowledged(session, page_id, session.get(Operator, page.operator_id), now)
+
+
+def _acknowledged(session, page_id, operator, now) -> PagePublic:
+    page = pager.acknowledge(session, page_id, operator, now)
+    session.commit()
+    name = session.get(Operator, page.operator_id).username
+    return PagePublic(**page.model_dump(), operator=name)
+
+
+def _linked_page(settings, token: str, page_id: RowId, now) -> None:
+    if pager.page_of(settings, token, now) != page_id:
+        raise HTTPException(
+            401, {"code": "unauthenticated", "message": "this link is invalid or has expired"}
+        )
+
+
+def _operator(session, username: str) -> Operator:
+    operator = session.exec(select(Operator).where(Operator.username == username)).first()
+    if operator is None:
+        raise NotFound("operator", username)
+    return operator
+
+
+def _site(site: str) -> str:
+    return "" if site == FLEET else site
