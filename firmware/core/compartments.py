@@ -11,8 +11,6 @@ STATES = (FREE, RESERVED, OCCUPIED, OPEN, OUT_OF_SERVICE, JAMMED)
 
 
 class Compartment:
-    __slots__ = ("number", "size", "state", "parcel")
-
     def __init__(self, number, size, state=FREE, parcel=None):
         self.number = number
         self.size = size
@@ -35,8 +33,6 @@ class Compartment:
 
 
 class Compartments:
-    __slots__ = ("_by_number",)
-
     def __init__(self, layout):
         """`layout`: (number, size) pairs, numbers 1-999 and unique."""
         self._by_number = {}  # type: dict[int, Compartment]

@@ -6,8 +6,6 @@ JOURNAL_CAPACITY = 256
 
 
 class Journal:
-    __slots__ = ("capacity", "next_seq", "_bodies")
-
     def __init__(self, capacity=JOURNAL_CAPACITY, next_seq=1):
         self.capacity = capacity
         self.next_seq = next_seq  # never reused: a restored journal passes its own

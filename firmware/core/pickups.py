@@ -17,8 +17,6 @@ def parcel_tag(parcel):
 
 
 class Pickups:
-    __slots__ = ("_records", "_changed")
-
     def __init__(self):
         self._reset()
 

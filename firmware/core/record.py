@@ -1,9 +1,10 @@
 # A value object without dataclasses (MicroPython has none): equal when type and fields are,
 # printed with its fields, so tests can compare lists of events and actions.
+# No __slots__ here or in the core: MicroPython ignores them (an instance is the same size) and
+# each tuple costs board RAM.
 
 
 class Record:
-    __slots__ = ()
     _fields = ()  # type: tuple[str, ...]
 
     def __eq__(self, other):
