@@ -28,9 +28,6 @@ class Compartment:
     def can_open_remotely(self):
         return self.state != OPEN  # a door in the middle of a transaction is left alone
 
-    def __repr__(self):
-        return "Compartment(%d, %r, %r, %r)" % (self.number, self.size, self.state, self.parcel)
-
 
 class Compartments:
     def __init__(self, layout):
