@@ -89,9 +89,6 @@ class Pickups:
         for slot in self._slots_of(parcel_tag(parcel)):
             self._clear(slot)
 
-    def count(self):
-        return len(self._live_slots())
-
     def dump(self):
         rows = []
         for slot in self._live_slots():
