@@ -134,7 +134,7 @@ class VirtualLocker:
 
     @property
     def online(self):
-        return self.board.mqtt.is_connected()
+        return self.board.mqtt.up.is_set()
 
     # --- what people do ---------------------------------------------------------------------
     def press(self, keys):

@@ -7,14 +7,9 @@ OK = "ok"
 ERROR = "error"
 
 
-class _Action(Record):
-    __slots__ = ()
-
-
-class Pulse(_Action):
+class Pulse(Record):
     """Energise compartment `cmp`'s solenoid for `ms` (never longer: the coil's rating)."""
 
-    __slots__ = ("cmp", "ms")
     _fields = ("cmp", "ms")
 
     def __init__(self, cmp, ms):
@@ -22,10 +17,9 @@ class Pulse(_Action):
         self.ms = ms
 
 
-class Publish(_Action):
+class Publish(Record):
     """Publish `payload` (bytes) on `topic` with MQTT `qos` and `retain`."""
 
-    __slots__ = ("topic", "payload", "qos", "retain")
     _fields = ("topic", "payload", "qos", "retain")
 
     def __init__(self, topic, payload, qos, retain):
@@ -35,20 +29,18 @@ class Publish(_Action):
         self.retain = retain
 
 
-class Show(_Action):
+class Show(Record):
     """Put `text` on the display line."""
 
-    __slots__ = ("text",)
     _fields = ("text",)
 
     def __init__(self, text):
         self.text = text
 
 
-class Beep(_Action):
+class Beep(Record):
     """Sound the buzzer: `kind` is KEY, OK or ERROR."""
 
-    __slots__ = ("kind",)
     _fields = ("kind",)
 
     def __init__(self, kind):

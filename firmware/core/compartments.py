@@ -11,8 +11,6 @@ STATES = (FREE, RESERVED, OCCUPIED, OPEN, OUT_OF_SERVICE, JAMMED)
 
 
 class Compartment:
-    __slots__ = ("number", "size", "state", "parcel")
-
     def __init__(self, number, size, state=FREE, parcel=None):
         self.number = number
         self.size = size
@@ -30,13 +28,8 @@ class Compartment:
     def can_open_remotely(self):
         return self.state != OPEN  # a door in the middle of a transaction is left alone
 
-    def __repr__(self):
-        return "Compartment(%d, %r, %r, %r)" % (self.number, self.size, self.state, self.parcel)
-
 
 class Compartments:
-    __slots__ = ("_by_number",)
-
     def __init__(self, layout):
         """`layout`: (number, size) pairs, numbers 1-999 and unique."""
         self._by_number = {}  # type: dict[int, Compartment]

@@ -5,8 +5,6 @@
 
 
 class CourierList:
-    __slots__ = ("_verifiers", "until")
-
     def __init__(self):
         self._verifiers = set()
         self.until = None  # ms; None: no end

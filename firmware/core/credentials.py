@@ -5,8 +5,6 @@ from firmware.core.pickups import Pickups, parcel_tag
 
 
 class Credentials:
-    __slots__ = ("_reservations", "_pickups", "_couriers", "_returns", "_to_collect")
-
     def __init__(self):
         self._reservations = {}  # parcel -> cmp
         self._pickups = Pickups()

@@ -6,8 +6,6 @@ JOURNAL_CAPACITY = 256
 
 
 class Journal:
-    __slots__ = ("capacity", "next_seq", "_bodies")
-
     def __init__(self, capacity=JOURNAL_CAPACITY, next_seq=1):
         self.capacity = capacity
         self.next_seq = next_seq  # never reused: a restored journal passes its own
@@ -43,10 +41,6 @@ class Journal:
         return len(self._bodies)
 
     def room(self):
-        """How many more unacknowledged events fit."""
+        """How many more unacknowledged events fit. An unacknowledged entry is never dropped:
+        with no room, the controller refuses new transactions (append never loses an event)."""
         return max(0, self.capacity - len(self._bodies))
-
-    def full(self):
-        # An unacknowledged entry is never dropped: a full journal makes the controller refuse
-        # new transactions instead (append itself never loses an event).
-        return self.room() == 0

@@ -12,18 +12,6 @@ PURPOSES = (DEPOSIT, PICKUP, REMOTE, FORCED, COLLECT, RETURN)
 
 
 class Opening:
-    __slots__ = (
-        "cmp",
-        "purpose",
-        "parcel",
-        "before",
-        "pulsed_ms",
-        "retried",
-        "seen_open",
-        "opened_ms",
-        "left_open_told",
-    )
-
     def __init__(self, cmp, purpose, parcel, before, now_ms):
         self.cmp = cmp
         self.purpose = purpose

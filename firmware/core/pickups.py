@@ -7,8 +7,20 @@
 import hashlib
 from binascii import hexlify, unhexlify
 
-_V, _CMP, _UNTIL, _TAG = 0, 16, 18, 22
-RECORD = 26
+try:
+    from micropython import const  # mpy-cross inlines _X = const(n): no name on the board
+except ImportError:  # CPython
+
+    def const(value):  # type: ignore[misc]  # the stubs type it generically
+        return value
+
+
+# a record's fields: verifier, compartment, expiry (s), parcel tag; then the record's length
+_V = const(0)
+_CMP = const(16)
+_UNTIL = const(18)
+_TAG = const(22)
+_RECORD = const(26)
 
 
 def parcel_tag(parcel):
@@ -17,8 +29,6 @@ def parcel_tag(parcel):
 
 
 class Pickups:
-    __slots__ = ("_records", "_changed")
-
     def __init__(self):
         self._reset()
 
@@ -41,7 +51,7 @@ class Pickups:
             + parcel_tag(parcel).to_bytes(4, "big")
         )
         slot = self._free_slot()
-        self._records[slot * RECORD : (slot + 1) * RECORD] = record
+        self._records[slot * _RECORD : (slot + 1) * _RECORD] = record
         self._mark(slot)
 
     def find(self, v_hex, now_ms):
@@ -49,7 +59,7 @@ class Pickups:
         slot = self._slot(unhexlify(v_hex))
         if slot is None:
             return None
-        base = slot * RECORD
+        base = slot * _RECORD
         if _int(self._records, base + _UNTIL, 4) * 1000 < now_ms:
             return None  # expired (stored in whole seconds, so up to a second early, never late)
         return _int(self._records, base + _CMP, 2), _int(self._records, base + _TAG, 4)
@@ -67,7 +77,7 @@ class Pickups:
         what a QR code of that parcel must be bound to (qr_tokens.py)."""
         found = []
         for slot in self._slots_of(parcel_tag(parcel)):
-            base = slot * RECORD
+            base = slot * _RECORD
             if (
                 _int(self._records, base + _CMP, 2) == cmp
                 and _int(self._records, base + _UNTIL, 4) * 1000 >= now_ms
@@ -79,13 +89,10 @@ class Pickups:
         for slot in self._slots_of(parcel_tag(parcel)):
             self._clear(slot)
 
-    def count(self):
-        return len(self._live_slots())
-
     def dump(self):
         rows = []
         for slot in self._live_slots():
-            base = slot * RECORD
+            base = slot * _RECORD
             rows.append(
                 [
                     hexlify(self._records[base : base + 16]).decode(),
@@ -104,7 +111,7 @@ class Pickups:
     def changes(self):
         """[[slot, record hex]] of the slots changed since saved()."""
         return [
-            [slot, hexlify(self._records[slot * RECORD : (slot + 1) * RECORD]).decode()]
+            [slot, hexlify(self._records[slot * _RECORD : (slot + 1) * _RECORD]).decode()]
             for slot in range(len(self._changed))
             if self._changed[slot]
         ]
@@ -119,23 +126,23 @@ class Pickups:
     def load_records(self, records, changes):
         """Take back records() (a bytearray, kept as is) with changes() written after them; the
         changed slots stay owed to the records on flash."""
-        if len(records) % RECORD:
+        if len(records) % _RECORD:
             raise ValueError("bad pickup records")
         self._records, self._changed = records, bytearray()
         for slot, record_hex in changes:
             record = unhexlify(record_hex)
-            if slot < 0 or len(record) != RECORD:
+            if slot < 0 or len(record) != _RECORD:
                 raise ValueError("bad pickup record")
-            while len(self._records) < (slot + 1) * RECORD:
-                self._records.extend(bytes(RECORD))
-            self._records[slot * RECORD : (slot + 1) * RECORD] = record
+            while len(self._records) < (slot + 1) * _RECORD:
+                self._records.extend(bytes(_RECORD))
+            self._records[slot * _RECORD : (slot + 1) * _RECORD] = record
             self._mark(slot)
 
     def load(self, rows):
         self._reset()
         for v_hex, cmp, until_s, tag in rows:
             slot = self._free_slot()
-            self._records[slot * RECORD : (slot + 1) * RECORD] = (
+            self._records[slot * _RECORD : (slot + 1) * _RECORD] = (
                 unhexlify(v_hex)
                 + cmp.to_bytes(2, "big")
                 + until_s.to_bytes(4, "big")
@@ -145,20 +152,20 @@ class Pickups:
     # --- slots ------------------------------------------------------------------------------
     def _slot(self, v):
         records, first = self._records, v[0]
-        for slot in range(len(records) // RECORD):
-            if records[slot * RECORD] == first and self._matches(slot, v):
+        for slot in range(len(records) // _RECORD):
+            if records[slot * _RECORD] == first and self._matches(slot, v):
                 return slot
         return None
 
     def _matches(self, slot, v):
-        base = slot * RECORD
+        base = slot * _RECORD
         return (
             self._records[base + _CMP] | self._records[base + _CMP + 1]
             and self._records[base : base + 16] == v
         )
 
     def _clear(self, slot):
-        base = slot * RECORD
+        base = slot * _RECORD
         self._records[base + _CMP] = self._records[base + _CMP + 1] = 0  # cmp 0: a free slot
         self._mark(slot)
 
@@ -168,24 +175,24 @@ class Pickups:
         self._changed[slot] = 1
 
     def _free_slot(self):
-        for slot in range(len(self._records) // RECORD):
+        for slot in range(len(self._records) // _RECORD):
             if not self._is_live(slot):
                 return slot
-        self._records.extend(bytes(RECORD))
-        return len(self._records) // RECORD - 1
+        self._records.extend(bytes(_RECORD))
+        return len(self._records) // _RECORD - 1
 
     def _is_live(self, slot):
-        base = slot * RECORD + _CMP
+        base = slot * _RECORD + _CMP
         return self._records[base] | self._records[base + 1] != 0
 
     def _live_slots(self):
-        return [slot for slot in range(len(self._records) // RECORD) if self._is_live(slot)]
+        return [slot for slot in range(len(self._records) // _RECORD) if self._is_live(slot)]
 
     def _slots_of(self, tag):
         return [
             slot
             for slot in self._live_slots()
-            if _int(self._records, slot * RECORD + _TAG, 4) == tag
+            if _int(self._records, slot * _RECORD + _TAG, 4) == tag
         ]
 
 

@@ -10,7 +10,6 @@ COLLECTED = 2  # a later `reserve` or `credential` decided before this seq is st
 
 
 class Settled:
-    __slots__ = ("_rows",)
     remembered = 32  # the cloud catches up within a resync; older settlements are long applied
 
     def __init__(self):

@@ -9,13 +9,21 @@
 # cycle, before polling the drivers that use these pins. (pin() refreshes once for a new
 # input, so drivers created at start-up read true levels.)
 
+try:
+    from micropython import const  # mpy-cross inlines _X = const(n): no name on the board
+except ImportError:  # CPython
+
+    def const(value):  # type: ignore[misc]  # the stubs type it generically
+        return value
+
+
 # Register addresses with IOCON.BANK = 0, the reset value, which this driver never changes:
 # in that mode a 2-byte access covers port A then port B.
-_IODIR = 0x00
-_IOCON = 0x0A
-_GPPU = 0x0C
-_GPIO = 0x12
-_OLAT = 0x14
+_IODIR = const(0x00)
+_IOCON = const(0x0A)
+_GPPU = const(0x0C)
+_GPIO = const(0x12)
+_OLAT = const(0x14)
 
 
 class Mcp23017:

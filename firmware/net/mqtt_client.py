@@ -52,7 +52,6 @@ class MqttClient:
         self.up = asyncio.Event()  # set while connected and subscribed: await client.up.wait()
         self.down = asyncio.Event()  # set while not: await client.down.wait()
         self.down.set()
-        self._connected = False
         self._ever_connected = False
         self._link = None
         self._closed = False  # stop() was called: for good, a stopped client is not restarted
@@ -63,9 +62,6 @@ class MqttClient:
         self.session_present = False  # the broker still had our session at the last CONNACK
         self.dropped = 0  # received messages over max_packet_bytes, acknowledged and dropped
         self.last_error = None  # what ended the last link or refused the last subscription
-
-    def is_connected(self):
-        return self._connected
 
     def outbox_size(self):
         """Messages queued or in flight: bounded by queue_limit, whatever the link does."""
@@ -201,12 +197,10 @@ class MqttClient:
 
     def _set_up(self, link):
         link.up = True
-        self._connected = True
         self.down.clear()
         self.up.set()
 
     def _set_down(self):
-        self._connected = False
         self.up.clear()
         self.down.set()
 

@@ -48,9 +48,6 @@ class Packet:
             and self._values() == other._values()
         )
 
-    def __ne__(self, other):  # MicroPython does not derive != from ==
-        return not self.__eq__(other)
-
     def __repr__(self):
         pairs = ["%s=%r" % (name, getattr(self, name)) for name in self._names]
         return "Packet(%d, %s)" % (self.kind, ", ".join(pairs))

@@ -75,7 +75,7 @@ async def refused(open_transport, locker_id="A"):
     try:
         await until(lambda: client.last_error is not None, REFUSAL_WAIT_S)
         error = client.last_error  # e.g. SSLCertVerificationError, an alert, a reset
-        up = client.is_connected() or client.reconnects or client.session_present
+        up = client.up.is_set() or client.reconnects or client.session_present
         return isinstance(error, OSError) and "not up within" not in str(error) and not up
     finally:
         await client.stop()

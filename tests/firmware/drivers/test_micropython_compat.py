@@ -5,6 +5,8 @@ import pytest
 from tests.support.micropython import ROOT, imported_modules
 
 FILES = sorted((ROOT / "firmware" / "drivers").glob("*.py"))
+# const() only: mpy-cross compiles the import away, CPython gets a stand-in
+COMPILE_TIME = {"micropython"}
 
 
 def test_there_are_drivers_to_check():
@@ -14,4 +16,4 @@ def test_there_are_drivers_to_check():
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_drivers_import_only_each_other(path):
     modules = imported_modules(path)
-    assert all(m.startswith("firmware.drivers.") for m in modules), modules
+    assert all(m.startswith("firmware.drivers.") or m in COMPILE_TIME for m in modules), modules

@@ -26,7 +26,7 @@ def test_connect_carries_client_id_will_keepalive_and_a_persistent_session():
         )
         async with Running(client):
             await within(client.up.wait())
-            assert client.is_connected() and not client.down.is_set()
+            assert client.up.is_set() and not client.down.is_set()
         return broker.connections[0].packets[0]
 
     assert run(scenario()) == packets.Packet(
@@ -53,7 +53,7 @@ def test_a_will_given_as_a_function_is_asked_for_again_before_every_connection()
         async with Running(client):
             await within(client.up.wait())
             broker.current.hang_up()
-            await eventually(lambda: len(broker.connections) == 2 and client.is_connected())
+            await eventually(lambda: len(broker.connections) == 2 and client.up.is_set())
         return [connection.packets[0].will for connection in broker.connections]
 
     assert run(scenario()) == [(STATUS, b'{"conn": 1}', 1, True), (STATUS, b'{"conn": 2}', 1, True)]
@@ -105,7 +105,7 @@ def test_subscriptions_are_made_again_on_every_connect_and_at_once_when_up():
             client.subscribe("lockers/all/commands")
             await eventually(lambda: len(broker.current.kinds()) >= 3)
             broker.current.hang_up()
-            await eventually(lambda: len(broker.connections) == 2 and client.is_connected())
+            await eventually(lambda: len(broker.connections) == 2 and client.up.is_set())
         return [
             [p.topics for p in c.packets if p.kind == packets.SUBSCRIBE] for c in broker.connections
         ]
@@ -123,7 +123,7 @@ def test_a_refused_connack_backs_off_doubling_to_the_cap_and_never_raises():
         client.max_backoff_s = 0.2
         async with Running(client) as task:
             await eventually(lambda: len(broker.opened_at) == 5)
-            assert not task.done() and not client.is_connected()
+            assert not task.done() and not client.up.is_set()
             assert "not authorized" in str(client.last_error)
             broker.return_code = 0
             await within(client.up.wait())
@@ -159,7 +159,7 @@ def test_a_stalled_connect_times_out_and_is_tried_again(stall):
         client.connect_timeout_s = 0.2
         async with Running(client):
             await eventually(lambda: len(broker.opened_at) >= 2)
-            assert not client.is_connected()
+            assert not client.up.is_set()
         return broker
 
     broker = run(scenario())
@@ -210,7 +210,7 @@ def test_garbage_from_the_broker_drops_the_link_and_the_client_reconnects():
         async with Running(client):
             await within(client.up.wait())
             broker.current.send(b"\x36\x05\x00\x01a\x00\x01")  # a PUBLISH with QoS 3
-            await eventually(lambda: len(broker.connections) == 2 and client.is_connected())
+            await eventually(lambda: len(broker.connections) == 2 and client.up.is_set())
         return client
 
     assert isinstance(run(scenario()).last_error, MqttError)
@@ -368,7 +368,7 @@ def test_stop_sends_disconnect_closes_ends_run_and_ends_messages():
         broker.deliver(COMMANDS, b"last", packet_id=1)
         await eventually(lambda: broker.pubacks() == [1])
         await within(client.stop())
-        assert task.done() and client.down.is_set() and not client.is_connected()
+        assert task.done() and client.down.is_set() and not client.up.is_set()
         taken = [message async for message in client.messages()]  # what came, then the end
         return broker, taken
 
