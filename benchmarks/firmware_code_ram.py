@@ -187,3 +187,28 @@ def _vuint(data, position):
         value, position = (value << 7) | (byte & 0x7F), position + 1
         if not byte & 0x80:
             return value, position
+
+
+def main():
+    """Print each board's code RAM: `python -m benchmarks.firmware_code_ram`."""
+    import tempfile
+
+    for board in sorted(BOARDS):
+        with tempfile.TemporaryDirectory() as workdir:
+            figures = code_ram(board, workdir)
+        print(
+            "%-6s .mpy %6d B   ROMFS %6d B [%d..%d]   %d modules, %d functions"
+            % (
+                board,
+                figures["mpy"],
+                figures["romfs"],
+                figures["romfs_low"],
+                figures["romfs_high"],
+                figures["modules"],
+                figures["functions"],
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
