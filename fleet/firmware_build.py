@@ -27,7 +27,7 @@ ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
 HARNESS = ("simulator/wasm/harness.py", "simulator/wasm/bench.py", "simulator/wasm/machine.py")
 # Packages the board gets as one module each: a module costs ~200 B of heap plus its import
 # slots and qstrs (fleet/board_merge.py, docs/firmware-ram.md B).
-MERGED_PACKAGES = ("firmware/core",)
+MERGED_PACKAGES = ("firmware/core", "firmware/net")
 
 
 def board_modules():

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from fleet.board_merge import MergeError, merge, merge_packages, rewrite_imports
-from fleet.firmware_build import ROOT, board_texts
+from fleet.board_strip import STRIPPED
+from fleet.firmware_build import MERGED_PACKAGES, ROOT, board_texts
 
 STATES = """
 AVAILABLE = "available"
@@ -120,17 +121,19 @@ def test_a_file_copied_as_it_is_must_not_import_a_submodule(tmp_path):
     assert merged[1][1] == "from pkg import Door\n"
 
 
-@pytest.mark.parametrize("board", ["esp32", "picow"])
-def test_the_boards_core_is_one_module_that_holds_every_public_name(board):
-    texts = dict(board_texts(board))
-    core = [path for path in texts if path.parent == Path("firmware/core")]
-    assert core == [Path("firmware/core/__init__.py")]
-    module = types.ModuleType("firmware.core")
-    exec(compile(texts[core[0]], "firmware/core/__init__.py", "exec"), module.__dict__)
-    for source in sorted((ROOT / "firmware" / "core").glob("*.py")):
-        names = _public_names(importlib.import_module("firmware.core." + source.stem))
-        assert not [n for n in names if not hasattr(module, n)], source
-    assert "from firmware.core import" in texts[Path("firmware/board/runtime.py")]
+@pytest.mark.parametrize("package", MERGED_PACKAGES)
+def test_each_merged_package_is_one_module_on_the_board_with_every_public_name(package):
+    texts = dict(board_texts("esp32"))
+    merged = [path for path in texts if path.parent == Path(package)]
+    assert merged == [Path(package) / "__init__.py"]
+    module = types.ModuleType(package.replace("/", "."))
+    exec(compile(texts[merged[0]], str(merged[0]), "exec"), module.__dict__)
+    for source in sorted((ROOT / package).glob("*.py")):
+        dotted = (package + "/" + source.stem).replace("/", ".")
+        names = _public_names(importlib.import_module(dotted))
+        cut = STRIPPED.get(source.relative_to(ROOT).as_posix(), ())  # board_strip's
+        assert not [n for n in names if not hasattr(module, n) and n not in cut], source
+    assert "from %s import" % module.__name__ in texts[Path("firmware/board/runtime.py")]
 
 
 def _public_names(module):

@@ -139,4 +139,5 @@ def test_the_built_modules_carry_no_cut_name(tmp_path):
     build("esp32", tmp_path, config)
     wire_mpy = (tmp_path / "protocol" / "wire.mpy").read_bytes()
     assert b"check_command" in wire_mpy and b"check_event" not in wire_mpy
-    assert b"_decode_connect" not in (tmp_path / "firmware/net/mqtt_packets.mpy").read_bytes()
+    mqtt_mpy = (tmp_path / "firmware" / "net" / "__init__.mpy").read_bytes()  # merged
+    assert b"_decode_publish" in mqtt_mpy and b"_decode_connect" not in mqtt_mpy
