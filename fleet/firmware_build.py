@@ -43,7 +43,7 @@ def board_sources(board):
     checked that nothing left on the board needs what the board-only build cuts."""
     profile = ROOT / "hardware" / "profiles" / (BOARDS[board] + ".py")
     sources = board_modules() + [(profile, Path("board_profile.mpy"))]
-    board_strip.check_bundle(sources, [ROOT / f for f in ENTRY_POINTS + HARNESS])
+    board_strip.check_bundle(sources, _run_as_they_are())
     return sources
 
 
@@ -54,8 +54,12 @@ def board_texts(board):
     for source, target in board_sources(board):
         name = target.with_suffix(".py")
         texts.append((name, board_strip.strip(name.as_posix(), source.read_text())))
-    users = [ROOT / f for f in ENTRY_POINTS + HARNESS]
-    return board_merge.merge_packages(texts, MERGED_PACKAGES, users)
+    return board_merge.merge_packages(texts, MERGED_PACKAGES, _run_as_they_are())
+
+
+def _run_as_they_are():
+    """The sources a board runs against the bundle without the build's rewriting."""
+    return [ROOT / f for f in ENTRY_POINTS + HARNESS]
 
 
 def build(board, out, config, identity=None):
@@ -78,8 +82,9 @@ def build(board, out, config, identity=None):
 
 # -O3: no line-number tables (3.2 KB of heap over the bundle as .mpy files, docs/firmware-ram.md
 # J). It also drops `assert` statements and makes `__debug__` False: board_strip refuses both.
-# A traceback on the board still names the file and the function, not the line: look the line
-# up in the source of the same commit (nothing extra is written to the board for it).
+# A traceback on the board still names the file (a merged package's __init__.py) and the
+# function, not the line: look the line up in the source of the same commit (nothing extra is
+# written to the board for it).
 MPY_CROSS_OPTIONS = ("-O3",)
 
 
