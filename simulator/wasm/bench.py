@@ -4,7 +4,8 @@ import asyncio
 
 import host
 
-from firmware.core.events import DoorClosed, DoorOpened, KeyPressed, MessageReceived
+# the built bundle's firmware.core is one module (fleet/board_merge.py): import from it
+from firmware.core import DoorClosed, DoorOpened, KeyPressed, MessageReceived
 from protocol import wire
 from protocol.verifiers import courier_verifier, pin_verifier
 

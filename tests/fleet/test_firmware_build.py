@@ -23,12 +23,14 @@ def test_the_bundle_holds_compiled_firmware_entry_points_profile_and_config(boar
         "boot.py",
         "board_profile.mpy",
         "config.json",
-        "firmware/core/controller.mpy",
-        "firmware/net/mqtt_client.mpy",
+        "firmware/core/__init__.mpy",  # the whole core, merged (fleet/board_merge.py)
+        "firmware/net/__init__.mpy",  # MQTT, merged too
         "firmware/board/runtime.mpy",
         "hardware/profiles/logical.mpy",
     } <= files
     assert not [f for f in files if f.endswith(".py") and f not in ("main.py", "boot.py")]
+    for package in ("firmware/core/", "firmware/net/"):
+        assert [f for f in files if f.startswith(package)] == [package + "__init__.mpy"]
     written = json.loads((tmp_path / "config.json").read_text())
     assert written["board"] == board
     assert written["broker"] == {

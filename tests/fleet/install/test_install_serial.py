@@ -140,10 +140,10 @@ def test_a_locker_given_a_new_key_carries_on_numbering_where_its_old_board_stopp
 def test_a_file_whose_hash_stays_wrong_stops_the_install_naming_it(
     cloud, mosquitto, serial_board, tmp_path
 ):
-    board = serial_board(corrupt_writes_to="firmware/core/controller.mpy")
+    board = serial_board(corrupt_writes_to="firmware/core/__init__.mpy")
     code, out = install(cloud, board.port, "INS-3", mosquitto.port, tmp_path)
     assert code == 6, out
-    assert "install failed at write: firmware/core/controller.mpy is wrong on the board" in out
+    assert "install failed at write: firmware/core/__init__.mpy is wrong on the board" in out
     assert "flash may be worn" in out
     assert not (tmp_path / "flash" / "config.json").exists()  # config never written
 
@@ -165,7 +165,7 @@ def test_a_dry_run_writes_nothing_and_provisions_nothing(cloud, mosquitto, seria
     code, out = install(cloud, board.port, "INS-5", mosquitto.port, tmp_path, "--dry-run")
     assert code == 0, out
     assert "dry run: nothing written, nothing provisioned" in out
-    assert "write firmware/core/controller.mpy" in out and "write config.json" in out
+    assert "write firmware/core/__init__.mpy" in out and "write config.json" in out
     assert flash_listing(tmp_path / "flash") == before
     assert not (tmp_path / "provisioned").exists()
     missing = httpx.get(
