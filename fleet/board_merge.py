@@ -85,6 +85,19 @@ def _inline_imports(package, name, tree):
     return needs, aliases
 
 
+def _micropython_guard(node):
+    """`try: from micropython import const` / `except ImportError:` (a stand-in for CPython):
+    on the board the import succeeds and mpy-cross inlines the constants."""
+    imports = node.body
+    return (
+        len(imports) == 1
+        and isinstance(imports[0], ast.ImportFrom)
+        and imports[0].module == "micropython"
+        and not (node.orelse or node.finalbody)
+        and all(isinstance(h.type, ast.Name) and h.type.id == "ImportError" for h in node.handlers)
+    )
+
+
 def _names_package(node, package):
     if isinstance(node, ast.ImportFrom):
         return (node.module or "").startswith(package)
@@ -100,6 +113,9 @@ def _top_level(tree):
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 bound[alias.asname or alias.name.split(".")[0]] = node
+        elif isinstance(node, ast.Try) and _micropython_guard(node):
+            for alias in node.body[0].names:  # the same import in two modules is kept
+                bound[alias.asname or alias.name] = node.body[0]
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:

@@ -69,6 +69,19 @@ def test_the_same_import_or_constant_in_two_modules_is_kept():
     assert merged_module(modules).dumps([1]) == "[1]"
 
 
+def test_the_micropython_const_guard_is_merged_as_an_import():
+    guard = (
+        "try:\n    from micropython import const\nexcept ImportError:\n"
+        "    def const(value):\n        return value\n"
+    )
+    modules = dict(PACKAGE, extra=guard + "_A = const(1)\n")
+    modules["states"] = guard + STATES
+    assert merged_module(modules)._A == 1  # CPython takes the stand-in, as unmerged
+    other = dict(PACKAGE, extra="try:\n    import json\nexcept ImportError:\n    json = None\n")
+    with pytest.raises(MergeError, match="Try"):
+        merge("pkg", other)  # any other try at the top is still refused
+
+
 @pytest.mark.parametrize(
     "extra, fault",
     [
