@@ -85,7 +85,7 @@ def main(machine, network, settime):
     """The board's life: `machine` and `network` as main.py imported them, `settime` the
     wall clock's setter (ntptime.settime)."""
     board, wifi, guard = start(machine, network, settime)
-    # what start() read and built only to boot (config.json's dict and lists: 2-4 KB on the
+    # what start() read and built only to boot (config.json's dict and lists: 1.9 KB on the
     # wasm port) is garbage now: collected before the tasks run, not held by this frame for
     # the board's life
     gc.collect()
