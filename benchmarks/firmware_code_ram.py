@@ -1,9 +1,14 @@
 """The heap the board's code takes on MicroPython: as .mpy files in the filesystem (measured), and
 as ROMFS (bytecode in flash; measured on an interpreter that has no ROMFS, see below).
 
-Both import the modules firmware/main.py imports (and what they import) into a fresh MicroPython
-1.27 (WebAssembly port, simulator/wasm/measure_code.mjs) and weigh the live heap before and
-after, each gc.collect() at the top level.
+Both import the modules the board imports at boot (firmware/main.py imports firmware/board/app.py,
+whose build() imports the board profile and the wiring, and what they import) into a fresh
+MicroPython 1.27 (WebAssembly port, simulator/wasm/measure_code.mjs) and weigh the live heap
+before and after, each gc.collect() at the top level. Then the modules only the boot needs
+(app.BOOT_ONLY: the wiring, the logical pin map, the profile and their packages) are dropped
+as the board drops them once its parts are built, and the heap is weighed again: the code
+figures count only what stays resident after boot (the figure at boot is reported beside it).
+main.py itself (a dozen lines compiled from source at boot) is in neither.
 
 .mpy in the filesystem: the bundle as `locker firmware build` writes it. Importing a .mpy copies
 its bytecode, its constants (str, bytes) and its qstr strings into the heap, and runs its top
@@ -33,27 +38,23 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from firmware.board.app import BOOT_ONLY
 from fleet.firmware_build import BOARDS, ROOT, board_texts, compile_text
 
 MEASURE = ROOT / "simulator" / "wasm" / "measure_code.mjs"
-# what firmware/main.py imports from the bundle (it imports machine, network, ntptime, time too:
-# built into the firmware, no heap)
-MAIN_IMPORTS = (
-    "firmware.board.bootguard",
-    "firmware.board.runtime",
-    "firmware.board.store",
-    "firmware.board.tls",
-    "firmware.board.wifi",
-    "firmware.board.wiring",
-    "board_profile",
-)
+# what the board imports at boot from the bundle: main.py imports the app, whose build() imports
+# the profile and the wiring (main.py imports machine, network, ntptime too: built into the
+# firmware, no heap; asyncio and binascii are frozen or built in but weighed with the rest)
+MAIN_IMPORTS = ("firmware.board.app", "firmware.board.wiring", "board_profile")
 GC_BLOCK = 16  # bytes: MicroPython's allocation unit on 32-bit ports
 QSTR_ENTRY_MAX = 12  # bytes: hash (1) + length (1) + pointer (4), pools grown by doubling
 CONSTANT_MAX = 20  # bytes: a str/bytes object pointing into flash (16) and its table slot (4)
 
 
 def code_ram(board, workdir):
-    """{"mpy": bytes, "romfs": bytes, "romfs_low": .., "romfs_high": .., "modules": n}."""
+    """{"mpy": bytes, "romfs": bytes, "romfs_low": .., "romfs_high": .., "modules": n,
+    "mpy_boot": .., "romfs_boot": ..}: what stays resident once the board has dropped its
+    boot-only modules (firmware/board/app.py's BOOT_ONLY); *_boot: before it did."""
     workdir = Path(workdir)
     full, cut = workdir / "code-mpy", workdir / "code-romfs"
     texts = board_texts(board)  # the bundle as `locker firmware build` compiles it
@@ -61,19 +62,25 @@ def code_ram(board, workdir):
     functions = _compile(texts, cut, cut_bodies=True)
     mpy, weighed = _weigh(full), _weigh(cut)
     loaded = set(weighed["modules"])  # what main.py's imports pulled in, nothing else counts
+    resident = set(weighed["resident_modules"])
     names_full, objects_full, _ = _tables(full, loaded)
     names_cut, objects_cut, strings_cut = _tables(cut, loaded)
-    functions = sum(n for module, n in functions.items() if module in loaded)
-    # the cut bundle's qstr strings were copied into the heap; from ROMFS they stay in flash
-    romfs = weighed["after"] - weighed["before"] - sum(len(q) + 1 for q in strings_cut)
+    functions = sum(n for module, n in functions.items() if module in resident)
+    # the cut bundle's qstr strings were copied into the heap (and stay there, as interned
+    # strings do, after the unloading); from ROMFS they stay in flash
+    strings = sum(len(q) + 1 for q in strings_cut)
+    romfs = weighed["resident"] - weighed["before"] - strings
     return {
-        "mpy": mpy["after"] - mpy["before"],
+        "mpy": mpy["resident"] - mpy["before"],
+        "mpy_boot": mpy["after"] - mpy["before"],
         "romfs": romfs,
+        "romfs_boot": weighed["after"] - weighed["before"] - strings,
         "romfs_low": romfs - functions * GC_BLOCK,
+        # the qstrs cut away with the bodies: interned for good, the unloaded modules' too
         "romfs_high": romfs
         + (names_full - names_cut) * QSTR_ENTRY_MAX
         + (objects_full - objects_cut) * CONSTANT_MAX,
-        "modules": len(mpy["modules"]),
+        "modules": len(mpy["resident_modules"]),
         "functions": functions,
     }
 
@@ -128,7 +135,7 @@ class _BodyCutter(ast.NodeTransformer):
 
 def _weigh(bundle):
     result = subprocess.run(
-        ["node", str(MEASURE), str(bundle), ",".join(MAIN_IMPORTS)],
+        ["node", str(MEASURE), str(bundle), ",".join(MAIN_IMPORTS), ",".join(BOOT_ONLY)],
         capture_output=True,
         text=True,
         cwd=str(MEASURE.parent),

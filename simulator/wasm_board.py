@@ -86,7 +86,10 @@ class _Panel:
 
 
 class WasmBoard:
-    def __init__(self, bundle, workdir, heap_bytes=1024 * 1024):
+    def __init__(self, bundle, workdir, heap_bytes=1024 * 1024, release_proxies_ms=0):
+        """`release_proxies_ms`: how often Node collects so that the interpreter's table of
+        objects lent to JavaScript stays small (simulator/wasm/run_board.mjs); 0: never, as
+        Node paces it (the benchmark weighs the heap, tests do not)."""
         self.locker_id = json.loads((Path(bundle) / "config.json").read_text())["locker_id"]
         harness = Path(workdir) / "harness"
         harness.mkdir(parents=True, exist_ok=True)
@@ -104,6 +107,7 @@ class WasmBoard:
                 str(bundle),
                 str(harness),
                 str(heap_bytes),
+                str(release_proxies_ms),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -1,6 +1,10 @@
 # Builds the Hardware from a board profile (GPIO numbers for the logical names) and a `parts`
-# factory that makes pins, the I2C bus and the UART. On a board the factory wraps `machine`;
-# in the simulator and on the WebAssembly interpreter it makes virtual ones.
+# factory that makes pins, the I2C bus and the UART. On a board the factory wraps `machine`
+# (MachineParts); in the simulator and on the WebAssembly interpreter it makes virtual ones.
+# Boot-only: firmware/board/app.py drops this module once the parts are built.
+import asyncio
+import sys
+
 from firmware.board.hardware import Hardware
 from firmware.drivers.buzzer import Buzzer
 from firmware.drivers.code_scanner import CodeScanner
@@ -64,3 +68,47 @@ def _keypad(profile, config, parts):
     rows = [parts.pin(profile.PINS["keypad_row_%d" % i], True, True) for i in range(4)]
     cols = [parts.pin(profile.PINS["keypad_col_%d" % i], False) for i in range(columns)]
     return MatrixKeypad(rows, cols, KEYS_4X4 if columns == 4 else KEYS_3X4)
+
+
+class MachineParts:
+    """Pins, I2C and UART from `machine` (handed in by main.py, the only module that imports
+    it), as build_hardware asks for them."""
+
+    def __init__(self, machine):
+        self.machine = machine
+
+    def pin(self, gpio, output, open_drain=False):
+        pin = self.machine.Pin
+        if output:
+            return pin(
+                gpio, pin.OPEN_DRAIN if open_drain else pin.OUT, value=1 if open_drain else 0
+            )
+        return pin(gpio, pin.IN, pin.PULL_UP)
+
+    def i2c(self, bus, sda, scl):
+        pin = self.machine.Pin
+        return self.machine.I2C(bus, sda=pin(sda), scl=pin(scl), freq=400000)
+
+    def uart(self, bus, tx, rx):
+        return self.machine.UART(bus, baudrate=9600, tx=tx, rx=rx, rxbuf=256)
+
+
+def serial_line(machine, profile, link):
+    """(reader, writer) of the wired link: the USB console ("port": "usb", a Pico W or a
+    DevKitC on USB to the gateway's PC) or the profile's link UART ("port": "uart", e.g. to
+    an RS-485 transceiver). The console's prints and tracebacks land on the line too: the
+    frame decoder skips them as noise."""
+    if link.get("port", "usb") == "usb":
+        import micropython  # here: CPython, where the tests import this module, has none
+
+        micropython.kbd_intr(-1)  # a 0x03 byte in a frame is data, not Ctrl-C
+        return asyncio.StreamReader(sys.stdin.buffer), asyncio.StreamWriter(sys.stdout.buffer, {})
+    uart = machine.UART(
+        profile.LINK_UART_ID,
+        baudrate=link.get("baud", 115200),
+        tx=profile.LINK_PINS["tx"],
+        rx=profile.LINK_PINS["rx"],
+        rxbuf=2048,  # a whole frame and more: the reader task may be a tick late
+    )
+    stream = asyncio.StreamReader(uart)  # one MicroPython Stream reads and writes the UART
+    return stream, stream

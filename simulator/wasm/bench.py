@@ -3,6 +3,7 @@
 import asyncio
 
 import host
+import jsffi
 
 # the built bundle's firmware.core is one module (fleet/board_merge.py): import from it
 from firmware.core import DoorClosed, DoorOpened, KeyPressed, MessageReceived
@@ -12,10 +13,28 @@ from protocol.verifiers import courier_verifier, pin_verifier
 COURIER = "4711471147"  # wire.COURIER_CODE_MIN digits, as the cloud draws them
 DAY_MS = 86400000
 WORK_COMPARTMENTS = (1, 2, 3, 4)  # transactions here; the stored credentials sit in the rest
+# py/map.c's hash_allocation_sizes: how a dict's table grows (only when full)
+MAP_SIZES = (0, 2, 4, 6, 8, 10, 12, 17, 23, 29, 37, 47, 59, 73, 97, 127, 167, 223, 293, 389)
+MAP_SIZES += (521, 691, 919, 1223, 1627, 2161, 3229, 4831, 7243, 10861, 16273, 24407)
 
 
 async def live_heap():
     return int(await host.heap())  # measured by Node between two steps of the event loop
+
+
+def proxy_table():
+    """[slots, in use, bytes] of this port's table of Python objects lent to JavaScript
+    (proxy_c_ref, a list, and proxy_c_dict), which a board does not have. The bytes are
+    computed from its length, as MicroPython grows them: the list's items double from 4, the
+    dict's table (8 bytes a slot) steps through MAP_SIZES when full; the table never shrinks,
+    so its length is its high-water mark."""
+    info = jsffi.mem_info()
+    slots, used = info[3], info[4]
+    items = 4
+    while items < slots:
+        items *= 2
+    entries = [n for n in MAP_SIZES if n >= slots][0]
+    return [slots, used, 4 * items + 8 * entries]
 
 
 class Cloud:
@@ -67,9 +86,11 @@ def store_credentials(board, cloud, count):
         )
 
 
-async def transactions(board, cloud, count):
+async def transactions(board, cloud, count, release_every=10):
     """count/2 deposits and count/2 pickups, each acknowledged like the cloud would; the most
-    messages the MQTT client held at once meanwhile (its outbox is bounded)."""
+    messages the MQTT client held at once meanwhile (its outbox is bounded). Every
+    `release_every` transactions the JS proxies of the socket reads since are finalized (see
+    proxy_table())."""
     peak = 0
     for i in range(count // 2):
         cmp, parcel, pin = WORK_COMPARTMENTS[i % 4], "8%d" % i, "7%05d" % (i % 100000)
@@ -92,6 +113,8 @@ async def transactions(board, cloud, count):
         cloud.ack_all()
         peak = max(peak, board.mqtt.outbox_size())
         await asyncio.sleep(0)  # let the MQTT client drain what was published
+        if (i + 1) % max(1, release_every // 2) == 0:
+            await host.releaseProxies()
     return peak
 
 
@@ -143,16 +166,18 @@ async def memory(board, cloud, spec):
     figures = {"heap_code": int(host.codeHeap()), "heap_boot": await settled_heap(board)}
     store_credentials(board, cloud, spec["credentials"])
     figures["heap_with_credentials"] = await settled_heap(board)
+    figures["proxies_with_credentials"] = proxy_table()
     # every `every` transactions, with what the controller holds: a leak shows in both
     figures["growth"] = []
     done, every, outbox_peak = 0, spec.get("every", 1000), 0
     while done < spec["transactions"]:
         step = min(every, spec["transactions"] - done)
-        outbox_peak = max(outbox_peak, await transactions(board, cloud, step))
+        peak = await transactions(board, cloud, step, spec.get("release_every", 10))
+        outbox_peak = max(outbox_peak, peak)
         done += step
         heap = await settled_heap(board)
         footprint = board.controller.footprint()
-        figures["growth"].append([done, heap, footprint])
+        figures["growth"].append([done, heap, footprint, proxy_table()])
     figures["heap_after_transactions"] = (
         figures["growth"][-1][1] if figures["growth"] else figures["heap_with_credentials"]
     )
@@ -177,6 +202,7 @@ async def settled_heap(board):
 
 
 async def latency(board, bank, cloud, spec):
+    host.releaseEvery(0)  # no V8 collections on a timer while the keypad is timed
     # each lock rests cooldown_ms between pulses: space the samples so none waits for it
     spacing_s = 0.6
     # the locks' cool-down after the last transactions: a pulse asked for during it is held

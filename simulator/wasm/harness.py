@@ -229,6 +229,7 @@ class Harness:
             import bench  # only loaded when asked: it is not part of a board's day
 
             self.quiet = True
+            self._reported = None  # the last state reported: the harness's, not the board's data
             emit(bench=await bench.run(self.board, self.bank, command["bench"]))
             self.quiet = False
         elif "scan" in command:
@@ -237,10 +238,15 @@ class Harness:
 
 
 async def main():
-    with open("/flash/config.json") as f:
-        config = json.load(f)
-    harness = Harness(config)
-    emit(booted=config["locker_id"], heap=gc.mem_alloc())
+    # the config read in a call of its own and not kept, as firmware/board/app.py does: what
+    # the benchmark weighs as the board's data holds no config.json
+    harness = Harness(_config())
+    emit(booted=harness.board.locker_id, heap=gc.mem_alloc())
     runtime = asyncio.create_task(harness.board.run())
     await harness.commands()
     runtime.cancel()
+
+
+def _config():
+    with open("/flash/config.json") as f:
+        return json.load(f)
