@@ -1,7 +1,7 @@
 """Parcels pre-advised by carriers, and the pickup credentials issued for them."""
 
 import uuid
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import NaiveDatetime, model_validator
 from sqlalchemy import Index, UniqueConstraint
@@ -14,6 +14,7 @@ from cloud.models.postcode import DeliveryPoint, Placement
 from cloud.models.states import ParcelState, ParcelStateValue
 
 PARCEL_KINDS = ("delivery", "return", "unadvised")
+Language = Literal["en", "de", "pl"]  # cloud/i18n's LANGUAGES
 MAX_PARCEL_MM = 3000  # anything longer is a typo, not a parcel
 PHONE_PATTERN = r"^\+?[0-9]{6,15}$"  # E.164 digits, optional +
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -49,6 +50,7 @@ class Contact(SQLModel):
 class Recipient(Contact):
     kind: ClassVar[str] = "recipient"
     accessible: bool = False  # asks for a low compartment, reachable from a wheelchair
+    language: Language = "en"  # of their messages (cloud/i18n)
 
 
 class Delegate(Contact):
@@ -105,6 +107,7 @@ class Parcel(ParcelBase, table=True):
     collected_at: NaiveDatetime | None = None
     pickup_deadline: NaiveDatetime | None = None
     accessible: bool = False  # goes only in an accessible compartment (Recipient.accessible)
+    language: str = Field(default="en", max_length=2)  # the recipient's (Recipient.language)
     extended_at: NaiveDatetime | None = None  # the one extension of the pickup deadline
     expired_at: NaiveDatetime | None = None  # expired or lapsed (cloud/services/lifecycle.py)
     # Someone the recipient lets collect instead (cloud/services/delegation.py): personal data.

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from cloud.core.config import Settings
+from cloud.i18n import say
 from cloud.models import Compartment, Locker, Parcel, ParcelState, PickupCredential
 from cloud.services import (
     audit,
@@ -85,9 +86,14 @@ def expire(session: Session, parcel: Parcel, now: datetime, settings: Settings) 
         session,
         parcel,
         "expired",
-        f"Your parcel {parcel.tracking_code} ({parcel.carrier}) was "
-        f"not collected by {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC and goes back to the "
-        "sender. Its PIN no longer works.",
+        say(
+            parcel.language,
+            "Your parcel {code} ({carrier}) was not collected by {deadline} and goes back to "
+            "the sender. Its PIN no longer works.",
+            code=parcel.tracking_code,
+            carrier=parcel.carrier,
+            deadline=notifications.deadline_text(parcel.pickup_deadline),
+        ),
         now,
         settings,
     )
@@ -147,8 +153,12 @@ def extend(
         session,
         parcel,
         "extended",
-        f"You have until {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC "
-        f"to collect parcel {parcel.tracking_code}; your PIN stays the same.",
+        say(
+            parcel.language,
+            "You have until {deadline} to collect parcel {code}; your PIN stays the same.",
+            code=parcel.tracking_code,
+            deadline=notifications.deadline_text(parcel.pickup_deadline),
+        ),
         now,
         settings,
         qr_token=qr.token_for(locker, compartment, parcel, mine[0]) if mine else None,

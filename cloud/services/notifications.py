@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from cloud.core import security
 from cloud.core.config import Settings, get_settings
+from cloud.i18n import say
 from cloud.models import Carrier, Compartment, Locker, Notification, Parcel
 from cloud.notify import Outgoing, Undeliverable, webhooks
 from cloud.services import alarms, audit
@@ -115,16 +116,35 @@ def queue_pickup_notice(
     name: str = "",
 ) -> list[Notification]:
     """Tell the recipient (or `to`) where the parcel is and the PIN (and QR) that opens its door."""
-    where = f"locker {locker.name}" + (f", {locker.address}" if locker.address else "")
-    what = f"parcel {parcel.tracking_code} ({parcel.carrier})"
-    head = (
-        f"{name} asks you to collect {what} from {where}"
-        if name  # to a delegate
-        else f"Your {what} is in {where}"
+    lang = parcel.language
+    where = (
+        say(lang, "locker {name}, {address}", name=locker.name, address=locker.address)
+        if locker.address
+        else say(lang, "locker {name}", name=locker.name)
     )
+    fields = {
+        "code": parcel.tracking_code,
+        "carrier": parcel.carrier,
+        "where": where,
+        "number": compartment.number,
+        "pin": PIN_PLACEHOLDER,  # the PIN goes in at send time (text_to_send)
+        "deadline": deadline_text(parcel.pickup_deadline),
+    }
     message = (
-        f"{head}, compartment {compartment.number}. {PIN_PLACEHOLDER}. "
-        f"Collect it by {parcel.pickup_deadline:%Y-%m-%d %H:%M} UTC."
+        say(
+            lang,
+            "{name} asks you to collect parcel {code} ({carrier}) from {where}, compartment "
+            "{number}. {pin}. Collect it by {deadline}.",
+            name=name,
+            **fields,
+        )
+        if name  # to a delegate
+        else say(
+            lang,
+            "Your parcel {code} ({carrier}) is in {where}, compartment {number}. {pin}. "
+            "Collect it by {deadline}.",
+            **fields,
+        )
     )
     to = to if to is not None else contacts(parcel.recipient_phone, parcel.recipient_email)
     key = key or f"pickup:{parcel.id}"
@@ -139,12 +159,17 @@ def queue_pickup_notice(
             f"{key}:{channel}",
             now,
             settings,
-            subject=f"Your parcel {parcel.tracking_code} is ready",
+            subject=say(lang, "Your parcel {code} is ready", code=parcel.tracking_code),
             pin=pin,
             qr_token=qr_token,
         )
         for channel, address in to
     ]
+
+
+def deadline_text(deadline: datetime) -> str:
+    """A deadline as every message gives it: ISO-like, in UTC, readable in each language."""
+    return f"{deadline:%Y-%m-%d %H:%M} UTC"
 
 
 def queue_to_recipient(

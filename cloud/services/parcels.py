@@ -167,6 +167,7 @@ def _new_parcel(data: ParcelCreate, compartment: Compartment, now: datetime) -> 
         state=ParcelState.RESERVED,
         compartment_id=compartment.id,
         accessible=data.recipient.accessible,
+        language=data.recipient.language,
         created_at=now,
     )
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from cloud.core.config import Settings
+from cloud.i18n import say
 from cloud.models import Locker, Parcel, Placement
 from cloud.services import notifications
 
@@ -15,14 +16,21 @@ def tell_of_redirect(
     session: Session, parcel: Parcel, placement: Placement, now: datetime, settings: Settings
 ) -> None:
     new = session.get(Locker, parcel.locker_id)
-    walk = f", {placement.distance_m} m away" if placement.distance_m is not None else ""
     notifications.queue_to_recipient(
         session,
         parcel,
         "redirected",
-        f"Your parcel {parcel.tracking_code} ({parcel.carrier}) goes to locker {new.name} "
-        f"({new.address}{walk}) instead of {placement.redirected_from}, which is full. "
-        "You will get your PIN when it is there.",
+        say(
+            parcel.language,
+            "Your parcel {code} ({carrier}) goes to locker {name} ({address}, {metres} m away) "
+            "instead of {old}, which is full. You will get your PIN when it is there.",
+            code=parcel.tracking_code,
+            carrier=parcel.carrier,
+            name=new.name,
+            address=new.address or new.id,
+            metres=placement.distance_m,
+            old=placement.redirected_from,
+        ),
         now,
         settings,
     )

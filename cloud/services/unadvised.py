@@ -63,7 +63,7 @@ def complete(
         attempted.compartment = session.get(Compartment, parcel.compartment_id).number
     parcel.carrier = claimed
     parcel.recipient_name, parcel.recipient_phone = claim.recipient.name, claim.recipient.phone
-    parcel.recipient_email = claim.recipient.email
+    parcel.recipient_email, parcel.language = claim.recipient.email, claim.recipient.language
     _flush_unless_duplicate(session, parcel)
     compartment = session.get(Compartment, parcel.compartment_id)
     locker = lockers.get_locker(session, parcel.locker_id)
