@@ -7,7 +7,14 @@ from firmware.board.supervisor import Supervisor
 from firmware.board.telemetry import telemetry_payload
 from firmware.core.actions import Publish
 from firmware.core.controller import Controller
-from firmware.core.events import Booted, Connected, Disconnected, MessageReceived, Tick
+from firmware.core.events import (
+    Booted,
+    Connected,
+    Disconnected,
+    KeyPressed,
+    MessageReceived,
+    Tick,
+)
 from firmware.drivers.ticks import ticks_diff
 from firmware.net.mqtt_client import MqttClient
 from protocol import wire
@@ -17,6 +24,11 @@ FIRMWARE_VERSION = "0.1.0"
 
 class Board:
     io_ms = 5  # how often the parts are polled: keypad-to-pulse latency rides on it
+    # while someone is at the keypad (a key in the last typing_ms), the parts are polled
+    # faster: the '#' that opens a door waits for the next poll, and CPU is only spent so
+    # while a person types
+    typing_io_ms = 2
+    typing_ms = 10000
     tick_ms = 100
     telemetry_s = 60
 
@@ -43,6 +55,7 @@ class Board:
         self.mqtt.subscribe(wire.topic(self.locker_id, "commands"))
         self.supervisor = Supervisor(watchdog, clock.ticks_ms)
         self.started_ms = clock.ticks_ms()
+        self._key_at = None  # when the last key was pressed (ticks), None before any
         self._tasks = []
         # the door sensors settle the doors that were in flight when the board went dark
         self.handle(Booted([number for number, door in hardware.doors.items() if door.is_open]))
@@ -57,6 +70,8 @@ class Board:
         """One event through the core: flash first, then the actions go out."""
         actions = self.controller.handle(event, self.clock.wall_ms())
         now = self.clock.ticks_ms()
+        if isinstance(event, KeyPressed):
+            self._key_at = now
         self.store.after_event(self.controller, now)
         for action in actions:
             if isinstance(action, Publish):
@@ -95,7 +110,13 @@ class Board:
             for event in self.hardware.poll(self.clock.ticks_ms()):
                 self.handle(event)
             self.supervisor.beat("io")
-            await asyncio.sleep(self.io_ms / 1000)
+            await asyncio.sleep(self._io_period_ms() / 1000)
+
+    def _io_period_ms(self):
+        typing = self._key_at is not None and (
+            ticks_diff(self.clock.ticks_ms(), self._key_at) < self.typing_ms
+        )
+        return min(self.io_ms, self.typing_io_ms) if typing else self.io_ms
 
     async def _tick_loop(self):
         self.supervisor.watch("tick", 2000)

@@ -189,11 +189,16 @@ class Pickups:
         return [slot for slot in range(len(self._records) // _RECORD) if self._is_live(slot)]
 
     def _slots_of(self, tag):
-        return [
-            slot
-            for slot in self._live_slots()
-            if _int(self._records, slot * _RECORD + _TAG, 4) == tag
-        ]
+        # one byte of the tag before the rest, as _slot() does: a PIN's parcel is dropped
+        # between the key and the pulse, and 500 records unpacked whole took ~6 ms there
+        records, wanted = self._records, tag.to_bytes(4, "big")
+        first, found = wanted[0], []
+        for at in range(_TAG, len(records), _RECORD):
+            if records[at] == first and records[at : at + 4] == wanted:
+                slot = at // _RECORD
+                if self._is_live(slot):
+                    found.append(slot)
+        return found
 
 
 def _int(data, start, length):

@@ -137,3 +137,12 @@ def test_stop_writes_batched_changes_and_leaves_every_lock_off(tmp_path):
     assert energised_locks(bank) == []
     with open(str(tmp_path / "state.json")) as f:
         assert json.load(f)["counter"] == 1  # a restart must not accept counter 1 again
+
+
+def test_the_parts_are_polled_faster_only_while_someone_is_at_the_keypad(tmp_path):
+    board, _, clock, _ = assembled(tmp_path)
+    assert board._io_period_ms() == Board.io_ms
+    board.handle(KeyPressed("4"))
+    assert board._io_period_ms() == Board.typing_io_ms  # the '#' waits for the next poll
+    clock.ticks.advance(Board.typing_ms)
+    assert board._io_period_ms() == Board.io_ms  # nobody typing: no CPU spent on it
