@@ -45,7 +45,7 @@ class Board:
         self.started_ms = clock.ticks_ms()
         self._tasks = []
         # the door sensors settle the doors that were in flight when the board went dark
-        self.handle(Booted([number for number, door in hardware.doors.items() if door.is_open]))
+        self.handle(Booted(hardware.doors.open_doors()))
 
     def _will(self):
         # a fresh signed will for every connection attempt; its number on flash before it is used
