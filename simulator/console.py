@@ -32,7 +32,7 @@ def _do(locker, words):
 
 
 def _door(locker, command, number):
-    if number not in locker.doors:
+    if number not in locker.doors.numbers:
         return "no compartment %d" % number
     if command == "close":
         locker.close_door(number)
@@ -42,7 +42,7 @@ def _door(locker, command, number):
 
 def _state(locker):
     rows = ["online" if locker.online else "offline"]
-    for number in sorted(locker.doors):
+    for number in sorted(locker.doors.numbers):
         c = locker.controller.compartment(number)
         rows.append("%3d %-14s %s" % (number, c.state, c.parcel or ""))
     return "\n".join(rows)

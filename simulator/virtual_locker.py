@@ -94,7 +94,7 @@ class VirtualLocker:
             self.watchdog,
         )
         self.controller = self.board.controller
-        self.doors = self.hardware.doors  # {compartment number: the door's sensor}
+        self.doors = self.hardware.doors  # the DoorBank: which doors the board sees open
         self.locks = self.hardware.locks
         self._running = None  # the board's task, as a concurrent future
         self._task = None  # the same task, as the loop knows it
@@ -215,18 +215,18 @@ class VirtualLocker:
         if self.bank.door_is_open(number) or not self.bank.door_can_open(number):
             return False
         self.bank.set_door(number, True)
-        await self._until(lambda: self.doors[number].is_open, "door %d seen open" % number)
+        await self._until(lambda: self.doors.is_open(number), "door %d seen open" % number)
         return True
 
     async def _close(self, number):
         if not self.bank.door_is_open(number):
             return
         self.bank.set_door(number, False)
-        await self._until(lambda: not self.doors[number].is_open, "door %d seen shut" % number)
+        await self._until(lambda: not self.doors.is_open(number), "door %d seen shut" % number)
 
     async def _force(self, number):
         self.bank.set_door(number, True)
-        await self._until(lambda: self.doors[number].is_open, "door %d forced open" % number)
+        await self._until(lambda: self.doors.is_open(number), "door %d forced open" % number)
         await self._close(number)
 
     async def _until(self, condition, what):

@@ -58,7 +58,7 @@ class Board:
         self._key_at = None  # when the last key was pressed (ticks), None before any
         self._tasks = []
         # the door sensors settle the doors that were in flight when the board went dark
-        self.handle(Booted([number for number, door in hardware.doors.items() if door.is_open]))
+        self.handle(Booted(hardware.doors.open_doors()))
 
     def _will(self):
         # a fresh signed will for every connection attempt; its number on flash before it is used

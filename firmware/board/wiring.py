@@ -8,10 +8,10 @@ import sys
 from firmware.board.hardware import Hardware
 from firmware.drivers.buzzer import Buzzer
 from firmware.drivers.code_scanner import CodeScanner
-from firmware.drivers.door_sensor import DoorSensor
+from firmware.drivers.door_bank import DoorBank
+from firmware.drivers.lock_bank import LockBank
 from firmware.drivers.matrix_keypad import KEYS_3X4, KEYS_4X4, MatrixKeypad
 from firmware.drivers.mcp23017 import Mcp23017
-from firmware.drivers.solenoid_lock import SolenoidLock
 from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
 
 
@@ -21,14 +21,14 @@ def build_hardware(profile, config, parts):
     chips = {}
     for address in EXPANDER_ADDRESSES:
         chips[address] = Mcp23017(i2c, address)  # first thing: outputs low before anything else
-    numbers = [number for number, _ in config["compartments"]]
+    numbers = tuple([number for number, _ in config["compartments"]])  # both banks share it
     lock_pins = {}
     for name in EXPANDER_PINS:
         if name.startswith("lock_"):  # all 24, used or not: no MOSFET gate floats, and GPA7/GPB7
             lock_pins[name] = _expander_pin(chips, name, True)  # are never inputs (rev. D)
     return Hardware(
-        locks=dict([(n, SolenoidLock(_lock_pin(lock_pins, n))) for n in numbers]),
-        doors=dict([(n, DoorSensor(_expander_pin(chips, "door_%d" % n, False))) for n in numbers]),
+        locks=LockBank(numbers, [_lock_pin(lock_pins, n) for n in numbers]),
+        doors=DoorBank(numbers, [_expander_pin(chips, "door_%d" % n, False) for n in numbers]),
         keypad=_keypad(profile, config, parts),
         scanner=CodeScanner(
             parts.uart(profile.UART_ID, profile.PINS["scanner_tx"], profile.PINS["scanner_rx"])

@@ -11,15 +11,42 @@ STATES = (FREE, RESERVED, OCCUPIED, OPEN, OUT_OF_SERVICE, JAMMED)
 
 
 class Compartment:
-    def __init__(self, number, size, state=FREE, parcel=None):
-        self.number = number
-        self.size = size
-        self.state = state
-        self.parcel = parcel  # the parcel code inside, or None
+    """One compartment, as a view on the bank's arrays: made by Compartments.get() and dropped
+    after use (one short-lived object, where 24 held for the board's life cost ~2 KB)."""
+
+    def __init__(self, bank, index):
+        self._bank = bank
+        self._index = index
+
+    @property
+    def number(self):
+        return self._bank._numbers[self._index]
+
+    @property
+    def size(self):
+        return self._bank._sizes[self._index]
+
+    @property
+    def state(self):
+        return STATES[self._bank._states[self._index]]
+
+    @state.setter
+    def state(self, state):
+        self._bank._states[self._index] = STATES.index(state)
+
+    @property
+    def parcel(self):
+        """The parcel code inside, or None."""
+        return self._bank._parcels[self._index]
+
+    @parcel.setter
+    def parcel(self, parcel):
+        self._bank._parcels[self._index] = parcel
 
     def can_open_for_deposit(self, parcel):
         # occupied by this very parcel: the cloud sent its credential before the deposit
-        return self.state in (FREE, RESERVED) or (self.state == OCCUPIED and self.parcel == parcel)
+        state = self.state
+        return state in (FREE, RESERVED) or (state == OCCUPIED and self.parcel == parcel)
 
     def can_open_for_pickup(self, parcel):
         # never hand a recipient somebody else's parcel: the board's own record wins
@@ -32,23 +59,31 @@ class Compartment:
 class Compartments:
     def __init__(self, layout):
         """`layout`: (number, size) pairs, numbers 1-999 and unique."""
-        self._by_number = {}  # type: dict[int, Compartment]
-        for number, size in layout:
-            if not _is_number(number) or number in self._by_number:
+        numbers = []
+        for number, _ in layout:
+            if not _is_number(number) or number in numbers:
                 raise ValueError("bad compartment number %r" % (number,))
-            self._by_number[number] = Compartment(number, size)
+            numbers.append(number)
+        # each compartment's number, size, state (an index into STATES) and parcel, by position
+        self._numbers = tuple(numbers)
+        self._sizes = tuple([size for _, size in layout])
+        self._states = bytearray(len(numbers))  # STATES[0]: free
+        self._parcels = [None] * len(numbers)
 
     def get(self, number):
         """The compartment numbered `number`, or None."""
-        if not _is_number(number):
+        if not _is_number(number) or number not in self._numbers:
             return None
-        return self._by_number.get(number)
+        return Compartment(self, self._numbers.index(number))
 
     def numbers(self):
-        return sorted(self._by_number)
+        return sorted(self._numbers)
 
     def dump(self):
-        return [[c.number, c.state, c.parcel] for c in self._by_number.values()]
+        return [
+            [number, STATES[self._states[i]], self._parcels[i]]
+            for i, number in enumerate(self._numbers)
+        ]
 
     def load(self, rows):
         for number, state, parcel in rows:

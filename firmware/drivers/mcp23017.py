@@ -1,5 +1,5 @@
 # An MCP23017 16-pin I2C I/O expander, so three of them carry 24 locks and 24 door sensors.
-# pin(n, output) returns an object with .value() / .value(v), so SolenoidLock and DoorSensor
+# pin(n, output) returns an object with .value() / .value(v), so LockBank and DoorBank
 # work on expander pins unchanged. Pins 0-7 are GPA0-7, 8-15 GPB0-7. GPA7 and GPB7 must be
 # outputs (datasheet rev. D: as inputs they can corrupt SDA).
 #
@@ -56,7 +56,7 @@ class Mcp23017:
         self._write(_GPPU, self._pull_ups)  # pull-up before direction: an input never floats
         self._write(_IODIR, self._inputs)
         if not output:
-            self.refresh()  # so a driver made now (DoorSensor) reads its true start level
+            self.refresh()  # so a driver made now (DoorBank) reads its true start level
         return _ExpanderPin(self, mask)
 
     def refresh(self):

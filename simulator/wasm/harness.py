@@ -13,7 +13,7 @@ from virtual_bank import VirtualBank
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
 from firmware.board.wiring import build_hardware
-from firmware.drivers.door_sensor import DoorSensor
+from firmware.drivers.door_bank import DoorBank
 from firmware.drivers.matrix_keypad import KEYS_3X4
 from firmware.drivers.ticks import ticks_diff
 from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
@@ -219,12 +219,12 @@ class Harness:
             if opened:
                 self.bank.set_door(command["open"], True)
             await asyncio.sleep(0.1)  # the sensor's debounce
-            await self.debounced(DoorSensor.debounce_ms)
+            await self.debounced(DoorBank.debounce_ms)
             emit(door=command["open"], open=opened)
         elif "close" in command:
             self.bank.set_door(command["close"], False)
             await asyncio.sleep(0.1)
-            await self.debounced(DoorSensor.debounce_ms)
+            await self.debounced(DoorBank.debounce_ms)
         elif "bench" in command:
             import bench  # only loaded when asked: it is not part of a board's day
 

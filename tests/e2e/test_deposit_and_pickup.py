@@ -35,4 +35,4 @@ def test_every_parcel_is_deposited_and_collected(cloud, provision):
         assert {e.outcome for e in events} == {"applied"}
         credentials = session.exec(select(PickupCredential)).all()
         assert len(credentials) == len(PARCELS) and all(c.used_at for c in credentials)
-    assert all(board.controller.compartment(n).state == "free" for n in board.doors)
+    assert all(board.controller.compartment(n).state == "free" for n in board.doors.numbers)

@@ -65,7 +65,7 @@ class Burst:
 
     def force(self, count):
         for _ in range(count):
-            numbers = sorted(self.board.doors)
+            numbers = sorted(self.board.doors.numbers)
             self.board.force_door(numbers[self.forced % len(numbers)])
             self.forced += 1
             pending = len(self.board.controller.pending_events())
@@ -117,7 +117,7 @@ def test_a_wired_bank_through_the_gateway_loses_nothing(cloud, mosquitto, wired_
             select(Compartment).where(Compartment.locker_id == board.locker_id)
         ).all()
         assert {c.state for c in compartments} == {"free"}
-    assert all(board.controller.compartment(n).state == "free" for n in board.doors)
+    assert all(board.controller.compartment(n).state == "free" for n in board.doors.numbers)
     assert board.link.resets >= 1  # the restarted gateway told the board at once
     assert gateway.log().count("connected to the broker") >= 3  # first, after -9, after restart
     assert "the broker closed it" in gateway.log()

@@ -108,7 +108,7 @@ def test_a_locked_door_does_not_open_and_a_wrong_code_is_shown(mosquitto):
         board.press("12#")
         assert board.panel.text == WRONG_CODE
         assert not board.open_door(1) and board.pulsed == []
-        assert not board.doors[1].is_open
+        assert not board.doors.is_open(1)
     finally:
         board.stop()
 

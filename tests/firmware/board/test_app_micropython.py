@@ -71,7 +71,7 @@ print("loaded", [name for name in app.BOOT_ONLY if name in sys.modules])
 app.unload_boot_only()
 print("left", [name for name in app.BOOT_ONLY if name in sys.modules])
 print("package keeps wiring", hasattr(sys.modules["firmware.board"], "wiring"))
-print("doors", sorted(hardware.doors)[:3], "polled", hardware.poll(0))
+print("doors", sorted(hardware.doors.numbers)[:3], "polled", hardware.poll(0))
 """
 
 

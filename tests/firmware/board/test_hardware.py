@@ -7,9 +7,9 @@ import pytest
 from firmware.board.wiring import build_hardware
 from firmware.core.actions import Pulse
 from firmware.core.events import CodeScanned, DoorClosed, DoorOpened, KeyPressed
-from firmware.drivers.door_sensor import DoorSensor
+from firmware.drivers.door_bank import DoorBank
+from firmware.drivers.lock_bank import LockBank
 from firmware.drivers.matrix_keypad import MatrixKeypad
-from firmware.drivers.solenoid_lock import SolenoidLock
 from hardware.profiles import esp32_devkitc, pico_w
 from hardware.profiles.logical import EXPANDER_PINS
 from tests.firmware.board.fakes import (
@@ -43,9 +43,8 @@ def poll_for(hardware, ticks, ms, step=5):
 
 def test_a_24_compartment_layout_gets_24_locks_and_24_doors(bank):
     _, _, hardware = bank
-    assert sorted(hardware.locks) == list(range(1, 25)) == sorted(hardware.doors)
-    assert all(isinstance(lock, SolenoidLock) for lock in hardware.locks.values())
-    assert all(isinstance(door, DoorSensor) for door in hardware.doors.values())
+    assert isinstance(hardware.locks, LockBank) and isinstance(hardware.doors, DoorBank)
+    assert list(hardware.locks.numbers) == list(range(1, 25)) == list(hardware.doors.numbers)
     assert isinstance(hardware.keypad, MatrixKeypad) and hardware.scanner is not None
     assert len(hardware.expanders) == 3
 
@@ -53,7 +52,7 @@ def test_a_24_compartment_layout_gets_24_locks_and_24_doors(bank):
 def test_no_lock_is_energised_at_build(bank):
     _, bank, hardware = bank
     assert any_expander_output_high(bank) == [] and bank.pulses == []
-    assert not any(lock.energised for lock in hardware.locks.values())
+    assert not any(hardware.locks.energised(n) for n in hardware.locks.numbers)
 
 
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.__name__.split(".")[-1])
@@ -62,7 +61,7 @@ def test_every_lock_pin_of_the_bank_is_a_low_output_whatever_the_layout(profile,
     # GPA7 and GPB7 may not be inputs (MCP23017 rev. D), and a lock's MOSFET gate must never
     # float: the lock pins of compartments the layout leaves out are driven low too.
     bank, hardware = bank_and_hardware(profile, board_config(compartments=compartments))
-    assert sorted(hardware.locks) == list(range(1, compartments + 1))
+    assert sorted(hardware.locks.numbers) == list(range(1, compartments + 1))
     for name, (address, pin) in EXPANDER_PINS.items():
         registers = bank.chips[address].registers
         direction = (registers[IODIR] | registers[IODIR + 1] << 8) >> pin & 1
@@ -91,7 +90,7 @@ def test_a_pulse_energises_exactly_its_lock_until_poll_ends_it(bank, cmp):
 def test_a_pulse_longer_than_the_coil_rating_is_cut_short(bank):
     ticks, bank, hardware = bank
     hardware.carry_out(Pulse(5, 60000), ticks())
-    poll_for(hardware, ticks, SolenoidLock.max_pulse_ms + 10)
+    poll_for(hardware, ticks, LockBank.max_pulse_ms + 10)
     assert energised_locks(bank) == []
 
 

@@ -89,9 +89,9 @@ class BoardUnderTest:
         """Pull the door the board unlatched open, then push it shut, as a person would."""
         await eventually(lambda: self.bank.door_can_open(cmp), what="door %d unlatched" % cmp)
         self.bank.set_door(cmp, True)
-        await eventually(lambda: self.hardware.doors[cmp].is_open, what="door seen open")
+        await eventually(lambda: self.hardware.doors.is_open(cmp), what="door seen open")
         self.bank.set_door(cmp, False)
-        await eventually(lambda: not self.hardware.doors[cmp].is_open, what="door seen shut")
+        await eventually(lambda: not self.hardware.doors.is_open(cmp), what="door seen shut")
 
     def pending_on_flash(self):
         with open(self.directory + "/state.json") as f:

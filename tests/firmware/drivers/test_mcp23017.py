@@ -2,9 +2,9 @@
 
 import pytest
 
-from firmware.drivers.door_sensor import OPENED, DoorSensor
+from firmware.drivers.door_bank import OPENED, DoorBank
+from firmware.drivers.lock_bank import LockBank
 from firmware.drivers.mcp23017 import Mcp23017
-from firmware.drivers.solenoid_lock import SolenoidLock
 from tests.firmware.drivers.fakes import FakeI2c, FakeMcp23017
 
 IODIR, IOCON, GPPU, GPIO, OLAT = 0x00, 0x0A, 0x0C, 0x12, 0x14
@@ -113,20 +113,20 @@ def test_a_restart_turns_off_outputs_the_chip_kept_energised():
 
 def test_lock_and_door_drivers_work_unchanged_on_expander_pins():
     mcp, chip, _ = expander()
-    lock = SolenoidLock(mcp.pin(4, output=True))
+    locks = LockBank([1], [mcp.pin(4, output=True)])
     chip.external[0] = 0  # reed closed to ground; open, the pull-up wins
-    sensor = DoorSensor(mcp.pin(0, output=False))
-    assert not sensor.is_open
-    lock.pulse(300, now_ms=0)
+    doors = DoorBank([1], [mcp.pin(0, output=False)])
+    assert not doors.is_open(1)
+    locks.pulse(1, 300, now_ms=0)
     assert chip.level(4) == 1
     chip.external[0] = 1  # the latch releases, the door springs open
     events = []
     for t in range(10, 400, 10):
         mcp.refresh()
-        lock.poll(t)
-        events.append(sensor.poll(t))
+        locks.poll(t)
+        events += doors.poll(t)
     assert chip.level(4) == 0
-    assert [e for e in events if e] == [OPENED]
+    assert events == [(1, OPENED)]
 
 
 def test_three_chips_share_one_bus_by_address():

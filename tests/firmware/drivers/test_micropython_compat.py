@@ -10,7 +10,7 @@ COMPILE_TIME = {"micropython"}
 
 
 def test_there_are_drivers_to_check():
-    assert ROOT / "firmware" / "drivers" / "solenoid_lock.py" in FILES
+    assert ROOT / "firmware" / "drivers" / "lock_bank.py" in FILES
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

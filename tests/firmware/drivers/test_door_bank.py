@@ -1,9 +1,26 @@
-"""The reed switch: a change counts once it has held for debounce_ms; bounces are no events."""
+"""The reed switches: a change counts once it has held for debounce_ms; bounces are no events.
+Each test drives one door of a bank (number 7); the last ones check the doors stay apart."""
 
-from firmware.drivers.door_sensor import CLOSED, OPENED, DoorSensor
+from firmware.drivers.door_bank import CLOSED, OPENED, DoorBank
 from tests.firmware.drivers.fakes import FakePin
 
-DEBOUNCE = DoorSensor.debounce_ms
+DEBOUNCE = DoorBank.debounce_ms
+
+
+class DoorSensor:
+    """Door 7 of a one-door bank, as the tests of a single reed switch see it."""
+
+    def __init__(self, pin, open_level=1):
+        self.bank = DoorBank([7], [pin], open_level)
+
+    @property
+    def is_open(self):
+        return self.bank.is_open(7)
+
+    def poll(self, now_ms):
+        changes = self.bank.poll(now_ms)
+        assert len(changes) <= 1 and all(number == 7 for number, _ in changes)
+        return changes[0][1] if changes else None
 
 
 def test_the_level_at_start_up_is_the_state_and_no_event():
@@ -78,3 +95,26 @@ def test_open_close_open_reports_each_change_once():
                 events.append(event)
             t += 10
     assert events == [OPENED, CLOSED, OPENED]
+
+
+def test_each_door_of_a_bank_debounces_on_its_own():
+    pins = [FakePin(0), FakePin(1), FakePin(0)]
+    bank = DoorBank([3, 1, 2], pins)
+    assert bank.open_doors() == [1] and bank.is_open(1) and not bank.is_open(3)
+    pins[0].value(1)
+    assert bank.poll(0) == []
+    pins[1].value(0)
+    assert bank.poll(20) == []
+    assert bank.poll(DEBOUNCE) == [(3, OPENED)]
+    assert bank.poll(20 + DEBOUNCE) == [(1, CLOSED)]
+    assert bank.open_doors() == [3] and bank.poll(1000) == []
+
+
+def test_a_window_across_the_ticks_wrap():
+    pin = FakePin(0)
+    bank = DoorBank([1], [pin])
+    pin.value(1)
+    start = (1 << 30) - 10  # ticks_ms wraps to 0 ten ms later
+    assert bank.poll(start) == []
+    assert bank.poll(DEBOUNCE - 11) == []
+    assert bank.poll(DEBOUNCE - 10) == [(1, OPENED)]

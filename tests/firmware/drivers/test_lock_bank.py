@@ -1,10 +1,38 @@
-"""The solenoid: bounded pulses, a cool-down that defers (never drops) a pulse, off at reset."""
+"""The solenoids: bounded pulses, a cool-down that defers (never drops) a pulse, off at reset.
+Each test drives one lock of a bank (number 5); the last ones check the locks stay apart."""
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from firmware.drivers.solenoid_lock import SolenoidLock
+from firmware.drivers.lock_bank import LockBank
 from tests.firmware.drivers.fakes import FakePin
+
+
+class SolenoidLock:
+    """Lock 5 of a one-lock bank, as the tests of a single solenoid see it."""
+
+    max_pulse_ms = LockBank.max_pulse_ms
+    cooldown_ms = LockBank.cooldown_ms
+
+    def __init__(self, pin):
+        self.bank = LockBank([5], [pin])
+
+    @property
+    def energised(self):
+        return self.bank.energised(5)
+
+    @property
+    def pending(self):
+        return self.bank.pending(5)
+
+    def pulse(self, ms, now_ms):
+        return self.bank.pulse(5, ms, now_ms)
+
+    def poll(self, now_ms):
+        self.bank.poll(now_ms)
+
+    def off(self, now_ms=None):
+        self.bank.off(5, now_ms)
 
 
 def make_lock(level=0):
@@ -118,10 +146,38 @@ def test_timing_survives_the_ticks_wrap():
 
 def test_timing_attributes_can_be_tuned_per_instance():
     lock, pin = make_lock()
-    lock.max_pulse_ms = 200
+    lock.bank.max_pulse_ms = 200
     lock.pulse(1000, now_ms=0)
     lock.poll(200)
     assert pin.level == 0
+
+
+def test_the_locks_of_a_bank_pulse_and_cool_down_on_their_own():
+    pins = [FakePin(0), FakePin(0)]
+    bank = LockBank([2, 9], pins)
+    assert bank.pulse(9, 300, now_ms=0) and bank.energised(9) and not bank.energised(2)
+    assert bank.pulse(2, 100, now_ms=50)  # the other lock's pulse does not defer this one
+    bank.poll(150)
+    assert [pin.level for pin in pins] == [0, 1]
+    bank.poll(300)
+    assert [pin.level for pin in pins] == [0, 0]
+    assert not bank.pulse(2, 100, now_ms=400) and bank.pending(2) and not bank.pending(9)
+    assert not bank.pulse(4, 100, now_ms=400)  # no lock 4 on this bank: nothing is driven
+
+
+def test_all_off_releases_every_lock_even_if_one_pin_fails():
+    class DeadPin(FakePin):
+        def value(self, level=None):
+            if level == 0 and self.level:
+                raise OSError("expander not answering")
+            return super().value(level)
+
+    pins = [FakePin(0), DeadPin(0), FakePin(0)]
+    bank = LockBank([1, 2, 3], pins)
+    for number in (1, 2, 3):
+        bank.pulse(number, 500, now_ms=0)
+    bank.all_off()
+    assert [pin.level for pin in pins] == [0, 1, 0]
 
 
 @given(st.lists(st.tuples(st.integers(1, 400), st.integers(-50, 3000)), max_size=30))
