@@ -41,6 +41,8 @@ COMMAND_FIELDS = {
     "return": (("parcel", "code"), ("cmp", "cmp"), ("v", "hex"), ("until", "ms")),
     "collect": (("parcel", "code"), ("cmp", "cmp")),
     "refuse_parcel": (("parcel", "code"), ("reason", "str")),
+    # an operator took a compartment out of service (out 1) or back into it (out 0)
+    "service": (("cmp", "cmp"), ("out", "count")),
 }
 # Fields a command may carry, checked when present. `asof` (protocol.md, "Stale commands"): the
 # highest seq the cloud had applied, contiguously, when it decided; a command without it (from

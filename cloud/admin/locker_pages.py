@@ -51,6 +51,7 @@ def out_of_service(
     number: CompartmentNumber,
     user: AdminWriter,
     session: SessionDep,
+    settings: SettingsDep,
     now: NowDep,
     reason: Reason = "",
 ):
@@ -64,6 +65,7 @@ def out_of_service(
         compartment_service.take_out_of_service,
         number,
         reason=reason,
+        settings=settings,
     )
 
 
@@ -74,11 +76,19 @@ def in_service(
     number: CompartmentNumber,
     user: AdminWriter,
     session: SessionDep,
+    settings: SettingsDep,
     now: NowDep,
 ):
     """Put an out-of-service (or cleared jammed) compartment back into use (audited)."""
     return _change(
-        request, user, session, locker_id, now, compartment_service.return_to_service, number
+        request,
+        user,
+        session,
+        locker_id,
+        now,
+        compartment_service.return_to_service,
+        number,
+        settings=settings,
     )
 
 

@@ -13,9 +13,11 @@ from cloud.core.clock import to_ms
 from cloud.models import COMPARTMENT_SIZES, Compartment, CompartmentState, Parcel, ParcelState
 from cloud.planning import progress
 from cloud.services import (
+    alarms,
     assignment,
     audit,
     collection,
+    compartment_service,
     credentials,
     door_budget,
     lockers,
@@ -37,6 +39,8 @@ def retargeted(ctx: EventContext, body: Event) -> str:
     parcel = parcels.live_parcel(ctx.session, ctx.locker.id, body["parcel"])
     if parcel is None or parcel.state not in (ParcelState.ANNOUNCED, ParcelState.RESERVED):
         raise Ignored(f"parcel {body['parcel']} is not waiting for a deposit")
+    if new.state == CompartmentState.OUT_OF_SERVICE:
+        return _out_of_service_chosen(ctx, parcel, new, body)
     if old.parcel_id == parcel.id:
         old.parcel_id = None
         if old.state == CompartmentState.RESERVED:
@@ -59,6 +63,38 @@ def retargeted(ctx: EventContext, body: Event) -> str:
         previous=old.number,
     )
     return APPLIED
+
+
+def _out_of_service_chosen(
+    ctx: EventContext, parcel: Parcel, compartment: Compartment, body: Event
+) -> str:
+    # A board that had not heard yet (offline when the operator decided): the compartment is
+    # never reserved behind the operator's back. The operators are told, the board is told
+    # again, and the parcel keeps its reservation; what the courier does next the board reports.
+    alarms.raise_alarm(
+        ctx.session,
+        ctx.locker.id,
+        "conflict",
+        f"the board gave parcel {parcel.tracking_code} compartment {compartment.number}, "
+        "which is out of service",
+        ctx.now,
+        compartment.number,
+    )
+    compartment_service.push_service(
+        ctx.session, ctx.locker.id, compartment.number, True, ctx.now, settings=ctx.settings
+    )
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        "parcel_retargeted",
+        f"parcel:{parcel.id}",
+        ctx.now,
+        tracking_code=parcel.tracking_code,
+        reason=body["reason"],
+        compartment=compartment.number,
+        refused="out of service",
+    )
+    return "applied: refused (compartment out of service)"
 
 
 def unadvised(ctx: EventContext, body: Event) -> str:

@@ -1,15 +1,18 @@
 """Taking a compartment out of service and back (an operator's decision, audited).
 
-Out of service is a cloud-side state the reconciliation respects (cloud/services/reconcile.py,
+Out of service is an operator's decision the reconciliation respects (cloud/services/reconcile.py,
 ADOPTED): the assignment never picks such a compartment, and a board's "free" does not undo it.
+It reaches the board as a signed `service` command (queued again on every reconnect,
+cloud/services/resync.py), so the board never offers it to a courier either.
 """
 
 from datetime import datetime
 
 from sqlmodel import Session
 
+from cloud.core.config import Settings
 from cloud.models import Compartment, CompartmentState
-from cloud.services import audit, lockers
+from cloud.services import audit, lockers, outbox
 from cloud.services.errors import Conflict, NotFound
 
 # what a person may clear
@@ -17,7 +20,14 @@ IN_SERVICE_AGAIN = (CompartmentState.OUT_OF_SERVICE, CompartmentState.JAMMED)
 
 
 def take_out_of_service(
-    session: Session, locker_id: str, number: int, now: datetime, *, actor: str, reason: str = ""
+    session: Session,
+    locker_id: str,
+    number: int,
+    now: datetime,
+    *,
+    actor: str,
+    reason: str = "",
+    settings: Settings | None = None,
 ) -> Compartment:
     """Stop using an empty compartment; Conflict if it holds or awaits a parcel."""
     compartment = find_compartment(session, locker_id, number, for_update=True)
@@ -33,6 +43,7 @@ def take_out_of_service(
             f"{compartment.state}: empty it before taking it out of service",
         )
     before, compartment.state = compartment.state, CompartmentState.OUT_OF_SERVICE
+    push_service(session, locker_id, number, True, now, settings=settings)
     audit.record(
         session,
         actor,
@@ -46,7 +57,13 @@ def take_out_of_service(
 
 
 def return_to_service(
-    session: Session, locker_id: str, number: int, now: datetime, *, actor: str
+    session: Session,
+    locker_id: str,
+    number: int,
+    now: datetime,
+    *,
+    actor: str,
+    settings: Settings | None = None,
 ) -> Compartment:
     """Make an out-of-service (or cleared jammed) compartment free again."""
     compartment = find_compartment(session, locker_id, number, for_update=True)
@@ -59,10 +76,26 @@ def return_to_service(
             f"is {compartment.state}, not out of service",
         )
     before, compartment.state = compartment.state, CompartmentState.FREE
+    push_service(session, locker_id, number, False, now, settings=settings)
     audit.record(
         session, actor, "compartment_in_service", _subject(locker_id, number), now, was=before
     )
     return compartment
+
+
+def push_service(
+    session: Session,
+    locker_id: str,
+    number: int,
+    out: bool,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+) -> None:
+    """Queue the signed `service` command: the board takes the compartment out of (or back
+    into) use."""
+    fields = {"cmp": number, "out": 1 if out else 0}
+    outbox.queue(session, locker_id, "service", fields, now, settings=settings)
 
 
 def find_compartment(

@@ -4,7 +4,8 @@ Commands queued while a board is away can be lost: a board that never connected 
 session to keep them, a broker may lose its sessions, and a command waits only until it
 expires. So whenever a board reports `{"online": true}` the cloud queues its whole state for
 that board again, in the same transaction: the courier list, a `reserve` for every reserved
-parcel and a `credential` for every unused, unexpired PIN of a deposited parcel. The board
+parcel, a `credential` for every unused, unexpired PIN of a deposited parcel, and a `service`
+for every compartment out of service. The board
 applies each idempotently, so a resync more than needed costs only traffic.
 """
 
@@ -14,8 +15,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from cloud.core.config import Settings, get_settings
-from cloud.models import Locker
-from cloud.services import collection, couriers, credentials, lockers, parcels
+from cloud.models import CompartmentState, Locker
+from cloud.services import collection, compartment_service, couriers, credentials, lockers, parcels
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def resync_locker(
     settings = settings or get_settings()
     # Locked like a pre-advice, a deposit or a cancel locks them: what is read here is what
     # those committed, and any command they queue after this one comes after it.
-    lockers.compartments_of(session, locker.id, for_update=True)
+    compartments = lockers.compartments_of(session, locker.id, for_update=True)
     couriers.push_couriers(session, locker, now, settings=settings)
     reserved = parcels.reservations(session, locker.id)
     for parcel, compartment in reserved:
@@ -44,6 +45,11 @@ def resync_locker(
             settings,
             keep=credential.holder != "recipient",
         )  # a delegate's PIN too
+    out = [c for c in compartments if c.state == CompartmentState.OUT_OF_SERVICE]
+    for compartment in out:  # the board may have lost it (a new board, a wiped flash)
+        compartment_service.push_service(
+            session, locker.id, compartment.number, True, now, settings=settings
+        )
     flows = collection.resync(session, locker, now, settings)  # return codes, parcels to collect
     log.info(
         "locker %s online: resent couriers, %d reservations, %d credentials",
@@ -51,4 +57,4 @@ def resync_locker(
         len(reserved),
         len(deposited),
     )
-    return 1 + len(reserved) + len(deposited) + flows
+    return 1 + len(reserved) + len(deposited) + len(out) + flows

@@ -135,6 +135,21 @@ class Commands:
         self._credentials.set_couriers(body["v"], body.get("until"))  # none: an older cloud
         return []
 
+    def _service(self, body, now_ms):
+        # Out of service: the board never chooses it (compartment_choice.py) nor opens it for
+        # a deposit. Only an empty one goes out (the cloud asks for no other); it comes back
+        # empty, as the door sensor last saw it.
+        compartment = self._compartments.get(body["cmp"])
+        if body["out"]:
+            if compartment.state in (states.FREE, states.JAMMED) or (
+                compartment.state == states.RESERVED
+                and not self._credentials.is_reserved(body["cmp"])
+            ):
+                compartment.state = states.OUT_OF_SERVICE
+        elif compartment.state == states.OUT_OF_SERVICE:
+            compartment.state = self._doors.empty_state(body["cmp"])
+        return []
+
     def _open(self, body, now_ms):
         compartment = self._compartments.get(body["cmp"])
         return self._doors.open(body["cmp"], REMOTE, compartment.parcel, now_ms)
@@ -150,6 +165,7 @@ _CHECKS = {
     "return": Commands._has_cmp,
     "collect": Commands._has_cmp,
     "refuse_parcel": Commands._any,
+    "service": Commands._has_cmp,
 }
 _APPLY = {
     "ack": Commands._ack,
@@ -161,4 +177,5 @@ _APPLY = {
     "return": Commands._return,
     "collect": Commands._collect,
     "refuse_parcel": Commands._refuse_parcel,
+    "service": Commands._service,
 }
