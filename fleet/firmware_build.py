@@ -27,7 +27,13 @@ ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
 HARNESS = ("simulator/wasm/harness.py", "simulator/wasm/bench.py", "simulator/wasm/machine.py")
 # Packages the board gets as one module each: a module costs ~200 B of heap plus its import
 # slots and qstrs (fleet/board_merge.py, docs/firmware-ram.md B).
-MERGED_PACKAGES = ("firmware/core", "firmware/net")
+MERGED_PACKAGES = ("firmware/core", "firmware/net", "firmware/drivers")
+# Modules of a merged package that stay modules of their own: what a file copied as it is imports
+# by name (HARNESS), what is imported lazily (the display's driver: only with a display) and
+# what no module imports (it would take RAM merged in).
+LEFT_OUT = {
+    "firmware/drivers": ("ticks", "door_sensor", "matrix_keypad", "ssd1306", "status_led"),
+}
 
 
 def board_modules():
@@ -54,7 +60,7 @@ def board_texts(board):
     for source, target in board_sources(board):
         name = target.with_suffix(".py")
         texts.append((name, board_strip.strip(name.as_posix(), source.read_text())))
-    return board_merge.merge_packages(texts, MERGED_PACKAGES, _run_as_they_are())
+    return board_merge.merge_packages(texts, MERGED_PACKAGES, _run_as_they_are(), LEFT_OUT)
 
 
 def _run_as_they_are():
