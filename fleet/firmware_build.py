@@ -27,12 +27,15 @@ ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
 HARNESS = ("simulator/wasm/harness.py", "simulator/wasm/bench.py", "simulator/wasm/machine.py")
 # Packages the board gets as one module each: a module costs ~200 B of heap plus its import
 # slots and qstrs (fleet/board_merge.py, docs/firmware-ram.md B).
-MERGED_PACKAGES = ("firmware/core", "firmware/net", "firmware/drivers")
+MERGED_PACKAGES = ("firmware/core", "firmware/net", "firmware/drivers", "firmware/board")
 # Modules of a merged package that stay modules of their own: what a file copied as it is imports
-# by name (HARNESS), what is imported lazily (the display's driver: only with a display) and
-# what no module imports (it would take RAM merged in).
+# by name (ENTRY_POINTS, HARNESS), what is imported lazily (the display's driver: only with a
+# display; the serial link: only on a wired bank), what no module imports (it would take RAM
+# merged in), what firmware/board/app.py unloads after boot (BOOT_ONLY: wiring) and what needs
+# what the harness's MicroPython lacks (tls: `ssl`; the harness imports firmware.board).
 LEFT_OUT = {
     "firmware/drivers": ("ticks", "door_sensor", "matrix_keypad", "ssd1306", "status_led"),
+    "firmware/board": ("app", "runtime", "store", "wiring", "serial_transport", "tls"),
 }
 
 
