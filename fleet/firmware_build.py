@@ -27,7 +27,13 @@ ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
 HARNESS = ("simulator/wasm/harness.py", "simulator/wasm/bench.py", "simulator/wasm/machine.py")
 # Packages the board gets as one module each: a module costs ~200 B of heap plus its import
 # slots and qstrs (fleet/board_merge.py, docs/firmware-ram.md B).
-MERGED_PACKAGES = ("firmware/core", "firmware/net", "firmware/drivers", "firmware/board")
+MERGED_PACKAGES = (
+    "firmware/core",
+    "firmware/net",
+    "firmware/drivers",
+    "firmware/board",
+    "protocol",
+)
 # Modules of a merged package that stay modules of their own: what a file copied as it is imports
 # by name (ENTRY_POINTS, HARNESS), what is imported lazily (the display's driver: only with a
 # display; the serial link: only on a wired bank), what no module imports (it would take RAM
@@ -36,6 +42,10 @@ MERGED_PACKAGES = ("firmware/core", "firmware/net", "firmware/drivers", "firmwar
 LEFT_OUT = {
     "firmware/drivers": ("ticks", "door_sensor", "matrix_keypad", "ssd1306", "status_led"),
     "firmware/board": ("app", "runtime", "store", "wiring", "serial_transport", "tls"),
+    # wire and verifiers: imported whole (`from protocol import wire`, then wire.X), which
+    # board_merge does not rewrite; serial_frames: lazy too; broker_url, identities: the
+    # board imports neither (installers and the cloud do)
+    "protocol": ("wire", "verifiers", "serial_frames", "broker_url", "identities"),
 }
 
 
