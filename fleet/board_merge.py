@@ -10,6 +10,12 @@ private names that two modules both define get their module's name appended. Out
 rewrite surely is refused (MergeError) rather than guessed at: a public name defined twice, an
 aliased, relative or private import, a submodule used other than as `alias.name`, a rewritten
 name that a function binds too, a builtin a merged name would hide, `__name__`.
+
+A package can leave some modules out, each kept as its own module: those a file copied as it is
+imports by name (main.py, the simulator's harness), those imported lazily to spare RAM (the
+display's driver), those unloaded after boot (firmware/board/wiring.py). The merged part may
+import a module left out only if that one needs nothing from the merged part, directly or
+through others left out: the package's __init__ would still be running when it asks.
 """
 
 import ast
@@ -20,11 +26,12 @@ class MergeError(RuntimeError):
     """The package cannot be merged safely as written: refused, nothing is compiled."""
 
 
-def merge(package, modules):
+def merge(package, modules, left_out=()):
     """The source of the one module that replaces `package` ("firmware.core"): `modules` maps
-    each submodule's short name ("journal"; "__init__" for the package's own) to its source."""
+    each submodule's short name ("journal"; "__init__" for the package's own) to its source;
+    imports of the submodules `left_out` (not in `modules`) stay as they are."""
     trees = {name: ast.parse(text) for name, text in modules.items()}
-    deps = {name: _inline_imports(package, name, tree) for name, tree in trees.items()}
+    deps = {name: _inline_imports(package, name, tree, left_out) for name, tree in trees.items()}
     renames = _private_renames(trees)
     defined = {name: set(_top_level(tree)) for name, tree in trees.items()}
     for name, tree in trees.items():
@@ -37,9 +44,9 @@ def merge(package, modules):
     return ast.unparse(ast.Module(body=body, type_ignores=[])) + "\n"
 
 
-def rewrite_imports(package, submodules, text):
-    """`text` (a module outside `package`) importing the merged package instead of its
-    submodules; None when it imports none of them."""
+def rewrite_imports(package, submodules, text, left_out=()):
+    """`text` (a module outside `package`, or one `left_out` of the merge) importing the merged
+    package instead of its `submodules`; None when it imports none of them."""
     tree = ast.parse(text)
     changed = False
     for node in ast.walk(tree):
@@ -51,6 +58,8 @@ def rewrite_imports(package, submodules, text):
             continue
         if node.module == package and [a for a in node.names if a.name in submodules]:
             raise MergeError("`from %s import` a submodule, outside the package" % package)
+        if _submodule(node.module, package) in left_out:
+            continue  # a module of its own on the board too
         if node.module and node.module.startswith(package + "."):
             if [a for a in node.names if a.name.startswith("_")]:
                 raise MergeError("%s: a private name imported from outside" % node.module)
@@ -58,13 +67,16 @@ def rewrite_imports(package, submodules, text):
     return ast.unparse(tree) + "\n" if changed else None
 
 
-def _inline_imports(package, name, tree):
+def _inline_imports(package, name, tree, left_out=()):
     """Drop `name`'s imports from inside `package`: (the submodules it needs first,
-    {alias: submodule} for those it imported whole)."""
+    {alias: submodule} for those it imported whole). Imports of `left_out` submodules stay."""
     needs, aliases, kept = [], {}, []
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.level:
             raise MergeError("%s: a relative import" % name)
+        if _imports_left_out(node, package, left_out):
+            kept.append(node)
+            continue
         if isinstance(node, ast.ImportFrom) and node.module == package:
             for alias in node.names:
                 aliases[alias.asname or alias.name] = alias.name
@@ -81,8 +93,31 @@ def _inline_imports(package, name, tree):
     tree.body = kept
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)) and _names_package(node, package):
+            if node in kept and _imports_left_out(node, package, left_out):
+                continue
             raise MergeError("%s: an import of %s left (inside a function?)" % (name, package))
     return needs, aliases
+
+
+def _imports_left_out(node, package, left_out):
+    """`from package.x import Y` with x left out of the merge (a module of its own on the
+    board); MergeError for `from package import x`, whole, or `import package.x`."""
+    if isinstance(node, ast.Import):
+        if [a for a in node.names if _submodule(a.name, package) in left_out]:
+            raise MergeError("`import %s`: import names from it instead" % node.names[0].name)
+        return False
+    if not isinstance(node, ast.ImportFrom) or node.level:
+        return False
+    if node.module == package and [a for a in node.names if a.name in left_out]:
+        raise MergeError("`from %s import` a module left out: import names from it" % package)
+    return _submodule(node.module, package) in left_out
+
+
+def _submodule(dotted, package):
+    """ "x" for "package.x" (and "package.x.y"), else None."""
+    if not (dotted or "").startswith(package + "."):
+        return None
+    return dotted[len(package) + 1 :].split(".")[0]
 
 
 def _micropython_guard(node):
@@ -256,27 +291,62 @@ def _import_order(needs):
     return order
 
 
-def merge_packages(texts, packages, users):
+def merge_packages(texts, packages, users, left_out=None):
     """`texts` ([(path in the bundle as .py, source)]) with each of `packages` ("firmware/core")
     merged into its __init__.py and every other module importing from the package itself.
-    `users` (main.py, the harness: copied as they are) must not import a submodule."""
+    `left_out` ({package: (submodule, ...)}) stay modules of their own. `users` (main.py, the
+    harness: copied as they are) must not import a merged submodule."""
+    left_out = left_out or {}
     for package in packages:
-        dotted = package.replace("/", ".")
+        dotted, kept = package.replace("/", "."), set(left_out.get(package, ()))
         members = [(path, text) for path, text in texts if path.parent.as_posix() == package]
+        unknown = kept - {path.stem for path, _ in members}
+        if unknown or "__init__" in kept:
+            raise MergeError("%s: no module %s to leave out" % (package, ", ".join(unknown)))
+        members = [(path, text) for path, text in members if path.stem not in kept]
         submodules = {path.stem for path, _ in members}
         if "__init__" not in submodules:
             raise MergeError("%s has no __init__.py to merge into" % package)
-        merged = merge(dotted, {path.stem: text for path, text in members})
+        merged = merge(dotted, {path.stem: text for path, text in members}, kept)
+        _refuse_circles_through_left_out(dotted, merged, texts, package, submodules, kept)
         for user in users:
-            if rewrite_imports(dotted, submodules, user.read_text()) is not None:
+            if rewrite_imports(dotted, submodules, user.read_text(), kept) is not None:
                 raise MergeError(
                     "%s imports from a submodule of %s: import from it" % (user, dotted)
                 )
         joined = []
         for path, text in texts:
-            if path.parent.as_posix() != package:
-                joined.append((path, rewrite_imports(dotted, submodules, text) or text))
+            if path.parent.as_posix() != package or path.stem in kept:
+                joined.append((path, rewrite_imports(dotted, submodules, text, kept) or text))
             elif path.stem == "__init__":
                 joined.append((path, merged))
         texts = joined
     return texts
+
+
+def _refuse_circles_through_left_out(dotted, merged, texts, package, submodules, kept):
+    """MergeError when the merged module imports a module left out that needs, directly or
+    through others left out, a name of the merged part: it would ask a half-run __init__."""
+    sources = {path.stem: text for path, text in texts if path.parent.as_posix() == package}
+    reached, todo = set(), list(_left_out_imported(dotted, merged, kept))
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        if rewrite_imports(dotted, submodules, sources[name], kept) is not None:
+            raise MergeError(
+                "%s.%s, left out, imports from the merged part that imports it" % (dotted, name)
+            )
+        todo += _left_out_imported(dotted, sources[name], kept)
+
+
+def _left_out_imported(dotted, text, kept):
+    """The modules left out of `dotted`'s merge that `text` imports, anywhere in it."""
+    return [
+        _submodule(node.module, dotted)
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.ImportFrom)
+        and not node.level
+        and _submodule(node.module, dotted) in kept
+    ]

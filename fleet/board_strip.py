@@ -62,28 +62,43 @@ STRIPPED_ENTRIES = {
 }
 
 
+# Methods cut from top-level classes, per path in the bundle: {class: (method, ...)}. A method is
+# called through an attribute of an object whose class no check can know, so its name must be
+# written nowhere left on the board (no attribute, name or string of that name, in any module).
+STRIPPED_METHODS = {
+    "firmware/core/controller.py": {
+        # what only CPython asks (the simulator's virtual locker, locker/scenario.py, the tests);
+        # the wasm harness asks for the rest of the accessors (simulator/wasm/harness.py, bench.py)
+        "Controller": ("has_reservation", "keypad_wait_ms", "courier_session_active"),
+    },
+}
+
+
 class StripError(RuntimeError):
     """The board-only build would break the board: refused, nothing is compiled."""
 
 
-def strip(name, text, stripped=None, entries=None):
+def strip(name, text, stripped=None, entries=None, methods=None):
     """`text` (the source of the module at `name` in the bundle) without what the board never
     runs: the same text when nothing is cut from it. Cutting twice changes nothing."""
-    return _strip(name, text, stripped, entries)[0]
+    return _strip(name, text, stripped, entries, methods)[0]
 
 
-def _strip(name, text, stripped, entries):
+def _strip(name, text, stripped, entries, methods=None):
     """(the text cut, the names listed for `name` that it does not define)."""
     names = (STRIPPED if stripped is None else stripped).get(name, ())
     keys = (STRIPPED_ENTRIES if entries is None else entries).get(name, {})
-    if not names and not keys:
+    classes = (STRIPPED_METHODS if methods is None else methods).get(name, {})
+    if not names and not keys and not classes:
         return text, set()
     tree = ast.parse(text)
     found = set()
     tree.body = [node for node in tree.body if not _cut(node, names, found)]
     for node in tree.body:
         found.update(_cut_entries(node, keys))
+        found.update(_cut_methods(node, classes))
     listed = set(names) | {d + "[" + k + "]" for d in keys for k in keys[d]}
+    listed |= {c + "." + m for c in classes for m in classes[c]}
     return ast.unparse(tree) + "\n", listed - found
 
 
@@ -120,6 +135,21 @@ def _cut_entries(node, keys):
     return cut
 
 
+def _cut_methods(node, classes):
+    """The "Class.method" cut from `node`, when it is a class named in `classes`."""
+    if not isinstance(node, ast.ClassDef) or node.name not in classes:
+        return []
+    cut, kept = [], []
+    for member in node.body:
+        is_def = isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if is_def and member.name in classes[node.name]:
+            cut.append(node.name + "." + member.name)
+        else:
+            kept.append(member)
+    node.body = kept or [ast.Pass()]
+    return cut
+
+
 def _key_text(key):
     if isinstance(key, ast.Constant) and isinstance(key.value, str):
         return key.value
@@ -128,24 +158,27 @@ def _key_text(key):
     return None
 
 
-def check_bundle(modules, users, stripped=None, entries=None):
+def check_bundle(modules, users, stripped=None, entries=None, methods=None):
     """Refuse (StripError) a bundle in which something left still needs what strip() cuts:
     `modules` are the bundle's (source path, path in the bundle), `users` the other sources
     that run on the board against it (main.py, boot.py, the simulator's harness). A cut name
-    counts as needed wherever it is written as a name, an attribute, an imported name or a
-    whole string (getattr); a cut string key wherever its module still writes that string.
-    Keys written as names (packet types) arrive as data: no check can see them, see above."""
+    or method counts as needed wherever it is written as a name, an attribute, an imported
+    name or a whole string (getattr); a cut string key wherever its module still writes that
+    string. Keys written as names (packet types) arrive as data: no check can see them."""
     stripped = STRIPPED if stripped is None else stripped
     entries = STRIPPED_ENTRIES if entries is None else entries
+    methods = STRIPPED_METHODS if methods is None else methods
     trees, faults = {}, []
     for source, target in modules:
         name = target.with_suffix(".py").as_posix()
-        text, missing = _strip(name, source.read_text(), stripped, entries)
+        text, missing = _strip(name, source.read_text(), stripped, entries, methods)
         trees[name] = ast.parse(text)
         faults += ["%s has no %s to cut (a stale list)" % (name, m) for m in sorted(missing)]
     for source in users:
         trees[str(source)] = ast.parse(source.read_text())
-    faults += _needed(trees, stripped) + _needed_keys(trees, entries) + _asserts(modules, trees)
+    cut_methods = {m: tuple(c + "." + n for c in v for n in v[c]) for m, v in methods.items()}
+    faults += _needed(trees, stripped) + _needed_methods(trees, cut_methods)
+    faults += _needed_keys(trees, entries) + _asserts(modules, trees)
     if faults:
         raise StripError("the board-only build would break the board:\n  " + "\n  ".join(faults))
 
@@ -157,6 +190,17 @@ def _needed(trees, stripped):
         for module, names in stripped.items():
             for name in sorted(written & set(names)):
                 faults.append("%s uses %s, cut from %s" % (user, name, module))
+    return faults
+
+
+def _needed_methods(trees, cut_methods):
+    """Faults for each "Class.method" cut whose method name is still written somewhere."""
+    faults = []
+    for user, tree in trees.items():
+        written = _written(tree)
+        for module, names in cut_methods.items():
+            for name in sorted(n for n in names if n.split(".")[1] in written):
+                faults.append("%s uses %s, cut from %s" % (user, name.split(".")[1], module))
     return faults
 
 

@@ -27,7 +27,26 @@ ENTRY_POINTS = ("firmware/main.py", "firmware/boot.py")
 HARNESS = ("simulator/wasm/harness.py", "simulator/wasm/bench.py", "simulator/wasm/machine.py")
 # Packages the board gets as one module each: a module costs ~200 B of heap plus its import
 # slots and qstrs (fleet/board_merge.py, docs/firmware-ram.md B).
-MERGED_PACKAGES = ("firmware/core", "firmware/net")
+MERGED_PACKAGES = (
+    "firmware/core",
+    "firmware/net",
+    "firmware/drivers",
+    "firmware/board",
+    "protocol",
+)
+# Modules of a merged package that stay modules of their own: what a file copied as it is imports
+# by name (ENTRY_POINTS, HARNESS), what is imported lazily (the display's driver: only with a
+# display; the serial link: only on a wired bank), what no module imports (it would take RAM
+# merged in), what firmware/board/app.py unloads after boot (BOOT_ONLY: wiring) and what needs
+# what the harness's MicroPython lacks (tls: `ssl`; the harness imports firmware.board).
+LEFT_OUT = {
+    "firmware/drivers": ("ticks", "door_sensor", "matrix_keypad", "ssd1306", "status_led"),
+    "firmware/board": ("app", "runtime", "store", "wiring", "serial_transport", "tls"),
+    # wire and verifiers: imported whole (`from protocol import wire`, then wire.X), which
+    # board_merge does not rewrite; serial_frames: lazy too; broker_url, identities: the
+    # board imports neither (installers and the cloud do)
+    "protocol": ("wire", "verifiers", "serial_frames", "broker_url", "identities"),
+}
 
 
 def board_modules():
@@ -54,7 +73,7 @@ def board_texts(board):
     for source, target in board_sources(board):
         name = target.with_suffix(".py")
         texts.append((name, board_strip.strip(name.as_posix(), source.read_text())))
-    return board_merge.merge_packages(texts, MERGED_PACKAGES, _run_as_they_are())
+    return board_merge.merge_packages(texts, MERGED_PACKAGES, _run_as_they_are(), LEFT_OUT)
 
 
 def _run_as_they_are():

@@ -2,15 +2,16 @@
 does what the modules did, modules outside import from the package, and whatever cannot be
 merged surely is refused instead of guessed at."""
 
+import ast
 import importlib
 import types
 from pathlib import Path
 
 import pytest
 
-from fleet.board_merge import MergeError, merge, merge_packages, rewrite_imports
+from fleet.board_merge import MergeError, _top_level, merge, merge_packages, rewrite_imports
 from fleet.board_strip import STRIPPED
-from fleet.firmware_build import MERGED_PACKAGES, ROOT, board_texts
+from fleet.firmware_build import LEFT_OUT, MERGED_PACKAGES, ROOT, board_texts
 
 STATES = """
 AVAILABLE = "available"
@@ -137,16 +138,22 @@ def test_a_file_copied_as_it_is_must_not_import_a_submodule(tmp_path):
 @pytest.mark.parametrize("package", MERGED_PACKAGES)
 def test_each_merged_package_is_one_module_on_the_board_with_every_public_name(package):
     texts = dict(board_texts("esp32"))
+    left_out = LEFT_OUT.get(package, ())
     merged = [path for path in texts if path.parent == Path(package)]
-    assert merged == [Path(package) / "__init__.py"]
-    module = types.ModuleType(package.replace("/", "."))
-    exec(compile(texts[merged[0]], str(merged[0]), "exec"), module.__dict__)
+    assert merged == [Path(package) / (name + ".py") for name in ["__init__", *sorted(left_out)]]
+    # what the merged module binds, read rather than run: it imports names from the other
+    # merged packages, which CPython's modular source does not have
+    bound = set(_top_level(ast.parse(texts[merged[0]])))
     for source in sorted((ROOT / package).glob("*.py")):
+        if source.stem in left_out:
+            assert texts[Path(package) / source.name] is not None  # a module of its own
+            continue
         dotted = (package + "/" + source.stem).replace("/", ".")
         names = _public_names(importlib.import_module(dotted))
         cut = STRIPPED.get(source.relative_to(ROOT).as_posix(), ())  # board_strip's
-        assert not [n for n in names if not hasattr(module, n) and n not in cut], source
-    assert "from %s import" % module.__name__ in texts[Path("firmware/board/runtime.py")]
+        assert not [n for n in names if n not in bound and n not in cut], source
+    importing = "from %s import " % package.replace("/", ".")
+    assert [text for path, text in texts.items() if importing in text and path != merged[0]]
 
 
 def _public_names(module):
@@ -156,3 +163,42 @@ def _public_names(module):
         for name, value in vars(module).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     ]
+
+
+def test_a_module_left_out_stays_its_own_and_imports_from_the_merged_package():
+    modules = [
+        ("__init__", ""),
+        ("ticks", "def diff(a, b):\n    return a - b\n"),
+        ("doors", "from pkg.ticks import diff\n\n\nclass Door:\n    WAIT = diff(5, 2)\n"),
+        ("runtime", "from pkg.doors import Door\nfrom pkg.ticks import diff\n"),
+    ]
+    texts = [(Path("pkg") / (name + ".py"), text) for name, text in modules]
+    merged = dict(merge_packages(texts, ["pkg"], [], {"pkg": ("ticks", "runtime")}))
+    assert sorted(str(p) for p in merged) == ["pkg/__init__.py", "pkg/runtime.py", "pkg/ticks.py"]
+    assert "from pkg.ticks import diff" in merged[Path("pkg/__init__.py")]  # an import still
+    assert merged[Path("pkg/runtime.py")] == "from pkg import Door\nfrom pkg.ticks import diff\n"
+    assert merged[Path("pkg/ticks.py")] == modules[1][1]  # untouched
+
+
+def test_a_module_left_out_that_needs_the_merged_part_which_imports_it_is_refused():
+    modules = [
+        ("__init__", ""),
+        ("ticks", "from pkg.doors import Door\n"),
+        ("doors", "from pkg.ticks import diff\n\n\nclass Door:\n    pass\n"),
+    ]
+    texts = [(Path("pkg") / (name + ".py"), text) for name, text in modules]
+    with pytest.raises(MergeError, match="pkg.ticks, left out, imports from the merged part"):
+        merge_packages(texts, ["pkg"], [], {"pkg": ("ticks",)})
+    with pytest.raises(MergeError, match="no module clock to leave out"):
+        merge_packages(texts, ["pkg"], [], {"pkg": ("clock",)})
+
+
+def test_a_file_copied_as_it_is_may_import_a_module_left_out(tmp_path):
+    texts = [(Path("pkg") / (name + ".py"), text) for name, text in PACKAGE.items()]
+    harness = tmp_path / "harness.py"
+    harness.write_text("from pkg.record import Record\n")
+    merged = merge_packages(texts, ["pkg"], [harness], {"pkg": ("record",)})
+    assert sorted(str(path) for path, _ in merged) == ["pkg/__init__.py", "pkg/record.py"]
+    harness.write_text("from pkg.doors import Door\n")
+    with pytest.raises(MergeError, match="harness.py imports from a submodule of pkg"):
+        merge_packages(texts, ["pkg"], [harness], {"pkg": ("record",)})

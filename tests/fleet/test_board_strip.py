@@ -87,6 +87,66 @@ def test_the_build_fails_when_a_cut_key_is_still_named_or_a_listed_name_is_gone(
         board_strip.check_bundle(bundle(tmp_path, "X = 1\n", renamed), [], STRIPPED, ENTRIES)
 
 
+METHODS_SOURCE = """
+class Board:
+    def kept(self):
+        return self.helper()
+
+    def helper(self):
+        return 1
+
+    def asked_by_cpython(self):
+        return 2
+
+
+class Spare:
+    def asked_by_cpython(self):
+        return 3
+"""
+METHODS = {"lib/tables.py": {"Board": ("asked_by_cpython",), "Spare": ("asked_by_cpython",)}}
+
+
+def test_strip_cuts_the_listed_methods_of_the_listed_classes_only():
+    module = module_from(board_strip.strip("lib/tables.py", METHODS_SOURCE, {}, {}, METHODS))
+    assert module.Board().kept() == 1 and not hasattr(module.Board, "asked_by_cpython")
+    assert not hasattr(module.Spare, "asked_by_cpython")  # a class left empty still stands
+    one = {"lib/tables.py": {"Board": ("asked_by_cpython",)}}
+    module = module_from(board_strip.strip("lib/tables.py", METHODS_SOURCE, {}, {}, one))
+    assert module.Spare().asked_by_cpython() == 3
+
+
+@pytest.mark.parametrize(
+    "user_text",
+    [
+        "def run(board):\n    return board.asked_by_cpython()\n",  # an attribute
+        "def run(board):\n    return getattr(board, 'asked_by_cpython')\n",  # a whole string
+    ],
+)
+def test_the_build_fails_when_anything_left_names_a_cut_method(tmp_path, user_text):
+    modules = bundle(tmp_path, user_text, METHODS_SOURCE)
+    with pytest.raises(board_strip.StripError, match="user.py uses asked_by_cpython"):
+        board_strip.check_bundle(modules, [], {}, {}, METHODS)
+
+
+def test_the_build_fails_when_a_method_left_calls_a_cut_one_or_a_listed_one_is_gone(tmp_path):
+    cut_helper = {"lib/tables.py": {"Board": ("helper",)}}
+    with pytest.raises(board_strip.StripError, match="tables.py uses helper"):
+        board_strip.check_bundle(
+            bundle(tmp_path, "X = 1\n", METHODS_SOURCE), [], {}, {}, cut_helper
+        )
+    renamed = METHODS_SOURCE.replace("def helper(", "def helper_now(")
+    with pytest.raises(board_strip.StripError, match="has no Board.helper to cut"):
+        board_strip.check_bundle(bundle(tmp_path, "X = 1\n", renamed), [], {}, {}, cut_helper)
+
+
+def test_the_boards_controller_lacks_the_accessors_only_cpython_asks_for():
+    source = (ROOT / "firmware" / "core" / "controller.py").read_text()
+    board = board_strip.strip("firmware/core/controller.py", source)
+    for method in board_strip.STRIPPED_METHODS["firmware/core/controller.py"]["Controller"]:
+        assert "def %s(" % method in source and "def %s(" % method not in board
+    assert "def compartment_numbers(" in board  # simulator/wasm/harness.py asks for it
+
+
 def test_the_build_fails_on_an_assert_that_mpy_cross_O3_would_drop(tmp_path):
     user_text = "def run(n):\n    assert n > 0\n"
     with pytest.raises(board_strip.StripError, match="lib/user.py line 2: assert"):
