@@ -50,8 +50,9 @@ STRIPPED = {
 # Entries cut from module-level dict literals, by key (a string, or a name as written).
 STRIPPED_ENTRIES = {
     "protocol/wire.py": {
-        # field kinds that only the cloud-side tables above use
-        "_KINDS": ("int", "count", "word", "cmps"),
+        # field kinds that only the cloud-side tables above use ("count" is the `service`
+        # command's `out`, so the board keeps it)
+        "_KINDS": ("int", "word", "cmps"),
     },
     "firmware/net/mqtt_packets.py": {
         # packets a broker never sends to a client: the board now refuses them as an
