@@ -20,6 +20,7 @@ from cloud.services import carriers, lockers, operator_sessions
 from fleet.localhost import mosquitto_binary
 from tests.support.brokers import EmbeddedBrokerHandle, MosquittoProcess
 from tests.support.databases import pg_schema, reachable_pg_url
+from tests.support.sms_gateway import SmsGateway
 
 with warnings.catch_warnings():  # starlette's notice about httpx, not about our code
     warnings.simplefilter("ignore")
@@ -225,3 +226,11 @@ def broker(request):
     return request.getfixturevalue(
         "mosquitto" if request.param == "mosquitto" else "embedded_broker"
     )
+
+
+@pytest.fixture
+def sms_gateway() -> Iterator[SmsGateway]:
+    """A real HTTP SMS gateway on 127.0.0.1 (tests/support/sms_gateway.py)."""
+    gateway = SmsGateway()
+    yield gateway
+    gateway.close()

@@ -51,17 +51,7 @@ def retargeted(ctx: EventContext, body: Event) -> str:
     ctx.session.flush()
     if displaced is not None:
         reassign(ctx, displaced)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        "parcel_retargeted",
-        f"parcel:{parcel.id}",
-        ctx.now,
-        tracking_code=parcel.tracking_code,
-        reason=body["reason"],
-        compartment=new.number,
-        previous=old.number,
-    )
+    _audit_retarget(ctx, parcel, body, previous=old.number)
     return APPLIED
 
 
@@ -83,6 +73,11 @@ def _out_of_service_chosen(
     compartment_service.push_service(
         ctx.session, ctx.locker.id, compartment.number, True, ctx.now, settings=ctx.settings
     )
+    _audit_retarget(ctx, parcel, body, refused="out of service")
+    return "applied: refused (compartment out of service)"
+
+
+def _audit_retarget(ctx: EventContext, parcel: Parcel, body: Event, **detail) -> None:
     audit.record(
         ctx.session,
         ctx.actor,
@@ -91,10 +86,9 @@ def _out_of_service_chosen(
         ctx.now,
         tracking_code=parcel.tracking_code,
         reason=body["reason"],
-        compartment=compartment.number,
-        refused="out of service",
+        compartment=body["cmp"],
+        **detail,
     )
-    return "applied: refused (compartment out of service)"
 
 
 def unadvised(ctx: EventContext, body: Event) -> str:

@@ -17,23 +17,15 @@ from cloud.notify.channels import channels_from
 from cloud.notify.sms import HttpSmsProvider
 from cloud.runtime.notification_loop import NotificationLoop
 from cloud.services import notifications
-from tests.support.sms_gateway import SmsGateway
 
 RECEIPT_SECRET = "receipt-secret-0123456789abcdef0123"
 
 
 @pytest.fixture
-def gateway():
-    gateway = SmsGateway()
-    yield gateway
-    gateway.close()
-
-
-@pytest.fixture
-def settings(settings, gateway):
+def settings(settings, sms_gateway):
     return settings.model_copy(
         update={
-            "sms_url": gateway.url,
+            "sms_url": sms_gateway.url,
             "sms_token": SecretStr("gw-token"),
             "sms_receipt_secret": SecretStr(RECEIPT_SECRET),
         }
@@ -46,9 +38,9 @@ def anonymous(anonymous, session):
     return anonymous
 
 
-def test_the_gateway_gets_json_with_the_bearer_token_and_its_id_comes_back(gateway):
-    provider = HttpSmsProvider(gateway.url, "gw-token")
-    gateway.answers.extend(
+def test_the_gateway_gets_json_with_the_bearer_token_and_its_id_comes_back(sms_gateway):
+    provider = HttpSmsProvider(sms_gateway.url, "gw-token")
+    sms_gateway.answers.extend(
         [
             (201, b'{"id": "SM1"}', 0),
             (200, b'{"message_id": 42}', 0),
@@ -60,33 +52,33 @@ def test_the_gateway_gets_json_with_the_bearer_token_and_its_id_comes_back(gatew
     assert provider.send_sms("+441234567890", "hello") == "42"
     assert provider.send_sms("+441234567890", "hello") is None
     assert provider.send_sms("+441234567890", "hello") is None
-    headers, body = gateway.posts[0]
+    headers, body = sms_gateway.posts[0]
     assert body == {"to": "+441234567890", "text": "hello"}
     assert headers["Authorization"] == "Bearer gw-token"
     assert headers["Content-Type"] == "application/json"
 
 
-def test_a_gateway_that_refuses_or_hangs_raises(gateway):
-    provider = HttpSmsProvider(gateway.url)
+def test_a_gateway_that_refuses_or_hangs_raises(sms_gateway):
+    provider = HttpSmsProvider(sms_gateway.url)
     provider.timeout_s = 0.3
-    gateway.answers.extend([(500, b"down", 0), (400, b'{"error": "bad number"}', 0)])
+    sms_gateway.answers.extend([(500, b"down", 0), (400, b'{"error": "bad number"}', 0)])
     with pytest.raises(httpx.HTTPStatusError):
         provider.send_sms("+441234567890", "x")
     with pytest.raises(httpx.HTTPStatusError):
         provider.send_sms("+441234567890", "x")
-    gateway.answers.append((200, b'{"id": "late"}', 1.0))
+    sms_gateway.answers.append((200, b'{"id": "late"}', 1.0))
     with pytest.raises(httpx.TimeoutException):
         provider.send_sms("+441234567890", "x")
-    assert "Authorization" not in gateway.posts[0][0]  # no token configured, none sent
+    assert "Authorization" not in sms_gateway.posts[0][0]  # no token configured, none sent
     with pytest.raises(httpx.ConnectError):
         HttpSmsProvider("http://127.0.0.1:9/sms").send_sms("+441234567890", "x")
 
 
-def _sent_pickup_sms(session, deposit, gateway, settings, answer=b'{"id": "SM-77"}'):
+def _sent_pickup_sms(session, deposit, sms_gateway, settings, answer=b'{"id": "SM-77"}'):
     """Deposit a parcel and send its notices through the real gateway: (parcel, its SMS)."""
     _, parcel = deposit()
     session.commit()
-    gateway.answers.append((200, answer, 0))
+    sms_gateway.answers.append((200, answer, 0))
     notifications.dispatch_pending(
         session, channels_from(settings), parcel.deposited_at, settings=settings
     )
@@ -112,11 +104,13 @@ def _receipt(client, body, secret=RECEIPT_SECRET, at=None):
 
 
 def test_a_delivered_receipt_stamps_the_sms_and_shows_in_the_timeline(
-    anonymous, session, deposit, gateway, settings
+    anonymous, session, deposit, sms_gateway, settings
 ):
-    parcel, sms = _sent_pickup_sms(session, deposit, gateway, settings)
+    parcel, sms = _sent_pickup_sms(session, deposit, sms_gateway, settings)
     assert (sms.provider_ref, sms.sent_at is not None, sms.delivered_at) == ("SM-77", True, None)
-    assert "PIN" in gateway.posts[0][1]["text"] and "******" not in gateway.posts[0][1]["text"]
+    assert (
+        "PIN" in sms_gateway.posts[0][1]["text"] and "******" not in sms_gateway.posts[0][1]["text"]
+    )
     assert _receipt(anonymous, {"id": "SM-77", "status": "sent"}).status_code == 204
     assert _receipt(anonymous, {"id": "SM-77", "status": "DELIVERED"}).status_code == 204
     session.refresh(sms)
@@ -129,9 +123,9 @@ def test_a_delivered_receipt_stamps_the_sms_and_shows_in_the_timeline(
 
 
 def test_a_failed_receipt_gives_the_sms_up_raises_an_alarm_and_is_audited_once(
-    anonymous, session, deposit, gateway, settings
+    anonymous, session, deposit, sms_gateway, settings
 ):
-    parcel, sms = _sent_pickup_sms(session, deposit, gateway, settings)
+    parcel, sms = _sent_pickup_sms(session, deposit, sms_gateway, settings)
     body = {"id": "SM-77", "status": "undelivered", "error": "30005 unknown handset"}
     assert _receipt(anonymous, body).status_code == 204
     assert _receipt(anonymous, body).status_code == 204  # the gateway retried its callback
@@ -148,14 +142,14 @@ def test_a_failed_receipt_gives_the_sms_up_raises_an_alarm_and_is_audited_once(
 
 
 def test_an_sms_the_gateway_never_takes_is_given_up_with_an_alarm(
-    session, deposit, gateway, settings
+    session, deposit, sms_gateway, settings
 ):
     _, parcel = deposit()
     session.commit()
     channels = channels_from(settings)
     at = parcel.deposited_at
     for _ in range(notifications.MAX_ATTEMPTS):
-        gateway.answers.append((503, b"busy", 0))
+        sms_gateway.answers.append((503, b"busy", 0))
         at = max(at, *(n.next_attempt_at for n in session.exec(select(Notification))))
         notifications.dispatch_pending(session, channels, at, settings=settings)
     session.commit()
@@ -171,9 +165,9 @@ def test_an_sms_the_gateway_never_takes_is_given_up_with_an_alarm(
     ["unsigned", "wrong secret", "an hour old", "unknown id", "bad status", "not json", "long id"],
 )
 def test_a_bad_receipt_is_refused_and_changes_nothing(
-    case, anonymous, session, deposit, gateway, settings, row_counts
+    case, anonymous, session, deposit, sms_gateway, settings, row_counts
 ):
-    _, sms = _sent_pickup_sms(session, deposit, gateway, settings)
+    _, sms = _sent_pickup_sms(session, deposit, sms_gateway, settings)
     before = row_counts()
     good = {"id": "SM-77", "status": "failed"}
     if case == "unsigned":
@@ -221,11 +215,13 @@ def test_receipts_are_off_without_a_secret(app, engine, settings):
     assert (response.status_code, response.json()["detail"]["code"]) == (401, "receipts_off")
 
 
-def test_the_notification_loop_keeps_the_gateways_id(engine, session, deposit, gateway, settings):
+def test_the_notification_loop_keeps_the_gateways_id(
+    engine, session, deposit, sms_gateway, settings
+):
     _, parcel = deposit()
     at = parcel.deposited_at
     session.commit()
-    gateway.answers.append((200, b'{"sid": "SMabc"}', 0))
+    sms_gateway.answers.append((200, b'{"sid": "SMabc"}', 0))
     loop = NotificationLoop(engine, None, settings, clock=lambda: at)
     assert loop.run_once() >= 1
     with Session(engine) as fresh:

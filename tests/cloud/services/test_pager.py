@@ -13,21 +13,13 @@ from cloud.models import AuditEntry, Locker, Page
 from cloud.notify.channels import channels_from
 from cloud.services import alarms, pager
 from tests.conftest import NOW
-from tests.support.sms_gateway import SmsGateway
 
 M = timedelta(minutes=1)
 
 
 @pytest.fixture
-def gateway():
-    gateway = SmsGateway()
-    yield gateway
-    gateway.close()
-
-
-@pytest.fixture
-def settings(settings, gateway):
-    return settings.model_copy(update={"sms_url": gateway.url, "sms_token": SecretStr("t")})
+def settings(settings, sms_gateway):
+    return settings.model_copy(update={"sms_url": sms_gateway.url, "sms_token": SecretStr("t")})
 
 
 @pytest.fixture
@@ -64,11 +56,11 @@ def raise_alarm(engine, locker, kind, at=NOW, compartment=3):
 
 
 def test_the_rota_is_paged_in_turn_until_someone_acknowledges_by_the_link(
-    site, engine, settings, gateway, anonymous
+    site, engine, settings, sms_gateway, anonymous
 ):
     alarm = raise_alarm(engine, "L1", "tamper")
     assert run(engine, settings, NOW) == 1
-    [(_, sms)] = gateway.posts
+    [(_, sms)] = sms_gateway.posts
     assert sms["to"] == "+48111111111" and "tamper at locker L1 compartment 3" in sms["text"]
     assert run(engine, settings, NOW + 14 * M) == 0  # ann has 15 minutes
     assert run(engine, settings, NOW + 15 * M) == 1  # then bob, by email (logged: no SMTP)
@@ -92,7 +84,9 @@ def test_the_rota_is_paged_in_turn_until_someone_acknowledges_by_the_link(
     assert alarm
 
 
-def test_an_acknowledged_page_stops_the_escalation(site, engine, settings, gateway, credentials):
+def test_an_acknowledged_page_stops_the_escalation(
+    site, engine, settings, sms_gateway, credentials
+):
     raise_alarm(engine, "L1", "jammed")
     run(engine, settings, NOW)
     [page] = site.get("/api/v1/pages").json()
@@ -101,30 +95,32 @@ def test_an_acknowledged_page_stops_the_escalation(site, engine, settings, gatew
     refused = site.post(f"/api/v1/pages/{page['id']}/acknowledge", headers=bob)
     assert refused.status_code == 403  # not bob's page
     assert site.post(f"/api/v1/pages/{page['id']}/acknowledge", headers=ann).status_code == 200
-    assert run(engine, settings, NOW + 60 * M) == 0 and len(gateway.posts) == 1
+    assert run(engine, settings, NOW + 60 * M) == 0 and len(sms_gateway.posts) == 1
 
 
 def test_a_locker_without_a_site_pages_the_fleets_rota_and_offline_waits(
-    site, engine, settings, gateway
+    site, engine, settings, sms_gateway
 ):
     raise_alarm(engine, "L2", "offline", compartment=None)
     assert run(engine, settings, NOW + 29 * M) == 0  # a board may come back by itself
     assert run(engine, settings, NOW + 30 * M) == 1
-    assert gateway.posts[0][1]["to"] == "+48333333333"
+    assert sms_gateway.posts[0][1]["to"] == "+48333333333"
 
 
-def test_an_alarm_acknowledged_on_the_admin_page_is_paged_no_more(site, engine, settings, gateway):
+def test_an_alarm_acknowledged_on_the_admin_page_is_paged_no_more(
+    site, engine, settings, sms_gateway
+):
     alarm = raise_alarm(engine, "L1", "left_open")
     run(engine, settings, NOW)
     assert site.post(f"/api/v1/alarms/{alarm}/acknowledge").status_code == 200
-    assert run(engine, settings, NOW + 60 * M) == 0 and len(gateway.posts) == 1
+    assert run(engine, settings, NOW + 60 * M) == 0 and len(sms_gateway.posts) == 1
 
 
-def test_alarms_that_do_not_page_and_a_gateway_that_fails(site, engine, settings, gateway):
+def test_alarms_that_do_not_page_and_a_gateway_that_fails(site, engine, settings, sms_gateway):
     raise_alarm(engine, "L1", "pin_guessing")
     assert run(engine, settings, NOW) == 0
     raise_alarm(engine, "L1", "tamper")
-    gateway.answers.append((500, b"down", 0))
+    sms_gateway.answers.append((500, b"down", 0))
     assert run(engine, settings, NOW) == 1  # recorded, and bob is paged on time all the same
     [page] = site.get("/api/v1/pages").json()
     assert "HTTPStatusError" in page["error"]
