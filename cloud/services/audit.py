@@ -61,6 +61,7 @@ ACTIONS = (
     "device_key_rotated",  # `locker install --reprovision` (issue 13)
     "notification_failed",  # given up on, or its SMS gateway could not deliver it (issue 14)
     "on_call_set",
+    "operator_contact_set",
     "operator_paged",
     "page_acknowledged",  # on-call paging (issue 14)
 )

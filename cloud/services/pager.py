@@ -84,6 +84,22 @@ def set_rota(session: Session, site: str, usernames: list[str], now: datetime, *
     session.flush()
 
 
+def set_contact(
+    session: Session, operator: Operator, phone: str | None, email: str | None, now, actor: str
+) -> None:
+    """Where pages reach `operator`: SMS to the phone if given, else email (audited)."""
+    operator.phone, operator.email = phone, email
+    audit.record(
+        session,
+        actor,
+        "operator_contact_set",
+        f"operator:{operator.username}",
+        now,
+        phone=bool(phone),
+        email=bool(email),
+    )
+
+
 def acknowledge(session: Session, page_id: int, operator: Operator, now: datetime) -> Page:
     """The paged person (or an admin) has seen it: no one else is paged for this alarm."""
     page = session.get(Page, page_id, with_for_update=True)

@@ -73,10 +73,12 @@ def preadvise_placed(
         # The operators must hear of it although this pre-advice fails: the alarm is all
         # this session holds, and the caller commits it (cloud/web/deps.py get_session).
         locker_alarms.locker_full(session, locker.id, refusal.message, now)
-        placement = data.redirect_when_full and locker_finder.away_from_full(
-            session, locker, data, settings
+        placement = (
+            locker_finder.away_from_full(session, locker, data, settings)
+            if data.redirect_when_full
+            else None
         )
-        if not placement:
+        if placement is None:
             refusal.on_record = True
             raise
         data = data.model_copy(update={"locker_id": placement.locker_id})
@@ -102,7 +104,7 @@ def preadvise_placed(
     )
     if placement and placement.redirected_from:
         redirects.tell_of_redirect(session, parcel, placement, now, settings)
-    return parcel, placement or None
+    return parcel, placement
 
 
 def push_reservation(

@@ -47,17 +47,27 @@ def pty():
     os.close(gateway_fd)
 
 
-def board_ids():
-    locker = "T" + uuid.uuid4().hex[:8]
-    return "locker-" + locker, "lockers/%s/" % locker
-
-
-def test_messages_go_both_ways_through_the_gateway(pty, mosquitto, tmp_path):
+@pytest.fixture
+def relay(pty, mosquitto, tmp_path):
+    """A gateway process on the pty and a cloud peer listening to a fresh board's events:
+    (board_fd, path, client_id, topics, gateway, cloud), both stopped after the test."""
     board_fd, path = pty
     client_id, topics = board_ids()
     gateway = GatewayProcess(path, mosquitto.url, tmp_path / "gateway.log").start()
     cloud = Peer(mosquitto.port, "cloud-" + client_id)
     cloud.subscribe(topics + "events")
+    yield board_fd, path, client_id, topics, gateway, cloud
+    cloud.close()
+    gateway.stop()
+
+
+def board_ids():
+    locker = "T" + uuid.uuid4().hex[:8]
+    return "locker-" + locker, "lockers/%s/" % locker
+
+
+def test_messages_go_both_ways_through_the_gateway(relay):
+    board_fd, path, client_id, topics, gateway, cloud = relay
 
     async def scenario():
         async with WiredBoard(board_fd, client_id) as board:
@@ -75,20 +85,12 @@ def test_messages_go_both_ways_through_the_gateway(pty, mosquitto, tmp_path):
                     b"open 3",
                 )
 
-    try:
-        run(scenario(), timeout=40)
-        gateway.wait_for_log("connected to the broker")
-    finally:
-        cloud.close()
-        gateway.stop()
+    run(scenario(), timeout=40)
+    gateway.wait_for_log("connected to the broker")
 
 
-def test_a_gateway_killed_with_9_and_started_again_carries_the_board_on(pty, mosquitto, tmp_path):
-    board_fd, path = pty
-    client_id, topics = board_ids()
-    gateway = GatewayProcess(path, mosquitto.url, tmp_path / "gateway.log").start()
-    cloud = Peer(mosquitto.port, "cloud-" + client_id)
-    cloud.subscribe(topics + "events")
+def test_a_gateway_killed_with_9_and_started_again_carries_the_board_on(relay):
+    board_fd, path, client_id, topics, gateway, cloud = relay
 
     async def scenario():
         async with WiredBoard(board_fd, client_id) as board:
@@ -102,12 +104,8 @@ def test_a_gateway_killed_with_9_and_started_again_carries_the_board_on(pty, mos
                 assert message.payload == b"while the gateway was dead"
                 assert board.link.resets >= 1  # the new gateway said so at once
 
-    try:
-        run(scenario(), timeout=50)
-        gateway.wait_for_log("serial port %s open" % path, count=2)
-    finally:
-        cloud.close()
-        gateway.stop()
+    run(scenario(), timeout=50)
+    gateway.wait_for_log("serial port %s open" % path, count=2)
 
 
 def test_a_broker_that_is_not_there_is_refused_and_tried_again(pty, tmp_path):
@@ -169,13 +167,9 @@ def test_a_wrong_port_name_is_one_clear_line_and_a_non_zero_exit(tmp_path):
 
 
 def test_a_frame_lost_on_the_way_to_the_gateway_ends_that_connection_and_the_board_reconnects(
-    pty, mosquitto, tmp_path
+    relay,
 ):
-    board_fd, path = pty
-    client_id, topics = board_ids()
-    gateway = GatewayProcess(path, mosquitto.url, tmp_path / "gateway.log").start()
-    cloud = Peer(mosquitto.port, "cloud-" + client_id)
-    cloud.subscribe(topics + "events")
+    board_fd, path, client_id, topics, gateway, cloud = relay
 
     async def scenario():
         async with WiredBoard(board_fd, client_id) as board:
@@ -188,9 +182,5 @@ def test_a_frame_lost_on_the_way_to_the_gateway_ends_that_connection_and_the_boa
                 board.client.publish(topics + "events", b"after the hole")
                 assert (await cloud.next_message()).payload == b"after the hole"
 
-    try:
-        run(scenario(), timeout=30)
-        gateway.wait_for_log("a frame from the board was lost")
-    finally:
-        cloud.close()
-        gateway.stop()
+    run(scenario(), timeout=30)
+    gateway.wait_for_log("a frame from the board was lost")

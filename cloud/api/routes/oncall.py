@@ -12,7 +12,7 @@ from cloud.api.deps import CurrentAdmin, CurrentOperator, OperatorWriter
 from cloud.models import OnCallRota, Operator, Page, PagePublic
 from cloud.models.oncall import SITE_PATTERN
 from cloud.models.parcel import EMAIL_PATTERN, PHONE_PATTERN
-from cloud.services import audit, pager
+from cloud.services import pager
 from cloud.services.errors import NotFound
 from cloud.web.deps import NowDep, RowId, SessionDep, SettingsDep
 
@@ -31,9 +31,9 @@ def set_contact(
     username: str, data: OperatorContact, admin: CurrentAdmin, session: SessionDep, now: NowDep
 ) -> OperatorContact:
     """Where pages reach an operator: SMS to the phone if given, else email."""
-    operator = _operator(session, username)
-    operator.phone, operator.email = data.phone, data.email
-    audit.record(session, admin.actor, "on_call_set", f"operator:{username}", now, contact=True)
+    pager.set_contact(
+        session, _operator(session, username), data.phone, data.email, now, admin.actor
+    )
     session.commit()
     return data
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from cloud.notify import webhooks
 from cloud.services import sms_receipts
@@ -36,6 +37,12 @@ async def sms_receipt(
         receipt = SmsReceipt.model_validate_json(body)
     except ValidationError as error:
         raise HTTPException(422, {"code": "bad_receipt", "message": str(error)})
+    # The body had to be awaited (the signature covers its bytes); the database work is
+    # blocking, so it runs in the thread pool as a sync route's would, not on the event loop.
+    await run_in_threadpool(_apply, session, receipt, now)
+
+
+def _apply(session, receipt: SmsReceipt, now) -> None:
     sms_receipts.apply_receipt(session, receipt.id, receipt.status, receipt.error, now)
     session.commit()
 

@@ -4,23 +4,14 @@ again, and a board that had not heard yet and gives the compartment to a courier
 does not get it reserved behind the operator's back: an alarm, an audit entry, the command
 again."""
 
-import json
-
 import pytest
 from sqlmodel import select
 
 from cloud.board_events import apply_device_event
 from cloud.core.clock import to_ms
 from cloud.models import Alarm, AuditEntry, Compartment
-from cloud.services import compartment_service, outbox, parcels, resync
-
-
-def commands(session, type):
-    return [json.loads(m.body) for m in outbox.pending(session, "L1") if m.type == type]
-
-
-def compartment(session, number):
-    return session.exec(select(Compartment).where(Compartment.number == number)).one()
+from cloud.services import compartment_service, parcels, resync
+from tests.cloud.board_events.test_keypad import commands, compartment
 
 
 @pytest.fixture
