@@ -13,6 +13,7 @@ from cloud.api.routes import api_router, health
 from cloud.core.config import Settings, get_settings
 from cloud.db import make_engine, migrate
 from cloud.notify.targets import Resolver, SystemResolver
+from cloud.recipient import mount_recipient
 from cloud.web.errors import install_error_handlers
 from cloud.web.text_guard import refuse_unstorable_text
 
@@ -45,4 +46,5 @@ def create_app(
     app.include_router(health.router)
     app.include_router(api_router([Depends(refuse_unstorable_text)]))  # cloud/web/text_guard.py
     mount_admin(app)  # the operators' pages under /admin (cloud/admin)
+    mount_recipient(app)  # the recipients' page under /r (cloud/recipient)
     return app

@@ -16,3 +16,8 @@ def png(token: str, scale: int = 8) -> bytes:
     buffer = io.BytesIO()
     qr_code(token).save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
+
+
+def data_uri(token: str, scale: int = 6) -> str:
+    """The token as a PNG `data:` URI, for a page to show without another request."""
+    return qr_code(token).png_data_uri(scale=scale, border=4)

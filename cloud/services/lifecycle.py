@@ -149,19 +149,22 @@ def extend(
             session, locker.id, parcel, compartment, credential, now, settings, keep=n > 0
         )  # the first replaces, the rest join it
     mine = [credential for credential in live if credential.holder == "recipient"]  # a code each
+    told = say(
+        parcel.language,
+        "You have until {deadline} to collect parcel {code}; your PIN stays the same.",
+        code=parcel.tracking_code,
+        deadline=notifications.deadline_text(parcel.pickup_deadline),
+    )
     notifications.queue_to_recipient(
         session,
         parcel,
         "extended",
-        say(
-            parcel.language,
-            "You have until {deadline} to collect parcel {code}; your PIN stays the same.",
-            code=parcel.tracking_code,
-            deadline=notifications.deadline_text(parcel.pickup_deadline),
-        ),
+        # a new link, valid until the new deadline (the old one lives until the old deadline)
+        told + " " + notifications.page_link_text(parcel, settings),
         now,
         settings,
         qr_token=qr.token_for(locker, compartment, parcel, mine[0]) if mine else None,
+        subject=told,
     )
     notifications.queue_status_webhook(session, parcel, "extended", now, settings)
     audit.record(

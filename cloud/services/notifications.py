@@ -20,7 +20,7 @@ from cloud.core.config import Settings, get_settings
 from cloud.i18n import say
 from cloud.models import Carrier, Compartment, Locker, Notification, Parcel
 from cloud.notify import Outgoing, Undeliverable, webhooks
-from cloud.services import alarms, audit
+from cloud.services import alarms, audit, recipient_links
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +146,8 @@ def queue_pickup_notice(
             **fields,
         )
     )
+    holder = recipient_links.DELEGATE if name else recipient_links.RECIPIENT
+    message += " " + page_link_text(parcel, settings, holder)
     to = to if to is not None else contacts(parcel.recipient_phone, parcel.recipient_email)
     key = key or f"pickup:{parcel.id}"
     return [
@@ -165,6 +167,15 @@ def queue_pickup_notice(
         )
         for channel, address in to
     ]
+
+
+def page_link_text(
+    parcel: Parcel, settings: Settings, holder: str = recipient_links.RECIPIENT
+) -> str:
+    """The sentence with the link to the parcel's page, valid until its pickup deadline (after
+    the PIN placeholder, which text_to_send looks for last: a token never contains it)."""
+    url = recipient_links.page_url(settings, parcel.id, parcel.pickup_deadline, holder)
+    return say(parcel.language, "Your parcel's page, with its QR code: {link}", link=url)
 
 
 def deadline_text(deadline: datetime) -> str:
