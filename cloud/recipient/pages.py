@@ -19,7 +19,6 @@ from sqlmodel import Session
 
 from cloud.core.config import Settings
 from cloud.models import Delegate
-from cloud.recipient import texts
 from cloud.recipient.templating import render
 from cloud.recipient.view import view
 from cloud.services import delegation, door_budget, lifecycle, parcels, pin_reveal, recipient_links

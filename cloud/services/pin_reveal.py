@@ -97,9 +97,7 @@ def _reissue(
 ) -> str:
     for old in _live(session, parcel, holder):
         old.used_at = now  # revoked: no longer live, so not pushed again below
-    pin, _ = credentials.new_credential(
-        session, locker, parcel, compartment, holder, now, settings
-    )
+    pin, _ = credentials.new_credential(session, locker, parcel, compartment, holder, now, settings)
     # The board's verifiers again, the old one left out: the first replaces, the rest join it.
     for n, credential in enumerate(_live(session, parcel)):
         credentials.push_credential(

@@ -67,7 +67,9 @@ def deliver(client, engine, settings):
         with Session(engine) as session:
             body = {"lkr": "L1", "seq": 1, "t": 1_893_499_200_000, "type": "deposited"}
             body |= {"parcel": code, "cmp": created["compartment"]}
-            apply_device_event(session, session.get(Locker, "L1"), body, utcnow(), settings=settings)
+            apply_device_event(
+                session, session.get(Locker, "L1"), body, utcnow(), settings=settings
+            )
             session.commit()
         parcel_id = uuid.UUID(created["id"])
         [path] = links_in(engine, settings, parcel_id)
