@@ -88,7 +88,7 @@ def refusal_text(lang: str, code: str) -> str:
         "already_extended": say(lang, "The deadline can be extended only once."),
         "already_delegated": say(lang, "Someone else may already collect this parcel."),
         "delegate_of_delegate": say(
-            lang, "Only the recipient can let someone else collect a parcel."
+            lang, "Only the recipient can extend the deadline or let someone else collect."
         ),
         "not_in_locker": say(lang, "This is possible only while the parcel is in the locker."),
         "deadline_passed": say(lang, "The pickup deadline has passed."),

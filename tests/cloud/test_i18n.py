@@ -93,3 +93,15 @@ def deposit_in(session, make_locker, parcel_data, now, settings):
         return parcel
 
     return make
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [("en", "Your parcel's page"), ("de", "Seite Ihrer Sendung"), ("pl", "Strona")],
+)
+def test_a_pickup_notice_links_to_the_parcels_page_in_its_language(
+    deposit_in, session, settings, language, words
+):
+    parcel = deposit_in(language)
+    [sms] = session.exec(select(Notification).where(Notification.parcel_id == parcel.id)).all()
+    assert f"{words}" in sms.message and f"{settings.public_url}/r/v1." in sms.message
