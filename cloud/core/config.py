@@ -72,8 +72,11 @@ class Settings(BaseSettings):
     # Signs the gateway's delivery receipts (cloud/api/routes/sms_receipts.py); without it the
     # receipts endpoint is off.
     sms_receipt_secret: SecretStr | None = None
-    # Where recipients' links (extend, delegate) point: the public address of this API.
+    # Where recipients' links (their page, /r/<token>) point: the public address of this API.
     public_url: str = "http://localhost:8000"
+    # Tell the recipient at pre-advice that the parcel is on its way, with the link to its page
+    # (redirect it, hold it): off by default, since carriers often send that message themselves.
+    announce_to_recipients: bool = False
     # Carriers' webhooks go only to public addresses (cloud/notify/targets.py). For an
     # on-premise carrier, a comma-separated list of host names (exact) and networks (CIDR, or
     # one address) that may be private, e.g. "hooks.dhl.internal,10.20.0.0/16".

@@ -18,6 +18,7 @@ Language = Literal["en", "de", "pl"]  # cloud/i18n's LANGUAGES
 MAX_PARCEL_MM = 3000  # anything longer is a typo, not a parcel
 PHONE_PATTERN = r"^\+?[0-9]{6,15}$"  # E.164 digits, optional +
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+HOLD_MAX_DAYS = 14  # the longest a recipient may hold a parcel back (recipient_hold.py)
 
 
 class ParcelDimensions(SQLModel):
@@ -110,6 +111,8 @@ class Parcel(ParcelBase, table=True):
     language: str = Field(default="en", max_length=2)  # the recipient's (Recipient.language)
     extended_at: NaiveDatetime | None = None  # the one extension of the pickup deadline
     expired_at: NaiveDatetime | None = None  # expired or lapsed (cloud/services/lifecycle.py)
+    # The recipient's hold (cloud/services/recipient_hold.py): not delivered before this moment.
+    hold_until: NaiveDatetime | None = None
     # Someone the recipient lets collect instead (cloud/services/delegation.py): personal data.
     delegate_name: str | None = Field(default=None, max_length=200)
     delegate_phone: str | None = Field(default=None, max_length=16)
@@ -145,6 +148,7 @@ class ParcelPublic(ParcelDimensions):
     accessible: bool = False
     extended_at: NaiveDatetime | None = None
     expired_at: NaiveDatetime | None = None
+    hold_until: NaiveDatetime | None = None  # the recipient asked for no delivery before then
     delegated: bool = False  # a delegate holds a PIN of their own
     placement: Placement | None = None  # in the pre-advice's answer: how the locker was chosen
 

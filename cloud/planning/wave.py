@@ -131,7 +131,7 @@ def read_wave(
         vans=[van for van in fleet.values() if van.in_service],
         fleet=fleet,
         sites=sites,
-        jobs=_deliveries(session, sites, taken) + _collections(session, sites, taken),
+        jobs=_deliveries(session, sites, taken, now) + _collections(session, sites, taken),
     )
 
 
@@ -218,7 +218,9 @@ def on_active_plans(
     return set(session.exec(query).all())
 
 
-def _deliveries(session: Session, sites: dict[str, Site], taken: set[uuid.UUID]) -> list[Job]:
+def _deliveries(
+    session: Session, sites: dict[str, Site], taken: set[uuid.UUID], now: datetime
+) -> list[Job]:
     if not sites:
         return []
     query = (
@@ -227,6 +229,8 @@ def _deliveries(session: Session, sites: dict[str, Site], taken: set[uuid.UUID])
             col(Parcel.locker_id).in_(list(sites)),
             col(Parcel.state).in_([ParcelState.ANNOUNCED, ParcelState.RESERVED]),
             Parcel.kind == "delivery",
+            # not while its recipient holds it (cloud/services/recipient_hold.py)
+            col(Parcel.hold_until).is_(None) | (col(Parcel.hold_until) <= now),
         )
         .order_by(col(Parcel.created_at), col(Parcel.id))
     )

@@ -10,6 +10,7 @@ answer is `no-store` and sends no Referer, so the link does not leak into caches
 
 import hashlib
 import hmac
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -21,7 +22,16 @@ from cloud.core.config import Settings
 from cloud.models import Delegate
 from cloud.recipient.templating import render
 from cloud.recipient.view import view
-from cloud.services import delegation, door_budget, lifecycle, parcels, pin_reveal, recipient_links
+from cloud.services import (
+    delegation,
+    door_budget,
+    lifecycle,
+    parcels,
+    pin_reveal,
+    recipient_hold,
+    recipient_links,
+    recipient_redirect,
+)
 from cloud.services.errors import DomainError, Forbidden, Invalid
 from cloud.services.recipient_links import LinkHolder
 from cloud.web.deps import NowDep, SessionDep, SettingsDep
@@ -95,6 +105,50 @@ def delegate(
     return _post(request, token, csrf, session, settings, now, act)
 
 
+@router.post("/{token}/redirect")
+def redirect(
+    request: Request,
+    token: str,
+    csrf: CsrfField,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    locker: Annotated[str, Form(max_length=64)] = "",
+):
+    """Before the deposit: send the parcel to another locker with room nearby."""
+
+    def act(holder: LinkHolder):
+        _recipient_only(holder)
+        recipient_redirect.redirect(
+            session, holder.parcel_id, locker, now, settings, actor=door_budget.RECIPIENT
+        )
+        return _after(token, "redirected")
+
+    return _post(request, token, csrf, session, settings, now, act)
+
+
+@router.post("/{token}/hold")
+def hold(
+    request: Request,
+    token: str,
+    csrf: CsrfField,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    until: Annotated[str, Form(max_length=10)] = "",
+):
+    """Before the deposit: no delivery before a day of the recipient's choosing."""
+
+    def act(holder: LinkHolder):
+        _recipient_only(holder)
+        recipient_hold.hold(
+            session, holder.parcel_id, _day(until), now, settings, actor=door_budget.RECIPIENT
+        )
+        return _after(token, "held")
+
+    return _post(request, token, csrf, session, settings, now, act)
+
+
 @router.post("/{token}/pin")
 def show_pin(
     request: Request,
@@ -159,6 +213,13 @@ def _delegate(name: str, phone: str, email: str) -> Delegate:
         raise Invalid("invalid_contact", str(error)) from None
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("hold_out_of_range", "give the day as YYYY-MM-DD") from None
+
+
 def _after(token: str, done: str) -> RedirectResponse:
     return _private(RedirectResponse(f"{recipient_links.PAGE_PATH}{token}?done={done}", 303))
 
@@ -173,9 +234,18 @@ def _page(request, session, settings, token, holder, now, *, status_code=200, **
         "csrf": csrf_for(settings, token),
         "token": token,
         "reveals_left": pin_reveal.reveals_left(session, parcel.id),
+        "elsewhere": _elsewhere(session, parcel, holder, settings),
+        "hold_days": recipient_hold.choosable_days(now),
         **shown,
     }
     return _private(render(request, "recipient.html", parcel.language, status_code, **context))
+
+
+def _elsewhere(session, parcel, holder: LinkHolder, settings) -> list:
+    """The lockers the recipient may redirect to (none for a delegate)."""
+    if holder.holder != recipient_links.RECIPIENT:
+        return []
+    return recipient_redirect.options(session, parcel, settings)
 
 
 def _gone(request: Request, status_code: int) -> Response:

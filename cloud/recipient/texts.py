@@ -4,6 +4,7 @@ test (tests/cloud/test_i18n.py) finds each one."""
 
 from cloud.i18n import say
 from cloud.models import ParcelState
+from cloud.services import recipient_hold
 
 
 def labels(lang: str) -> dict[str, str]:
@@ -37,6 +38,23 @@ def labels(lang: str) -> dict[str, str]:
         "delegate_email": say(lang, "Their email address"),
         "delegate_button": say(lang, "Share the pickup"),
         "delegated_to": say(lang, "{name} may collect it too.", name="{name}"),
+        "redirect_heading": say(lang, "Send it to another locker"),
+        "redirect_help": say(lang, "These lockers nearby have room for it."),
+        "redirect_option": say(
+            lang,
+            "{name}, {address} ({metres} m away)",
+            name="{name}",
+            address="{address}",
+            metres="{metres}",
+        ),
+        "redirect_button": say(lang, "Send it there"),
+        "hold_heading": say(lang, "Away? Hold the delivery"),
+        "hold_help": say(
+            lang, "We bring it to the locker no earlier than the day you choose, once."
+        ),
+        "hold_label": say(lang, "Deliver no earlier than"),
+        "hold_button": say(lang, "Hold the delivery"),
+        "held_until": say(lang, "Held at your request until {day}.", day="{day}"),
     }
 
 
@@ -78,6 +96,8 @@ def done_text(lang: str, done: str) -> str | None:
     words = {
         "extended": say(lang, "Done: you have more time to collect your parcel."),
         "delegated": say(lang, "Done: we sent them their PIN and QR code."),
+        "redirected": say(lang, "Done: your parcel goes to the locker you chose."),
+        "held": say(lang, "Done: we hold your parcel until the day you chose."),
     }
     return words.get(done)
 
@@ -96,6 +116,13 @@ def refusal_text(lang: str, code: str) -> str:
             lang, "Your PIN was shown too often. Use the last one, or contact the sender."
         ),
         "invalid_contact": say(lang, "Give a name and a valid mobile number or email address."),
+        "locker_not_offered": say(lang, "That locker cannot take your parcel. Choose another."),
+        "locker_full": say(lang, "That locker cannot take your parcel. Choose another."),
+        "already_deposited": say(lang, "Your parcel is already in the locker."),
+        "already_held": say(lang, "A parcel can be held only once."),
+        "hold_out_of_range": say(
+            lang, "Choose a day from tomorrow to {days} days ahead.", days=recipient_hold.MAX_DAYS
+        ),
         "csrf_failed": say(lang, "This form has expired. Open the page again from your link."),
     }
     return words.get(code) or say(

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from cloud.models import Compartment, Locker, Parcel, ParcelState, PickupCredential
 from cloud.notify import qr_image
 from cloud.recipient import texts
-from cloud.services import notifications, qr
+from cloud.services import notifications, qr, recipient_hold
 
 MILESTONES = (
     "created_at",
@@ -39,6 +39,8 @@ class ParcelView:
     moments: list[Moment]
     qr_data_uri: str | None
     waiting: bool  # in the locker before its deadline: QR, PIN, extend and delegate apply
+    before_deposit: bool  # not in the locker yet: redirect and hold apply
+    held_until: str | None
 
 
 def view(session: Session, parcel: Parcel, holder: str, now: datetime) -> ParcelView:
@@ -62,6 +64,8 @@ def view(session: Session, parcel: Parcel, holder: str, now: datetime) -> Parcel
         moments=timeline(parcel),
         qr_data_uri=_qr(session, parcel, locker, compartment, holder, now) if waiting else None,
         waiting=waiting,
+        before_deposit=parcel.state in recipient_hold.BEFORE_DEPOSIT,
+        held_until=f"{parcel.hold_until:%Y-%m-%d}" if parcel.hold_until else None,
     )
 
 

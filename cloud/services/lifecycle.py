@@ -57,7 +57,9 @@ def _is_overdue(now: datetime):
 
 
 def _is_unfilled(cutoff: datetime):
-    return col(Parcel.state).in_(UNFILLED) & (col(Parcel.created_at) <= cutoff)
+    # A held parcel (recipient_hold.py) is counted from the end of its hold, not its pre-advice.
+    unheld = col(Parcel.hold_until).is_(None) | (col(Parcel.hold_until) <= cutoff)
+    return col(Parcel.state).in_(UNFILLED) & (col(Parcel.created_at) <= cutoff) & unheld
 
 
 def _overdue(session: Session, locker_id: str, now: datetime) -> list[Parcel]:

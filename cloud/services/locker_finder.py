@@ -12,7 +12,7 @@ from sqlmodel import Session, col, func, select
 from cloud.core.config import Settings
 from cloud.models import Compartment, Locker, LockerOption, ParcelCreate, Placement
 from cloud.routing.travel import great_circle_m
-from cloud.services import assignment, postcodes
+from cloud.services import assignment, lockers, postcodes
 from cloud.services.errors import Conflict, DomainError
 
 NEAREST_SHOWN = 3  # options named in a refusal
@@ -37,6 +37,33 @@ def away_from_full(
     except Conflict:
         return None
     return placement.model_copy(update={"redirected_from": full.id})
+
+
+def with_room_near(
+    session: Session,
+    locker: Locker,
+    dimensions: tuple[int, int, int],
+    accessible: bool,
+    settings: Settings,
+) -> list[tuple[Locker, int]]:
+    """The other lockers in walking distance of `locker` with a free compartment the parcel
+    fits, nearest first, with their distance in metres: what a recipient may redirect to.
+    Read without locks: the redirect itself checks again under them."""
+    if locker.latitude is None:
+        return []
+    point = (locker.latitude, locker.longitude)
+    options = []
+    for other, metres in _by_distance(session, point, None, locker.id):
+        if metres > settings.walk_max_m:
+            break  # sorted by distance: the rest are farther still
+        try:
+            assignment.choose_compartment(
+                lockers.compartments_of(session, other.id), dimensions, accessible
+            )
+        except DomainError:
+            continue
+        options.append((other, round(metres)))
+    return options
 
 
 def _where(session: Session, data: ParcelCreate) -> tuple[float, float]:

@@ -17,6 +17,7 @@ from cloud.models import (
     Placement,
 )
 from cloud.services import (
+    announcements,
     assignment,
     audit,
     locker_alarms,
@@ -104,6 +105,8 @@ def preadvise_placed(
     )
     if placement and placement.redirected_from:
         redirects.tell_of_redirect(session, parcel, placement, now, settings)
+    else:
+        announcements.announce(session, parcel, locker, now, settings)
     return parcel, placement
 
 
