@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from cloud.admin.auth import SESSION_COOKIE
 from cloud.core.clock import utcnow
 from cloud.models import AuditEntry, Compartment, DoorRelease, OutboxMessage, Parcel
 from cloud.services import lifecycle
@@ -117,6 +118,18 @@ def test_a_hold_gives_back_the_compartment_and_keeps_the_parcel_out_of_waves_and
         session.rollback()
     again = post(anonymous, path, "hold", until=until.isoformat())
     assert again.status_code == 409
+
+
+def test_operators_see_the_hold_in_the_api_and_the_admin(announced, anonymous, client, credentials):
+    parcel_id, path = announced
+    until = date.today() + timedelta(days=2)
+    post(anonymous, path, "hold", until=until.isoformat())
+    api = client.get(f"/api/v1/parcels/{parcel_id}").json()
+    assert api["hold_until"] == f"{until}T00:00:00" and api["state"] == "announced"
+    token = credentials.operator("viewer")["Authorization"].removeprefix("Bearer ")
+    anonymous.cookies.set(SESSION_COOKIE, token)
+    admin = anonymous.get(f"/admin/parcels/{parcel_id}").text
+    assert "held by the recipient until" in admin and "parcel_held by recipient" in admin
 
 
 @pytest.mark.parametrize(

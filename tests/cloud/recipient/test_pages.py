@@ -101,8 +101,19 @@ def test_a_delegate_gets_a_link_of_their_own_that_cannot_name_another(
         json={"name": "Eve", "phone": "+441111111111"},
     )
     assert api.status_code == 401
+    bobs_pin = post(anonymous, bobs, "pin")  # a fresh PIN of the delegate's own, counted
+    assert bobs_pin.status_code == 200 and "Your new PIN is" in bobs_pin.text
+    with Session(engine) as session:
+        releases = session.exec(select(DoorRelease).order_by(DoorRelease.id)).all()
+    assert [(r.kind, r.actor, r.counted) for r in releases] == [
+        ("delegation", "recipient", False),
+        ("reissue", f"delegate:{parcel.id}", True),
+    ]
+    holders = [(c.holder, c.used_at is None) for c in credentials_of(engine, parcel.id)]
+    assert holders == [("recipient", True), ("delegate", False), ("delegate", True)]
     second = post(anonymous, parcel.path, "delegate", name="Eve", phone="+441111111111")
-    assert second.status_code in (200, 409) and "/delegate" not in second.text
+    assert second.status_code == 409 and "Someone else may already collect" in second.text
+    assert read_parcel(engine, parcel.id).delegate_name == "Bob"  # one delegate per parcel
 
 
 def test_bad_contact_data_is_refused_on_the_page_and_changes_nothing(deliver, anonymous, engine):
