@@ -179,11 +179,14 @@ def _post(request, token, csrf, session: Session, settings, now, act) -> Respons
             raise Forbidden("csrf_failed", "the form's CSRF field does not match this link")
         answer = act(holder)
     except DomainError as refusal:
-        session.commit() if refusal.on_record else session.rollback()
+        if refusal.on_record:  # the ledger keeps refused attempts too
+            session.commit()
+        else:
+            session.rollback()
+        status = status_of(refusal)
         return _page(
-            request, session, settings, token, holder, now, refusal=refusal.code,
-            status_code=status_of(refusal),
-        )  # fmt: skip
+            request, session, settings, token, holder, now, status_code=status, refusal=refusal.code
+        )
     session.commit()
     return answer
 

@@ -34,10 +34,8 @@ def options(session: Session, parcel: Parcel, settings: Settings) -> list[tuple[
     """Where the parcel may go instead: none once it is deposited (or over)."""
     if parcel.state not in BEFORE_DEPOSIT:
         return []
-    return locker_finder.with_room_near(
-        session, lockers.get_locker(session, parcel.locker_id), _size(parcel), parcel.accessible,
-        settings,
-    )  # fmt: skip
+    here = lockers.get_locker(session, parcel.locker_id)
+    return locker_finder.with_room_near(session, here, _size(parcel), parcel.accessible, settings)
 
 
 def redirect(
