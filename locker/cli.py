@@ -6,6 +6,8 @@ import os
 import socket
 import sys
 
+from firmware.core.phrases import LANGUAGES
+
 DEFAULT_MQTT = "mqtt://127.0.0.1:1883"
 
 
@@ -117,6 +119,11 @@ def _parser():
     build.add_argument("--wifi-password", default="")
     build.add_argument("--keypad", default="3x4", choices=["3x4", "4x4"])
     build.add_argument("--display", action="store_true", help="an SSD1306 OLED is fitted")
+    build.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the locker's language: what a recipient reads until a code matches (default en)",
+    )
     build.add_argument(
         "--serial-link",
         choices=["usb", "uart"],
