@@ -50,7 +50,8 @@ class Keypad:
     def scanned(self, code, now_ms):
         """A code read by the QR/barcode scanner counts as that code typed and submitted."""
         if not wire.is_code(code):
-            return self._say(phrases.SAY_UNREADABLE)  # the driver already drops garbage; this is the last guard
+            # the driver already drops garbage; this is the last guard
+            return self._say(phrases.SAY_UNREADABLE)
         if self.session_active():
             self.courier_last_key_ms = now_ms
         self.entry.clear()

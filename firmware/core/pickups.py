@@ -84,10 +84,7 @@ class Pickups:
         found = []
         for slot in self._slots_of(parcel_tag(parcel)):
             base = slot * _RECORD
-            if (
-                self._cmp(base) == cmp
-                and _int(self._records, base + _UNTIL, 4) * 1000 >= now_ms
-            ):
+            if self._cmp(base) == cmp and _int(self._records, base + _UNTIL, 4) * 1000 >= now_ms:
                 found.append(hexlify(self._records[base : base + 16]).decode())
         return found
 
