@@ -118,8 +118,9 @@ class Commands:
 
     def _credential(self, body, now_ms):
         parcel, cmp = body["parcel"], body["cmp"]
-        lang = phrases.language_index(body.get("lang"))  # None: absent, or one without lines here
-        lang = 0 if lang is None else lang + 1  # as the record keeps it (pickups.py)
+        # kept as its index + 1 (pickups.py); 0: none given, or one the board has no lines in
+        lang = body.get("lang")
+        lang = phrases.LANGUAGES.index(lang) + 1 if lang in phrases.LANGUAGES else 0
         self._credentials.add_pickup(body["v"], parcel, cmp, body["until"], body.get("keep"), lang)
         compartment = self._compartments.get(cmp)
         if compartment.state in (states.FREE, states.RESERVED):

@@ -17,10 +17,11 @@ def sizes_in(compartments):
     return sorted(found, key=size_rank)
 
 
-def other_compartment(compartments, credentials, doors, cmp, bigger, accessible=False):
+def other_compartment(compartments, credentials, doors, cmp, bigger, parcel=None):
     """The number of the smallest free, unreserved, idle compartment other than `cmp` that is
     bigger than `cmp` (bigger=True) or at least as big (bigger=False), and accessible if
-    `accessible`; None if there is none."""
+    `parcel` needs that; None if there is none."""
+    accessible = parcel in credentials.accessible
     rank = size_rank(compartments.get(cmp).size)
     if rank < 0:
         return None
@@ -32,7 +33,7 @@ def other_compartment(compartments, credentials, doors, cmp, bigger, accessible=
             continue
         if candidate.state != states.FREE or credentials.is_reserved(number) or doors.busy(number):
             continue
-        if accessible and not candidate.accessible:
+        if accessible and number not in compartments.accessible:
             continue
         if best is None or other_rank < size_rank(compartments.get(best).size):
             best = number  # numbers come in order: the lowest of the smallest size wins

@@ -27,11 +27,6 @@ class Compartment:
         return self._bank._sizes[self._index]
 
     @property
-    def accessible(self):
-        """True for a low compartment, reachable from a wheelchair (the layout marks it)."""
-        return self.number in self._bank._accessible
-
-    @property
     def state(self):
         return STATES[self._bank._states[self._index]]
 
@@ -76,7 +71,8 @@ class Compartments:
         # each compartment's number, size, state (an index into STATES) and parcel, by position
         self._numbers = tuple(numbers)
         self._sizes = tuple([entry[1] for entry in layout])
-        self._accessible = tuple(accessible)  # few, often none: numbers, not a flag each
+        # the low ones, reachable from a wheelchair: few, often none, so numbers, not a flag each
+        self.accessible = tuple(accessible)
         self._states = bytearray(len(numbers))  # STATES[0]: free
         self._parcels = [None] * len(numbers)
 

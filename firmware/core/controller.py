@@ -37,7 +37,7 @@ class Controller:
         matches; one the board has no lines in is English."""
         if not wire.is_code(locker_id):
             raise ValueError("bad locker id")
-        lang = phrases.language_index(lang) or 0
+        lang = phrases.LANGUAGES.index(lang) if lang in phrases.LANGUAGES else 0
         self.locker_id = locker_id
         self._board_key = key
         self._inventory_when_replayed = False

@@ -152,7 +152,9 @@ class CourierSession:
         parcel, cmp = self._current[1], self._current[2]
         if not self._room_to_retarget():
             return _refuse(OFFLINE)
-        target = self._other(parcel, cmp, True)
+        target = other_compartment(
+            self._compartments, self._credentials, self._doors, cmp, True, parcel
+        )
         self._doors.release(cmp)  # closing it now settles nothing: the parcel is still out
         self._current = []
         if target is None:
@@ -167,7 +169,9 @@ class CourierSession:
             return _refuse(OFFLINE)
         actions = self._doors.declare_jammed(cmp, now_ms)
         self._current = []
-        target = self._other(parcel, cmp, False)
+        target = other_compartment(
+            self._compartments, self._credentials, self._doors, cmp, False, parcel
+        )
         if target is None:
             return actions + self.advance(now_ms) + _refuse(NO_OTHER % cmp)
         return (
@@ -178,7 +182,9 @@ class CourierSession:
 
     def _around_jam(self, parcel, cmp, now_ms):
         # the `jammed` event is journaled already: only the reservation moves
-        target = self._other(parcel, cmp, False)
+        target = other_compartment(
+            self._compartments, self._credentials, self._doors, cmp, False, parcel
+        )
         if target is None:
             return _refuse(NO_OTHER % cmp)
         if not self._room_to_retarget():
@@ -186,13 +192,6 @@ class CourierSession:
         return self._retarget(parcel, cmp, target, "jammed", now_ms) + [
             Show("Door %d jammed - use door %d" % (cmp, target))
         ]
-
-    def _other(self, parcel, cmp, bigger):
-        # a parcel for a recipient who needs a low compartment never goes in a high one
-        accessible = self._credentials.needs_accessible(parcel)
-        return other_compartment(
-            self._compartments, self._credentials, self._doors, cmp, bigger, accessible
-        )
 
     def _room_to_retarget(self):
         # the doors in flight keep their slots; `retargeted` and the new door need one each

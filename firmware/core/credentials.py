@@ -7,7 +7,7 @@ from firmware.core.pickups import Pickups, parcel_tag
 class Credentials:
     def __init__(self):
         self._reservations = {}  # parcel -> cmp
-        self._accessible = []  # the reserved parcels that go only in a low compartment (few)
+        self.accessible = []  # the reserved parcels that go only in a low compartment (few)
         self._pickups = Pickups()
         self._couriers = CourierList()  # verifiers of today's courier codes, and their end
         # return drop-offs: a reservation above plus the return code's verifier, packed alike
@@ -21,17 +21,10 @@ class Credentials:
         retarget) leaves that as it was."""
         self._reservations[parcel] = cmp
         if accessible is not None:
-            self._forget_accessible(parcel)
+            if parcel in self.accessible:
+                self.accessible.remove(parcel)
             if accessible:
-                self._accessible.append(parcel)
-
-    def needs_accessible(self, parcel):
-        """True when `parcel` goes only in an accessible (low) compartment."""
-        return parcel in self._accessible
-
-    def _forget_accessible(self, parcel):
-        if parcel in self._accessible:
-            self._accessible.remove(parcel)
+                self.accessible.append(parcel)
 
     def reservation(self, parcel):
         """The compartment reserved for `parcel`, or None."""
@@ -42,7 +35,8 @@ class Credentials:
 
     def unreserve(self, parcel):
         self._reservations.pop(parcel, None)
-        self._forget_accessible(parcel)
+        if parcel in self.accessible:
+            self.accessible.remove(parcel)
 
     def is_reserved(self, cmp):
         """True when some reservation targets compartment `cmp`."""
@@ -88,7 +82,7 @@ class Credentials:
         are left out but for the slots changed since records_saved() (see records())."""
         data = {
             "reserved": self._reservations,
-            "accessible": self._accessible,
+            "accessible": self.accessible,
             "couriers": self._couriers.verifiers(),
             "couriers_until": self._couriers.until,
             "collect": [[cmp, parcel] for cmp, parcel in self._to_collect.items()],
@@ -104,7 +98,7 @@ class Credentials:
         """Take back dump(); one made without records needs `records` (as records() gave them,
         None: empty)."""
         self._reservations = dict(data["reserved"])
-        self._accessible = list(data.get("accessible", []))  # absent before accessibility
+        self.accessible = list(data.get("accessible", []))  # absent before accessibility
         if "pickup_changes" in data:
             pickups, returns = records if records is not None else (bytearray(), bytearray())
             self._pickups.load_records(pickups, data["pickup_changes"])

@@ -51,7 +51,7 @@ class Doors:
         self._openings[cmp] = opening
         compartment.state = states.OPEN
         self.revision += 1
-        return [Pulse(cmp, self.pulse_ms), Show(phrases.say(lang, phrases.SAY_DOOR_OPEN) % cmp)]
+        return [Pulse(cmp, self.pulse_ms), Show(phrases.say(lang, "Door %d open") % cmp)]
 
     def opened(self, cmp, now_ms):
         if self._compartments.get(cmp) is None:
@@ -102,7 +102,9 @@ class Doors:
         del self._openings[opening.cmp]
         self._compartments.get(opening.cmp).state = states.JAMMED
         actions = self._uplink.record("jammed", {"cmp": opening.cmp}, now_ms)
-        text = JAMMED_SAY.get(opening.purpose) or phrases.say(opening.lang, phrases.SAY_JAMMED)
+        text = JAMMED_SAY.get(opening.purpose)
+        if text is None:  # a recipient's
+            text = phrases.say(opening.lang, "Door %d jammed - call support")
         return actions + [Show(text % opening.cmp)]
 
     # settling: the door closed

@@ -51,7 +51,7 @@ class Keypad:
         """A code read by the QR/barcode scanner counts as that code typed and submitted."""
         if not wire.is_code(code):
             # the driver already drops garbage; this is the last guard
-            return self._say(phrases.SAY_UNREADABLE)
+            return _refuse(phrases.say(self.lang, "Unreadable code"))
         if self.session_active():
             self.courier_last_key_ms = now_ms
         self.entry.clear()
@@ -171,19 +171,17 @@ class Keypad:
         return self._doors.open(cmp, RETURN, parcel, now_ms, self.lang) + [Beep(OK)]
 
     def _wrong(self, now_ms, courier=False):
-        return self._say(phrases.SAY_WRONG_CODE) + self._lockout.failed(now_ms, courier)
+        wrong = _refuse(phrases.say(self.lang, "Wrong code"))
+        return wrong + self._lockout.failed(now_ms, courier)
 
     def _refusal(self, cmp, door_ready, lang=0):
         """Why door `cmp` cannot open now, said in `lang` (0, English, for a courier), or None."""
         if not door_ready or self._doors.busy(cmp):
-            return _refuse(phrases.say(lang, phrases.SAY_UNAVAILABLE) % cmp)
+            return _refuse(phrases.say(lang, "Door %d unavailable") % cmp)
         # each door in flight may still journal one event: keep a slot for every one of them
         if self._journal.room() <= self._doors.in_flight():
-            return _refuse(phrases.say(lang, phrases.SAY_OFFLINE))
+            return _refuse(phrases.say(lang, "Locker offline - try later"))
         return None
-
-    def _say(self, which):
-        return _refuse(phrases.say(self.lang, which))
 
 
 def _refuse(text):

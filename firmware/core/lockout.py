@@ -47,8 +47,8 @@ class Lockout:
         wait = self.wait_ms(now_ms)
         if wait <= 0:
             return None
-        text = phrases.say(self.lang, phrases.SAY_WAIT) % ((wait + 999) // 1000)
-        return [Show(text), Beep(ERROR)]
+        text = phrases.say(self.lang, "Too many attempts - wait %d s")
+        return [Show(text % ((wait + 999) // 1000)), Beep(ERROR)]
 
     def failed(self, now_ms, courier=False):
         """Count a wrong attempt (`courier`: a wrong courier code); the actions of its report,

@@ -68,7 +68,7 @@ class Pickups:
         base = slot * _RECORD
         if _int(self._records, base + _UNTIL, 4) * 1000 < now_ms:
             return None  # expired (stored in whole seconds, so up to a second early, never late)
-        return self._cmp(base), _int(self._records, base + _TAG, 4)
+        return _int(self._records, base + _CMP, 2) & _CMP_BITS, _int(self._records, base + _TAG, 4)
 
     def remove(self, v_hex):
         slot = self._slot(unhexlify(v_hex))
@@ -84,7 +84,10 @@ class Pickups:
         found = []
         for slot in self._slots_of(parcel_tag(parcel)):
             base = slot * _RECORD
-            if self._cmp(base) == cmp and _int(self._records, base + _UNTIL, 4) * 1000 >= now_ms:
+            if (
+                _int(self._records, base + _CMP, 2) & _CMP_BITS == cmp
+                and _int(self._records, base + _UNTIL, 4) * 1000 >= now_ms
+            ):
                 found.append(hexlify(self._records[base : base + 16]).decode())
         return found
 
@@ -103,7 +106,7 @@ class Pickups:
             rows.append(
                 [
                     hexlify(self._records[base : base + 16]).decode(),
-                    self._cmp(base),
+                    _int(self._records, base + _CMP, 2) & _CMP_BITS,
                     _int(self._records, base + _UNTIL, 4),
                     _int(self._records, base + _TAG, 4),
                     self._records[base + _CMP] >> (_LANG_SHIFT - 8),
@@ -160,9 +163,6 @@ class Pickups:
             )
 
     # --- slots ------------------------------------------------------------------------------
-    def _cmp(self, base):
-        return _int(self._records, base + _CMP, 2) & _CMP_BITS
-
     def _slot(self, v):
         records, first = self._records, v[0]
         for slot in range(len(records) // _RECORD):
