@@ -106,7 +106,11 @@ def _parser():
     )
     build.add_argument("--locker-id", help="without --identity: plain TCP, for demo brokers only")
     build.add_argument("--key", help="without --identity: the board key (hex) from provisioning")
-    build.add_argument("--layout", default="S8,M8,L8", help="compartments by size; at most 24")
+    build.add_argument(
+        "--layout",
+        default="S8,M8,L8",
+        help="compartments by size; at most 24; a part ending in 'a' (S2a) is accessible (low)",
+    )
     build.add_argument(
         "--broker",
         help="the broker the board connects to (default %s, or "
@@ -275,7 +279,17 @@ def _install_parsers(sub):
     install.add_argument("--board", required=True, choices=["esp32", "picow"])
     install.add_argument("--api", required=True, help="the cloud API, e.g. https://cloud.example")
     _token_option(install)
-    install.add_argument("--layout", default="S8,M8,L8", help="compartments by size; at most 24")
+    install.add_argument(
+        "--layout",
+        default="S8,M8,L8",
+        help="compartments by size; at most 24; a part ending in 'a' (S2a) is accessible (low)",
+    )
+    install.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the locker's language: what a recipient reads until a code matches; default: "
+        "what the board already has, else en",
+    )
     install.add_argument(
         "--broker",
         help="what the board connects to: mqtts://host:8883 (its certificate) or mqtt://host:1883 "
