@@ -167,13 +167,15 @@ def board_config(
     server_name=None,
     link=None,
     resume=None,
+    lang=None,
 ):
     """The config.json a board reads at boot. `tls`: connect with the board's certificate
     (build with an identity); plain TCP is written out explicitly, for demo brokers only.
     `server_name`: the name in the broker's certificate, when boards reach it by another.
     `link`: None (WiFi), or a wired bank's serial line to `locker gateway` (serial_link()).
     `resume`: {"seq", "conn"} from the cloud when the locker got a new key: a blank board
-    numbers its events and connections on from there (firmware/board/runtime.py)."""
+    numbers its events and connections on from there (firmware/board/runtime.py).
+    `lang`: the locker's language (firmware/core/phrases.py); None leaves the board's, English."""
     bytes.fromhex(key)  # ValueError for a key that is not hex
     broker = {"host": broker_host, "port": broker_port, "tls": bool(tls)}
     if server_name:
@@ -189,6 +191,8 @@ def board_config(
     }
     if link is not None:
         config["link"] = link
+    if lang is not None:
+        config["lang"] = lang
     if resume is not None:
         config["resume"] = {"seq": int(resume["seq"]), "conn": int(resume["conn"])}
     return config
@@ -240,6 +244,7 @@ def config_from_args(args):
         tls=bool(args.identity),
         server_name=args.server_name,
         link=_link_from_args(args),
+        lang=getattr(args, "lang", None),  # callers built before the option have none
     )
 
 

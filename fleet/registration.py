@@ -33,7 +33,7 @@ def register_locker(
         "id": locker_id,
         "name": name or locker_id,
         "address": address,
-        "compartments": [{"number": n, "size": s} for n, s in compartments],
+        "compartments": [_compartment(c) for c in compartments],
     }
     if point is not None:
         body["latitude"], body["longitude"] = point
@@ -43,3 +43,11 @@ def register_locker(
     if response.status_code != 201:
         raise RegistrationRefused(locker_id, response.status_code, response.text)
     return response.json()["device_key"]
+
+
+def _compartment(entry):
+    # (number, size), or (number, size, True) for an accessible one (protocol/layout.py)
+    spec = {"number": entry[0], "size": entry[1]}
+    if len(entry) > 2 and entry[2]:
+        spec["accessible"] = True
+    return spec

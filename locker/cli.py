@@ -6,6 +6,8 @@ import os
 import socket
 import sys
 
+from firmware.core.phrases import LANGUAGES
+
 DEFAULT_MQTT = "mqtt://127.0.0.1:1883"
 
 
@@ -104,7 +106,11 @@ def _parser():
     )
     build.add_argument("--locker-id", help="without --identity: plain TCP, for demo brokers only")
     build.add_argument("--key", help="without --identity: the board key (hex) from provisioning")
-    build.add_argument("--layout", default="S8,M8,L8", help="compartments by size; at most 24")
+    build.add_argument(
+        "--layout",
+        default="S8,M8,L8",
+        help="compartments by size; at most 24; a part ending in 'a' (S2a) is accessible (low)",
+    )
     build.add_argument(
         "--broker",
         help="the broker the board connects to (default %s, or "
@@ -117,6 +123,11 @@ def _parser():
     build.add_argument("--wifi-password", default="")
     build.add_argument("--keypad", default="3x4", choices=["3x4", "4x4"])
     build.add_argument("--display", action="store_true", help="an SSD1306 OLED is fitted")
+    build.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the locker's language: what a recipient reads until a code matches (default en)",
+    )
     build.add_argument(
         "--serial-link",
         choices=["usb", "uart"],
@@ -268,7 +279,17 @@ def _install_parsers(sub):
     install.add_argument("--board", required=True, choices=["esp32", "picow"])
     install.add_argument("--api", required=True, help="the cloud API, e.g. https://cloud.example")
     _token_option(install)
-    install.add_argument("--layout", default="S8,M8,L8", help="compartments by size; at most 24")
+    install.add_argument(
+        "--layout",
+        default="S8,M8,L8",
+        help="compartments by size; at most 24; a part ending in 'a' (S2a) is accessible (low)",
+    )
+    install.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the locker's language: what a recipient reads until a code matches; default: "
+        "what the board already has, else en",
+    )
     install.add_argument(
         "--broker",
         help="what the board connects to: mqtts://host:8883 (its certificate) or mqtt://host:1883 "

@@ -58,6 +58,7 @@ def run_install(args, headers, console=None):
             ca_dir=args.ca_dir,
             wifi_ssid=args.wifi_ssid,
             wifi_password=args.wifi_password,
+            lang=getattr(args, "lang", None),
             reprovision=args.reprovision,
             micropython_image=args.micropython_image,
             bootsel_drive=args.bootsel_drive,

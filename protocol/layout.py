@@ -1,6 +1,8 @@
 """Compartment sizes and layouts, as the board, the cloud and an installer all name them.
 
-A layout is written 'S4,M4,L4': 4 small, 4 medium, 4 large, numbered in that order.
+A layout is written 'S4,M4,L4': 4 small, 4 medium, 4 large, numbered in that order. A part
+ending in 'a' ('S2a,S2,M4,L4') is accessible: low, reachable from a wheelchair; the board gives
+a parcel that needs one no other (compartment_choice.py), and the cloud is told at registration.
 """
 
 SIZES = ("S", "M", "L")  # smallest first: "too small" at the keypad asks for a later one
@@ -24,13 +26,17 @@ def size_rank(size):
 
 
 def parse_layout(text):
-    """[(1, 'S'), (2, 'S'), ...] numbered in the order given; ValueError for a bad layout."""
+    """[(1, 'S'), (2, 'S'), ...] numbered in the order given, (n, size, True) for an accessible
+    compartment; ValueError for a bad layout."""
     compartments = []  # type: list
     for part in text.replace(" ", "").split(","):
-        size, count = part[:1].upper(), part[1:]
+        accessible = part[-1:] in ("a", "A") and len(part) > 2
+        size, count = part[:1].upper(), part[1:-1] if accessible else part[1:]
         if size not in SIZES or not count.isdigit() or int(count) < 1:
-            raise ValueError("bad layout part %r: use e.g. S4,M4,L4" % part)
-        compartments += [(len(compartments) + i + 1, size) for i in range(int(count))]
+            raise ValueError("bad layout part %r: use e.g. S4,M4,L4 (S2a: 2 accessible)" % part)
+        first = len(compartments) + 1
+        numbers = range(first, first + int(count))
+        compartments += [(n, size, True) if accessible else (n, size) for n in numbers]
     if len(compartments) > MAX_COMPARTMENTS:
         raise ValueError("a board drives at most 999 compartments")
     return compartments

@@ -48,8 +48,11 @@ COMMAND_FIELDS = {
 # highest seq the cloud had applied, contiguously, when it decided; a command without it (from
 # a cloud that predates it) is taken as current.
 OPTIONAL_COMMAND_FIELDS = {
-    "reserve": (("asof", "ms"),),
-    "credential": (("asof", "ms"), ("keep", "ms")),  # keep: 1 adds a verifier (a delegate's)
+    # acc: 1 for a parcel that goes only in an accessible (low) compartment (compartment_choice)
+    "reserve": (("asof", "ms"), ("acc", "count")),
+    # keep: 1 adds a verifier (a delegate's); lang: the recipient's language, two letters (a
+    # board without lines in it shows the locker's own: a new language breaks no old board)
+    "credential": (("asof", "ms"), ("keep", "ms"), ("lang", "str")),
     "return": (("asof", "ms"),),
     "couriers": (("until", "ms"),),  # the end of the day the list is for (courier_list.py)
 }

@@ -77,7 +77,7 @@ class VirtualLocker:
         config = {
             "locker_id": locker_id,
             "key": key.hex(),
-            "compartments": [[number, size] for number, size in compartments],
+            "compartments": [list(c) for c in compartments],  # an accessible one has a third
         }
         self.bank, self.hardware = self._bank_and_parts(config)
         self.flash = HostFileFlash(state_file) if state_file else MemoryFlash()

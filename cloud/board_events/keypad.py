@@ -41,6 +41,8 @@ def retargeted(ctx: EventContext, body: Event) -> str:
         raise Ignored(f"parcel {body['parcel']} is not waiting for a deposit")
     if new.state == CompartmentState.OUT_OF_SERVICE:
         return _out_of_service_chosen(ctx, parcel, new, body)
+    if parcel.accessible and not new.accessible:
+        return _inaccessible_chosen(ctx, parcel, new, body)
     if old.parcel_id == parcel.id:
         old.parcel_id = None
         if old.state == CompartmentState.RESERVED:
@@ -75,6 +77,26 @@ def _out_of_service_chosen(
     )
     _audit_retarget(ctx, parcel, body, refused="out of service")
     return "applied: refused (compartment out of service)"
+
+
+def _inaccessible_chosen(
+    ctx: EventContext, parcel: Parcel, compartment: Compartment, body: Event
+) -> str:
+    # A board that did not know (firmware or a layout from before accessibility, or a `reserve`
+    # without `acc`): the recipient asked for a low compartment and is never quietly given a
+    # high one. As for one out of service, the operators are told and the parcel keeps its
+    # reservation; a deposit the board reports next still wins (invariant 4).
+    alarms.raise_alarm(
+        ctx.session,
+        ctx.locker.id,
+        "conflict",
+        f"the board gave parcel {parcel.tracking_code} compartment {compartment.number}, "
+        "which is not accessible, and its recipient needs an accessible one",
+        ctx.now,
+        compartment.number,
+    )
+    _audit_retarget(ctx, parcel, body, refused="not accessible")
+    return "applied: refused (compartment not accessible)"
 
 
 def _audit_retarget(ctx: EventContext, parcel: Parcel, body: Event, **detail) -> None:

@@ -110,6 +110,9 @@ def push_credential(
     }
     if keep:
         fields["keep"] = 1
+    # the display lines after this PIN or QR code matches, in the recipient's language (the
+    # board shows its own for one it has no lines in: firmware/core/phrases.py)
+    fields["lang"] = parcel.language
     # The board needs this for as long as the PIN lives, so it may arrive late but not never.
     ttl_s = int((credential.expires_at - now).total_seconds())
     outbox.queue(session, locker_id, "credential", fields, now, ttl_s, settings=settings)

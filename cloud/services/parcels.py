@@ -128,6 +128,8 @@ def push_reservation(
         "cmp": compartment.number,
         "asof": lockers.applied_seq(session, parcel.locker_id),
     }
+    if parcel.accessible:
+        fields["acc"] = 1  # the board never moves it to a high compartment (compartment_choice)
     outbox.queue(session, parcel.locker_id, "reserve", fields, now, settings=settings)
 
 

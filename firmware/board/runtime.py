@@ -45,7 +45,10 @@ class Board:
             mode,
         )
         self.controller = Controller(
-            self.locker_id, self.key, [tuple(c) for c in config["compartments"]]
+            self.locker_id,
+            self.key,
+            [tuple(c) for c in config["compartments"]],
+            lang=config.get("lang", "en"),  # the locker's language (phrases.py)
         )
         if not store.load_into(self.controller):
             resume_numbering(self.controller, config.get("resume"))

@@ -21,7 +21,8 @@ def build_hardware(profile, config, parts):
     chips = {}
     for address in EXPANDER_ADDRESSES:
         chips[address] = Mcp23017(i2c, address)  # first thing: outputs low before anything else
-    numbers = tuple([number for number, _ in config["compartments"]])  # both banks share it
+    # both banks share it; an accessible compartment's entry has a third element (layout.py)
+    numbers = tuple([entry[0] for entry in config["compartments"]])
     lock_pins = {}
     for name in EXPANDER_PINS:
         if name.startswith("lock_"):  # all 24, used or not: no MOSFET gate floats, and GPA7/GPB7

@@ -4,6 +4,7 @@
 # only for its counter or expiry is reported (firmware/core/refusals.py). A stale `reserve` or
 # `credential` (firmware/core/settled.py) moves the counter and changes nothing else.
 from firmware.core import compartments as states
+from firmware.core import phrases
 from firmware.core.openings import REMOTE
 from firmware.core.refusals import EXPIRED, REPLAYED, Refusals
 from protocol import wire
@@ -88,7 +89,7 @@ class Commands:
         return []
 
     def _reserve(self, body, now_ms):
-        self._credentials.reserve(body["parcel"], body["cmp"])
+        self._credentials.reserve(body["parcel"], body["cmp"], bool(body.get("acc")))
         self._hold(body["cmp"])
         if self.courier_session is not None:
             return self.courier_session.reserved(body["parcel"], now_ms)  # asked for: it opens
@@ -117,7 +118,10 @@ class Commands:
 
     def _credential(self, body, now_ms):
         parcel, cmp = body["parcel"], body["cmp"]
-        self._credentials.add_pickup(body["v"], parcel, cmp, body["until"], body.get("keep"))
+        # kept as its index + 1 (pickups.py); 0: none given, or one the board has no lines in
+        lang = body.get("lang")
+        lang = phrases.LANGUAGES.index(lang) + 1 if lang in phrases.LANGUAGES else 0
+        self._credentials.add_pickup(body["v"], parcel, cmp, body["until"], body.get("keep"), lang)
         compartment = self._compartments.get(cmp)
         if compartment.state in (states.FREE, states.RESERVED):
             compartment.state = states.OCCUPIED

@@ -58,15 +58,21 @@ class Compartment:
 
 class Compartments:
     def __init__(self, layout):
-        """`layout`: (number, size) pairs, numbers 1-999 and unique."""
-        numbers = []
-        for number, _ in layout:
+        """`layout`: (number, size) pairs, numbers 1-999 and unique; (number, size, True) for an
+        accessible one (protocol/layout.py)."""
+        numbers, accessible = [], []
+        for entry in layout:
+            number = entry[0]
             if not _is_number(number) or number in numbers:
                 raise ValueError("bad compartment number %r" % (number,))
             numbers.append(number)
+            if len(entry) > 2 and entry[2]:
+                accessible.append(number)
         # each compartment's number, size, state (an index into STATES) and parcel, by position
         self._numbers = tuple(numbers)
-        self._sizes = tuple([size for _, size in layout])
+        self._sizes = tuple([entry[1] for entry in layout])
+        # the low ones, reachable from a wheelchair: few, often none, so numbers, not a flag each
+        self.accessible = tuple(accessible)
         self._states = bytearray(len(numbers))  # STATES[0]: free
         self._parcels = [None] * len(numbers)
 

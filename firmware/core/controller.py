@@ -1,6 +1,7 @@
 # The locker controller: one event and the time in, a list of actions out. The board's main
 # loop, the simulator and the tests all drive it the same way; nothing in here reads a clock
 # or touches hardware.
+from firmware.core import phrases
 from firmware.core.commands import Commands
 from firmware.core.compartments import Compartments
 from firmware.core.credentials import Credentials
@@ -31,9 +32,12 @@ _READABLE = (1, 2, 3, SNAPSHOT_VERSION)
 
 
 class Controller:
-    def __init__(self, locker_id, key, compartments, pulse_ms=300, journal=None):
+    def __init__(self, locker_id, key, compartments, pulse_ms=300, journal=None, lang="en"):
+        """`lang`: the locker's language (config `lang`), what a recipient reads until a code
+        matches; one the board has no lines in is English."""
         if not wire.is_code(locker_id):
             raise ValueError("bad locker id")
+        lang = phrases.LANGUAGES.index(lang) if lang in phrases.LANGUAGES else 0
         self.locker_id = locker_id
         self._board_key = key
         self._inventory_when_replayed = False
@@ -44,7 +48,7 @@ class Controller:
         self._doors = Doors(
             self._compartments, self._credentials, self._uplink, pulse_ms, self._settled
         )
-        self._lockout = Lockout(self._uplink, self._doors)
+        self._lockout = Lockout(self._uplink, self._doors, lang)
         self._keypad = Keypad(
             key,
             self._compartments,
@@ -53,6 +57,7 @@ class Controller:
             self._uplink.journal,
             self._lockout,
             self._uplink,
+            lang,
         )
         self._commands = Commands(
             locker_id,

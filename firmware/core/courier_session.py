@@ -152,7 +152,9 @@ class CourierSession:
         parcel, cmp = self._current[1], self._current[2]
         if not self._room_to_retarget():
             return _refuse(OFFLINE)
-        target = other_compartment(self._compartments, self._credentials, self._doors, cmp, True)
+        target = other_compartment(
+            self._compartments, self._credentials, self._doors, cmp, True, parcel
+        )
         self._doors.release(cmp)  # closing it now settles nothing: the parcel is still out
         self._current = []
         if target is None:
@@ -167,7 +169,9 @@ class CourierSession:
             return _refuse(OFFLINE)
         actions = self._doors.declare_jammed(cmp, now_ms)
         self._current = []
-        target = other_compartment(self._compartments, self._credentials, self._doors, cmp, False)
+        target = other_compartment(
+            self._compartments, self._credentials, self._doors, cmp, False, parcel
+        )
         if target is None:
             return actions + self.advance(now_ms) + _refuse(NO_OTHER % cmp)
         return (
@@ -178,7 +182,9 @@ class CourierSession:
 
     def _around_jam(self, parcel, cmp, now_ms):
         # the `jammed` event is journaled already: only the reservation moves
-        target = other_compartment(self._compartments, self._credentials, self._doors, cmp, False)
+        target = other_compartment(
+            self._compartments, self._credentials, self._doors, cmp, False, parcel
+        )
         if target is None:
             return _refuse(NO_OTHER % cmp)
         if not self._room_to_retarget():

@@ -7,6 +7,7 @@ from firmware.core.pickups import Pickups, parcel_tag
 class Credentials:
     def __init__(self):
         self._reservations = {}  # parcel -> cmp
+        self.accessible = []  # the reserved parcels that go only in a low compartment (few)
         self._pickups = Pickups()
         self._couriers = CourierList()  # verifiers of today's courier codes, and their end
         # return drop-offs: a reservation above plus the return code's verifier, packed alike
@@ -15,8 +16,15 @@ class Credentials:
 
     # reservations: a courier may deposit the parcel in cmp
 
-    def reserve(self, parcel, cmp):
+    def reserve(self, parcel, cmp, accessible=None):
+        """`accessible`: True or False says whether `parcel` needs a low compartment; None (a
+        retarget) leaves that as it was."""
         self._reservations[parcel] = cmp
+        if accessible is not None:
+            if parcel in self.accessible:
+                self.accessible.remove(parcel)
+            if accessible:
+                self.accessible.append(parcel)
 
     def reservation(self, parcel):
         """The compartment reserved for `parcel`, or None."""
@@ -27,6 +35,8 @@ class Credentials:
 
     def unreserve(self, parcel):
         self._reservations.pop(parcel, None)
+        if parcel in self.accessible:
+            self.accessible.remove(parcel)
 
     def is_reserved(self, cmp):
         """True when some reservation targets compartment `cmp`."""
@@ -37,8 +47,9 @@ class Credentials:
 
     # pickup credentials: one live verifier per parcel, packed (firmware/core/pickups.py)
 
-    def add_pickup(self, v, parcel, cmp, until, keep=None):
-        self._pickups.add(v, parcel, cmp, until, keep)
+    def add_pickup(self, v, parcel, cmp, until, keep=None, lang=0):
+        """`lang`: the recipient's language as phrases.py numbers it, plus one (0: none)."""
+        self._pickups.add(v, parcel, cmp, until, keep, lang)
 
     def pickup(self, v, now_ms):
         """(cmp, parcel tag) for a verifier that is live at now_ms, else None."""
@@ -52,7 +63,8 @@ class Credentials:
         return self._pickups.has(parcel)
 
     def drop_pickup(self, parcel):
-        self._pickups.drop(parcel)
+        """Forget `parcel`'s pickup credentials; the `lang` they came with (0: none)."""
+        return self._pickups.drop(parcel)
 
     # couriers: who may open a courier session
 
@@ -70,6 +82,7 @@ class Credentials:
         are left out but for the slots changed since records_saved() (see records())."""
         data = {
             "reserved": self._reservations,
+            "accessible": self.accessible,
             "couriers": self._couriers.verifiers(),
             "couriers_until": self._couriers.until,
             "collect": [[cmp, parcel] for cmp, parcel in self._to_collect.items()],
@@ -85,6 +98,7 @@ class Credentials:
         """Take back dump(); one made without records needs `records` (as records() gave them,
         None: empty)."""
         self._reservations = dict(data["reserved"])
+        self.accessible = list(data.get("accessible", []))  # absent before accessibility
         if "pickup_changes" in data:
             pickups, returns = records if records is not None else (bytearray(), bytearray())
             self._pickups.load_records(pickups, data["pickup_changes"])

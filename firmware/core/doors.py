@@ -2,18 +2,17 @@
 # retry once, declare a jam, raise door_left_open and tamper (protocol.md, "Door faults"), and
 # settle the compartment when the door closes.
 from firmware.core import compartments as states
-from firmware.core import door_restore
+from firmware.core import door_restore, phrases
 from firmware.core.actions import Pulse, Show
 from firmware.core.openings import COLLECT, DEPOSIT, FORCED, PICKUP, REMOTE, RETURN, Opening
 from firmware.core.settled import COLLECTED, DEPOSITED, Settled
 
-# What the person at the keypad is told when the door they were given will not open.
+# What the person at the keypad is told when the door they were given will not open (a
+# recipient, PICKUP and RETURN, in the language the door was opened in: phrases.py).
 JAMMED_SAY = {
     DEPOSIT: "Door %d jammed - try another code",
-    PICKUP: "Door %d jammed - call support",
     REMOTE: "Door %d jammed",
     COLLECT: "Door %d jammed",
-    RETURN: "Door %d jammed - call support",
 }
 
 
@@ -43,12 +42,16 @@ class Doors:
         """True while door `cmp` is open or being opened: it is not opened again meanwhile."""
         return cmp in self._openings
 
-    def open(self, cmp, purpose, parcel, now_ms):
+    def open(self, cmp, purpose, parcel, now_ms, lang=0):
+        """Pulse door `cmp` open; `lang` (a phrases.LANGUAGES index) is the display's language,
+        English for a courier or an operator."""
         compartment = self._compartments.get(cmp)
-        self._openings[cmp] = Opening(cmp, purpose, parcel, compartment.state, now_ms)
+        opening = Opening(cmp, purpose, parcel, compartment.state, now_ms)
+        opening.lang = lang  # not in the snapshot: after a reset a jam is told in English
+        self._openings[cmp] = opening
         compartment.state = states.OPEN
         self.revision += 1
-        return [Pulse(cmp, self.pulse_ms), Show("Door %d open" % cmp)]
+        return [Pulse(cmp, self.pulse_ms), Show(phrases.say(lang, "Door %d open") % cmp)]
 
     def opened(self, cmp, now_ms):
         if self._compartments.get(cmp) is None:
@@ -99,7 +102,10 @@ class Doors:
         del self._openings[opening.cmp]
         self._compartments.get(opening.cmp).state = states.JAMMED
         actions = self._uplink.record("jammed", {"cmp": opening.cmp}, now_ms)
-        return actions + [Show(JAMMED_SAY[opening.purpose] % opening.cmp)]
+        text = JAMMED_SAY.get(opening.purpose)
+        if text is None:  # a recipient's
+            text = phrases.say(opening.lang, "Door %d jammed - call support")
+        return actions + [Show(text % opening.cmp)]
 
     # settling: the door closed
     def _deposited(self, opening, now_ms):

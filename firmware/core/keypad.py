@@ -2,7 +2,9 @@
 # return code) and '#'; a courier types a courier code (wire.COURIER_CODE_MIN digits or more,
 # longer than any PIN) and '#', then parcel codes, each followed by '#' (courier_session.py).
 # Wrong PINs and courier codes close the keypad for a while (lockout.py); a courier's parcel
-# codes do not.
+# codes do not. A recipient reads the display in the locker's language until a code matches,
+# then in the one the cloud sent with that parcel's credential (phrases.py).
+from firmware.core import phrases
 from firmware.core.actions import ERROR, KEY, OK, Beep, Show
 from firmware.core.courier_session import COURIER_PROMPT, UNKNOWN_PARCEL, CourierSession  # noqa: F401 (re-exported)
 from firmware.core.keypad_entry import KeypadEntry, is_key
@@ -11,17 +13,15 @@ from firmware.core.pickups import parcel_tag
 from protocol import verifiers, wire
 from protocol.qr_tokens import mac_matches, read_qr_token
 
-WRONG_CODE = "Wrong code"
 SESSION_ENDED = "Session ended"
-UNREADABLE = "Unreadable code"
-OFFLINE = "Locker offline - try later"  # ASCII: a character LCD has no en dash
 
 
 class Keypad:
     courier_timeout_ms = 60000  # a courier session ends after this long without a key
 
-    def __init__(self, key, compartments, credentials, doors, journal, lockout, uplink):
+    def __init__(self, key, compartments, credentials, doors, journal, lockout, uplink, lang=0):
         self._key = key
+        self.lang = lang  # the locker's language (a phrases.LANGUAGES index)
         self._compartments = compartments
         self._credentials = credentials
         self._doors = doors
@@ -50,7 +50,8 @@ class Keypad:
     def scanned(self, code, now_ms):
         """A code read by the QR/barcode scanner counts as that code typed and submitted."""
         if not wire.is_code(code):
-            return _refuse(UNREADABLE)  # the driver already drops garbage; this is the last guard
+            # the driver already drops garbage; this is the last guard
+            return _refuse(phrases.say(self.lang, "Unreadable code"))
         if self.session_active():
             self.courier_last_key_ms = now_ms
         self.entry.clear()
@@ -119,7 +120,7 @@ class Keypad:
         parcel = self._compartments.get(cmp).parcel
         holds_it = parcel is not None and parcel_tag(parcel) == tag  # its parcel, nobody else's
         refusal = self._refusal(
-            cmp, holds_it and self._compartments.get(cmp).can_open_for_pickup(parcel)
+            cmp, holds_it and self._compartments.get(cmp).can_open_for_pickup(parcel), self.lang
         )
         if refusal:
             return refusal
@@ -133,7 +134,7 @@ class Keypad:
         # inside that is live now: one of an earlier stay, or a revoked one, opens nothing
         if parcel is None or expires_s * 1000 < now_ms or not self._binds(token, parcel, now_ms):
             return self._wrong(now_ms)
-        refusal = self._refusal(cmp, compartment.can_open_for_pickup(parcel))
+        refusal = self._refusal(cmp, compartment.can_open_for_pickup(parcel), self.lang)
         if refusal:
             return refusal
         return self._hand_out(cmp, parcel, now_ms)
@@ -149,9 +150,10 @@ class Keypad:
         # the door opens once per stay: every PIN and QR code of the parcel dies with this one
         # (the recipient's and a delegate's alike), so none is left for a later parcel that
         # comes with the same code into the same compartment
-        self._credentials.drop_pickup(parcel)
+        lang = self._credentials.drop_pickup(parcel)  # the parcel's language, plus one
         self._lockout.succeeded()
-        return self._doors.open(cmp, PICKUP, parcel, now_ms) + [Beep(OK)]
+        lang = lang - 1 if 0 < lang <= len(phrases.LANGUAGES) else self.lang
+        return self._doors.open(cmp, PICKUP, parcel, now_ms, lang) + [Beep(OK)]
 
     def _return_drop_off(self, v, now_ms):
         # a return code is checked like a PIN (same verifier, same lockout) and opens the
@@ -160,22 +162,25 @@ class Keypad:
         if found is None:
             return self._wrong(now_ms)
         cmp, parcel = found
-        refusal = self._refusal(cmp, self._compartments.get(cmp).can_open_for_deposit(parcel))
+        ready = self._compartments.get(cmp).can_open_for_deposit(parcel)
+        refusal = self._refusal(cmp, ready, self.lang)
         if refusal:
             return refusal
         self._credentials.consume_return(v)  # single use, like a PIN
         self._lockout.succeeded()
-        return self._doors.open(cmp, RETURN, parcel, now_ms) + [Beep(OK)]
+        return self._doors.open(cmp, RETURN, parcel, now_ms, self.lang) + [Beep(OK)]
 
     def _wrong(self, now_ms, courier=False):
-        return _refuse(WRONG_CODE) + self._lockout.failed(now_ms, courier)
+        wrong = _refuse(phrases.say(self.lang, "Wrong code"))
+        return wrong + self._lockout.failed(now_ms, courier)
 
-    def _refusal(self, cmp, door_ready):
+    def _refusal(self, cmp, door_ready, lang=0):
+        """Why door `cmp` cannot open now, said in `lang` (0, English, for a courier), or None."""
         if not door_ready or self._doors.busy(cmp):
-            return _refuse("Door %d unavailable" % cmp)
+            return _refuse(phrases.say(lang, "Door %d unavailable") % cmp)
         # each door in flight may still journal one event: keep a slot for every one of them
         if self._journal.room() <= self._doors.in_flight():
-            return _refuse(OFFLINE)
+            return _refuse(phrases.say(lang, "Locker offline - try later"))
         return None
 
 

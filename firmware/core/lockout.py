@@ -13,9 +13,9 @@
 # offline board can never fill it and block pickups. Wrong courier codes (entries as long as
 # one, wire.COURIER_CODE_MIN) count for the back-off like the rest and are also counted apart:
 # from free_attempts of them on, `courier_guessing` is journaled instead, with its own rate.
+from firmware.core import phrases
 from firmware.core.actions import ERROR, Beep, Show
 
-WAIT = "Too many attempts - wait %d s"
 REPORTS = ("pin_guessing", "courier_guessing")  # by failed(courier=False / True)
 
 
@@ -26,8 +26,9 @@ class Lockout:
     forget_ms = 900000  # 15 min without a failure and the count starts again
     report_ms = 600000  # between two pin_guessing reports of one series
 
-    def __init__(self, uplink, doors):
+    def __init__(self, uplink, doors, lang=0):
         self._uplink = uplink
+        self.lang = lang  # the locker's: the wait is told before any code is checked
         self._doors = doors
         self.failures = 0
         self.courier_failures = 0  # of the failures, wrong courier codes
@@ -46,7 +47,8 @@ class Lockout:
         wait = self.wait_ms(now_ms)
         if wait <= 0:
             return None
-        return [Show(WAIT % ((wait + 999) // 1000)), Beep(ERROR)]
+        text = phrases.say(self.lang, "Too many attempts - wait %d s")
+        return [Show(text % ((wait + 999) // 1000)), Beep(ERROR)]
 
     def failed(self, now_ms, courier=False):
         """Count a wrong attempt (`courier`: a wrong courier code); the actions of its report,

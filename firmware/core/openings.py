@@ -22,6 +22,7 @@ class Opening:
         self.seen_open = False
         self.opened_ms = None  # when the door was seen open: the left-open timer starts here
         self.left_open_told = False  # door_left_open goes up once per opening
+        self.lang = 0  # the display's language for this door (phrases.py): English unless told
 
     def saw_open(self, now_ms):
         self.seen_open = True

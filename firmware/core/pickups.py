@@ -4,6 +4,9 @@
 # records take a couple of milliseconds, once per PIN typed; an index would cost more heap
 # than the records). The parcel code itself is the compartment's: a credential only ever
 # opens the compartment that holds its parcel, so the tag is enough to check that it does.
+# The compartment field has room to spare (numbers stop at 999, ten bits): its top six bits
+# hold the recipient's language (phrases.py, its index + 1; 0 for none given), so the records
+# keep their size and the ones written before languages read as "none given".
 import hashlib
 from binascii import hexlify, unhexlify
 
@@ -21,6 +24,8 @@ _CMP = const(16)
 _UNTIL = const(18)
 _TAG = const(22)
 _RECORD = const(26)
+_CMP_BITS = const(0x3FF)  # the compartment's number; above it, the language (_LANG_SHIFT)
+_LANG_SHIFT = const(10)
 
 
 def parcel_tag(parcel):
@@ -39,14 +44,15 @@ class Pickups:
         # pulse, and the whole records later, batched
         self._changed = bytearray()
 
-    def add(self, v_hex, parcel, cmp, until_ms, keep=None):
+    def add(self, v_hex, parcel, cmp, until_ms, keep=None, lang=0):
+        """`lang`: a small number (0..63) kept with the record and given back by drop()."""
         if not keep:  # a delegate's PIN (keep) lives next to the recipient's: first used wins
             self.drop(parcel)  # a re-issued credential replaces the parcel's old PIN
         v = unhexlify(v_hex)
         self.remove(v_hex)
         record = (
             v
-            + cmp.to_bytes(2, "big")
+            + (cmp | lang << _LANG_SHIFT).to_bytes(2, "big")
             + (until_ms // 1000).to_bytes(4, "big")
             + parcel_tag(parcel).to_bytes(4, "big")
         )
@@ -62,7 +68,7 @@ class Pickups:
         base = slot * _RECORD
         if _int(self._records, base + _UNTIL, 4) * 1000 < now_ms:
             return None  # expired (stored in whole seconds, so up to a second early, never late)
-        return _int(self._records, base + _CMP, 2), _int(self._records, base + _TAG, 4)
+        return _int(self._records, base + _CMP, 2) & _CMP_BITS, _int(self._records, base + _TAG, 4)
 
     def remove(self, v_hex):
         slot = self._slot(unhexlify(v_hex))
@@ -79,15 +85,19 @@ class Pickups:
         for slot in self._slots_of(parcel_tag(parcel)):
             base = slot * _RECORD
             if (
-                _int(self._records, base + _CMP, 2) == cmp
+                _int(self._records, base + _CMP, 2) & _CMP_BITS == cmp
                 and _int(self._records, base + _UNTIL, 4) * 1000 >= now_ms
             ):
                 found.append(hexlify(self._records[base : base + 16]).decode())
         return found
 
     def drop(self, parcel):
+        """Forget every record of `parcel`; the `lang` they were added with (0 for none)."""
+        lang = 0
         for slot in self._slots_of(parcel_tag(parcel)):
+            lang = lang or self._records[slot * _RECORD + _CMP] >> (_LANG_SHIFT - 8)
             self._clear(slot)
+        return lang
 
     def dump(self):
         rows = []
@@ -96,9 +106,10 @@ class Pickups:
             rows.append(
                 [
                     hexlify(self._records[base : base + 16]).decode(),
-                    _int(self._records, base + _CMP, 2),
+                    _int(self._records, base + _CMP, 2) & _CMP_BITS,
                     _int(self._records, base + _UNTIL, 4),
                     _int(self._records, base + _TAG, 4),
+                    self._records[base + _CMP] >> (_LANG_SHIFT - 8),
                 ]
             )
         return rows
@@ -140,11 +151,13 @@ class Pickups:
 
     def load(self, rows):
         self._reset()
-        for v_hex, cmp, until_s, tag in rows:
+        for row in rows:
+            v_hex, cmp, until_s, tag = row[:4]
+            lang = row[4] if len(row) > 4 else 0  # rows dumped before languages have none
             slot = self._free_slot()
             self._records[slot * _RECORD : (slot + 1) * _RECORD] = (
                 unhexlify(v_hex)
-                + cmp.to_bytes(2, "big")
+                + (cmp | lang << _LANG_SHIFT).to_bytes(2, "big")
                 + until_s.to_bytes(4, "big")
                 + tag.to_bytes(4, "big")
             )

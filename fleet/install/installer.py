@@ -33,6 +33,7 @@ class InstallOptions:
         self.broker = fields.get("broker")
         self.ca_dir = fields.get("ca_dir", "pki")
         self.wifi = (fields.get("wifi_ssid"), fields.get("wifi_password"))
+        self.lang = fields.get("lang")  # the locker's language; None: what the board has
         self.reprovision = fields.get("reprovision", False)
         self.image = fields.get("micropython_image")
         self.bootsel = fields.get("bootsel_drive")
@@ -119,6 +120,8 @@ class Installer:
         wifi = held.get("wifi", {}) if held.get("locker_id") == options.locker_id else {}
         ssid = options.wifi[0] if options.wifi[0] is not None else wifi.get("ssid", "")
         password = options.wifi[1] if options.wifi[1] is not None else wifi.get("password", "")
+        same_board = held.get("locker_id") == options.locker_id
+        lang = options.lang or (held.get("lang") if same_board else None)  # a rerun keeps it
         if identity is None:  # dry run, no identity yet: a stand-in key, plain TCP
             identity = {
                 "locker_id": options.locker_id,
@@ -136,6 +139,7 @@ class Installer:
             password,
             tls=tls,
             resume=identity.get("resume"),
+            lang=lang,
         )
         try:
             files = build(options.board, bundle_dir, config, options.identity_dir if tls else None)

@@ -85,6 +85,7 @@ def test_deposited_issues_a_pin_credential_and_notification(session, reserved, n
             "until": to_ms(deadline),
             "v": pin_verifier(bytes.fromhex(locker.device_key), pin),
             "asof": 1,
+            "lang": "en",  # the recipient's, for the board's display lines
         }
     ]  # decided with event 1 applied
     [notification] = session.exec(select(Notification)).all()

@@ -113,6 +113,7 @@ def test_coming_online_queues_couriers_reservations_and_live_credentials(
                 "until": to_ms(deadline),
                 "v": pin_verifier(key, pin_of(session, settings, "DEPOSITED")),
                 "asof": 4,
+                "lang": "en",
             },
             deadline,
         ),

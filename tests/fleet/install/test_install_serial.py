@@ -4,6 +4,7 @@ Mosquitto, plain TCP. The board resets, boots what was written, comes online; a 
 deposited and collected on it. A second run skips every file; a wrong file hash, a board that
 never comes online and a dry run each end as they should."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -211,3 +212,20 @@ def test_a_token_the_cloud_refuses_stops_before_anything_is_written(
     assert code == 5, out
     assert "install failed at provision: the cloud at http://" in out
     assert "refused the token (401)" in out and "[4/6]" not in out
+
+
+def test_the_lockers_language_and_its_low_compartments_reach_the_board_and_the_cloud(
+    cloud, mosquitto, serial_board, tmp_path
+):
+    board = serial_board()
+    extra = ("--lang", "de", "--layout", "S1a,S1,M2,L2")  # the later --layout wins
+    code, out = install(cloud, board.port, "INS-8", mosquitto.port, tmp_path, *extra)
+    assert code == 0, out
+    config = json.loads((tmp_path / "flash" / "config.json").read_text())
+    assert config["lang"] == "de"
+    assert config["compartments"][:2] == [[1, "S", True], [2, "S"]]
+    locker = httpx.get(
+        cloud.api.url + "/api/v1/lockers/INS-8", headers=cloud.admin_headers, timeout=10
+    ).json()
+    low = [c["number"] for c in locker["compartments"] if c["accessible"]]
+    assert low == [1]
