@@ -19,6 +19,7 @@ from cloud.services import (
     collection,
     compartment_service,
     credentials,
+    deposit_redirect,
     door_budget,
     lockers,
     notifications,
@@ -30,6 +31,7 @@ from cloud.services.errors import Conflict
 from cloud.services.unadvised import UNADVISED_CARRIER
 
 UNADVISED_ANSWER_S = 60  # the courier waits 20 s at the keypad: an older question is moot
+REFUSAL_LENGTH = 32  # what a `refuse_parcel` reason may hold (docs/protocol.md)
 
 
 def retargeted(ctx: EventContext, body: Event) -> str:
@@ -106,8 +108,24 @@ def unadvised(ctx: EventContext, body: Event) -> str:
         return APPLIED
     reassign(ctx, parcel)  # announced, its compartment lost to a deposit: one now, if any
     if parcel.state == ParcelState.ANNOUNCED:
-        return _refuse(ctx, code, "no free compartment")
+        return _redirect_or_refuse(ctx, parcel)
     return APPLIED
+
+
+def _redirect_or_refuse(ctx: EventContext, parcel: Parcel) -> str:
+    # Full at the deposit: the courier keeps the parcel, and is told where it goes instead.
+    placement = deposit_redirect.redirect_from_full(
+        ctx.session, parcel, ctx.locker, ctx.now, ctx.settings, actor=ctx.actor
+    )
+    if placement is None:
+        return _refuse(ctx, parcel.tracking_code, "no free compartment")
+    _refuse(ctx, parcel.tracking_code, _take_to(placement.locker_id))
+    return f"applied: redirected to locker {placement.locker_id} (full at deposit)"
+
+
+def _take_to(locker_id: str) -> str:
+    reason = f"full - take to {locker_id}"
+    return reason if len(reason) <= REFUSAL_LENGTH else "full - redirected"
 
 
 def _refusal(ctx: EventContext, body: Event) -> str | None:
