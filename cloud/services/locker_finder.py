@@ -16,6 +16,7 @@ from cloud.models import Compartment, Locker, LockerOption, Parcel, ParcelCreate
 from cloud.routing.travel import great_circle_m
 from cloud.services import assignment, lockers, postcodes
 from cloud.services.errors import Conflict, DomainError
+from cloud.services.geocoder import NominatimGeocoder
 
 NEAREST_SHOWN = 3  # options named in a refusal
 
@@ -37,7 +38,7 @@ class Need(NamedTuple):
 
 def for_delivery_point(session: Session, data: ParcelCreate, settings: Settings) -> Placement:
     """The locker for a pre-advice that gives the recipient's delivery point."""
-    point = _where(session, data)
+    point = _where(session, data, settings)
     return _choose(session, Need.of(data), point, settings, first=data.preferred_locker_id)
 
 
@@ -84,10 +85,11 @@ def with_room_near(
     return options
 
 
-def _where(session: Session, data: ParcelCreate) -> tuple[float, float]:
+def _where(session: Session, data: ParcelCreate, settings: Settings) -> tuple[float, float]:
     spot = data.delivery_point
     if spot.postcode:
-        return postcodes.centroid(session, spot.country, spot.postcode)
+        geocoder = NominatimGeocoder.from_settings(settings)
+        return postcodes.locate(session, spot.country, spot.postcode, geocoder)
     return spot.latitude, spot.longitude
 
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from cloud.board_events import apply_device_event
 from cloud.core.clock import to_ms
-from cloud.models import AuditEntry, Carrier, Compartment, Notification, Parcel
+from cloud.models import AuditEntry, Carrier, Compartment, Notification
 from cloud.services import notifications, outbox, parcels
 
 LONGITUDE = 21.0122
@@ -54,6 +54,12 @@ def apply(session, locker, now, settings, *bodies):
     session.flush()
 
 
+def courier_came(session, town, now, settings):
+    """The courier typed JJD0001 at L1, which has no reservation for it, and chose size S."""
+    typed = event(now, 2, "unadvised", parcel="JJD0001", size="S")
+    apply(session, town["L1"], now, settings, typed)
+
+
 def commands(session, locker_id, type):
     return [json.loads(m.body) for m in outbox.pending(session, locker_id) if m.type == type]
 
@@ -61,7 +67,7 @@ def commands(session, locker_id, type):
 def test_a_parcel_the_full_locker_has_no_room_for_goes_to_the_next_one(
     session, town, displaced, now, settings
 ):
-    apply(session, town["L1"], now, settings, event(now, 2, "unadvised", parcel="JJD0001", size="S"))
+    courier_came(session, town, now, settings)
     parcel = displaced
     box = session.get(Compartment, parcel.compartment_id)
     assert (parcel.locker_id, parcel.state, box.locker_id, box.state) == (
@@ -89,7 +95,7 @@ def test_a_parcel_the_full_locker_has_no_room_for_goes_to_the_next_one(
 
 
 def test_the_parcel_then_opens_its_door_at_the_new_locker(session, town, displaced, now, settings):
-    apply(session, town["L1"], now, settings, event(now, 2, "unadvised", parcel="JJD0001", size="S"))
+    courier_came(session, town, now, settings)
     at_l2 = {"lkr": "L2", "seq": 1, "t": to_ms(now), "type": "deposited"}
     apply(session, town["L2"], now, settings, {**at_l2, "parcel": "JJD0001", "cmp": 1})
     assert (displaced.state, displaced.locker_id) == ("deposited", "L2")
@@ -104,7 +110,7 @@ def test_with_no_locker_in_walking_distance_the_courier_keeps_it_and_nothing_mov
 ):
     for box in session.exec(select(Compartment).where(Compartment.locker_id == "L2")):
         box.state = "occupied"
-    apply(session, town["L1"], now, settings, event(now, 2, "unadvised", parcel="JJD0001", size="S"))
+    courier_came(session, town, now, settings)
     assert (displaced.locker_id, displaced.state) == ("L1", "announced")  # L3 is too far
     assert commands(session, "L1", "refuse_parcel") == [
         {"parcel": "JJD0001", "reason": "no free compartment"}

@@ -49,6 +49,6 @@ def test_a_parcel_redirected_at_deposit_is_replanned_to_its_new_locker(
     plan_id = planning.plan_depot(engine, "WAW", MORNING, actor="t", seconds=0.3, settings=settings)
     assert _stops_of(session, plan_id) == {"PL01000": "L01"}
     _full_at_deposit(session, settings, "PL01000")
-    request = ReplanRequest(seconds=0.3)
-    new_id = planning.replan(engine, plan_id, MORNING, actor="t", request=request, settings=settings)
+    again = ReplanRequest(seconds=0.3)
+    new_id = planning.replan(engine, plan_id, MORNING, actor="t", request=again, settings=settings)
     assert _stops_of(session, new_id) == {"PL01000": "L02"}
