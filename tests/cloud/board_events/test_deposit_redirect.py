@@ -1,7 +1,8 @@
 """A courier comes to a locker with a parcel that lost its compartment and none is left: the
 cloud redirects it to the nearest locker with room, moves its reservation, tells the courier
 (`refuse_parcel`), the recipient (in their language) and the carrier (`parcel.redirected`,
-reason `full_at_deposit`), and audits it. Real board events, real database.
+reason `full_at_deposit`), and audits it; a parcel nobody announced is held at the next locker
+the same way. Real board events, real database.
 
 Lockers north of a point in Warsaw, 0.001 degrees of latitude being about 111 m apart:
 L1 with one small compartment; L2 667 m from it; L3 2,035 m from L1 (beyond the 1,500 m
@@ -147,3 +148,22 @@ def _sent(session, parcel, channel):
         Notification.parcel_id == parcel.id, Notification.channel == channel
     )
     return list(session.exec(query.order_by(Notification.id)))
+
+
+def test_a_parcel_nobody_announced_is_held_at_the_next_locker_when_this_one_is_full(
+    session, town, now, settings
+):
+    for box in session.exec(select(Compartment).where(Compartment.locker_id == "L1")):
+        box.state = "occupied"
+    typed = event(now, 1, "unadvised", parcel="X77", size="S")
+    apply(session, town["L1"], now, settings, typed)
+    assert commands(session, "L1", "refuse_parcel") == [
+        {"parcel": "X77", "reason": "full - take to L2"}
+    ]
+    assert commands(session, "L2", "reserve") == [{"parcel": "X77", "cmp": 1, "asof": 0}]
+    at_l2 = {"lkr": "L2", "seq": 1, "t": to_ms(now), "type": "deposited"}
+    apply(session, town["L2"], now, settings, {**at_l2, "parcel": "X77", "cmp": 1})
+    parcel = parcels.live_parcel(session, "L2", "X77")
+    assert (parcel.kind, parcel.state, parcel.carrier) == ("unadvised", "deposited", "unadvised")
+    [entry] = session.exec(select(AuditEntry).where(AuditEntry.action == "unadvised_parcel"))
+    assert json.loads(entry.detail)["redirected_from"] == "L1"
