@@ -14,6 +14,7 @@ from cloud.services import announcements, notifications
 
 FULL_AT_PREADVICE = "full_at_preadvice"  # the carrier's locker had no room when announced
 FULL_AT_DEPOSIT = "full_at_deposit"  # it had none when the courier came with the parcel
+RECIPIENT_CHOICE = "recipient_choice"  # the recipient chose another on their page
 
 
 def tell_of_redirect(
