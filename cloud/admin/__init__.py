@@ -18,6 +18,7 @@ from cloud.admin import (
     kpi_pages,
     locker_pages,
     login_pages,
+    oncall_pages,
     parcel_pages,
     password_pages,
     route_pages,
@@ -46,6 +47,7 @@ def admin_router(*, documented: bool = False) -> APIRouter:
         kpi_pages,
         route_pages,
         depot_pages,
+        oncall_pages,
         events,
         password_pages,
     ):

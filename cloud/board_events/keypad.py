@@ -19,7 +19,9 @@ from cloud.services import (
     collection,
     compartment_service,
     credentials,
+    deposit_redirect,
     door_budget,
+    locker_finder,
     lockers,
     notifications,
     outbox,
@@ -30,6 +32,7 @@ from cloud.services.errors import Conflict
 from cloud.services.unadvised import UNADVISED_CARRIER
 
 UNADVISED_ANSWER_S = 60  # the courier waits 20 s at the keypad: an older question is moot
+REFUSAL_LENGTH = 32  # what a `refuse_parcel` reason may hold (docs/protocol.md)
 
 
 def retargeted(ctx: EventContext, body: Event) -> str:
@@ -115,7 +118,9 @@ def _audit_retarget(ctx: EventContext, parcel: Parcel, body: Event, **detail) ->
 
 def unadvised(ctx: EventContext, body: Event) -> str:
     """A courier has a parcel nobody announced: reserve a compartment of the chosen size on the
-    spot (the `reserve` opens the door) or tell the board why not (`refuse_parcel`)."""
+    spot (the `reserve` opens the door) or tell the board why not (`refuse_parcel`). Full
+    here, the parcel (announced, or not) goes to the nearest locker with room, and the
+    refusal tells the courier which."""
     code = body["parcel"]
     reason = _refusal(ctx, body)
     if reason is not None:
@@ -128,8 +133,24 @@ def unadvised(ctx: EventContext, body: Event) -> str:
         return APPLIED
     reassign(ctx, parcel)  # announced, its compartment lost to a deposit: one now, if any
     if parcel.state == ParcelState.ANNOUNCED:
-        return _refuse(ctx, code, "no free compartment")
+        return _redirect_or_refuse(ctx, parcel)
     return APPLIED
+
+
+def _redirect_or_refuse(ctx: EventContext, parcel: Parcel) -> str:
+    # Full at the deposit: the courier keeps the parcel, and is told where it goes instead.
+    placement = deposit_redirect.redirect_from_full(
+        ctx.session, parcel, ctx.locker, ctx.now, ctx.settings, actor=ctx.actor
+    )
+    if placement is None:
+        return _refuse(ctx, parcel.tracking_code, "no free compartment")
+    _refuse(ctx, parcel.tracking_code, _take_to(placement.locker_id))
+    return f"applied: redirected to locker {placement.locker_id} (full at deposit)"
+
+
+def _take_to(locker_id: str) -> str:
+    reason = f"full - take to {locker_id}"
+    return reason if len(reason) <= REFUSAL_LENGTH else "full - redirected"
 
 
 def _refusal(ctx: EventContext, body: Event) -> str | None:
@@ -160,17 +181,33 @@ def _push_again(ctx: EventContext, parcel: Parcel) -> None:
 
 
 def _hold_unadvised(ctx: EventContext, body: Event) -> str:
-    compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
     dimensions = COMPARTMENT_SIZES[body["size"]]
+    compartments = lockers.compartments_of(ctx.session, ctx.locker.id, for_update=True)
     try:
         compartment = cast(Compartment, assignment.choose_compartment(compartments, dimensions))
     except Conflict:
-        return _refuse(ctx, body["parcel"], "no free compartment")
+        return _hold_elsewhere(ctx, body["parcel"], dimensions)
+    return _hold(ctx, body["parcel"], compartment, dimensions)
+
+
+def _hold_elsewhere(ctx: EventContext, code: str, dimensions: tuple[int, int, int]) -> str:
+    # Full here: the nearest locker with room in walking distance holds it, and the courier is
+    # told to take it there (nobody else to tell: it has no carrier or recipient yet).
+    need = locker_finder.Need(dimensions, accessible=False)
+    placement = locker_finder.away_from_full(ctx.session, ctx.locker, need, ctx.settings)
+    if placement is None or parcels.live_parcel(ctx.session, placement.locker_id, code):
+        return _refuse(ctx, code, "no free compartment")
+    there = lockers.compartments_of(ctx.session, placement.locker_id, for_update=True)
+    compartment = cast(Compartment, assignment.choose_compartment(there, dimensions))
+    return _hold(ctx, code, compartment, dimensions, redirected=True)
+
+
+def _hold(ctx, code, compartment: Compartment, dimensions, *, redirected=False) -> str:
     parcel = Parcel(
         kind="unadvised",
         carrier=UNADVISED_CARRIER,
-        tracking_code=body["parcel"],
-        locker_id=ctx.locker.id,
+        tracking_code=code,
+        locker_id=compartment.locker_id,
         width_mm=dimensions[0],
         height_mm=dimensions[1],
         depth_mm=dimensions[2],
@@ -183,9 +220,14 @@ def _hold_unadvised(ctx: EventContext, body: Event) -> str:
         with ctx.session.begin_nested():
             ctx.session.add(parcel)
     except IntegrityError:  # an earlier unadvised parcel with this code, long gone
-        return _refuse(ctx, body["parcel"], "duplicate parcel code")
+        return _refuse(ctx, code, "duplicate parcel code")
     reservation.reserve(parcel, compartment)
     parcels.push_reservation(ctx.session, parcel, compartment, ctx.now, settings=ctx.settings)
+    outcome = APPLIED
+    if redirected:
+        _refuse(ctx, code, _take_to(parcel.locker_id))
+        outcome = f"applied: held at locker {parcel.locker_id} (full here)"
+    where = {"locker": parcel.locker_id, "redirected_from": ctx.locker.id} if redirected else {}
     audit.record(
         ctx.session,
         ctx.actor,
@@ -194,8 +236,9 @@ def _hold_unadvised(ctx: EventContext, body: Event) -> str:
         ctx.now,
         tracking_code=parcel.tracking_code,
         compartment=compartment.number,
+        **where,
     )
-    return APPLIED
+    return outcome
 
 
 def _refuse(ctx: EventContext, code: str, reason: str) -> str:

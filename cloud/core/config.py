@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     # How far a recipient is asked to walk to a locker: a pre-advice by address, or a redirect
     # away from a full locker, picks only lockers this close (cloud/services/locker_finder.py).
     walk_max_m: float = Field(default=1500.0, gt=0, le=50_000)
+    # A postcode the table does not know is asked of this Nominatim server (its base URL, e.g.
+    # https://nominatim.openstreetmap.org); off by default (cloud/services/geocoder.py).
+    geocoder_url: str | None = None
+    geocoder_user_agent: str | None = None  # Nominatim's policy: name the app and a contact
     # On-call paging (cloud/services/pager.py): the next person is paged when a page is not
     # acknowledged within page_ack_minutes; a board offline pages after page_offline_minutes.
     page_ack_minutes: int = Field(default=15, ge=1, le=24 * 60)

@@ -7,6 +7,8 @@ from pydantic import NaiveDatetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from cloud.models.parcel import EMAIL_PATTERN, PHONE_PATTERN
+
 SITE_PATTERN = r"^[A-Za-z0-9_.-]{0,32}$"
 
 
@@ -37,6 +39,13 @@ class OnCallRota(SQLModel):
     """A site's rota as the API takes and gives it: usernames, first paged first."""
 
     operators: list[str] = Field(min_length=1, max_length=20)
+
+
+class OperatorContact(SQLModel):
+    """Where pages reach an operator: SMS to the phone if given, else email."""
+
+    phone: str | None = Field(default=None, schema_extra={"pattern": PHONE_PATTERN}, max_length=16)
+    email: str | None = Field(default=None, schema_extra={"pattern": EMAIL_PATTERN}, max_length=254)
 
 
 class PagePublic(SQLModel):

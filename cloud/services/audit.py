@@ -64,7 +64,7 @@ ACTIONS = (
     "operator_contact_set",
     "operator_paged",
     "page_acknowledged",  # on-call paging (issue 14)
-    "parcel_redirected",
+    "parcel_redirected",  # by the recipient (their page), or a locker full at the deposit
     "parcel_held",  # the recipient page (issue 14)
 )
 _BATCH = 1000  # entries read at a time while verifying

@@ -7,33 +7,52 @@ compartments locked; a locker another pre-advice holds is skipped as busy rather
 for, so two pre-advices trying each other's lockers never deadlock. The answer names the
 locker and every locker considered, with what came of it."""
 
+from typing import NamedTuple
+
 from sqlmodel import Session, col, func, select
 
 from cloud.core.config import Settings
-from cloud.models import Compartment, Locker, LockerOption, ParcelCreate, Placement
+from cloud.models import Compartment, Locker, LockerOption, Parcel, ParcelCreate, Placement
 from cloud.routing.travel import great_circle_m
 from cloud.services import assignment, lockers, postcodes
 from cloud.services.errors import Conflict, DomainError
+from cloud.services.geocoder import NominatimGeocoder
 
 NEAREST_SHOWN = 3  # options named in a refusal
 
 
+class Need(NamedTuple):
+    """What a locker must have a free compartment for."""
+
+    dimensions: tuple[int, int, int]  # width, height, depth in mm
+    accessible: bool  # a low compartment, reachable from a wheelchair
+
+    @classmethod
+    def of(cls, parcel: ParcelCreate | Parcel) -> "Need":
+        """A pre-advice's need, or that of a parcel already announced."""
+        accessible = (
+            parcel.recipient.accessible if isinstance(parcel, ParcelCreate) else parcel.accessible
+        )
+        return cls((parcel.width_mm, parcel.height_mm, parcel.depth_mm), accessible)
+
+
 def for_delivery_point(session: Session, data: ParcelCreate, settings: Settings) -> Placement:
     """The locker for a pre-advice that gives the recipient's delivery point."""
-    point = _where(session, data)
-    return _choose(session, data, point, settings, first=data.preferred_locker_id)
+    point = _where(session, data, settings)
+    return _choose(session, Need.of(data), point, settings, first=data.preferred_locker_id)
 
 
 def away_from_full(
-    session: Session, full: Locker, data: ParcelCreate, settings: Settings
+    session: Session, full: Locker, need: Need, settings: Settings
 ) -> Placement | None:
-    """The nearest locker with room, for a parcel its carrier's locker has none for; None when
-    the full locker has no coordinates or nothing in walking distance has room."""
+    """The nearest locker with room, for a parcel its locker has none for (at pre-advice or at
+    the courier's deposit); None when the full locker has no coordinates or nothing in walking
+    distance has room."""
     if full.latitude is None:
         return None
     point = (full.latitude, full.longitude)
     try:
-        placement = _choose(session, data, point, settings, exclude=full.id)
+        placement = _choose(session, need, point, settings, exclude=full.id)
     except Conflict:
         return None
     return placement.model_copy(update={"redirected_from": full.id})
@@ -66,14 +85,15 @@ def with_room_near(
     return options
 
 
-def _where(session: Session, data: ParcelCreate) -> tuple[float, float]:
+def _where(session: Session, data: ParcelCreate, settings: Settings) -> tuple[float, float]:
     spot = data.delivery_point
     if spot.postcode:
-        return postcodes.centroid(session, spot.country, spot.postcode)
+        geocoder = NominatimGeocoder.from_settings(settings)
+        return postcodes.locate(session, spot.country, spot.postcode, geocoder)
     return spot.latitude, spot.longitude
 
 
-def _choose(session, data, point, settings, first=None, exclude=None) -> Placement:
+def _choose(session, need, point, settings, first=None, exclude=None) -> Placement:
     considered, beyond = [], 0
     for locker, metres in _by_distance(session, point, first, exclude):
         if metres > settings.walk_max_m and locker.id != first:  # the recipient's pick is theirs
@@ -82,7 +102,7 @@ def _choose(session, data, point, settings, first=None, exclude=None) -> Placeme
             if beyond == NEAREST_SHOWN:  # sorted by distance: the rest are farther still
                 break
             continue
-        outcome = _try(session, locker, data)
+        outcome = _try(session, locker, need)
         considered.append(_option(locker, metres, outcome))
         if outcome == "chosen":
             return Placement(locker_id=locker.id, distance_m=round(metres), considered=considered)
@@ -99,13 +119,12 @@ def _by_distance(session, point, first, exclude) -> list[tuple[Locker, float]]:
     return [(locker, float(m)) for locker, m in ranked]
 
 
-def _try(session: Session, locker: Locker, data: ParcelCreate) -> str:
+def _try(session: Session, locker: Locker, need: Need) -> str:
     compartments = _locked_or_busy(session, locker.id)
     if compartments is None:
         return "busy (another pre-advice holds it)"
-    dimensions = (data.width_mm, data.height_mm, data.depth_mm)
     try:
-        assignment.choose_compartment(compartments, dimensions, data.recipient.accessible)
+        assignment.choose_compartment(compartments, need.dimensions, need.accessible)
     except DomainError as refusal:
         return "full" if refusal.code == "locker_full" else "no compartment fits"
     return "chosen"

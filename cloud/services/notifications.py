@@ -193,9 +193,12 @@ def queue_to_recipient(
     *,
     qr_token: str | None = None,
     subject: str = "",
+    occasion: str = "",
 ) -> list[Notification]:
-    """A message without PIN to the recipient on each channel they gave."""
+    """A message without PIN to the recipient on each channel they gave (once per `occasion`
+    for a kind of message that can come more than once)."""
     to = contacts(parcel.recipient_phone, parcel.recipient_email)
+    once = f":{occasion}" if occasion else ""
     return [
         queue(
             session,
@@ -204,7 +207,7 @@ def queue_to_recipient(
             address,
             kind,
             message,
-            f"{kind}:{parcel.id}:{channel}",
+            f"{kind}:{parcel.id}:{channel}{once}",
             now,
             settings,
             subject=subject or message[:200],
@@ -215,14 +218,22 @@ def queue_to_recipient(
 
 
 def queue_status_webhook(
-    session: Session, parcel: Parcel, event: str, now: datetime, settings: Settings | None = None
+    session: Session,
+    parcel: Parcel,
+    event: str,
+    now: datetime,
+    settings: Settings | None = None,
+    *,
+    detail: dict[str, str] | None = None,
+    occasion: str = "",
 ) -> Notification | None:
     """A `parcel.<event>` webhook for the parcel's carrier, if it takes webhooks (no personal
-    data in it: the carrier has its own)."""
+    data in it: the carrier has its own). `detail` adds fields to its data; an event that can
+    befall a parcel more than once (a redirect) names the `occasion`, so each is sent once."""
     carrier = session.exec(select(Carrier).where(Carrier.name == parcel.carrier)).first()
     if carrier is None or not carrier.webhook_url:
         return None
-    key = f"parcel.{event}:{parcel.id}"
+    key = f"parcel.{event}:{parcel.id}" + (f":{occasion}" if occasion else "")
     body = {
         "id": key,
         "type": f"parcel.{event}",
@@ -235,6 +246,7 @@ def queue_status_webhook(
             "state": parcel.state,
             "at": now.isoformat(),
             "pickup_deadline": _iso(parcel.pickup_deadline),
+            **(detail or {}),
         },
     }
     return queue(

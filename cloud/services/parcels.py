@@ -75,7 +75,7 @@ def preadvise_placed(
         # this session holds, and the caller commits it (cloud/web/deps.py get_session).
         locker_alarms.locker_full(session, locker.id, refusal.message, now)
         placement = (
-            locker_finder.away_from_full(session, locker, data, settings)
+            locker_finder.away_from_full(session, locker, locker_finder.Need.of(data), settings)
             if data.redirect_when_full
             else None
         )

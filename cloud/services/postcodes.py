@@ -2,12 +2,16 @@
 
 CSV columns `country,postcode,latitude,longitude` (a header row; GeoNames' postal-code dumps
 and national open-data sets reduce to this). An import checks every row before it writes
-any: one bad row refuses the file, naming the line, and changes nothing."""
+any: one bad row refuses the file, naming the line, and changes nothing. A postcode the table
+lacks may be asked of a geocoder (cloud/services/geocoder.py, optional); its answer is kept in
+the table, so each is asked once (Nominatim's usage policy asks for that too)."""
 
 import csv
 import io
 import re
+from typing import Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from cloud.models import PostcodeCentroid
@@ -43,6 +47,41 @@ def import_csv(session: Session, text: str) -> int:
         known.latitude, known.longitude = latitude, longitude
     session.flush()
     return len(rows)
+
+
+class Geocoder(Protocol):
+    """Where a postcode is, asked elsewhere (cloud/services/geocoder.py); None if unknown."""
+
+    def postcode(self, country: str, postcode: str) -> tuple[float, float] | None: ...
+
+
+def locate(
+    session: Session, country: str, postcode: str, geocoder: Geocoder | None = None
+) -> tuple[float, float]:
+    """(latitude, longitude) of a postcode: the table's, else the geocoder's (then kept in the
+    table); Invalid, as for one the table lacks, if neither knows it."""
+    try:
+        return centroid(session, country, postcode)
+    except Invalid:
+        point = geocoder.postcode(country.upper(), postcode) if geocoder else None
+        if point is None:
+            raise
+    _keep(session, country.upper(), normalise(postcode), point)
+    return point
+
+
+def _keep(session: Session, country: str, postcode: str, point: tuple[float, float]) -> None:
+    if not re.fullmatch(r"[A-Z0-9]{2,%d}" % POSTCODE_LENGTH, postcode):
+        return  # not a postcode the table could hold: asked again next time
+    try:
+        with session.begin_nested():  # a concurrent pre-advice kept it first: fine
+            session.add(
+                PostcodeCentroid(
+                    country=country, postcode=postcode, latitude=point[0], longitude=point[1]
+                )
+            )
+    except IntegrityError:
+        pass
 
 
 def centroid(session: Session, country: str, postcode: str) -> tuple[float, float]:

@@ -23,6 +23,7 @@ from cloud.services import (
     lockers,
     notifications,
     parcels,
+    redirects,
     reservation,
 )
 from cloud.services.errors import Conflict
@@ -74,7 +75,15 @@ def redirect(
     parcel.locker_id = locker_id
     reservation.reserve(parcel, compartment)
     parcels.push_reservation(session, parcel, compartment, now, settings=settings)
-    notifications.queue_status_webhook(session, parcel, "redirected", now, settings)
+    notifications.queue_status_webhook(
+        session,
+        parcel,
+        "redirected",
+        now,
+        settings,
+        detail={"reason": redirects.RECIPIENT_CHOICE, "redirected_from": old_locker},
+        occasion=locker_id,
+    )
     audit.record(
         session,
         actor,

@@ -5,13 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from cloud.api.deps import CurrentAdmin, CurrentOperator, OperatorWriter
 from cloud.models import OnCallRota, Operator, Page, PagePublic
-from cloud.models.oncall import SITE_PATTERN
-from cloud.models.parcel import EMAIL_PATTERN, PHONE_PATTERN
+from cloud.models.oncall import SITE_PATTERN, OperatorContact
 from cloud.services import pager
 from cloud.services.errors import NotFound
 from cloud.web.deps import NowDep, RowId, SessionDep, SettingsDep
@@ -19,11 +17,6 @@ from cloud.web.deps import NowDep, RowId, SessionDep, SettingsDep
 router = APIRouter(tags=["on-call"])
 Site = Annotated[str, Path(pattern=SITE_PATTERN.replace("{0,", "{1,"), max_length=32)]
 FLEET = "fleet"  # the path's name for the rota of lockers without a site ("")
-
-
-class OperatorContact(BaseModel):
-    phone: str | None = Field(default=None, pattern=PHONE_PATTERN, max_length=16)
-    email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=254)
 
 
 @router.put("/operators/{username}/contact", response_model=OperatorContact)

@@ -4,6 +4,7 @@ redirect to a nearby locker with room, or hold the delivery; bad choices change 
 Lockers along a street in Warsaw, 0.001 degrees of latitude about 111 m apart: N1 (named by
 the carrier), N2 at 667 m with room, N3 at 667 m but full, FAR at 2.3 km (beyond walking)."""
 
+import json
 import uuid
 from datetime import date, timedelta
 
@@ -12,7 +13,15 @@ from sqlmodel import Session, select
 
 from cloud.admin.auth import SESSION_COOKIE
 from cloud.core.clock import utcnow
-from cloud.models import AuditEntry, Compartment, DoorRelease, OutboxMessage, Parcel
+from cloud.models import (
+    AuditEntry,
+    Carrier,
+    Compartment,
+    DoorRelease,
+    Notification,
+    OutboxMessage,
+    Parcel,
+)
 from cloud.services import lifecycle
 from tests.cloud.recipient.conftest import csrf_of, links_in
 
@@ -67,6 +76,9 @@ def test_the_page_offers_only_nearby_lockers_with_room(announced, anonymous):
 
 def test_redirecting_moves_the_reservation_and_tells_both_boards(announced, anonymous, engine):
     parcel_id, path = announced
+    with Session(engine) as session:  # the carrier takes webhooks: it hears why
+        session.add(Carrier(name="DHL", webhook_url="https://hooks.dhl.example/x"))
+        session.commit()
     moved = post(anonymous, path, "redirect", locker="N2")
     assert moved.status_code == 303 and moved.headers["location"].endswith("?done=redirected")
     with Session(engine) as session:
@@ -83,6 +95,10 @@ def test_redirecting_moves_the_reservation_and_tells_both_boards(announced, anon
     assert all(box.parcel_id is None for box in old)  # N1's compartment is free again
     assert (release.kind, release.actor, release.counted) == ("redirect", "recipient", False)
     assert "parcel_redirected" in audited
+    with Session(engine) as session:
+        hooks = session.exec(select(Notification).where(Notification.kind == "parcel.redirected"))
+        data = [json.loads(hook.message)["data"] for hook in hooks]
+    assert [(d["reason"], d["redirected_from"]) for d in data] == [("recipient_choice", "N1")]
 
 
 def test_a_locker_not_offered_is_refused_and_nothing_moves(announced, anonymous, engine):
