@@ -14,7 +14,8 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from cloud.services import operators
+from cloud.services import operators, site_scope
+from cloud.services.errors import NotFound
 from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 SESSION_COOKIE = "locker_admin"
@@ -30,6 +31,7 @@ class AdminUser:
     session_id: int | None = (
         None  # the login the cookie names (cloud/services/operator_sessions.py)
     )
+    sites: site_scope.Sites = None  # None: the whole fleet (cloud/services/site_scope.py)
 
     def may(self, role: str) -> bool:
         return operators.role_at_least(self.role, role)
@@ -64,6 +66,7 @@ def current_user(
         signed_in.operator.role,
         csrf_token(settings.token_key, "session", token),
         signed_in.session_id,
+        site_scope.sites_of(signed_in.operator),
     )
 
 
@@ -95,9 +98,30 @@ def _writer(user: Annotated[AdminUser, Depends(_checked_csrf)]) -> AdminUser:
     return user
 
 
+def _fleet_viewer(user: Annotated[AdminUser, Depends(current_user)]) -> AdminUser:
+    site_scope.refuse_fleet_wide(user.sites, "depots, vans and route plans")
+    return user
+
+
+def _fleet_writer(user: Annotated[AdminUser, Depends(_writer)]) -> AdminUser:
+    site_scope.refuse_fleet_wide(user.sites, "depots, vans and route plans")
+    return user
+
+
+def scoped_locker_id(
+    locker_id: str, user: Annotated[AdminUser, Depends(current_user)], session: SessionDep
+) -> str:
+    """The path's locker, if the operator is scoped to sites: 404 unless it is one of theirs."""
+    site_scope.require_locker(session, user.sites, locker_id, NotFound("locker", locker_id))
+    return locker_id
+
+
 AdminViewer = Annotated[AdminUser, Depends(current_user)]  # reads
 AdminPoster = Annotated[AdminUser, Depends(_checked_csrf)]  # any POST of a logged-in operator
 AdminWriter = Annotated[AdminUser, Depends(_writer)]  # changes the fleet
+AdminFleetViewer = Annotated[AdminUser, Depends(_fleet_viewer)]  # reads across sites
+AdminFleetWriter = Annotated[AdminUser, Depends(_fleet_writer)]  # plans the fleet's vans
+AdminLockerId = Annotated[str, Depends(scoped_locker_id)]  # a locker of the operator's sites
 
 
 def set_session_cookie(response, token: str, max_age: int, secure: bool) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
-from cloud.admin.auth import AdminViewer, AdminWriter
+from cloud.admin.auth import AdminFleetViewer, AdminFleetWriter
 from cloud.admin.depot_view import depot_lockers
 from cloud.admin.form_errors import explain
 from cloud.admin.templating import page
@@ -45,14 +45,14 @@ Posted = Annotated[dict[str, str], Depends(_posted)]
 
 
 @router.get("/depots")
-def depot_list(request: Request, user: AdminViewer, session: SessionDep):
+def depot_list(request: Request, user: AdminFleetViewer, session: SessionDep):
     """Every depot with its fleet and lockers, a form to add one and one to size each fleet."""
     return _depots_page(request, user, session)
 
 
 @router.post("/depots")
 def create_depot(
-    request: Request, user: AdminWriter, session: SessionDep, now: NowDep, posted: Posted
+    request: Request, user: AdminFleetWriter, session: SessionDep, now: NowDep, posted: Posted
 ):
     """Add a depot: the form's fields as DepotCreate takes them."""
     form = {n: posted[n] for n in DEPOT_FIELDS if n in posted}  # blank: the default applies
@@ -69,7 +69,7 @@ def create_depot(
 def set_fleet(
     request: Request,
     depot_id: str,
-    user: AdminWriter,
+    user: AdminFleetWriter,
     session: SessionDep,
     now: NowDep,
     vehicle_type: Annotated[list[str], Form(max_length=100)] = [],
@@ -87,14 +87,14 @@ def set_fleet(
 
 
 @router.get("/vehicle-types")
-def vehicle_type_list(request: Request, user: AdminViewer, session: SessionDep):
+def vehicle_type_list(request: Request, user: AdminFleetViewer, session: SessionDep):
     """The kinds of vehicle depots may have, and a form to add one."""
     return _types_page(request, user, session)
 
 
 @router.post("/vehicle-types")
 def create_vehicle_type(
-    request: Request, user: AdminWriter, session: SessionDep, now: NowDep, posted: Posted
+    request: Request, user: AdminFleetWriter, session: SessionDep, now: NowDep, posted: Posted
 ):
     """Add a vehicle type: capacity, speed, shift, costs, CO2, range (blank: none)."""
     form = {n: posted[n] for n in TYPE_FIELDS if n in posted}

@@ -10,6 +10,7 @@ from cloud.admin.occupancy import LockerOccupancy, current_occupancy
 from cloud.models import Alarm, Locker
 from cloud.services import alarms as alarms_service
 from cloud.services import lockers
+from cloud.services.site_scope import Sites
 
 # A board reports telemetry every minute (firmware/board/runtime.py, telemetry_s): three
 # missed heartbeats while its retained status still says online means something is wrong.
@@ -32,8 +33,8 @@ def link_status(locker: Locker, now: datetime) -> str:
     return "silent" if heard is not None and now - heard > HEARTBEAT_STALE_AFTER else "online"
 
 
-def fleet_rows(session: Session, now: datetime) -> list[LockerRow]:
-    """Every locker, by id, with what the fleet page shows of it."""
+def fleet_rows(session: Session, now: datetime, *, sites: Sites = None) -> list[LockerRow]:
+    """Every locker (of the sites, if given), by id, with what the fleet page shows of it."""
     occupancy = current_occupancy(session)
     alarms = open_alarm_counts(session)
     return [
@@ -43,7 +44,7 @@ def fleet_rows(session: Session, now: datetime) -> list[LockerRow]:
             occupancy.get(locker.id, LockerOccupancy()),
             alarms.get(locker.id, 0),
         )
-        for locker in lockers.list_lockers(session)
+        for locker in lockers.list_lockers(session, sites=sites)
     ]
 
 

@@ -25,16 +25,21 @@ def kpi_page(
     days: Annotated[int, Query(ge=1, le=366)] = 30,
 ):
     """Pickup, expired and failed rates, dwell time, parcels per stop, occupancy over time;
-    the routes' figures, and what lockers saved against delivering to the door."""
+    the routes' figures, and what lockers saved against delivering to the door. An operator
+    scoped to sites gets the first over their lockers only, and not the routes' figures: a
+    van's route spans the fleet."""
     since = now - timedelta(days=days)
-    series = occupancy_series(session, since, now)
+    sites = user.sites
+    series = occupancy_series(session, since, now, sites=sites)
+    fleet_wide = sites is None
     return page(
         request,
         user,
         "kpis.html",
-        kpis=last_mile_kpis(session, since, now),
-        routing=planning.routing_kpis(session, since, now),
-        doorstep=doorstep_savings(session, since, now),
+        kpis=last_mile_kpis(session, since, now, sites=sites),
+        fleet_wide=fleet_wide,
+        routing=planning.routing_kpis(session, since, now) if fleet_wide else None,
+        doorstep=doorstep_savings(session, since, now) if fleet_wide else None,
         days=days,
         series=series,
         chart=chart_points(series),

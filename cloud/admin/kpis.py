@@ -10,6 +10,8 @@
 - mean dwell time: deposit to pickup, over the parcels deposited in the window and collected;
 - occupancy over time: the sampled history (cloud/admin/occupancy.py), summed over lockers;
 - parcels per courier stop: deposits at one locker no more than STOP_GAP apart make one stop.
+
+Each is over the whole fleet, or over the lockers of some sites (an operator scoped to them).
 """
 
 from collections import defaultdict
@@ -20,6 +22,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from cloud.models import OccupancySample, Parcel, ParcelState
+from cloud.services import site_scope
+from cloud.services.site_scope import Sites
 
 STOP_GAP = timedelta(minutes=15)  # a courier's deposits in one go are minutes apart, not hours
 FAILED_STATES = (ParcelState.LAPSED,)  # reserved, but no courier came
@@ -59,13 +63,16 @@ class Kpis:
         return None if not self.stops else self.deposits / self.stops
 
 
-def last_mile_kpis(session: Session, since: datetime, until: datetime) -> Kpis:
-    """Every KPI but the occupancy history, for the window [since, until)."""
-    deposited = _deposited(session, since, until)
+def last_mile_kpis(
+    session: Session, since: datetime, until: datetime, *, sites: Sites = None
+) -> Kpis:
+    """Every KPI but the occupancy history, for the window [since, until) (at the `sites`'
+    lockers, if given)."""
+    deposited = _deposited(session, since, until, sites)
     delivered = [p for p in deposited if p.kind != RETURN]
     collected = [p for p in delivered if p.collected_at is not None]
     dwell = [p.collected_at - p.deposited_at for p in collected]
-    settled, failed = _settled(session, since, until)
+    settled, failed = _settled(session, since, until, sites)
     times: dict[str, list[datetime]] = defaultdict(list)
     for parcel in delivered:
         times[parcel.locker_id].append(parcel.deposited_at)
@@ -96,9 +103,15 @@ def count_stops(deposit_times: Iterable[list[datetime]], gap: timedelta = STOP_G
 
 
 def occupancy_series(
-    session: Session, since: datetime, until: datetime, locker_id: str | None = None
+    session: Session,
+    since: datetime,
+    until: datetime,
+    locker_id: str | None = None,
+    *,
+    sites: Sites = None,
 ) -> list[tuple[datetime, int, int]]:
-    """(sampled_at, occupied, total) per sampling in the window, over all lockers (or one)."""
+    """(sampled_at, occupied, total) per sampling in the window, over all lockers (or one, or
+    those of the `sites`)."""
     query = (
         select(
             OccupancySample.sampled_at,
@@ -111,27 +124,25 @@ def occupancy_series(
     )
     if locker_id is not None:
         query = query.where(OccupancySample.locker_id == locker_id)
+    query = site_scope.within(query, OccupancySample.locker_id, sites)
     return [(at, int(occupied), int(total)) for at, occupied, total in session.exec(query).all()]
 
 
-def _deposited(session: Session, since: datetime, until: datetime) -> list[Parcel]:
+def _deposited(session: Session, since: datetime, until: datetime, sites: Sites) -> list[Parcel]:
     query = select(Parcel).where(
         col(Parcel.deposited_at) >= since, col(Parcel.deposited_at) < until
     )
-    return list(session.exec(query).all())
+    return list(session.exec(site_scope.within(query, Parcel.locker_id, sites)).all())
 
 
-def _settled(session: Session, since: datetime, until: datetime) -> tuple[int, int]:
+def _settled(session: Session, since: datetime, until: datetime, sites: Sites) -> tuple[int, int]:
     in_window = (Parcel.created_at >= since) & (Parcel.created_at < until) & (Parcel.kind != RETURN)
-    deposited = session.exec(
-        select(func.count())
-        .select_from(Parcel)
-        .where(in_window, col(Parcel.deposited_at).is_not(None))
-    ).one()
+    counted = site_scope.within(select(func.count()).select_from(Parcel), Parcel.locker_id, sites)
+    deposited = session.exec(counted.where(in_window, col(Parcel.deposited_at).is_not(None))).one()
     failed = session.exec(
-        select(func.count())
-        .select_from(Parcel)
-        .where(in_window, col(Parcel.deposited_at).is_(None), col(Parcel.state).in_(FAILED_STATES))
+        counted.where(
+            in_window, col(Parcel.deposited_at).is_(None), col(Parcel.state).in_(FAILED_STATES)
+        )
     ).one()
     return deposited + failed, failed
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
-from cloud.admin.auth import AdminViewer, AdminWriter
+from cloud.admin.auth import AdminLockerId, AdminViewer, AdminWriter
 from cloud.admin.fleet_view import link_status
 from cloud.admin.form_errors import explain
 from cloud.admin.templating import page
@@ -26,8 +26,8 @@ Coordinate = Annotated[str, Form(max_length=32)]  # blank: none; LockerRoutingUp
 @router.get("/{locker_id}")
 def locker_page(
     request: Request,
-    locker_id: str,
     user: AdminViewer,
+    locker_id: AdminLockerId,
     session: SessionDep,
     now: NowDep,
     error: str = "",
@@ -38,7 +38,7 @@ def locker_page(
 
 @router.get("/{locker_id}/compartments")
 def compartment_rows(
-    request: Request, locker_id: str, user: AdminViewer, session: SessionDep, now: NowDep
+    request: Request, user: AdminViewer, locker_id: AdminLockerId, session: SessionDep, now: NowDep
 ):
     """The compartments table alone, for htmx to swap in when something changed."""
     return _locker_page(request, user, session, locker_id, now, template="_compartment_rows.html")
@@ -47,9 +47,9 @@ def compartment_rows(
 @router.post("/{locker_id}/compartments/{number}/out-of-service")
 def out_of_service(
     request: Request,
-    locker_id: str,
     number: CompartmentNumber,
     user: AdminWriter,
+    locker_id: AdminLockerId,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -72,9 +72,9 @@ def out_of_service(
 @router.post("/{locker_id}/compartments/{number}/in-service")
 def in_service(
     request: Request,
-    locker_id: str,
     number: CompartmentNumber,
     user: AdminWriter,
+    locker_id: AdminLockerId,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -95,9 +95,9 @@ def in_service(
 @router.get("/{locker_id}/compartments/{number}/open")
 def confirm_open(
     request: Request,
-    locker_id: str,
     number: CompartmentNumber,
     user: AdminViewer,
+    locker_id: AdminLockerId,
     session: SessionDep,
 ):
     """The confirmation step before a remote open: what will open, and why (asked)."""
@@ -111,9 +111,9 @@ def confirm_open(
 @router.post("/{locker_id}/compartments/{number}/open")
 def open_door(
     request: Request,
-    locker_id: str,
     number: CompartmentNumber,
     user: AdminWriter,
+    locker_id: AdminLockerId,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -141,8 +141,8 @@ def open_door(
 @router.post("/{locker_id}/routing")
 def set_routing(
     request: Request,
-    locker_id: str,
     user: AdminWriter,
+    locker_id: AdminLockerId,
     session: SessionDep,
     now: NowDep,
     depot: Annotated[str, Form(max_length=CODE_LENGTH)] = "",

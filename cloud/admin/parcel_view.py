@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from cloud.models import AuditEntry, DeviceEvent, Notification, Parcel
+from cloud.services import site_scope
+from cloud.services.site_scope import Sites
 
 MILESTONES = (
     ("created_at", "pre-advised"),
@@ -25,14 +27,17 @@ class Moment:
     what: str
 
 
-def search(session: Session, code: str = "", locker_id: str = "", limit: int = 100) -> list[Parcel]:
-    """Parcels whose tracking code starts with `code`, in `locker_id` if given, newest first."""
+def search(
+    session: Session, code: str = "", locker_id: str = "", limit: int = 100, *, sites: Sites = None
+) -> list[Parcel]:
+    """Parcels whose tracking code starts with `code`, in `locker_id` if given, in the `sites`'
+    lockers if given, newest first."""
     query = select(Parcel).order_by(col(Parcel.created_at).desc()).limit(limit)
     if code:
         query = query.where(col(Parcel.tracking_code).startswith(code, autoescape=True))
     if locker_id:
         query = query.where(Parcel.locker_id == locker_id)
-    return list(session.exec(query).all())
+    return list(session.exec(site_scope.within(query, Parcel.locker_id, sites)).all())
 
 
 def timeline(session: Session, parcel: Parcel) -> list[Moment]:

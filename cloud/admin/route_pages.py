@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from cloud import planning
-from cloud.admin.auth import AdminViewer, AdminWriter
+from cloud.admin.auth import AdminFleetViewer, AdminFleetWriter
 from cloud.admin.form_errors import explain
 from cloud.admin.route_map import route_colours, route_map
 from cloud.admin.route_view import depot_day
@@ -32,7 +32,7 @@ Seconds = Annotated[float, Form(gt=0, le=60)]
 @router.get("/routes")
 def routes_page(
     request: Request,
-    user: AdminViewer,
+    user: AdminFleetViewer,
     session: SessionDep,
     depot: Annotated[str, Query(max_length=CODE_LENGTH)] = "",
     day: date | None = None,
@@ -45,7 +45,7 @@ def routes_page(
 @router.post("/routes/plan")
 def plan_now(
     request: Request,
-    user: AdminWriter,
+    user: AdminFleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -68,7 +68,7 @@ def plan_now(
 def replan(
     request: Request,
     plan_id: uuid.UUID,
-    user: AdminWriter,
+    user: AdminFleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -101,7 +101,7 @@ def assign_courier(
     request: Request,
     plan_id: uuid.UUID,
     route_id: RowId,
-    user: AdminWriter,
+    user: AdminFleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -125,7 +125,11 @@ def assign_courier(
 
 @router.get("/plans/{plan_id}/routes/{route_id}/manifest")
 def manifest_page(
-    request: Request, plan_id: uuid.UUID, route_id: RowId, user: AdminViewer, session: SessionDep
+    request: Request,
+    plan_id: uuid.UUID,
+    route_id: RowId,
+    user: AdminFleetViewer,
+    session: SessionDep,
 ):
     """One route's sheet for its courier: stops in order, ETAs, parcels to drop and collect."""
     manifest = planning.manifest(session, plan_id, route_id)

@@ -13,6 +13,9 @@ Role = Literal["viewer", "operator", "admin"]
 ROLES = ("viewer", "operator", "admin")  # each may do what the ones before it may
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 CARRIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SITE_CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,32}$"  # one site an operator is scoped to: not "" (fleet)
+MAX_SITES = 64  # an operator's scope: a property manager's buildings, not the fleet
+SITES_LENGTH = MAX_SITES * 33  # the codes, comma-separated
 
 
 class Operator(SQLModel, table=True):
@@ -25,6 +28,9 @@ class Operator(SQLModel, table=True):
     # Where a page reaches them when on call (cloud/services/pager.py): SMS first, else email.
     phone: str | None = Field(default=None, max_length=16)
     email: str | None = Field(default=None, max_length=254)
+    # The sites (Locker.site) they may see and act on, comma-separated (site codes have no
+    # comma); None for the whole fleet (cloud/services/site_scope.py).
+    sites: str | None = Field(default=None, max_length=SITES_LENGTH)
 
 
 class LoginRequest(SQLModel):

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from cloud.models import ALARM_KINDS, Alarm, AuditHead
-from cloud.services import lockers
+from cloud.services import lockers, site_scope
 from cloud.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -75,15 +75,16 @@ def list_alarms(
     *,
     locker_id: str | None = None,
     limit: int | None = None,
+    sites: site_scope.Sites = None,
 ) -> list[Alarm]:
     """Alarms, newest first; only the unacknowledged ones with open_only, only one locker's with
-    locker_id, at most `limit` of them."""
+    locker_id, only those of the `sites`' lockers, at most `limit` of them."""
     query = select(Alarm).order_by(col(Alarm.raised_at).desc(), col(Alarm.id).desc()).limit(limit)
     if open_only:
         query = query.where(is_open())
     if locker_id is not None:
         query = query.where(Alarm.locker_id == locker_id)
-    return list(session.exec(query).all())
+    return list(session.exec(site_scope.within(query, Alarm.locker_id, sites)).all())
 
 
 def is_open():  # noqa: ANN201 (an SQL expression)

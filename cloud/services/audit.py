@@ -66,6 +66,7 @@ ACTIONS = (
     "page_acknowledged",  # on-call paging (issue 14)
     "parcel_redirected",  # by the recipient (their page), or a locker full at the deposit
     "parcel_held",  # the recipient page (issue 14)
+    "operator_sites_set",  # operators scoped to sites (issue 14)
 )
 _BATCH = 1000  # entries read at a time while verifying
 

@@ -25,8 +25,9 @@ from cloud.core.config import Settings
 from cloud.models import Alarm, AuditHead, DoorRelease, Parcel
 from cloud.models.base import CODE_LENGTH
 from cloud.models.door_release import COLLECTION, GRANTED, REMOTE_OPEN
-from cloud.services import alarms, audit, couriers, delegate_contacts, lockers
+from cloud.services import alarms, audit, couriers, delegate_contacts, lockers, site_scope
 from cloud.services.errors import Conflict, DomainError, RateLimited
+from cloud.services.site_scope import Sites
 
 BURST = "door_release_burst"
 RECIPIENT = "recipient"  # the actor of a recipient acting through their signed link
@@ -120,15 +121,21 @@ def may_acknowledge(session: Session, alarm_id: int, role: str | None) -> bool:
 
 
 def recent(
-    session: Session, limit: int = 100, *, kind: str | None = None, locker_id: str | None = None
+    session: Session,
+    limit: int = 100,
+    *,
+    kind: str | None = None,
+    locker_id: str | None = None,
+    sites: Sites = None,
 ) -> list[DoorRelease]:
-    """The newest attempts first, refused ones included; only `kind`'s, or only one
-    locker's, if given."""
+    """The newest attempts first, refused ones included; only `kind`'s, only one locker's, or
+    only those at the `sites`' lockers, if given."""
     query = select(DoorRelease).order_by(col(DoorRelease.at).desc(), col(DoorRelease.id).desc())
     if kind is not None:
         query = query.where(DoorRelease.kind == kind)
     if locker_id is not None:
         query = query.where(DoorRelease.locker_id == locker_id)
+    query = site_scope.within(query, DoorRelease.locker_id, sites)
     return list(session.exec(query.limit(limit)).all())
 
 

@@ -17,7 +17,7 @@ from cloud.models import (
     Locker,
     LockerCreate,
 )
-from cloud.services import audit, couriers, depots
+from cloud.services import audit, couriers, depots, site_scope
 from cloud.services.errors import Conflict, Invalid, NotFound
 
 DEVICE_KEY_BYTES = 32
@@ -85,9 +85,12 @@ def get_locker(session: Session, locker_id: str) -> Locker:
     return locker
 
 
-def list_lockers(session: Session) -> list[Locker]:
-    """Every locker, by id."""
-    return list(session.exec(select(Locker).order_by(col(Locker.id))).all())
+def list_lockers(session: Session, *, sites: site_scope.Sites = None) -> list[Locker]:
+    """Every locker (of the sites, if given), by id."""
+    query = select(Locker).order_by(col(Locker.id))
+    if sites is not None:
+        query = query.where(col(Locker.site).in_(sites))
+    return list(session.exec(query).all())
 
 
 def compartments_of(

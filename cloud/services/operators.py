@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cloud.core import passwords
 from cloud.core.config import Settings
 from cloud.models import ROLES, Operator
 from cloud.models.login import UNKNOWN_SOURCE
-from cloud.services import audit, login_throttle, operator_sessions
+from cloud.services import audit, login_throttle, operator_sessions, site_scope
 from cloud.services.errors import Conflict, DomainError, Forbidden, Invalid
 
 
@@ -31,8 +31,10 @@ def create_operator(
     now: datetime,
     *,
     actor: str = "system",
+    sites: site_scope.Sites = None,
 ) -> Operator:
-    """A new operator with an argon2id hash of `password`; weak passwords are refused."""
+    """A new operator with an argon2id hash of `password`, of the whole fleet or scoped to
+    `sites`; weak passwords are refused."""
     if role not in ROLES:
         raise Invalid("unknown_role", f"role must be one of {', '.join(ROLES)}")
     why = passwords.weakness(password, username)
@@ -43,14 +45,49 @@ def create_operator(
         password_hash=passwords.hash_password(password),
         role=role,
         created_at=now,
+        sites=site_scope.stored(sites),
     )
     try:
         with session.begin_nested():
             session.add(operator)
     except IntegrityError:
         raise Conflict("operator_exists", f"operator {username} exists already") from None
-    audit.record(session, actor, "operator_created", "operator:" + username, now, role=role)
+    audit.record(
+        session,
+        actor,
+        "operator_created",
+        "operator:" + username,
+        now,
+        role=role,
+        sites=site_scope.stored(sites),
+    )
     return operator
+
+
+def find_operator(session: Session, username: str) -> Operator | None:
+    return session.exec(select(Operator).where(Operator.username == username)).first()
+
+
+def list_operators(session: Session, *, within: site_scope.Sites = None) -> list[Operator]:
+    """Every operator by username; only those scoped within `within`'s sites, if given."""
+    everyone = session.exec(select(Operator).order_by(col(Operator.username))).all()
+    return [o for o in everyone if site_scope.manages(within, o)]
+
+
+def set_sites(
+    session: Session, operator: Operator, sites: site_scope.Sites, now: datetime, *, actor: str
+) -> None:
+    """Scope the operator to `sites` (None: the whole fleet), audited with the old scope."""
+    before, operator.sites = operator.sites, site_scope.stored(sites)
+    audit.record(
+        session,
+        actor,
+        "operator_sites_set",
+        "operator:" + operator.username,
+        now,
+        sites=operator.sites,
+        before=before,
+    )
 
 
 def login(

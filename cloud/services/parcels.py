@@ -27,6 +27,7 @@ from cloud.services import (
     outbox,
     redirects,
     reservation,
+    site_scope,
 )
 from cloud.services.errors import Conflict, NotFound
 
@@ -237,15 +238,21 @@ def get_parcel(session: Session, parcel_id: uuid.UUID) -> Parcel:
 
 
 def find_parcels(
-    session: Session, carrier: str | None = None, tracking_code: str | None = None, limit: int = 100
+    session: Session,
+    carrier: str | None = None,
+    tracking_code: str | None = None,
+    limit: int = 100,
+    *,
+    sites: site_scope.Sites = None,
 ) -> list[Parcel]:
-    """Parcels matching the given carrier and/or tracking code, newest first."""
+    """Parcels matching the given carrier and/or tracking code (in the `sites`' lockers, if
+    given), newest first."""
     query = select(Parcel).order_by(col(Parcel.created_at).desc()).limit(limit)
     if carrier is not None:
         query = query.where(Parcel.carrier == carrier)
     if tracking_code is not None:
         query = query.where(Parcel.tracking_code == tracking_code)
-    return list(session.exec(query).all())
+    return list(session.exec(site_scope.within(query, Parcel.locker_id, sites)).all())
 
 
 def live_parcel(session: Session, locker_id: str, tracking_code: str) -> Parcel | None:

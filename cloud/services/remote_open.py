@@ -16,6 +16,7 @@ from cloud.models import CompartmentState, DoorRelease, RemoteOpenPublic
 from cloud.models.door_release import REMOTE_OPEN
 from cloud.services import compartment_service, door_budget, outbox
 from cloud.services.errors import Conflict
+from cloud.services.site_scope import Sites
 
 _UNUSABLE = {
     CompartmentState.OUT_OF_SERVICE: "is out of service",
@@ -63,9 +64,10 @@ def public(attempt: DoorRelease) -> RemoteOpenPublic:
     )
 
 
-def recent(session: Session, limit: int = 100) -> list[RemoteOpenPublic]:
-    """The newest attempts first, refused ones included."""
-    return [public(attempt) for attempt in door_budget.recent(session, limit, kind=REMOTE_OPEN)]
+def recent(session: Session, limit: int = 100, *, sites: Sites = None) -> list[RemoteOpenPublic]:
+    """The newest attempts first (at the `sites`' lockers, if given), refused ones included."""
+    attempts = door_budget.recent(session, limit, kind=REMOTE_OPEN, sites=sites)
+    return [public(attempt) for attempt in attempts]
 
 
 def _refuse_unusable(session: Session, attempted: DoorRelease) -> None:

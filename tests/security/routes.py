@@ -120,6 +120,7 @@ BODIES = {
     ("PUT", "/api/v1/plans/{plan_id}/routes/{route_id}/courier"): {"courier_id": str(uuid.uuid4())},
     ("PUT", "/api/v1/operators/{username}/contact"): {"phone": "+48123456789"},
     ("PUT", "/api/v1/oncall/{site}"): {"operators": ["admin-1"]},
+    ("PUT", "/api/v1/operators/{username}/sites"): {"sites": ["north"]},
 }
 
 

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from cloud.api.deps import CurrentAdmin
+from cloud.api.deps import FleetAdmin
 from cloud.models import ApiKey, ApiKeyIssued, ApiKeyPublic, Carrier, CarrierCreate, CarrierPublic
 from cloud.services import carriers
 from cloud.web.deps import NowDep, RowId, SessionDep
@@ -12,7 +12,7 @@ router = APIRouter(prefix="/carriers", tags=["carriers"])
 
 @router.post("", status_code=201, response_model=CarrierPublic)
 def create_carrier(
-    data: CarrierCreate, admin: CurrentAdmin, session: SessionDep, now: NowDep
+    data: CarrierCreate, admin: FleetAdmin, session: SessionDep, now: NowDep
 ) -> Carrier:
     """Register a carrier; its parcels carry its name."""
     carrier = carriers.create_carrier(session, data.name, now, actor=admin.actor)
@@ -22,13 +22,13 @@ def create_carrier(
 
 
 @router.get("", response_model=list[CarrierPublic])
-def list_carriers(_admin: CurrentAdmin, session: SessionDep) -> list[Carrier]:
+def list_carriers(_admin: FleetAdmin, session: SessionDep) -> list[Carrier]:
     """All carriers by name."""
     return carriers.list_carriers(session)
 
 
 @router.post("/{name}/keys", status_code=201, response_model=ApiKeyIssued)
-def issue_key(name: str, admin: CurrentAdmin, session: SessionDep, now: NowDep) -> ApiKeyIssued:
+def issue_key(name: str, admin: FleetAdmin, session: SessionDep, now: NowDep) -> ApiKeyIssued:
     """A new API key for the carrier: the whole key is in this response only."""
     carrier = carriers.get_carrier(session, name)
     row, key = carriers.issue_key(session, carrier, now, actor=admin.actor)
@@ -37,7 +37,7 @@ def issue_key(name: str, admin: CurrentAdmin, session: SessionDep, now: NowDep) 
 
 
 @router.get("/{name}/keys", response_model=list[ApiKeyPublic])
-def list_keys(name: str, _admin: CurrentAdmin, session: SessionDep) -> list[ApiKeyPublic]:
+def list_keys(name: str, _admin: FleetAdmin, session: SessionDep) -> list[ApiKeyPublic]:
     """The carrier's keys by prefix, revoked ones included."""
     return [
         _public(row, name) for row in carriers.keys_of(session, carriers.get_carrier(session, name))
@@ -46,7 +46,7 @@ def list_keys(name: str, _admin: CurrentAdmin, session: SessionDep) -> list[ApiK
 
 @router.post("/{name}/keys/{key_id}/revoke", response_model=ApiKeyPublic)
 def revoke_key(
-    name: str, key_id: RowId, admin: CurrentAdmin, session: SessionDep, now: NowDep
+    name: str, key_id: RowId, admin: FleetAdmin, session: SessionDep, now: NowDep
 ) -> ApiKeyPublic:
     """Revoke a key: from now on it is refused (401)."""
     row = carriers.revoke_key(

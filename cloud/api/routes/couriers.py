@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Response
 
-from cloud.api.deps import CurrentOperator, OperatorWriter
+from cloud.api.deps import FleetViewer, FleetWriter
 from cloud.models import Courier, CourierCreate, CourierPublic, CourierRoute, CourierWithCode
 from cloud.services import courier_codes, courier_routes, couriers
 from cloud.services.errors import Invalid
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/couriers", tags=["couriers"])
 @router.post("", status_code=201, response_model=CourierWithCode)
 def register_courier(
     data: CourierCreate,
-    operator: OperatorWriter,
+    operator: FleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -39,7 +39,7 @@ def register_courier(
 
 
 @router.get("", response_model=list[CourierPublic])
-def list_couriers(_viewer: CurrentOperator, session: SessionDep) -> list[Courier]:
+def list_couriers(_viewer: FleetViewer, session: SessionDep) -> list[Courier]:
     """Every courier, revoked ones too, oldest first (`needs_new_code`: no board gets their
     code until they are given a new one)."""
     return couriers.list_couriers(session)
@@ -48,7 +48,7 @@ def list_couriers(_viewer: CurrentOperator, session: SessionDep) -> list[Courier
 @router.post("/{courier_id}/code", response_model=CourierWithCode)
 def new_code(
     courier_id: uuid.UUID,
-    operator: OperatorWriter,
+    operator: FleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -66,7 +66,7 @@ def new_code(
 def set_route(
     courier_id: uuid.UUID,
     data: CourierRoute,
-    operator: OperatorWriter,
+    operator: FleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -82,7 +82,7 @@ def set_route(
 @router.get("/{courier_id}/route", response_model=CourierRoute)
 def read_route(
     courier_id: uuid.UUID,
-    _viewer: CurrentOperator,
+    _viewer: FleetViewer,
     session: SessionDep,
     now: NowDep,
     day: date | None = None,
@@ -96,7 +96,7 @@ def read_route(
 @router.post("/{courier_id}/revoke", response_model=CourierPublic)
 def revoke_courier(
     courier_id: uuid.UUID,
-    operator: OperatorWriter,
+    operator: FleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from sqlmodel import Session
 
 from cloud import planning
-from cloud.api.deps import CurrentOperator, OperatorWriter
+from cloud.api.deps import FleetViewer, FleetWriter
 from cloud.models import (
     Depot,
     DepotCreate,
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/depots", tags=["depots"])
 
 @router.post("", status_code=201, response_model=DepotPublic)
 def create_depot(
-    data: DepotCreate, operator: OperatorWriter, session: SessionDep, now: NowDep
+    data: DepotCreate, operator: FleetWriter, session: SessionDep, now: NowDep
 ) -> DepotPublic:
     """Set up a depot: where it is, its time zone, opening hours and dispatch cut-offs."""
     depot = depots.create_depot(session, data, now, actor=operator.actor)
@@ -34,20 +34,20 @@ def create_depot(
 
 
 @router.get("", response_model=list[DepotPublic])
-def list_depots(_viewer: CurrentOperator, session: SessionDep) -> list[DepotPublic]:
+def list_depots(_viewer: FleetViewer, session: SessionDep) -> list[DepotPublic]:
     """Every depot with how many vehicles of each type it has in service."""
     return [_public(session, depot) for depot in depots.list_depots(session)]
 
 
 @router.get("/{depot_id}", response_model=DepotPublic)
-def read_depot(depot_id: str, _viewer: CurrentOperator, session: SessionDep) -> DepotPublic:
+def read_depot(depot_id: str, _viewer: FleetViewer, session: SessionDep) -> DepotPublic:
     """One depot with its vehicles in service per type."""
     return _public(session, depots.get_depot(session, depot_id))
 
 
 @router.patch("/{depot_id}", response_model=DepotPublic)
 def update_depot(
-    depot_id: str, data: DepotUpdate, operator: OperatorWriter, session: SessionDep, now: NowDep
+    depot_id: str, data: DepotUpdate, operator: FleetWriter, session: SessionDep, now: NowDep
 ) -> DepotPublic:
     """Change the depot's fields sent; the others stay."""
     depot = depots.update_depot(session, depot_id, data, now, actor=operator.actor)
@@ -57,7 +57,7 @@ def update_depot(
 
 @router.put("/{depot_id}/fleet", response_model=list[VehiclePublic])
 def set_fleet(
-    depot_id: str, data: FleetUpdate, operator: OperatorWriter, session: SessionDep, now: NowDep
+    depot_id: str, data: FleetUpdate, operator: FleetWriter, session: SessionDep, now: NowDep
 ) -> list[Vehicle]:
     """Make the depot's vehicles in service exactly these counts per type (others: none)."""
     vehicles = depots.set_fleet(session, depot_id, data, now, actor=operator.actor)
@@ -66,7 +66,7 @@ def set_fleet(
 
 
 @router.get("/{depot_id}/vehicles", response_model=list[VehiclePublic])
-def list_vehicles(depot_id: str, _viewer: CurrentOperator, session: SessionDep) -> list[Vehicle]:
+def list_vehicles(depot_id: str, _viewer: FleetViewer, session: SessionDep) -> list[Vehicle]:
     """The depot's vehicles, those out of service too."""
     depots.get_depot(session, depot_id)  # 404 for an unknown one
     return depots.vehicles_of(session, depot_id)
@@ -76,7 +76,7 @@ def list_vehicles(depot_id: str, _viewer: CurrentOperator, session: SessionDep) 
 def plan_depot(
     depot_id: str,
     data: PlanRequest,
-    operator: OperatorWriter,
+    operator: FleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -101,7 +101,7 @@ def plan_depot(
 
 @router.get("/{depot_id}/plans", response_model=list[PlanPublic])
 def list_plans(
-    depot_id: str, _viewer: CurrentOperator, session: SessionDep, day: date | None = None
+    depot_id: str, _viewer: FleetViewer, session: SessionDep, day: date | None = None
 ) -> list[PlanPublic]:
     """The depot's plans (of `day`, the depot's local day, if given), without their stops."""
     depots.get_depot(session, depot_id)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter
 
 from cloud import planning
-from cloud.api.deps import CurrentOperator
+from cloud.api.deps import FleetViewer
 from cloud.models.plan_views import RoutingKpis
 from cloud.services import depots
 from cloud.services.errors import Invalid
@@ -17,7 +17,7 @@ DEFAULT_WINDOW = timedelta(days=7)
 
 @router.get("/routing", response_model=RoutingKpis)
 def routing_kpis(
-    _viewer: CurrentOperator,
+    _viewer: FleetViewer,
     session: SessionDep,
     now: NowDep,
     since: datetime | None = None,

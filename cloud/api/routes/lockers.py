@@ -4,7 +4,7 @@ route planning reaches it."""
 from fastapi import APIRouter
 from sqlmodel import Session
 
-from cloud.api.deps import CurrentAdmin, CurrentPrincipal, OperatorWriter
+from cloud.api.deps import CurrentAdmin, CurrentPrincipal, OperatorWriter, ScopedLockerId
 from cloud.models import (
     CompartmentPublic,
     Locker,
@@ -15,7 +15,7 @@ from cloud.models import (
     LockerPublic,
     LockerRoutingUpdate,
 )
-from cloud.services import depots, lockers
+from cloud.services import depots, lockers, site_scope
 from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/lockers", tags=["lockers"])
@@ -24,32 +24,36 @@ router = APIRouter(prefix="/lockers", tags=["lockers"])
 @router.post("", status_code=201, response_model=LockerProvisioned)
 def provision_locker(
     data: LockerCreate,
-    _operator: OperatorWriter,
+    operator: OperatorWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> LockerProvisioned:
-    """Provision a locker and its compartments; the response holds the board key, once."""
+    """Provision a locker and its compartments; the response holds the board key, once. An
+    operator scoped to sites provisions at their sites only (403)."""
+    site_scope.refuse_site_outside(operator.sites, data.site)
     locker, device_key = lockers.provision_locker(session, data, now, settings=settings)
     session.commit()
     return LockerProvisioned(**_detail(session, locker).model_dump(), device_key=device_key)
 
 
 @router.get("", response_model=list[LockerPublic])
-def list_lockers(_anyone: CurrentPrincipal, session: SessionDep) -> list[Locker]:
-    """All lockers (carriers too may read them)."""
-    return lockers.list_lockers(session)
+def list_lockers(anyone: CurrentPrincipal, session: SessionDep) -> list[Locker]:
+    """All lockers (carriers too may read them), those of the operator's sites if scoped."""
+    return lockers.list_lockers(session, sites=anyone.sites)
 
 
 @router.get("/{locker_id}", response_model=LockerDetail)
-def read_locker(locker_id: str, _anyone: CurrentPrincipal, session: SessionDep) -> LockerDetail:
+def read_locker(
+    _anyone: CurrentPrincipal, locker_id: ScopedLockerId, session: SessionDep
+) -> LockerDetail:
     """One locker with its compartments, their states, and whether its board is online."""
     return _detail(session, lockers.get_locker(session, locker_id))
 
 
 @router.post("/{locker_id}/device-key", response_model=LockerKey)
 def rotate_device_key(
-    locker_id: str, admin: CurrentAdmin, session: SessionDep, now: NowDep
+    admin: CurrentAdmin, locker_id: ScopedLockerId, session: SessionDep, now: NowDep
 ) -> LockerKey:
     """A new board key for the locker (its board replaced or reinstalled), in this response
     only; the old key stops working now, and the new board numbers on from next_seq and
@@ -61,9 +65,9 @@ def rotate_device_key(
 
 @router.patch("/{locker_id}/routing", response_model=LockerPublic)
 def set_routing(
-    locker_id: str,
     data: LockerRoutingUpdate,
     operator: OperatorWriter,
+    locker_id: ScopedLockerId,
     session: SessionDep,
     now: NowDep,
 ) -> Locker:

@@ -8,9 +8,9 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
 from cloud.api.deps import CurrentAdmin, CurrentOperator, OperatorWriter
-from cloud.models import OnCallRota, Operator, Page, PagePublic
+from cloud.models import Alarm, OnCallRota, Operator, Page, PagePublic
 from cloud.models.oncall import SITE_PATTERN, OperatorContact
-from cloud.services import pager
+from cloud.services import pager, site_scope
 from cloud.services.errors import NotFound
 from cloud.web.deps import NowDep, RowId, SessionDep, SettingsDep
 
@@ -23,10 +23,10 @@ FLEET = "fleet"  # the path's name for the rota of lockers without a site ("")
 def set_contact(
     username: str, data: OperatorContact, admin: CurrentAdmin, session: SessionDep, now: NowDep
 ) -> OperatorContact:
-    """Where pages reach an operator: SMS to the phone if given, else email."""
-    pager.set_contact(
-        session, _operator(session, username), data.phone, data.email, now, admin.actor
-    )
+    """Where pages reach an operator: SMS to the phone if given, else email (a site-scoped
+    admin, for the operators of their sites only)."""
+    operator = site_scope.require_operator(admin.sites, _find(session, username), username)
+    pager.set_contact(session, operator, data.phone, data.email, now, admin.actor)
     session.commit()
     return data
 
@@ -35,15 +35,19 @@ def set_contact(
 def set_rota(
     site: Site, data: OnCallRota, admin: CurrentAdmin, session: SessionDep, now: NowDep
 ) -> OnCallRota:
-    """A site's rota, first paged first (`fleet`: lockers without a site)."""
+    """A site's rota, first paged first (`fleet`: lockers without a site); of the admin's
+    sites if scoped."""
+    site_scope.require_site(admin.sites, _site(site), "rota")
     pager.set_rota(session, _site(site), data.operators, now, actor=admin.actor)
     session.commit()
     return data
 
 
 @router.get("/oncall/{site}", response_model=OnCallRota)
-def read_rota(site: Site, _viewer: CurrentOperator, session: SessionDep) -> OnCallRota:
-    """Who is paged for the site's alarms, in order (the fleet's rota if it has none)."""
+def read_rota(site: Site, viewer: CurrentOperator, session: SessionDep) -> OnCallRota:
+    """Who is paged for the site's alarms, in order (the fleet's rota if it has none); of the
+    operator's sites if scoped."""
+    site_scope.require_site(viewer.sites, _site(site), "rota")
     rota = pager.rota_of(session, _site(site))
     if not rota:
         raise NotFound("rota", site)
@@ -51,14 +55,16 @@ def read_rota(site: Site, _viewer: CurrentOperator, session: SessionDep) -> OnCa
 
 
 @router.get("/pages", response_model=list[PagePublic])
-def recent_pages(_viewer: CurrentOperator, session: SessionDep) -> list[PagePublic]:
-    """The last 100 pages, newest first."""
+def recent_pages(viewer: CurrentOperator, session: SessionDep) -> list[PagePublic]:
+    """The last 100 pages (for alarms at the operator's sites, if scoped), newest first."""
     query = (
         select(Page, Operator.username)
         .join(Operator, col(Operator.id) == col(Page.operator_id))
+        .join(Alarm, col(Alarm.id) == col(Page.alarm_id))
         .order_by(col(Page.id).desc())
         .limit(100)
     )
+    query = site_scope.within(query, Alarm.locker_id, viewer.sites)
     return [PagePublic(**page.model_dump(), operator=name) for page, name in session.exec(query)]
 
 
@@ -66,7 +72,10 @@ def recent_pages(_viewer: CurrentOperator, session: SessionDep) -> list[PagePubl
 def acknowledge_page(
     page_id: RowId, caller: OperatorWriter, session: SessionDep, now: NowDep
 ) -> PagePublic:
-    """The paged operator (or an admin) has it in hand: no one else is paged for the alarm."""
+    """The paged operator (or an admin) has it in hand: no one else is paged for the alarm.
+    Another site's page does not exist for an operator scoped to sites."""
+    hidden = NotFound("page", page_id)
+    site_scope.require_locker(session, caller.sites, _paged_locker(session, page_id), hidden)
     operator = _operator(session, caller.actor.removeprefix("operator:"))
     return _acknowledged(session, page_id, operator, now)
 
@@ -109,8 +118,19 @@ def _linked_page(settings, token: str, page_id: RowId, now) -> None:
         )
 
 
+def _paged_locker(session, page_id: int) -> str | None:
+    """The locker whose alarm the page was about (None for an alarm about none)."""
+    page = session.get(Page, page_id)
+    alarm = session.get(Alarm, page.alarm_id) if page else None
+    return alarm.locker_id if alarm else None
+
+
+def _find(session, username: str) -> Operator | None:
+    return session.exec(select(Operator).where(Operator.username == username)).first()
+
+
 def _operator(session, username: str) -> Operator:
-    operator = session.exec(select(Operator).where(Operator.username == username)).first()
+    operator = _find(session, username)
     if operator is None:
         raise NotFound("operator", username)
     return operator

@@ -1,7 +1,8 @@
 """Parcels: pre-advise one (a compartment is reserved), look them up, cancel one.
 
 A carrier (API key) sees and changes only its own parcels: another carrier's is 404, as if it
-did not exist. Operators see all; viewers only read."""
+did not exist. Operators see all, or those in their sites' lockers if scoped to sites (another
+site's parcel is 404 too); viewers only read."""
 
 import uuid
 from typing import Annotated
@@ -21,6 +22,7 @@ from cloud.services import (
     operators,
     parcels,
     recipient_links,
+    site_scope,
     unadvised,
 )
 from cloud.services.errors import NotFound
@@ -41,6 +43,7 @@ def preadvise_parcel(
     """Announce a parcel for a locker, or for the recipient's delivery point (the nearest locker
     with room is chosen); the smallest free compartment it fits is reserved."""
     _refuse_other_carrier(caller, data.carrier)
+    _refuse_locker_outside(session, caller, data.locker_id)
     parcel, placement = parcels.preadvise_placed(
         session, data, now, settings=settings, actor=caller.actor
     )
@@ -59,7 +62,8 @@ def find_parcels(
     if caller.carrier is not None:
         _refuse_other_carrier(caller, carrier or caller.carrier)
         carrier = caller.carrier
-    return [_public(session, p) for p in parcels.find_parcels(session, carrier, tracking_code)]
+    found = parcels.find_parcels(session, carrier, tracking_code, sites=caller.sites)
+    return [_public(session, p) for p in found]
 
 
 @router.get("/{parcel_id}", response_model=ParcelPublic)
@@ -162,6 +166,7 @@ def delegate_parcel(
     """Let someone else collect: they get a single-use PIN and QR code of their own. The
     recipient by their link, or an operator with a `reason`; counted against the door-release
     budget (429 past its limits, 409 while suspended), every attempt audited."""
+    _visible_parcel(session, caller, parcel_id)
     parcel = delegation.delegate(session, parcel_id, data, now, settings, actor=caller.actor)
     session.commit()
     return _public(session, parcel)
@@ -177,9 +182,7 @@ def complete_unadvised(
     now: NowDep,
 ) -> ParcelPublic:
     """Name an unadvised parcel's recipient (and carrier): their PIN is issued and sent."""
-    parcel = parcels.get_parcel(session, parcel_id)
-    if parcel.carrier != UNADVISED_CARRIER:  # unclaimed ones are anyone's to claim
-        _visible_parcel(session, caller, parcel_id)
+    _visible_parcel(session, caller, parcel_id, any_carrier=UNADVISED_CARRIER)
     if data.carrier is not None:
         _refuse_other_carrier(caller, data.carrier)
     parcel = unadvised.complete(
@@ -200,10 +203,34 @@ def _refuse_other_carrier(caller: Principal, carrier: str) -> None:
         )
 
 
-def _visible_parcel(session: Session, caller: Principal, parcel_id: uuid.UUID) -> Parcel:
+def _refuse_locker_outside(session: Session, caller: Principal, locker_id: str | None) -> None:
+    """An operator scoped to sites pre-advises for a locker of theirs, named (404 for another
+    site's, as if it did not exist); the cloud's pick by address spans the fleet."""
+    if caller.sites is None:
+        return
+    if locker_id is None:
+        raise HTTPException(
+            403,
+            {
+                "code": "locker_required",
+                "message": "operators scoped to sites name a locker of theirs (locker_id): "
+                "the pick by delivery point spans the fleet",
+            },
+        )
+    site_scope.require_locker(session, caller.sites, locker_id, NotFound("locker", locker_id))
+
+
+def _visible_parcel(
+    session: Session, caller: Principal, parcel_id: uuid.UUID, *, any_carrier: str = ""
+) -> Parcel:
+    """The parcel, if the caller may see it: a carrier's own (or `any_carrier`'s, unclaimed
+    ones being anyone's to claim), in a locker of an operator's sites; 404 otherwise, as if it
+    did not exist."""
     parcel = parcels.get_parcel(session, parcel_id)
-    if not caller.sees_parcels_of(parcel.carrier):
-        raise NotFound("parcel", parcel_id)  # another carrier's parcel does not exist for you
+    hidden = NotFound("parcel", parcel_id)
+    if parcel.carrier != any_carrier and not caller.sees_parcels_of(parcel.carrier):
+        raise hidden
+    site_scope.require_locker(session, caller.sites, parcel.locker_id, hidden)
     return parcel
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from cloud import planning
-from cloud.api.deps import CurrentOperator, OperatorWriter
+from cloud.api.deps import FleetViewer, FleetWriter
 from cloud.models.plan_views import Manifest, PlanPublic, ReplanRequest
 from cloud.web.deps import NowDep, RowId, SessionDep, SettingsDep
 
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/plans", tags=["plans"])
 
 
 @router.get("/{plan_id}", response_model=PlanPublic)
-def read_plan(plan_id: uuid.UUID, _viewer: CurrentOperator, session: SessionDep) -> PlanPublic:
+def read_plan(plan_id: uuid.UUID, _viewer: FleetViewer, session: SessionDep) -> PlanPublic:
     """One plan: its routes with their stops and parcels, and the parcels left unrouted."""
     return planning.plan_view(session, plan_id)
 
@@ -23,7 +23,7 @@ def read_plan(plan_id: uuid.UUID, _viewer: CurrentOperator, session: SessionDep)
 def replan(
     plan_id: uuid.UUID,
     data: ReplanRequest,
-    operator: OperatorWriter,
+    operator: FleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -40,7 +40,7 @@ def replan(
 
 @router.get("/{plan_id}/routes/{route_id}/manifest", response_model=Manifest)
 def read_manifest(
-    plan_id: uuid.UUID, route_id: RowId, _viewer: CurrentOperator, session: SessionDep
+    plan_id: uuid.UUID, route_id: RowId, _viewer: FleetViewer, session: SessionDep
 ) -> Manifest:
     """The courier's sheet: stops in order, ETAs, the parcels to drop and collect at each."""
     return planning.manifest(session, plan_id, route_id)
@@ -51,7 +51,7 @@ def assign_courier(
     plan_id: uuid.UUID,
     route_id: RowId,
     courier_id: Annotated[uuid.UUID, Body(embed=True)],
-    operator: OperatorWriter,
+    operator: FleetWriter,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,

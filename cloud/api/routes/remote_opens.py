@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from cloud.api.deps import CurrentOperator, OperatorWriter
+from cloud.api.deps import CurrentOperator, OperatorWriter, ScopedLockerId
 from cloud.models import (
     CODE_LENGTH,
     CODE_PATTERN,
@@ -33,6 +33,7 @@ def open_compartment(
     number: Number,
     data: RemoteOpenRequest,
     operator: OperatorWriter,
+    _in_scope: ScopedLockerId,  # another site's locker answers 404, before any attempt is counted
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -49,16 +50,18 @@ def open_compartment(
 
 @router.get("/remote-opens", response_model=list[RemoteOpenPublic])
 def list_remote_opens(
-    _viewer: CurrentOperator, session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    viewer: CurrentOperator, session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[RemoteOpenPublic]:
-    """Recent remote open attempts, refused ones too, newest first."""
-    return remote_open.recent(session, limit)
+    """Recent remote open attempts (at the operator's sites, if scoped), refused ones too,
+    newest first."""
+    return remote_open.recent(session, limit, sites=viewer.sites)
 
 
 @router.get("/door-releases", response_model=list[DoorReleasePublic])
 def list_door_releases(
-    _viewer: CurrentOperator, session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    viewer: CurrentOperator, session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[DoorRelease]:
     """Recent attempts to get a door opened for someone other than the recipient (remote opens,
-    delegations, collections, ...), refused ones too, newest first."""
-    return door_budget.recent(session, limit)
+    delegations, collections, ...) at the operator's sites if scoped, refused ones too, newest
+    first."""
+    return door_budget.recent(session, limit, sites=viewer.sites)

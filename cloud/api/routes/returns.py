@@ -5,7 +5,8 @@ from fastapi import APIRouter, HTTPException
 
 from cloud.api.deps import ParcelWriter
 from cloud.models.returns import ReturnCreate, ReturnIssued
-from cloud.services import returns
+from cloud.services import returns, site_scope
+from cloud.services.errors import NotFound
 from cloud.web.deps import NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/returns", tags=["returns"])
@@ -19,7 +20,8 @@ def request_return(
     settings: SettingsDep,
     now: NowDep,
 ) -> ReturnIssued:
-    """Reserve a compartment for a return and issue its return code (also sent to the contact)."""
+    """Reserve a compartment for a return and issue its return code (also sent to the contact);
+    an operator scoped to sites, at a locker of theirs."""
     if not caller.sees_parcels_of(data.carrier):
         raise HTTPException(
             403,
@@ -28,6 +30,8 @@ def request_return(
                 "message": f"this API key belongs to carrier {caller.carrier}",
             },
         )
+    hidden = NotFound("locker", data.locker_id)  # another site's locker does not exist for you
+    site_scope.require_locker(session, caller.sites, data.locker_id, hidden)
     parcel, compartment, code = returns.create_return(
         session, data, now, settings, actor=caller.actor
     )

@@ -3,7 +3,7 @@ signs them (shown once, when set). A carrier sets its own; an admin any carrier'
 
 from fastapi import APIRouter, HTTPException
 
-from cloud.api.deps import CurrentAdmin, CurrentPrincipal, Principal
+from cloud.api.deps import CurrentPrincipal, FleetAdmin, Principal
 from cloud.models import WebhookConfig, WebhookIssued
 from cloud.notify import webhooks
 from cloud.notify.targets import RefusedTarget
@@ -45,7 +45,7 @@ def remove_own_webhook(
 def set_webhook(
     name: str,
     data: WebhookConfig,
-    admin: CurrentAdmin,
+    admin: FleetAdmin,
     session: SessionDep,
     settings: SettingsDep,
     resolver: ResolverDep,
