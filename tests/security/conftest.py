@@ -5,6 +5,7 @@ import pytest
 
 from fleet.localhost import mosquitto_binary
 from tests.e2e.conftest import cloud, database, provision, start_wasm_board  # noqa: F401  (pytest fixtures)
+from tests.security.site_world import two_sites  # noqa: F401  (a pytest fixture)
 from tests.security.test_fleet_broker import FleetBroker
 
 

@@ -44,6 +44,8 @@ def preadvise_parcel(
     with room is chosen); the smallest free compartment it fits is reserved."""
     _refuse_other_carrier(caller, data.carrier)
     _refuse_locker_outside(session, caller, data.locker_id)
+    if caller.sites is not None:  # a full locker of theirs is refused, not left for another's
+        data = data.model_copy(update={"redirect_when_full": False})
     parcel, placement = parcels.preadvise_placed(
         session, data, now, settings=settings, actor=caller.actor
     )
