@@ -63,14 +63,6 @@ def require_locker(session: Session, sites: Sites, locker_id: str | None, hidden
         raise hidden
 
 
-def visible_locker(session: Session, sites: Sites, locker_id: str) -> Locker:
-    """The locker, if it exists within the scope; NotFound otherwise."""
-    locker = session.get(Locker, locker_id)
-    if locker is None or not covers(sites, locker.site):
-        raise NotFound("locker", locker_id)
-    return locker
-
-
 def require_alarm(session: Session, sites: Sites, alarm_id: int) -> None:
     """NotFound unless the alarm is about a locker of the scope (one about no locker, a login
     guessing alarm, is the fleet's)."""
