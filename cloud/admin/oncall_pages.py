@@ -16,7 +16,7 @@ from cloud.admin.form_errors import explain
 from cloud.admin.templating import page
 from cloud.models import OnCallRota, Operator
 from cloud.models.oncall import SITE_PATTERN, OperatorContact
-from cloud.services import pager
+from cloud.services import pager, site_scope
 from cloud.services.errors import DomainError, NotFound
 from cloud.web.deps import NowDep, RowId, SessionDep
 from cloud.web.errors import status_of
@@ -63,6 +63,7 @@ def set_rota(
     try:
         rota = RotaForm(site=site.strip(), operators=names)
         where = oncall_view.site_of(rota.site)
+        site_scope.require_site(user.sites, where, "rota")  # another site's does not exist
         pager.set_rota(session, where, rota.operators, now, actor=_actor(user))
     except (ValidationError, DomainError) as bad:
         return _refused(request, user, session, bad)
@@ -83,7 +84,7 @@ def set_contact(
     """Where pages reach an operator: SMS to the phone if given, else email (blank: none)."""
     try:
         contact = OperatorContact(phone=phone.strip() or None, email=email.strip() or None)
-        operator = _operator(session, username)
+        operator = site_scope.require_operator(user.sites, _find(session, username), username)
         pager.set_contact(session, operator, contact.phone, contact.email, now, _actor(user))
     except (ValidationError, DomainError) as bad:
         return _refused(request, user, session, bad)
@@ -97,6 +98,7 @@ def acknowledge(
 ):
     """The paged operator (or an admin) has it in hand: no one else is paged for the alarm."""
     try:
+        site_scope.require_page(session, user.sites, page_id)  # another site's does not exist
         pager.acknowledge(session, page_id, _operator(session, user.username), now)
     except DomainError as bad:
         return _refused(request, user, session, bad)
@@ -117,16 +119,20 @@ def _oncall_page(request, user, session, error: str = "", status_code: int = 200
         user,
         "oncall.html",
         status_code,
-        rotas=oncall_view.site_rotas(session),
-        operators=oncall_view.operators(session),
-        pages=oncall_view.recent_pages(session),
+        rotas=oncall_view.site_rotas(session, user.sites),
+        operators=oncall_view.operators(session, user.sites),
+        pages=oncall_view.recent_pages(session, user.sites),
         error=error,
         nav="oncall",
     )
 
 
+def _find(session, username: str) -> Operator | None:
+    return session.exec(select(Operator).where(Operator.username == username)).first()
+
+
 def _operator(session, username: str) -> Operator:
-    operator = session.exec(select(Operator).where(Operator.username == username)).first()
+    operator = _find(session, username)
     if operator is None:
         raise NotFound("operator", username)
     return operator

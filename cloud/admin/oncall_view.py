@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from cloud.models import Alarm, Locker, OnCallEntry, Operator, Page
+from cloud.services import site_scope
+from cloud.services.site_scope import Sites
 
 FLEET = "fleet"  # the name in paths and forms for the rota of lockers without a site ("")
 PAGES_SHOWN = 100
@@ -28,8 +30,9 @@ class PageRow:
     alarm: Alarm
 
 
-def site_rotas(session: Session) -> list[SiteRota]:
-    """Every site a locker or a rota names, the fleet's first, each with its own rota only."""
+def site_rotas(session: Session, scope: Sites = None) -> list[SiteRota]:
+    """Every site a locker or a rota names (within `scope`, if given), the fleet's first, each
+    with its own rota only."""
     sites = {""} | set(session.exec(select(Locker.site)).all())
     sites |= set(session.exec(select(OnCallEntry.site)).all())
     query = (
@@ -40,17 +43,21 @@ def site_rotas(session: Session) -> list[SiteRota]:
     rotas: dict[str, list[str]] = {site: [] for site in sorted(sites)}
     for site, username in session.exec(query):
         rotas[site].append(username)
-    return [SiteRota(site, names) for site, names in rotas.items()]
+    return [
+        SiteRota(site, names) for site, names in rotas.items() if site_scope.covers(scope, site)
+    ]
 
 
-def operators(session: Session) -> list[Operator]:
-    """The active operators, by name: who can be put on a rota, and how they are reached."""
+def operators(session: Session, sites: Sites = None) -> list[Operator]:
+    """The active operators, by name: who can be put on a rota, and how they are reached; a
+    site-scoped admin's, those scoped within their sites (no one else's phone)."""
     query = select(Operator).where(col(Operator.active)).order_by(col(Operator.username))
-    return list(session.exec(query))
+    return [o for o in session.exec(query) if site_scope.manages(sites, o)]
 
 
-def recent_pages(session: Session) -> list[PageRow]:
-    """The pages sent lately, newest first, with whom they went to and what for."""
+def recent_pages(session: Session, sites: Sites = None) -> list[PageRow]:
+    """The pages sent lately (for alarms at the `sites`' lockers, if given), newest first,
+    with whom they went to and what for."""
     query = (
         select(Page, Operator.username, Alarm)
         .join(Operator, col(Operator.id) == col(Page.operator_id))
@@ -58,6 +65,7 @@ def recent_pages(session: Session) -> list[PageRow]:
         .order_by(col(Page.id).desc())
         .limit(PAGES_SHOWN)
     )
+    query = site_scope.within(query, Alarm.locker_id, sites)
     return [PageRow(page, name, alarm) for page, name, alarm in session.exec(query)]
 
 

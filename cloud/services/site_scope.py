@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cloud.models import Alarm, Locker, Operator
+from cloud.models import Alarm, Locker, Operator, Page
 from cloud.services.errors import Forbidden, NotFound
 
 Sites = frozenset[str] | None
@@ -70,6 +70,15 @@ def require_alarm(session: Session, sites: Sites, alarm_id: int) -> None:
         return
     alarm = session.get(Alarm, alarm_id)
     require_locker(session, sites, alarm.locker_id if alarm else None, NotFound("alarm", alarm_id))
+
+
+def require_page(session: Session, sites: Sites, page_id: int) -> None:
+    """NotFound unless the page was about an alarm at a locker of the scope."""
+    if sites is None:
+        return
+    page = session.get(Page, page_id)
+    alarm = session.get(Alarm, page.alarm_id) if page else None
+    require_locker(session, sites, alarm.locker_id if alarm else None, NotFound("page", page_id))
 
 
 def require_site(sites: Sites, site: str, what: str) -> None:

@@ -43,10 +43,14 @@ LISTS = {
     ("GET", "/admin/alarms/rows"),
     ("GET", "/admin/parcels"),
     ("GET", "/admin/kpis"),
+    ("GET", "/admin/oncall"),
 }
+# A south thing named in the form: the south's rota.
+IN_FORM = {("POST", "/admin/oncall/rota"): {"site": "south", "operators": "north-admin"}}
+PATH_NAMES = ("{locker_id}", "{parcel_id}", "{alarm_id}", "{page_id}", "{username}")
 ALL = [r for r in api_routes("/admin") if r not in NOT_SCOPED]
 FLEET_ROUTES = [r for r in ALL if r[1].startswith(FLEET_WIDE)]
-NAMED = [r for r in ALL if r not in LISTS and r not in FLEET_ROUTES]
+NAMED = [r for r in ALL if r not in LISTS and r not in FLEET_ROUTES and r not in IN_FORM]
 # What the forms send (the fields of the compartment and routing forms are optional).
 FORMS = {"reason": "stuck parcel", "depot": "", "seconds": "1"}
 
@@ -74,29 +78,54 @@ def fleet_admin(app, credentials, settings, two_sites):
         yield client
 
 
-def call(client, route, **names):
+def call(client, route, form=FORMS, **names):
     method, path = route
-    form = FORMS if method == "POST" else None
-    return client.request(method, filled(path, **names), data=form)
+    return client.request(method, filled(path, **names), data=form if method == "POST" else None)
+
+
+def south_names(world, parcel_id) -> dict:
+    return {
+        "locker_id": SOUTH,
+        "parcel_id": parcel_id,
+        "alarm_id": str(world.south_alarm),
+        "page_id": str(world.south_page),
+        "username": "south-op",
+    }
+
+
+NOWHERE = {"locker_id": "NOWHERE", "alarm_id": "999999", "page_id": "999999", "username": "x"}
+
+
+def refusal(response) -> object:
+    """What a refusal says: the code of a JSON one, the status of a page shown again."""
+    if response.headers["content-type"].startswith("application/json"):
+        return response.json()["detail"]["code"]
+    return response.status_code
 
 
 def test_every_page_is_sorted_into_a_class():
-    assert LISTS <= set(ALL)
+    assert LISTS <= set(ALL) and set(IN_FORM) <= set(ALL)
     for method, path in NAMED:
-        assert any(n in path for n in ("{locker_id}", "{parcel_id}", "{alarm_id}")), path
+        assert any(n in path for n in PATH_NAMES), path
 
 
 @pytest.mark.parametrize("route", NAMED, ids=" ".join)
 def test_another_sites_locker_parcel_or_alarm_page_does_not_exist(north, two_sites, engine, route):
     for parcel_id in two_sites.south_parcels:
         before = snapshot(engine)
-        south = {"locker_id": SOUTH, "parcel_id": parcel_id, "alarm_id": str(two_sites.south_alarm)}
-        response = call(north, route, **south)
+        response = call(north, route, **south_names(two_sites, parcel_id))
         assert response.status_code == 404, response.text
         assert snapshot(engine) == before
-        nowhere = {"locker_id": "NOWHERE", "parcel_id": str(uuid.uuid4()), "alarm_id": "999999"}
-        absent = call(north, route, **nowhere)
-        assert absent.json()["detail"]["code"] == response.json()["detail"]["code"]
+        absent = call(north, route, **NOWHERE, parcel_id=str(uuid.uuid4()))
+        assert refusal(absent) == refusal(response)
+
+
+@pytest.mark.parametrize("route", sorted(IN_FORM), ids=" ".join)
+def test_another_sites_rota_cannot_be_set(north, engine, route):
+    before = snapshot(engine)
+    response = call(north, route, form=IN_FORM[route])
+    assert response.status_code == 404, response.text
+    assert snapshot(engine) == before
 
 
 def test_the_fleets_alarm_does_not_exist_for_a_scoped_operator(north, two_sites, engine):
@@ -119,8 +148,9 @@ def test_depots_vans_and_plans_are_refused_to_a_scoped_operator(north, engine, r
 def test_pages_show_their_sites_only(north, fleet_admin, route):
     mine = call(north, route)
     assert mine.status_code == 200, mine.text
-    assert "SOUTH" not in mine.text
-    assert "SOUTH" in call(fleet_admin, route).text or route[1] == "/admin/kpis"
+    assert "SOUTH" not in mine.text and "south-op" not in mine.text
+    fleet = call(fleet_admin, route).text
+    assert "SOUTH" in fleet or "south-op" in fleet or route[1] == "/admin/kpis"
 
 
 def test_the_pages_show_their_own_site(north, two_sites):

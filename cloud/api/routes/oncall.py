@@ -74,8 +74,7 @@ def acknowledge_page(
 ) -> PagePublic:
     """The paged operator (or an admin) has it in hand: no one else is paged for the alarm.
     Another site's page does not exist for an operator scoped to sites."""
-    hidden = NotFound("page", page_id)
-    site_scope.require_locker(session, caller.sites, _paged_locker(session, page_id), hidden)
+    site_scope.require_page(session, caller.sites, page_id)
     operator = _operator(session, caller.actor.removeprefix("operator:"))
     return _acknowledged(session, page_id, operator, now)
 
@@ -116,13 +115,6 @@ def _linked_page(settings, token: str, page_id: RowId, now) -> None:
         raise HTTPException(
             401, {"code": "unauthenticated", "message": "this link is invalid or has expired"}
         )
-
-
-def _paged_locker(session, page_id: int) -> str | None:
-    """The locker whose alarm the page was about (None for an alarm about none)."""
-    page = session.get(Page, page_id)
-    alarm = session.get(Alarm, page.alarm_id) if page else None
-    return alarm.locker_id if alarm else None
 
 
 def _find(session, username: str) -> Operator | None:
