@@ -87,9 +87,7 @@ def get_locker(session: Session, locker_id: str) -> Locker:
 
 def list_lockers(session: Session, *, sites: site_scope.Sites = None) -> list[Locker]:
     """Every locker (of the sites, if given), by id."""
-    query = select(Locker).order_by(col(Locker.id))
-    if sites is not None:
-        query = query.where(col(Locker.site).in_(sites))
+    query = site_scope.within(select(Locker).order_by(col(Locker.id)), Locker.id, sites)
     return list(session.exec(query).all())
 
 
