@@ -113,6 +113,9 @@ class Parcel(ParcelBase, table=True):
     expired_at: NaiveDatetime | None = None  # expired or lapsed (cloud/services/lifecycle.py)
     # The recipient's hold (cloud/services/recipient_hold.py): not delivered before this moment.
     hold_until: NaiveDatetime | None = None
+    # The carrier's ParcelCreate.redirect_when_full, kept: a locker found full at the courier's
+    # deposit redirects the parcel only if its carrier allowed it (services/deposit_redirect.py).
+    redirect_when_full: bool = True
     # Someone the recipient lets collect instead (cloud/services/delegation.py): personal data.
     delegate_name: str | None = Field(default=None, max_length=200)
     delegate_phone: str | None = Field(default=None, max_length=16)

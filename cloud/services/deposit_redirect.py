@@ -36,6 +36,8 @@ def redirect_from_full(
     locker's compartments locked; the others are tried without waiting (SKIP LOCKED)."""
     if parcel.state != ParcelState.ANNOUNCED or parcel.locker_id != full.id:
         return None
+    if not parcel.redirect_when_full:
+        return None  # its carrier said so at pre-advice: the courier keeps it, as before
     need = locker_finder.Need.of(parcel)
     placement = locker_finder.away_from_full(session, full, need, settings)
     if placement is None or parcels.live_parcel(session, placement.locker_id, parcel.tracking_code):

@@ -176,6 +176,7 @@ def _new_parcel(data: ParcelCreate, compartment: Compartment, now: datetime) -> 
         compartment_id=compartment.id,
         accessible=data.recipient.accessible,
         language=data.recipient.language,
+        redirect_when_full=data.redirect_when_full,
         created_at=now,
     )
 

@@ -120,6 +120,21 @@ def test_with_no_locker_in_walking_distance_the_courier_keeps_it_and_nothing_mov
     assert _sent(session, displaced, "sms") == _sent(session, displaced, "webhook") == []
 
 
+def test_a_carrier_that_said_no_redirect_at_pre_advice_is_not_redirected_at_deposit(
+    session, town, parcel_data, now, settings
+):
+    data = parcel_data(redirect_when_full=False)
+    parcel = parcels.preadvise(session, data, now, settings=settings)
+    apply(session, town["L1"], now, settings, event(now, 1, "deposited", parcel="X99", cmp=1))
+    courier_came(session, town, now, settings)
+    assert (parcel.locker_id, parcel.state, parcel.compartment_id) == ("L1", "announced", None)
+    assert commands(session, "L1", "refuse_parcel") == [
+        {"parcel": "JJD0001", "reason": "no free compartment"}
+    ]
+    assert commands(session, "L2", "reserve") == []
+    assert _sent(session, parcel, "webhook") == []
+
+
 def test_a_parcel_redirected_at_pre_advice_and_again_at_deposit_is_told_twice(
     session, town, parcel_data, now, settings
 ):
