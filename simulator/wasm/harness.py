@@ -171,25 +171,29 @@ class Harness:
             emit(state=state)
 
     def state(self):
+        # from the snapshot and the controller's parts, not from the Controller's accessors:
+        # the board's build strips those (fleet/board_strip.py), as no board code asks for them
         c = self.board.controller
         snapshot = c.snapshot()
-        compartments = [
-            [n, c.compartment(n).state, c.compartment(n).parcel, c.compartment(n).size]
-            for n in c.compartment_numbers()
-        ]
-        reserved = sorted(snapshot["credentials"]["reserved"])
+        bank, credentials = c._compartments, c._credentials
+        compartments = []
+        for n in bank.numbers():
+            compartment = bank.get(n)
+            compartments.append([n, compartment.state, compartment.parcel, compartment.size])
+        held = snapshot["credentials"]
+        reserved = sorted(held["reserved"])
         return {
             "online": c.is_online(),
-            "couriers": c.courier_count(),
+            "couriers": len(held["couriers"]),
             "counter": c.last_counter,
             "reserved": reserved,
             # the board keeps tags, not parcel codes: name the parcels inside that have one
             "credentials": sorted(
-                [p for _, _, p, _ in compartments if p and c.has_credential_for(p)]
+                [p for _, _, p, _ in compartments if p and credentials.has_pickup(p)]
             ),
             # a return code rides on its reservation: name the reserved parcels that have one
-            "returns": [p for p in reserved if c.has_return_code_for(p)],
-            "collect": [[n, p] for n, p in c.parcels_to_collect()],
+            "returns": [p for p in reserved if credentials.has_return(p)],
+            "collect": sorted(held["collect"]),
             "compartments": compartments,
             "pending": len(snapshot["journal"]["pending"]),
         }
