@@ -84,9 +84,12 @@ STRIPPED_METHODS = {
             "footprint",
         ),
     },
-    # what only the accessors cut above ask (Controller.courier_count, .footprint): the wasm
-    # harness counts the snapshot's couriers, and bench.py the parts' collections themselves
-    "firmware/core/credentials.py": {"Credentials": ("courier_count", "reservation_count")},
+    # what only the accessors cut above ask (Controller.courier_count, .has_credential_for,
+    # .has_return_code_for, .footprint): the wasm harness counts the snapshot's couriers and
+    # asks the packed records, bench.py counts the parts' collections itself
+    "firmware/core/credentials.py": {
+        "Credentials": ("courier_count", "reservation_count", "has_pickup", "has_return"),
+    },
     "firmware/core/uplink.py": {"Uplink": ("sent_count",)},
     "firmware/core/commands.py": {"Commands": ("refusals_remembered",)},
     "firmware/core/refusals.py": {"Refusals": ("remembered_count",)},
@@ -95,6 +98,9 @@ STRIPPED_METHODS = {
         # what only the tests ask of the locks
         "LockBank": ("energised", "deferred"),
     },
+    # what only tests and the benchmark ask (bench.py reads the outbox and the store itself)
+    "firmware/net/mqtt_client.py": {"MqttClient": ("outbox_size",)},
+    "firmware/board/store.py": {"FlashStore": ("owes",)},
     "firmware/drivers/door_bank.py": {
         # what only CPython asks of the door sensors (simulator/virtual_locker.py, the tests)
         "DoorBank": ("is_open",),

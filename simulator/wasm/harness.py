@@ -176,6 +176,7 @@ class Harness:
         c = self.board.controller
         snapshot = c.snapshot()
         bank, credentials = c._compartments, c._credentials
+        pickups, returns = credentials._pickups, credentials._returns
         compartments = []
         for n in bank.numbers():
             compartment = bank.get(n)
@@ -188,11 +189,9 @@ class Harness:
             "counter": c.last_counter,
             "reserved": reserved,
             # the board keeps tags, not parcel codes: name the parcels inside that have one
-            "credentials": sorted(
-                [p for _, _, p, _ in compartments if p and credentials.has_pickup(p)]
-            ),
+            "credentials": sorted([p for _, _, p, _ in compartments if p and pickups.has(p)]),
             # a return code rides on its reservation: name the reserved parcels that have one
-            "returns": [p for p in reserved if credentials.has_return(p)],
+            "returns": [p for p in reserved if returns.has(p)],
             "collect": sorted(held["collect"]),
             "compartments": compartments,
             "pending": len(snapshot["journal"]["pending"]),
@@ -242,7 +241,7 @@ class Harness:
 
 
 async def main():
-    # the config read in a call of its own and not kept, as firmware/board/app.py does: what
+    # the config read in a call of its own and not kept, as firmware/board/startup.py does: what
     # the benchmark weighs as the board's data holds no config.json
     harness = Harness(_config())
     emit(booted=harness.board.locker_id, heap=gc.mem_alloc())
