@@ -15,6 +15,16 @@ from firmware.board.tls import broker_opener
 from firmware.board.wifi import WifiKeeper
 
 WATCHDOG_MS = 8000
+# By name: the RP2 port has only PWRON_RESET and WDT_RESET (its stubs list the others from the
+# docs), and a missing attribute here would stop the board before it starts. Read at boot only:
+# System keeps the dict made from it.
+RESET_CAUSES = (
+    ("PWRON_RESET", "power-on"),
+    ("HARD_RESET", "hard"),
+    ("WDT_RESET", "watchdog"),
+    ("DEEPSLEEP_RESET", "deep-sleep"),
+    ("SOFT_RESET", "soft"),
+)
 # Read once to build the parts, never again: the pin map, the board's profile and the code that
 # reads them (wiring, with `machine`'s parts factory and the serial line; its globals keep the
 # 48-entry EXPANDER_PINS alive), and this module. The parts they made refer only to the
@@ -45,11 +55,18 @@ def start(machine, network, settime):
         open_transport,
         Clock(),
         FlashStore(""),
-        System(machine, wifi),
+        System(machine, wifi, reset_causes(machine)),
         watchdog,
         mode,
     )
     return board, wifi, guard
+
+
+def reset_causes(machine):
+    """{machine.reset_cause() value: its name on the wire} for the causes this port has."""
+    return dict(
+        [(getattr(machine, name), cause) for name, cause in RESET_CAUSES if hasattr(machine, name)]
+    )
 
 
 def build(machine, network, settime, config):

@@ -6,15 +6,6 @@ import time
 
 # MicroPython ports count wall time from 1970 or from 2000; the wire speaks Unix ms.
 EPOCH_OFFSET_S = 946684800 if time.gmtime(0)[0] == 2000 else 0
-# By name: the RP2 port has only PWRON_RESET and WDT_RESET (its stubs list the others from the
-# docs), and a missing attribute here would stop the board before it starts.
-RESET_CAUSES = (
-    ("PWRON_RESET", "power-on"),
-    ("HARD_RESET", "hard"),
-    ("WDT_RESET", "watchdog"),
-    ("DEEPSLEEP_RESET", "deep-sleep"),
-    ("SOFT_RESET", "soft"),
-)
 
 
 class Clock:
@@ -26,16 +17,10 @@ class Clock:
 
 
 class System:
-    def __init__(self, machine, wifi):
+    def __init__(self, machine, wifi, causes):
         self.machine = machine
         self.wifi = wifi  # None on a wired link: no signal to report
-        self.causes = dict(
-            [
-                (getattr(machine, name), cause)
-                for name, cause in RESET_CAUSES
-                if hasattr(machine, name)
-            ]
-        )
+        self.causes = causes  # machine.reset_cause() value -> its name on the wire
 
     def free_heap(self):
         return gc.mem_free()
