@@ -10,8 +10,8 @@ import host
 import jsffi
 from virtual_bank import VirtualBank
 
-from firmware.board.runtime import Board
-from firmware.board.store import FlashStore
+# the built bundle's firmware.board is one module (fleet/board_merge.py): import from it
+from firmware.board import Board, FlashStore
 from firmware.board.wiring import build_hardware
 from firmware.drivers.door_bank import DoorBank
 from firmware.drivers.matrix_keypad import KEYS_3X4
