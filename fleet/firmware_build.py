@@ -41,7 +41,7 @@ MERGED_PACKAGES = (
 # firmware/board/startup.py unloads after boot (BOOT_ONLY: startup itself, wiring) and what
 # needs what the harness's MicroPython lacks (tls: `ssl`; the harness imports firmware.board).
 LEFT_OUT = {
-    "firmware/drivers": ("ticks", "door_bank", "matrix_keypad", "ssd1306", "status_led"),
+    "firmware/drivers": ("ssd1306", "status_led"),
     "firmware/board": ("app", "startup", "wiring", "serial_transport", "tls"),
     # wire and verifiers: imported whole (`from protocol import wire`, then wire.X), which
     # board_merge does not rewrite; serial_frames: lazy too; broker_url, identities: the

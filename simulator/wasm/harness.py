@@ -10,12 +10,11 @@ import host
 import jsffi
 from virtual_bank import VirtualBank
 
-# the built bundle's firmware.board is one module (fleet/board_merge.py): import from it
+# the built bundle's firmware.board and firmware.drivers are one module each
+# (fleet/board_merge.py): import from them
 from firmware.board import Board, FlashStore
 from firmware.board.wiring import build_hardware
-from firmware.drivers.door_bank import DoorBank
-from firmware.drivers.matrix_keypad import KEYS_3X4
-from firmware.drivers.ticks import ticks_diff
+from firmware.drivers import KEYS_3X4, DoorBank, ticks_diff
 from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
 
 KEY_HOLD_S = 0.06  # a finger on a key: longer than the keypad's debounce
