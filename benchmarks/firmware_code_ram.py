@@ -2,10 +2,12 @@
 as ROMFS (bytecode in flash; measured on an interpreter that has no ROMFS, see below).
 
 Both import the modules the board imports at boot (firmware/main.py imports firmware/board/app.py,
-whose build() imports the board profile and the wiring, and what they import) into a fresh
+whose main() imports firmware/board/startup.py, whose build() imports the board profile and the
+wiring, and what they import) into a fresh
 MicroPython 1.27 (WebAssembly port, simulator/wasm/measure_code.mjs) and weigh the live heap
 before and after, each gc.collect() at the top level. Then the modules only the boot needs
-(app.BOOT_ONLY: the wiring, the logical pin map, the profile and their packages) are dropped
+(startup.BOOT_ONLY: startup itself, the wiring, the logical pin map, the profile and their
+packages) are dropped
 as the board drops them once its parts are built, and the heap is weighed again: the code
 figures count only what stays resident after boot (the figure at boot is reported beside it).
 main.py itself (a dozen lines compiled from source at boot) is in neither.
@@ -38,14 +40,20 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from firmware.board.app import BOOT_ONLY
+from firmware.board.startup import BOOT_ONLY
 from fleet.firmware_build import BOARDS, ROOT, board_texts, compile_text
 
 MEASURE = ROOT / "simulator" / "wasm" / "measure_code.mjs"
-# what the board imports at boot from the bundle: main.py imports the app, whose build() imports
-# the profile and the wiring (main.py imports machine, network, ntptime too: built into the
-# firmware, no heap; asyncio and binascii are frozen or built in but weighed with the rest)
-MAIN_IMPORTS = ("firmware.board.app", "firmware.board.wiring", "board_profile")
+# what the board imports at boot from the bundle: main.py imports the app, whose main() imports
+# the startup, whose build() imports the profile and the wiring (main.py imports machine,
+# network, ntptime too: built into the firmware, no heap; asyncio and binascii are frozen or
+# built in but weighed with the rest)
+MAIN_IMPORTS = (
+    "firmware.board.app",
+    "firmware.board.startup",
+    "firmware.board.wiring",
+    "board_profile",
+)
 GC_BLOCK = 16  # bytes: MicroPython's allocation unit on 32-bit ports
 QSTR_ENTRY_MAX = 12  # bytes: hash (1) + length (1) + pointer (4), pools grown by doubling
 CONSTANT_MAX = 20  # bytes: a str/bytes object pointing into flash (16) and its table slot (4)
@@ -54,7 +62,7 @@ CONSTANT_MAX = 20  # bytes: a str/bytes object pointing into flash (16) and its 
 def code_ram(board, workdir):
     """{"mpy": bytes, "romfs": bytes, "romfs_low": .., "romfs_high": .., "modules": n,
     "mpy_boot": .., "romfs_boot": ..}: what stays resident once the board has dropped its
-    boot-only modules (firmware/board/app.py's BOOT_ONLY); *_boot: before it did."""
+    boot-only modules (firmware/board/startup.py's BOOT_ONLY); *_boot: before it did."""
     workdir = Path(workdir)
     full, cut = workdir / "code-mpy", workdir / "code-romfs"
     texts = board_texts(board)  # the bundle as `locker firmware build` compiles it

@@ -149,7 +149,7 @@ def report(results, heaps, spec):
     )
     print(
         "  code: what stays resident once the board has dropped its boot-only modules "
-        "(firmware/board/app.py BOOT_ONLY); at boot: .mpy / ROMFS before it did"
+        "(firmware/board/startup.py BOOT_ONLY); at boot: .mpy / ROMFS before it did"
     )
     print(
         "  wasm JS-proxy table: this port's table of Python objects lent to JavaScript (not on "

@@ -35,13 +35,14 @@ MERGED_PACKAGES = (
     "protocol",
 )
 # Modules of a merged package that stay modules of their own: what a file copied as it is imports
-# by name (ENTRY_POINTS, HARNESS), what is imported lazily (the display's driver: only with a
-# display; the serial link: only on a wired bank), what no module imports (it would take RAM
-# merged in), what firmware/board/app.py unloads after boot (BOOT_ONLY: wiring) and what needs
-# what the harness's MicroPython lacks (tls: `ssl`; the harness imports firmware.board).
+# by name (ENTRY_POINTS, HARNESS; the harness takes Board and FlashStore from the merged
+# firmware.board), what is imported lazily (the display's driver: only with a display; the
+# serial link: only on a wired bank), what no module imports (it would take RAM merged in), what
+# firmware/board/startup.py unloads after boot (BOOT_ONLY: startup itself, wiring) and what
+# needs what the harness's MicroPython lacks (tls: `ssl`; the harness imports firmware.board).
 LEFT_OUT = {
-    "firmware/drivers": ("ticks", "door_bank", "matrix_keypad", "ssd1306", "status_led"),
-    "firmware/board": ("app", "runtime", "store", "wiring", "serial_transport", "tls"),
+    "firmware/drivers": ("ssd1306", "status_led"),
+    "firmware/board": ("app", "startup", "wiring", "serial_transport", "tls"),
     # wire and verifiers: imported whole (`from protocol import wire`, then wire.X), which
     # board_merge does not rewrite; serial_frames: lazy too; broker_url, identities: the
     # board imports neither (installers and the cloud do)

@@ -1,6 +1,6 @@
 # The board's life as asyncio tasks around one Controller: the I/O loop polls the parts, the
-# MQTT client carries events out and commands in, a tick drives the core's timers, telemetry
-# reports health, and the supervisor feeds the watchdog only while all of them are alive.
+# MQTT client carries events out and commands in, a tick drives the core's timers and reports
+# health (telemetry), and the supervisor feeds the watchdog only while all of them are alive.
 import asyncio
 
 from firmware.board.supervisor import Supervisor
@@ -59,6 +59,7 @@ class Board:
         self.supervisor = Supervisor(watchdog, clock.ticks_ms)
         self.started_ms = clock.ticks_ms()
         self._key_at = None  # when the last key was pressed (ticks), None before any
+        self._reported_at = None  # when telemetry last went out (ticks), None before any
         self._tasks = []
         # the door sensors settle the doors that were in flight when the board went dark
         self.handle(Booted(hardware.doors.open_doors()))
@@ -88,7 +89,6 @@ class Board:
             self.mqtt.run(),
             self._link_loop(),
             self._inbound_loop(),
-            self._telemetry_loop(),
             self.supervisor.run(),
             self._tick_loop(),
         ]
@@ -127,6 +127,7 @@ class Board:
             if self.mode == "normal":  # safe mode: no door or keypad timers (doors go unseen),
                 self.handle(Tick())  # but acks and counters still reach flash
             self.store.flush_due(self.controller, self.clock.ticks_ms())
+            self._report_if_due()
             self.supervisor.beat("tick")
             await asyncio.sleep(self.tick_ms / 1000)
 
@@ -141,11 +142,17 @@ class Board:
         async for topic, payload in self.mqtt.messages():
             self.handle(MessageReceived(topic, payload))
 
-    async def _telemetry_loop(self):
-        while True:
-            await self.mqtt.up.wait()  # first report as soon as the link is up, then every period
+    def _report_if_due(self):
+        # on the tick, not a loop of its own: a task and its frame cost the board's heap.
+        # The first report as soon as the link is up, then one every telemetry_s while it is
+        if not self.mqtt.up.is_set():
+            return
+        now = self.clock.ticks_ms()
+        since = None if self._reported_at is None else ticks_diff(now, self._reported_at)
+        # negative: the link was down so long that the ticks wrapped (days): due too
+        if since is None or not 0 <= since < self.telemetry_s * 1000:
+            self._reported_at = now
             self.publish_telemetry()
-            await asyncio.sleep(self.telemetry_s)
 
     def publish_telemetry(self):
         uptime = ticks_diff(self.clock.ticks_ms(), self.started_ms)

@@ -1,7 +1,7 @@
 # Builds the Hardware from a board profile (GPIO numbers for the logical names) and a `parts`
 # factory that makes pins, the I2C bus and the UART. On a board the factory wraps `machine`
 # (MachineParts); in the simulator and on the WebAssembly interpreter it makes virtual ones.
-# Boot-only: firmware/board/app.py drops this module once the parts are built.
+# Boot-only: firmware/board/startup.py drops this module once the parts are built.
 import asyncio
 import sys
 

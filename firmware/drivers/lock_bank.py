@@ -37,10 +37,13 @@ class LockBank:
         self._at = [0] * n
         self._pending_ms = [0] * n  # a pulse asked too soon, fired after the cool-down
 
+    # what only tests ask (the board's build strips both: fleet/board_strip.py)
+
     def energised(self, number):
         return self._flags[self.numbers.index(number)] & _ENERGISED != 0
 
-    def pending(self, number):
+    def deferred(self, number):
+        """True while a pulse asked too soon waits for the cool-down."""
         return self._pending_ms[self.numbers.index(number)] > 0
 
     def pulse(self, number, ms, now_ms):

@@ -10,12 +10,11 @@ import host
 import jsffi
 from virtual_bank import VirtualBank
 
-from firmware.board.runtime import Board
-from firmware.board.store import FlashStore
+# the built bundle's firmware.board and firmware.drivers are one module each
+# (fleet/board_merge.py): import from them
+from firmware.board import Board, FlashStore
 from firmware.board.wiring import build_hardware
-from firmware.drivers.door_bank import DoorBank
-from firmware.drivers.matrix_keypad import KEYS_3X4
-from firmware.drivers.ticks import ticks_diff
+from firmware.drivers import KEYS_3X4, DoorBank, ticks_diff
 from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
 
 KEY_HOLD_S = 0.06  # a finger on a key: longer than the keypad's debounce
@@ -171,25 +170,28 @@ class Harness:
             emit(state=state)
 
     def state(self):
+        # from the snapshot and the controller's parts, not from the Controller's accessors:
+        # the board's build strips those (fleet/board_strip.py), as no board code asks for them
         c = self.board.controller
         snapshot = c.snapshot()
-        compartments = [
-            [n, c.compartment(n).state, c.compartment(n).parcel, c.compartment(n).size]
-            for n in c.compartment_numbers()
-        ]
-        reserved = sorted(snapshot["credentials"]["reserved"])
+        bank, credentials = c._compartments, c._credentials
+        pickups, returns = credentials._pickups, credentials._returns
+        compartments = []
+        for n in bank.numbers():
+            compartment = bank.get(n)
+            compartments.append([n, compartment.state, compartment.parcel, compartment.size])
+        held = snapshot["credentials"]
+        reserved = sorted(held["reserved"])
         return {
             "online": c.is_online(),
-            "couriers": c.courier_count(),
+            "couriers": len(held["couriers"]),
             "counter": c.last_counter,
             "reserved": reserved,
             # the board keeps tags, not parcel codes: name the parcels inside that have one
-            "credentials": sorted(
-                [p for _, _, p, _ in compartments if p and c.has_credential_for(p)]
-            ),
+            "credentials": sorted([p for _, _, p, _ in compartments if p and pickups.has(p)]),
             # a return code rides on its reservation: name the reserved parcels that have one
-            "returns": [p for p in reserved if c.has_return_code_for(p)],
-            "collect": [[n, p] for n, p in c.parcels_to_collect()],
+            "returns": [p for p in reserved if returns.has(p)],
+            "collect": sorted(held["collect"]),
             "compartments": compartments,
             "pending": len(snapshot["journal"]["pending"]),
         }
@@ -238,7 +240,7 @@ class Harness:
 
 
 async def main():
-    # the config read in a call of its own and not kept, as firmware/board/app.py does: what
+    # the config read in a call of its own and not kept, as firmware/board/startup.py does: what
     # the benchmark weighs as the board's data holds no config.json
     harness = Harness(_config())
     emit(booted=harness.board.locker_id, heap=gc.mem_alloc())

@@ -4,7 +4,7 @@
 // cannot reclaim what the suspended stack might still point to.
 //
 // usage: node measure_code.mjs BUNDLE_DIR MODULE[,MODULE...] [UNLOADED[,UNLOADED...]]
-// UNLOADED: modules the board drops once booted (firmware/board/app.py's unload_boot_only(),
+// UNLOADED: modules the board drops once booted (firmware/board/startup.py's unload_boot_only(),
 // done here the same way, since a ROMFS-style bundle has its function bodies cut): weighed
 // again after, as "resident".
 // stdout: one JSON line {"before": bytes, "after": bytes, "resident": bytes, "modules": [names
@@ -27,7 +27,7 @@ mp.FS.writeFile("/stand-ins/ssl.py", "");
 mp.runPython('sys.path.append("/stand-ins")\nimport ssl');
 // The weighing's own helpers, defined before the first weighing so that their code and names
 // are in every figure alike. _unload: each module out of sys.modules and out of its package's
-// attributes, as firmware/board/app.py's unload_boot_only() does.
+// attributes, as firmware/board/startup.py's unload_boot_only() does.
 mp.runPython(`
 import json
 def _loaded():

@@ -144,7 +144,15 @@ def test_the_boards_controller_lacks_the_accessors_only_cpython_asks_for():
     board = board_strip.strip("firmware/core/controller.py", source)
     for method in board_strip.STRIPPED_METHODS["firmware/core/controller.py"]["Controller"]:
         assert "def %s(" % method in source and "def %s(" % method not in board
-    assert "def compartment_numbers(" in board  # simulator/wasm/harness.py asks for it
+    assert "def snapshot(" in board  # the flash store and simulator/wasm/harness.py ask for it
+
+
+def test_the_boards_lock_bank_lacks_what_only_the_tests_ask():
+    source = (ROOT / "firmware" / "drivers" / "lock_bank.py").read_text()
+    board = board_strip.strip("firmware/drivers/lock_bank.py", source)
+    for method in ("energised", "deferred"):
+        assert "def %s(" % method in source and "def %s(" % method not in board
+    assert "def pulse(" in board and "def poll(" in board
 
 
 def test_the_build_fails_on_an_assert_that_mpy_cross_O3_would_drop(tmp_path):

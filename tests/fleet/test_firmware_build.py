@@ -25,7 +25,8 @@ def test_the_bundle_holds_compiled_firmware_entry_points_profile_and_config(boar
         "config.json",
         "firmware/core/__init__.mpy",  # the whole core, merged (fleet/board_merge.py)
         "firmware/net/__init__.mpy",  # MQTT, merged too
-        "firmware/board/runtime.mpy",
+        "firmware/board/__init__.mpy",  # the runtime and the flash store, merged too
+        "firmware/board/app.mpy",
         "hardware/profiles/logical.mpy",
     } <= files
     assert not [f for f in files if f.endswith(".py") and f not in ("main.py", "boot.py")]

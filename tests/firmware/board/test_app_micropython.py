@@ -1,4 +1,4 @@
-"""firmware/board/app.py on the real MicroPython (the WebAssembly port): the board's parts built
+"""firmware/board/startup.py on the real MicroPython (the WebAssembly port): the board's parts built
 from the bundle as a board imports it, then the boot-only modules dropped, with a `machine`
 that is a few small classes (the port has none)."""
 
@@ -60,16 +60,16 @@ class Network:
 
 import json
 
-from firmware.board import app
+from firmware.board import startup
 
 with open("/flash/config.json") as f:
     config = json.load(f)
-hardware, wifi, open_transport = app.build(Machine(), Network(), None, config)
-print("loaded", [name for name in app.BOOT_ONLY if name in sys.modules])
+hardware, wifi, open_transport = startup.build(Machine(), Network(), None, config)
+print("loaded", [name for name in startup.BOOT_ONLY if name in sys.modules])
 # what that frees is weighed by benchmarks/firmware_code_ram.py, each gc.collect() in a call
 # of its own (inside one running script this port's collector still sees the suspended stack)
-app.unload_boot_only()
-print("left", [name for name in app.BOOT_ONLY if name in sys.modules])
+startup.unload_boot_only()
+print("left", [name for name in startup.BOOT_ONLY if name in sys.modules])
 print("package keeps wiring", hasattr(sys.modules["firmware.board"], "wiring"))
 print("doors", sorted(hardware.doors.numbers)[:3], "polled", hardware.poll(0))
 """
@@ -102,8 +102,8 @@ def test_the_boot_only_modules_go_once_the_parts_are_built(bundle, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "loaded ['firmware.board.wiring', 'hardware.profiles.logical', 'hardware.profiles', "
-        "'hardware', 'board_profile']",
+        "loaded ['firmware.board.startup', 'firmware.board.wiring', 'hardware.profiles.logical', "
+        "'hardware.profiles', 'hardware', 'board_profile']",
         "left []",
         "package keeps wiring False",
         "doors [1, 2, 3] polled []",

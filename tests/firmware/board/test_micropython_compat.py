@@ -9,8 +9,9 @@ BOARD = ROOT / "firmware" / "board"
 FILES = sorted(BOARD.glob("*.py"))
 ALLOWED = {"asyncio", "binascii", "json", "os", "ssl", "sys"}  # ssl, sys: tls.py (MicroPython
 # 1.23+ has both); binascii: store.py, as firmware/core/pickups.py
-# app.py, main.py's body: gc, time, micropython are built into every port, board_profile is the
-# bundle's own profile; machine and network it is handed by main.py
+# app.py, main.py's body, with startup.py and system.py: gc, time, micropython are built into
+# every port, board_profile is the bundle's own profile; machine and network it is handed by
+# main.py
 ALLOWED |= {"gc", "time", "micropython", "board_profile"}
 ALLOWED_PACKAGES = ("firmware.", "hardware.profiles.", "protocol")
 

@@ -257,6 +257,16 @@ def test_telemetry_is_signed_and_well_formed(mosquitto, tmp_path):
     assert telemetry["heap"] == 81920 and telemetry["rssi"] == -61 and telemetry["reconn"] == 0
 
 
+def test_telemetry_goes_out_again_every_period_while_the_link_is_up(mosquitto, tmp_path):
+    async def body(unit, cloud):
+        await eventually(lambda: len(cloud.bodies("telemetry")) >= 3, what="three reports")
+        return [report["t"] for report in cloud.bodies("telemetry")[:3]]
+
+    sent = scenario_with(mosquitto, tmp_path, body)
+    # telemetry_s is 0.3 here; the tick (0.1 s) it rides on may add up to one period of its own
+    assert all(250 <= later - earlier <= 1000 for earlier, later in zip(sent, sent[1:]))
+
+
 def test_a_bad_signature_is_refused_and_opens_nothing(mosquitto, tmp_path):
     async def body(unit, cloud):
         real_key, cloud.key = cloud.key, os.urandom(32)

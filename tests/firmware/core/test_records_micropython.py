@@ -1,5 +1,6 @@
-"""Records, packets and the const() names behave on the real MicroPython (WebAssembly port
-under Node.js) exactly as on CPython: != without a __ne__, constants the compiler inlines."""
+"""Records, packets, the packed settled parcels and the const() names behave on the real
+MicroPython (WebAssembly port under Node.js) exactly as on CPython: != without a __ne__,
+constants the compiler inlines, 32-bit ints to and from bytes."""
 
 from pathlib import Path
 
@@ -13,6 +14,7 @@ MODULES = (
     "firmware/core/events.py",
     "firmware/core/pickups.py",
     "firmware/core/record.py",
+    "firmware/core/settled.py",
     "firmware/drivers/__init__.py",
     "firmware/drivers/ticks.py",
     "firmware/net/__init__.py",

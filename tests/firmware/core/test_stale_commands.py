@@ -157,6 +157,16 @@ def test_only_the_last_parcels_are_remembered_one_row_each():
         assert isinstance(tag, int) and 0 <= tag < 2**32 and kind in (DEPOSITED, COLLECTED)
 
 
+def test_a_snapshots_rows_come_back_as_they_were_and_only_the_last_are_kept():
+    rows = [[2**32 - 1 - n, 2**31 + n, COLLECTED if n % 2 else DEPOSITED] for n in range(40)]
+    settled = Settled()
+    settled.load(rows)
+    assert settled.dump() == rows[-Settled.remembered :]  # 32-bit tags and seqs, packed
+    again = Settled()
+    again.load(settled.dump())
+    assert again.dump() == settled.dump() and len(again) == Settled.remembered
+
+
 def test_the_wire_codec_accepts_asof_on_reserve_and_credential():
     body = {
         "lkr": LOCKER,

@@ -23,7 +23,7 @@ class SolenoidLock:
 
     @property
     def pending(self):
-        return self.bank.pending(5)
+        return self.bank.deferred(5)
 
     def pulse(self, ms, now_ms):
         return self.bank.pulse(5, ms, now_ms)
@@ -161,7 +161,7 @@ def test_the_locks_of_a_bank_pulse_and_cool_down_on_their_own():
     assert [pin.level for pin in pins] == [0, 1]
     bank.poll(300)
     assert [pin.level for pin in pins] == [0, 0]
-    assert not bank.pulse(2, 100, now_ms=400) and bank.pending(2) and not bank.pending(9)
+    assert not bank.pulse(2, 100, now_ms=400) and bank.deferred(2) and not bank.deferred(9)
     assert not bank.pulse(4, 100, now_ms=400)  # no lock 4 on this bank: nothing is driven
 
 
