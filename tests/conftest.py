@@ -77,6 +77,9 @@ def settings(engine) -> Settings:
         pin_pepper=PEPPER,
         auth_secret="test-auth-secret-0123456789abcdef",
         login_failure_delay_s=0,
+        # The "on its way" notice at pre-advice is tested on its own (tests/cloud/recipient);
+        # elsewhere it would add a message to every parcel's count.
+        announce_to_recipients=False,
     )
 
 

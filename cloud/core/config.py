@@ -74,9 +74,10 @@ class Settings(BaseSettings):
     sms_receipt_secret: SecretStr | None = None
     # Where recipients' links (their page, /r/<token>) point: the public address of this API.
     public_url: str = "http://localhost:8000"
-    # Tell the recipient at pre-advice that the parcel is on its way, with the link to its page
-    # (redirect it, hold it): off by default, since carriers often send that message themselves.
-    announce_to_recipients: bool = False
+    # Tell the recipient at pre-advice that the parcel is on its way, with the link to its page:
+    # without it they cannot redirect or hold it before the deposit. Off only where a carrier
+    # sends that message itself (it cannot carry the link: a carrier never holds it).
+    announce_to_recipients: bool = True
     # Carriers' webhooks go only to public addresses (cloud/notify/targets.py). For an
     # on-premise carrier, a comma-separated list of host names (exact) and networks (CIDR, or
     # one address) that may be private, e.g. "hooks.dhl.internal,10.20.0.0/16".
