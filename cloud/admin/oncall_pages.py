@@ -8,16 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 from pydantic import Field, ValidationError
-from sqlmodel import select
 
 from cloud.admin import oncall_view
 from cloud.admin.auth import AdminPoster, AdminUser, AdminViewer, AdminWriter
 from cloud.admin.form_errors import explain
 from cloud.admin.templating import page
-from cloud.models import OnCallRota, Operator
+from cloud.models import OnCallRota
 from cloud.models.oncall import SITE_PATTERN, OperatorContact
-from cloud.services import pager, site_scope
-from cloud.services.errors import DomainError, NotFound
+from cloud.services import operators, pager, site_scope
+from cloud.services.errors import DomainError
 from cloud.web.deps import NowDep, RowId, SessionDep
 from cloud.web.errors import status_of
 
@@ -84,7 +83,9 @@ def set_contact(
     """Where pages reach an operator: SMS to the phone if given, else email (blank: none)."""
     try:
         contact = OperatorContact(phone=phone.strip() or None, email=email.strip() or None)
-        operator = site_scope.require_operator(user.sites, _find(session, username), username)
+        operator = site_scope.require_operator(
+            user.sites, operators.find_operator(session, username), username
+        )
         pager.set_contact(session, operator, contact.phone, contact.email, now, _actor(user))
     except (ValidationError, DomainError) as bad:
         return _refused(request, user, session, bad)
@@ -99,7 +100,7 @@ def acknowledge(
     """The paged operator (or an admin) has it in hand: no one else is paged for the alarm."""
     try:
         site_scope.require_page(session, user.sites, page_id)  # another site's does not exist
-        pager.acknowledge(session, page_id, _operator(session, user.username), now)
+        pager.acknowledge(session, page_id, operators.get_operator(session, user.username), now)
     except DomainError as bad:
         return _refused(request, user, session, bad)
     session.commit()
@@ -125,17 +126,6 @@ def _oncall_page(request, user, session, error: str = "", status_code: int = 200
         error=error,
         nav="oncall",
     )
-
-
-def _find(session, username: str) -> Operator | None:
-    return session.exec(select(Operator).where(Operator.username == username)).first()
-
-
-def _operator(session, username: str) -> Operator:
-    operator = _find(session, username)
-    if operator is None:
-        raise NotFound("operator", username)
-    return operator
 
 
 def _sentence(text: str) -> str:

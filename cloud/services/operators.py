@@ -13,7 +13,7 @@ from cloud.core.config import Settings
 from cloud.models import ROLES, Operator
 from cloud.models.login import UNKNOWN_SOURCE
 from cloud.services import audit, login_throttle, operator_sessions, site_scope
-from cloud.services.errors import Conflict, DomainError, Forbidden, Invalid
+from cloud.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
 
 class LoginFailed(DomainError):
@@ -66,6 +66,14 @@ def create_operator(
 
 def find_operator(session: Session, username: str) -> Operator | None:
     return session.exec(select(Operator).where(Operator.username == username)).first()
+
+
+def get_operator(session: Session, username: str) -> Operator:
+    """The operator by username; NotFound if there is none."""
+    operator = find_operator(session, username)
+    if operator is None:
+        raise NotFound("operator", username)
+    return operator
 
 
 def list_operators(session: Session, *, within: site_scope.Sites = None) -> list[Operator]:

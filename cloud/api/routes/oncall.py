@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from cloud.api.deps import CurrentAdmin, CurrentOperator, OperatorWriter
 from cloud.models import Alarm, OnCallRota, Operator, Page, PagePublic
 from cloud.models.oncall import SITE_PATTERN, OperatorContact
-from cloud.services import pager, site_scope
+from cloud.services import operators, pager, site_scope
 from cloud.services.errors import NotFound
 from cloud.web.deps import NowDep, RowId, SessionDep, SettingsDep
 
@@ -25,7 +25,9 @@ def set_contact(
 ) -> OperatorContact:
     """Where pages reach an operator: SMS to the phone if given, else email (a site-scoped
     admin, for the operators of their sites only)."""
-    operator = site_scope.require_operator(admin.sites, _find(session, username), username)
+    operator = site_scope.require_operator(
+        admin.sites, operators.find_operator(session, username), username
+    )
     pager.set_contact(session, operator, data.phone, data.email, now, admin.actor)
     session.commit()
     return data
@@ -75,7 +77,7 @@ def acknowledge_page(
     """The paged operator (or an admin) has it in hand: no one else is paged for the alarm.
     Another site's page does not exist for an operator scoped to sites."""
     site_scope.require_page(session, caller.sites, page_id)
-    operator = _operator(session, caller.actor.removeprefix("operator:"))
+    operator = operators.get_operator(session, caller.actor.removeprefix("operator:"))
     return _acknowledged(session, page_id, operator, now)
 
 
@@ -115,17 +117,6 @@ def _linked_page(settings, token: str, page_id: RowId, now) -> None:
         raise HTTPException(
             401, {"code": "unauthenticated", "message": "this link is invalid or has expired"}
         )
-
-
-def _find(session, username: str) -> Operator | None:
-    return session.exec(select(Operator).where(Operator.username == username)).first()
-
-
-def _operator(session, username: str) -> Operator:
-    operator = _find(session, username)
-    if operator is None:
-        raise NotFound("operator", username)
-    return operator
 
 
 def _site(site: str) -> str:
