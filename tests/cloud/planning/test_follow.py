@@ -2,6 +2,8 @@
 or held by its recipient makes the active plan astray; the maintenance loop's job re-plans it,
 debounced, and then leaves it be. Real board events, real database, real solver."""
 
+import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -11,7 +13,9 @@ from cloud import planning
 from cloud.board_events import apply_device_event
 from cloud.core.clock import to_ms
 from cloud.models import AuditEntry, Locker, Parcel, RoutePlan
+from cloud.models.plan_views import ReplanRequest
 from cloud.planning.follow import ACTOR, follow_parcels
+from cloud.planning.replan import is_replanning
 from cloud.services import courier_routes, parcels, recipient_hold, recipient_redirect
 from tests.cloud.planning.conftest import MORNING
 from tests.support.couriers import registered
@@ -152,3 +156,26 @@ def test_a_plan_with_nothing_astray_is_left_alone(engine, session, city, setting
     plan_id = planning.plan_depot(engine, "WAW", EARLY, actor="t", seconds=0.3, settings=settings)
     assert _follow(engine, settings, EARLY + timedelta(minutes=20)) == 0
     assert _active(session).id == plan_id
+
+
+def test_a_plan_being_replanned_is_not_followed_meanwhile(engine, session, city, settings):
+    city(lockers_count=2, per_locker=2)
+    plan_id = planning.plan_depot(engine, "WAW", EARLY, actor="t", seconds=0.3, settings=settings)
+    held = session.exec(select(Parcel).where(Parcel.tracking_code == "PL01000")).one()
+    until = EARLY.date() + timedelta(days=2)
+    recipient_hold.hold(session, held.id, until, EARLY, settings, actor="recipient")
+    session.commit()
+    debounced = EARLY + timedelta(minutes=settings.plan_follow_minutes)
+    operator = threading.Thread(
+        target=planning.replan,
+        args=(engine, plan_id, debounced),
+        kwargs={"actor": "op", "request": ReplanRequest(seconds=3), "settings": settings},
+    )
+    operator.start()
+    while operator.is_alive() and not is_replanning(plan_id):
+        time.sleep(0.01)
+    assert _follow(engine, settings, debounced) == 0  # the operator's re-plan is solving
+    operator.join()
+    assert _active(session).created_by == "op"
+    follows = session.exec(select(AuditEntry).where(AuditEntry.action == "route_plan_follows"))
+    assert follows.all() == []
