@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     routing_circuity: float = Field(default=1.3, ge=1.0, le=3.0)
     routing_osrm_url: str | None = None
     routing_wave_seconds: float = Field(default=10.0, gt=0, le=600)  # solver budget at a cut-off
+    # A plan whose parcel was redirected or held re-plans itself (cloud/planning/follow.py): at
+    # most once every plan_follow_minutes per depot's plan, on this solver budget.
+    plan_follow_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    plan_follow_seconds: float = Field(default=2.0, gt=0, le=120)
     # The doorstep comparison: first-attempt failures at the door, and how far from its locker
     # a recipient lives when the parcel names no delivery point.
     doorstep_failure_rate: float = Field(default=0.12, ge=0.0, le=1.0)

@@ -110,6 +110,9 @@ class PlanPublic(PlanFigures):
     doorstep: DoorstepComparison | None = None
     changes: dict | None = None  # a re-plan: what moved, what was added or dropped
     notes: list[str] = []
+    # Parcels redirected or held since the plan was made (cloud/planning/astray.py): the
+    # maintenance loop re-plans it soon (cloud/planning/follow.py).
+    astray: list[str] = []
 
 
 class ManifestStop(SQLModel):

@@ -5,7 +5,10 @@ broken-down vans, lockers to leave out and blocked legs come with the request. T
 replaces the old one (kept, marked replaced) and says what changed."""
 
 import json
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -24,6 +27,12 @@ from cloud.planning.wave import DELIVER, read_wave
 from cloud.routing.solver import solve
 from cloud.services.errors import Conflict, Invalid, NotFound
 
+# Plans this process is re-planning now: a second re-plan of one of them would solve in vain
+# (the first to finish replaces the plan; the other is refused). Other processes are kept
+# apart by the check that the plan is still active when the new one is stored.
+_running: set[uuid.UUID] = set()
+_running_lock = threading.Lock()
+
 
 def replan(
     engine: Engine,
@@ -35,6 +44,38 @@ def replan(
     settings: Settings | None = None,
 ) -> uuid.UUID:
     """Plan again what the plan has not yet driven; the new plan's id."""
+    with _only_one(plan_id):
+        return _replan(engine, plan_id, now, actor=actor, request=request, settings=settings)
+
+
+def is_replanning(plan_id: uuid.UUID) -> bool:
+    """Whether this process is re-planning the plan now."""
+    with _running_lock:
+        return plan_id in _running
+
+
+@contextmanager
+def _only_one(plan_id: uuid.UUID) -> Iterator[None]:
+    with _running_lock:
+        if plan_id in _running:
+            raise Conflict("replan_running", f"plan {plan_id} is being re-planned already")
+        _running.add(plan_id)
+    try:
+        yield
+    finally:
+        with _running_lock:
+            _running.discard(plan_id)
+
+
+def _replan(
+    engine: Engine,
+    plan_id: uuid.UUID,
+    now: datetime,
+    *,
+    actor: str,
+    request: ReplanRequest,
+    settings: Settings | None,
+) -> uuid.UUID:
     settings = settings or get_settings()
     with transaction(engine, now=now) as session:
         plan = active_plan(session, plan_id)

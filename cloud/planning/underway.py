@@ -2,7 +2,8 @@
 
 A stop is driven once a board reported a deposit or collection there (`done_at`) or its planned
 departure has passed. A van that has left the depot carries the deliveries of its stops not yet
-driven, and the parcels it collected; it can only take new parcels by going back to the depot."""
+driven, the parcels redirected away from a stop it drove (its locker was full at the deposit),
+and the parcels it collected; it can only take new parcels by going back to the depot."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -80,7 +81,11 @@ def _route_state(session: Session, route: PlanRoute, now: datetime) -> Underway:
             state.departed and (stop.done_at is not None or stop.departs_at <= now)
         )
         if driven:
-            state.driven.append(Driven(_copy(stop), tuple(_copy(row) for row in parcels)))
+            redirected = {row.parcel_id for row in parcels if _redirected(session, row)}
+            kept = tuple(_copy(row) for row in parcels if row.parcel_id not in redirected)
+            state.driven.append(Driven(_copy(stop), kept))
+            if state.departed:  # the locker was full: the van carries it on to its new one
+                state.aboard.update(redirected)
             state.km_driven += stop.km_from_previous
             locker = session.get(Locker, stop.locker_id)
             state.position = (locker.latitude, locker.longitude)
@@ -95,6 +100,13 @@ def _route_state(session: Session, route: PlanRoute, now: datetime) -> Underway:
             state.aboard.update(row.parcel_id for row in parcels if row.action == DELIVER)
     state.collected = (collected[0], collected[1])
     return state
+
+
+def _redirected(session: Session, row: PlanParcel) -> bool:
+    """A delivery not dropped at its stop but sent to another locker (full at the deposit)."""
+    if row.action != DELIVER or row.done_at is not None:
+        return False
+    return session.get(Parcel, row.parcel_id).locker_id != row.locker_id
 
 
 def _taken_away(session: Session, parcel_id: uuid.UUID) -> bool:

@@ -2,10 +2,11 @@
 
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from cloud.core.clock import utcnow
 from cloud.models import (
     Compartment,
     Courier,
@@ -29,6 +30,7 @@ from cloud.models.plan_views import (
     StopPublic,
     UnroutedParcel,
 )
+from cloud.planning.astray import astray
 from cloud.planning.wave import COLLECT, DELIVER
 from cloud.services.errors import NotFound
 
@@ -40,7 +42,14 @@ def get_plan(session: Session, plan_id: uuid.UUID) -> RoutePlan:
     return plan
 
 
-def plan_view(session: Session, plan_id: uuid.UUID, *, with_stops: bool = True) -> PlanPublic:
+def plan_view(
+    session: Session,
+    plan_id: uuid.UUID,
+    *,
+    with_stops: bool = True,
+    now: datetime | None = None,
+) -> PlanPublic:
+    """The plan as shown; `now` (the clock's by default) tells which parcels are astray."""
     plan = get_plan(session, plan_id)
     routes = session.exec(
         select(PlanRoute).where(PlanRoute.plan_id == plan.id).order_by(col(PlanRoute.colour))
@@ -53,6 +62,7 @@ def plan_view(session: Session, plan_id: uuid.UUID, *, with_stops: bool = True) 
         doorstep=_doorstep(plan),
         changes=json.loads(plan.changes) if plan.changes else None,
         notes=json.loads(plan.notes) if plan.notes else [],
+        astray=[a.message for a in astray(session, plan, now or utcnow())],
     )
 
 

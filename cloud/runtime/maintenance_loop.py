@@ -73,6 +73,7 @@ class MaintenanceLoop:
 def default_jobs():
     """The jobs every cloud process runs."""
     from cloud.admin.occupancy import occupancy_job
+    from cloud.planning.follow import follow_parcels
     from cloud.planning.waves import plan_due_waves
     from cloud.services.courier_routes import refresh_courier_lists
     from cloud.services.lifecycle import expire_due
@@ -85,5 +86,6 @@ def default_jobs():
         ("expire_due", 60, expire_due),
         ("sample_occupancy", 900, occupancy_job),  # the admin's occupancy history
         ("plan_due_waves", 30, plan_due_waves, True),  # dispatch waves at their cut-offs
+        ("follow_parcels", 60, follow_parcels, True),  # plans follow redirected, held parcels
         ("page_on_call", 30, paging_job),  # alarms reach the people on call
     ]

@@ -33,6 +33,7 @@ ACTIONS = (
     "courier_route_set",
     "route_plan_made",
     "route_plan_replanned",
+    "route_plan_follows",
     "route_assigned",
     "depot_created",
     "depot_updated",

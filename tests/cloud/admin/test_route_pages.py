@@ -3,14 +3,16 @@ planner made (PyVRP, a second of solving each)."""
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from cloud import planning
 from cloud.core.clock import utcnow
+from cloud.db import transaction
 from cloud.models import RoutePlan
-from cloud.services import courier_routes
+from cloud.services import courier_routes, recipient_hold
 from tests.cloud.admin.conftest import csrf_of, read
 from tests.cloud.admin.town import preadvise, set_up_town
 from tests.support.couriers import registered
@@ -123,3 +125,13 @@ def test_a_route_is_given_to_a_courier_whose_code_then_opens_its_lockers(
     assert f'value="{courier_id}" selected' in html
     unknown = operator.post(url, data={"csrf": csrf, "courier": str(uuid.uuid4())})
     assert unknown.status_code == 404 and "courier" in unknown.text
+
+
+def test_a_parcel_held_since_the_plan_says_re_plan_needed(web, town, engine, settings):
+    with transaction(engine, now=utcnow()) as session:
+        last = planning.plan_view(session, town).routes[0].stops_list[-1].parcels[0]
+        until = utcnow().date() + timedelta(days=2)
+        recipient_hold.hold(session, last.parcel_id, until, utcnow(), settings, actor="recipient")
+    html = web("viewer").get("/admin/routes?depot=D1").text
+    notice = f"parcel {last.tracking_code} is held until {until.isoformat()}: re-plan needed"
+    assert '<div id="astray">' in html and notice in html
