@@ -1,6 +1,6 @@
 # The locker bank's parts as the runtime sees them: polled into core events, and the core's
 # actions carried out on them.
-from firmware.core.actions import Beep, Pulse, Show
+from firmware.core.actions import BEEP, PULSE, SHOW
 from firmware.core.events import CodeScanned, DoorClosed, DoorOpened, KeyPressed
 from firmware.drivers.door_bank import OPENED
 
@@ -45,12 +45,13 @@ class Hardware:
         ]
 
     def carry_out(self, action, now_ms):
-        if isinstance(action, Pulse):
-            self.locks.pulse(action.cmp, action.ms, now_ms)  # a lock the bank lacks: nothing
-        elif isinstance(action, Show) and self.display:
-            self.display.show(action.text)
-        elif isinstance(action, Beep) and self.buzzer:
-            self.buzzer.beep(action.kind, now_ms)
+        kind = action[0]
+        if kind == PULSE:
+            self.locks.pulse(action[1], action[2], now_ms)  # a lock the bank lacks: nothing
+        elif kind == SHOW and self.display:
+            self.display.show(action[1])
+        elif kind == BEEP and self.buzzer:
+            self.buzzer.beep(action[1], now_ms)
 
     def all_off(self):
         self.locks.all_off()  # safe state: no solenoid stays energised when the runtime stops

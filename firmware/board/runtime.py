@@ -5,13 +5,13 @@ import asyncio
 
 from firmware.board.supervisor import Supervisor
 from firmware.board.telemetry import telemetry_payload
-from firmware.core.actions import Publish
+from firmware.core.actions import PUBLISH
 from firmware.core.controller import Controller
 from firmware.core.events import (
+    KEY_PRESSED,
     Booted,
     Connected,
     Disconnected,
-    KeyPressed,
     MessageReceived,
     Tick,
 )
@@ -74,12 +74,12 @@ class Board:
         """One event through the core: flash first, then the actions go out."""
         actions = self.controller.handle(event, self.clock.wall_ms())
         now = self.clock.ticks_ms()
-        if isinstance(event, KeyPressed):
+        if event[0] == KEY_PRESSED:
             self._key_at = now
         self.store.after_event(self.controller, now)
         for action in actions:
-            if isinstance(action, Publish):
-                self.mqtt.publish(action.topic, action.payload, action.qos, action.retain)
+            if action[0] == PUBLISH:
+                self.mqtt.publish(action[1], action[2], action[3], action[4])
             elif self.mode == "normal":  # safe mode: no I/O loop would ever end a lock's pulse
                 self.hardware.carry_out(action, now)
         return actions
