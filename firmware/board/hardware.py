@@ -1,7 +1,9 @@
 # The locker bank's parts as the runtime sees them: polled into core events, and the core's
 # actions carried out on them.
 from firmware.core.actions import BEEP, PULSE, SHOW
-from firmware.core.events import CodeScanned, DoorClosed, DoorOpened, KeyPressed
+
+# events built as tuples here, not by events.py's makers: the board build cuts those
+from firmware.core.events import CODE_SCANNED, DOOR_CLOSED, DOOR_OPENED, KEY_PRESSED
 from firmware.drivers.door_bank import OPENED
 
 
@@ -30,9 +32,9 @@ class Hardware:
         self.locks.poll(now_ms)
         events = self._door_events(now_ms)
         if self.keypad:
-            events += [KeyPressed(key) for key in self.keypad.poll(now_ms)]
+            events += [(KEY_PRESSED, key) for key in self.keypad.poll(now_ms)]
         if self.scanner:
-            events += [CodeScanned(code) for code in self.scanner.poll()]
+            events += [(CODE_SCANNED, code) for code in self.scanner.poll()]
         for part in (self.buzzer, self.led):
             if part:
                 part.poll(now_ms)
@@ -40,7 +42,7 @@ class Hardware:
 
     def _door_events(self, now_ms):
         return [
-            DoorOpened(number) if change == OPENED else DoorClosed(number)
+            (DOOR_OPENED if change == OPENED else DOOR_CLOSED, number)
             for number, change in self.doors.poll(now_ms)
         ]
 

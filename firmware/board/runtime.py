@@ -7,13 +7,15 @@ from firmware.board.supervisor import Supervisor
 from firmware.board.telemetry import telemetry_payload
 from firmware.core.actions import PUBLISH
 from firmware.core.controller import Controller
+
+# events built as tuples here, not by events.py's makers: the board build cuts those
 from firmware.core.events import (
+    BOOTED,
+    CONNECTED,
+    DISCONNECTED,
     KEY_PRESSED,
-    Booted,
-    Connected,
-    Disconnected,
-    MessageReceived,
-    Tick,
+    MESSAGE_RECEIVED,
+    TICK,
 )
 from firmware.drivers.ticks import ticks_diff
 from firmware.net.mqtt_client import MqttClient
@@ -62,7 +64,7 @@ class Board:
         self._reported_at = None  # when telemetry last went out (ticks), None before any
         self._tasks = []
         # the door sensors settle the doors that were in flight when the board went dark
-        self.handle(Booted(hardware.doors.open_doors()))
+        self.handle((BOOTED, hardware.doors.open_doors()))
 
     def _will(self):
         # a fresh signed will for every connection attempt; its number on flash before it is used
@@ -125,7 +127,7 @@ class Board:
         self.supervisor.watch("tick", 2000)
         while True:
             if self.mode == "normal":  # safe mode: no door or keypad timers (doors go unseen),
-                self.handle(Tick())  # but acks and counters still reach flash
+                self.handle((TICK,))  # but acks and counters still reach flash
             self.store.flush_due(self.controller, self.clock.ticks_ms())
             self._report_if_due()
             self.supervisor.beat("tick")
@@ -134,13 +136,13 @@ class Board:
     async def _link_loop(self):
         while True:
             await self.mqtt.up.wait()
-            self.handle(Connected())
+            self.handle((CONNECTED,))
             await self.mqtt.down.wait()
-            self.handle(Disconnected())
+            self.handle((DISCONNECTED,))
 
     async def _inbound_loop(self):
         async for topic, payload in self.mqtt.messages():
-            self.handle(MessageReceived(topic, payload))
+            self.handle((MESSAGE_RECEIVED, topic, payload))
 
     def _report_if_due(self):
         # on the tick, not a loop of its own: a task and its frame cost the board's heap.
