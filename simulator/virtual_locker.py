@@ -10,9 +10,9 @@ import time
 from firmware.board.runtime import Board
 from firmware.board.store import FlashStore
 from firmware.board.wiring import build_hardware
-from firmware.core.actions import Beep
+from firmware.core.actions import BEEP
 from firmware.core.doors import Doors
-from firmware.core.events import KeyPressed
+from firmware.core.events import KEY_PRESSED
 from firmware.drivers.matrix_keypad import KEYS_3X4, MatrixKeypad
 from firmware.drivers.ticks import ticks_diff
 from hardware.profiles import esp32_devkitc
@@ -41,11 +41,11 @@ class WatchedBoard(Board):
     def handle(self, event):
         with self.changed:
             actions = Board.handle(self, event)
-            if isinstance(event, KeyPressed):
+            if event[0] == KEY_PRESSED:
                 self.keys_taken += 1
             for action in actions:
-                if isinstance(action, Beep):
-                    self.panel.beep(action.kind)  # the buzzer driver plays it; this keeps a record
+                if action[0] == BEEP:
+                    self.panel.beep(action[1])  # the buzzer driver plays it; this keeps a record
             self.changed.notify_all()
         return actions
 

@@ -1,7 +1,9 @@
 # The locker bank's parts as the runtime sees them: polled into core events, and the core's
 # actions carried out on them.
-from firmware.core.actions import Beep, Pulse, Show
-from firmware.core.events import CodeScanned, DoorClosed, DoorOpened, KeyPressed
+from firmware.core.actions import BEEP, PULSE, SHOW
+
+# events built as tuples here, not by events.py's makers: the board build cuts those
+from firmware.core.events import CODE_SCANNED, DOOR_CLOSED, DOOR_OPENED, KEY_PRESSED
 from firmware.drivers.door_bank import OPENED
 
 
@@ -30,9 +32,9 @@ class Hardware:
         self.locks.poll(now_ms)
         events = self._door_events(now_ms)
         if self.keypad:
-            events += [KeyPressed(key) for key in self.keypad.poll(now_ms)]
+            events += [(KEY_PRESSED, key) for key in self.keypad.poll(now_ms)]
         if self.scanner:
-            events += [CodeScanned(code) for code in self.scanner.poll()]
+            events += [(CODE_SCANNED, code) for code in self.scanner.poll()]
         for part in (self.buzzer, self.led):
             if part:
                 part.poll(now_ms)
@@ -40,17 +42,18 @@ class Hardware:
 
     def _door_events(self, now_ms):
         return [
-            DoorOpened(number) if change == OPENED else DoorClosed(number)
+            (DOOR_OPENED if change == OPENED else DOOR_CLOSED, number)
             for number, change in self.doors.poll(now_ms)
         ]
 
     def carry_out(self, action, now_ms):
-        if isinstance(action, Pulse):
-            self.locks.pulse(action.cmp, action.ms, now_ms)  # a lock the bank lacks: nothing
-        elif isinstance(action, Show) and self.display:
-            self.display.show(action.text)
-        elif isinstance(action, Beep) and self.buzzer:
-            self.buzzer.beep(action.kind, now_ms)
+        kind = action[0]
+        if kind == PULSE:
+            self.locks.pulse(action[1], action[2], now_ms)  # a lock the bank lacks: nothing
+        elif kind == SHOW and self.display:
+            self.display.show(action[1])
+        elif kind == BEEP and self.buzzer:
+            self.buzzer.beep(action[1], now_ms)
 
     def all_off(self):
         self.locks.all_off()  # safe state: no solenoid stays energised when the runtime stops

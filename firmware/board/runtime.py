@@ -5,15 +5,17 @@ import asyncio
 
 from firmware.board.supervisor import Supervisor
 from firmware.board.telemetry import telemetry_payload
-from firmware.core.actions import Publish
+from firmware.core.actions import PUBLISH
 from firmware.core.controller import Controller
+
+# events built as tuples here, not by events.py's makers: the board build cuts those
 from firmware.core.events import (
-    Booted,
-    Connected,
-    Disconnected,
-    KeyPressed,
-    MessageReceived,
-    Tick,
+    BOOTED,
+    CONNECTED,
+    DISCONNECTED,
+    KEY_PRESSED,
+    MESSAGE_RECEIVED,
+    TICK,
 )
 from firmware.drivers.ticks import ticks_diff
 from firmware.net.mqtt_client import MqttClient
@@ -62,7 +64,7 @@ class Board:
         self._reported_at = None  # when telemetry last went out (ticks), None before any
         self._tasks = []
         # the door sensors settle the doors that were in flight when the board went dark
-        self.handle(Booted(hardware.doors.open_doors()))
+        self.handle((BOOTED, hardware.doors.open_doors()))
 
     def _will(self):
         # a fresh signed will for every connection attempt; its number on flash before it is used
@@ -74,12 +76,12 @@ class Board:
         """One event through the core: flash first, then the actions go out."""
         actions = self.controller.handle(event, self.clock.wall_ms())
         now = self.clock.ticks_ms()
-        if isinstance(event, KeyPressed):
+        if event[0] == KEY_PRESSED:
             self._key_at = now
         self.store.after_event(self.controller, now)
         for action in actions:
-            if isinstance(action, Publish):
-                self.mqtt.publish(action.topic, action.payload, action.qos, action.retain)
+            if action[0] == PUBLISH:
+                self.mqtt.publish(action[1], action[2], action[3], action[4])
             elif self.mode == "normal":  # safe mode: no I/O loop would ever end a lock's pulse
                 self.hardware.carry_out(action, now)
         return actions
@@ -125,7 +127,7 @@ class Board:
         self.supervisor.watch("tick", 2000)
         while True:
             if self.mode == "normal":  # safe mode: no door or keypad timers (doors go unseen),
-                self.handle(Tick())  # but acks and counters still reach flash
+                self.handle((TICK,))  # but acks and counters still reach flash
             self.store.flush_due(self.controller, self.clock.ticks_ms())
             self._report_if_due()
             self.supervisor.beat("tick")
@@ -134,13 +136,13 @@ class Board:
     async def _link_loop(self):
         while True:
             await self.mqtt.up.wait()
-            self.handle(Connected())
+            self.handle((CONNECTED,))
             await self.mqtt.down.wait()
-            self.handle(Disconnected())
+            self.handle((DISCONNECTED,))
 
     async def _inbound_loop(self):
         async for topic, payload in self.mqtt.messages():
-            self.handle(MessageReceived(topic, payload))
+            self.handle((MESSAGE_RECEIVED, topic, payload))
 
     def _report_if_due(self):
         # on the tick, not a loop of its own: a task and its frame cost the board's heap.

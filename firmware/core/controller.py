@@ -7,15 +7,15 @@ from firmware.core.compartments import Compartments
 from firmware.core.credentials import Credentials
 from firmware.core.doors import Doors
 from firmware.core.events import (
-    Booted,
-    CodeScanned,
-    Connected,
-    Disconnected,
-    DoorClosed,
-    DoorOpened,
-    KeyPressed,
-    MessageReceived,
-    Tick,
+    BOOTED,
+    CODE_SCANNED,
+    CONNECTED,
+    DISCONNECTED,
+    DOOR_CLOSED,
+    DOOR_OPENED,
+    KEY_PRESSED,
+    MESSAGE_RECEIVED,
+    TICK,
 )
 from firmware.core.inventory import inventory
 from firmware.core.journal import Journal
@@ -73,31 +73,31 @@ class Controller:
 
     def handle(self, event, now_ms):
         """The actions that `event`, happening at now_ms (ms since the Unix epoch), calls for."""
-        handler = _HANDLERS.get(type(event))
+        handler = _HANDLERS.get(event[0])
         if handler is None:
             return []
         return handler(self, event, now_ms)
 
     def _key(self, event, now_ms):
-        return self._keypad.pressed(event.key, now_ms)
+        return self._keypad.pressed(event[1], now_ms)
 
     def _scanned(self, event, now_ms):
-        return self._keypad.scanned(event.code, now_ms)
+        return self._keypad.scanned(event[1], now_ms)
 
     def _door_opened(self, event, now_ms):
-        return self._doors.opened(event.cmp, now_ms)
+        return self._doors.opened(event[1], now_ms)
 
     def _door_closed(self, event, now_ms):
-        actions = self._doors.closed(event.cmp, now_ms)
+        actions = self._doors.closed(event[1], now_ms)
         return actions + self._keypad.door_closed(now_ms)  # a courier's next door, if queued
 
     def _booted(self, event, now_ms):
-        return self._doors.boot(event.open_doors, now_ms)
+        return self._doors.boot(event[1], now_ms)
 
     def _message(self, event, now_ms):
-        if event.topic != self._commands_topic:
+        if event[1] != self._commands_topic:
             return []  # only our own commands topic is subscribed; anything else is noise
-        actions = self._commands.receive(event.payload, now_ms)
+        actions = self._commands.receive(event[2], now_ms)
         if self._inventory_when_replayed and len(self._uplink.journal) == 0 and self.is_online():
             # the replay is acknowledged: nothing the journal could explain is left in flight
             self._inventory_when_replayed = False
@@ -250,13 +250,13 @@ class Controller:
 
 
 _HANDLERS = {
-    KeyPressed: Controller._key,
-    CodeScanned: Controller._scanned,
-    DoorOpened: Controller._door_opened,
-    DoorClosed: Controller._door_closed,
-    MessageReceived: Controller._message,
-    Connected: Controller._connected,
-    Disconnected: Controller._disconnected,
-    Tick: Controller._tick,
-    Booted: Controller._booted,
+    KEY_PRESSED: Controller._key,
+    CODE_SCANNED: Controller._scanned,
+    DOOR_OPENED: Controller._door_opened,
+    DOOR_CLOSED: Controller._door_closed,
+    MESSAGE_RECEIVED: Controller._message,
+    CONNECTED: Controller._connected,
+    DISCONNECTED: Controller._disconnected,
+    TICK: Controller._tick,
+    BOOTED: Controller._booted,
 }

@@ -14,6 +14,7 @@ from virtual_bank import VirtualBank
 # (fleet/board_merge.py): import from them
 from firmware.board import Board, FlashStore
 from firmware.board.wiring import build_hardware
+from firmware.core import KEY_PRESSED, SHOW
 from firmware.drivers import KEYS_3X4, DoorBank, ticks_diff
 from hardware.profiles.logical import EXPANDER_ADDRESSES, EXPANDER_PINS
 
@@ -121,16 +122,16 @@ class Harness:
         handle, carry_out = self.board.handle, hardware.carry_out
 
         def observed_handle(event):
-            if not self.quiet and type(event).__name__ == "KeyPressed":
-                emit(key=event.key)  # what the keypad driver took, to tell a lost key from a bug
+            if not self.quiet and event[0] == KEY_PRESSED:
+                emit(key=event[1])  # what the keypad driver took, to tell a lost key from a bug
             actions = handle(event)
             self.report()
             return actions
 
         def observed_carry_out(action, now_ms):
             carry_out(action, now_ms)
-            if not self.quiet and type(action).__name__ == "Show":
-                emit(show=action.text)
+            if not self.quiet and action[0] == SHOW:
+                emit(show=action[1])
 
         poll = hardware.poll
 

@@ -32,7 +32,7 @@ def alarms(engine):
 def test_a_board_holding_something_the_cloud_thinks_free_raises_a_conflict(worker, engine):
     bridge, key = worker
     action = board_inventory(key, "occupied", "XYZ")
-    bridge.apply(action.topic, action.payload)
+    bridge.apply(action[1], action[2])
     assert alarms(engine) == [("conflict", 1)]
     with Session(engine) as session:
         first = session.exec(select(Compartment).where(Compartment.number == 1)).one()
@@ -42,14 +42,14 @@ def test_a_board_holding_something_the_cloud_thinks_free_raises_a_conflict(worke
 def test_an_inventory_signed_with_another_key_is_dropped(worker, engine):
     bridge, _ = worker
     action = board_inventory(bytes(32), "occupied", "XYZ")
-    bridge.apply(action.topic, action.payload)
+    bridge.apply(action[1], action[2])
     assert alarms(engine) == []
 
 
 def test_a_board_side_jam_is_adopted(worker, engine):
     bridge, key = worker
     action = board_inventory(key, "jammed")
-    bridge.apply(action.topic, action.payload)
+    bridge.apply(action[1], action[2])
     with Session(engine) as session:
         assert (
             session.exec(select(Compartment).where(Compartment.number == 1)).one().state == "jammed"

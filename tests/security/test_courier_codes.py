@@ -26,7 +26,7 @@ from cloud.core.config import Settings
 from cloud.models import Alarm, OutboxMessage
 from cloud.services.courier_codes import code_length_for
 from cloud.services.credentials import GUESS_ODDS, pin_length_for
-from firmware.core.actions import Publish
+from firmware.core.actions import PUBLISH, SHOW
 from firmware.core.controller import Controller
 from firmware.core.events import Connected
 from firmware.core.keypad import COURIER_PROMPT
@@ -239,7 +239,7 @@ def guess_courier_codes(ctl, right_code, now=NOW):
     for guess in WRONG_GUESSES:
         actions += type_keys(ctl, guess + "#", now)
     actions += type_keys(ctl, right_code + "#", now)
-    return [a.payload for a in actions if isinstance(a, Publish) and a.topic.endswith("/events")]
+    return [a[2] for a in actions if a[0] == PUBLISH and a[1].endswith("/events")]
 
 
 def test_guessing_courier_codes_at_a_board_is_backed_off_and_alarms_the_operator(
@@ -267,7 +267,7 @@ def test_guessing_courier_codes_at_a_board_is_backed_off_and_alarms_the_operator
     page = _admin_alarms(app, credentials)
     assert "courier_guessing" in page and "wrong courier codes" in page
     assert COURIER_PROMPT in [
-        getattr(a, "text", None) for a in type_keys(ctl, code + "#", NOW + 2000)
+        a[1] if a[0] == SHOW else None for a in type_keys(ctl, code + "#", NOW + 2000)
     ]
 
 

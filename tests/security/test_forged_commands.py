@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firmware.core.actions import Pulse
+from firmware.core.actions import PULSE, Pulse
 from firmware.core.events import DoorClosed, DoorOpened, MessageReceived
 from protocol import wire
 from tests.firmware.core.builders import COMMANDS, KEY, LATER, LOCKER, NOW, Cloud, controller, state
@@ -21,7 +21,7 @@ DOORS = (1, 2, 3)
 
 
 def pulses(actions):
-    return [a for a in actions if isinstance(a, Pulse)]
+    return [a for a in actions if a[0] == PULSE]
 
 
 def observable(ctl):

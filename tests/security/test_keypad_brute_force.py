@@ -12,7 +12,7 @@ from sqlmodel import select
 from bridge.inbound import handle_event
 from cloud.models import Alarm
 from cloud.services.credentials import GUESS_ODDS, pin_length_for
-from firmware.core.actions import Publish, Pulse
+from firmware.core.actions import PUBLISH, PULSE, Pulse
 from firmware.core.controller import Controller
 from firmware.core.events import Connected
 from firmware.core.lockout import Lockout
@@ -44,7 +44,7 @@ def guesses_in_a_day(burst):
             now += ctl.keypad_wait_ms(now)
             if now >= NOW + DAY_MS:
                 break
-            assert not [a for a in guess(ctl, "0000", now) if isinstance(a, Pulse)]
+            assert not [a for a in guess(ctl, "0000", now) if a[0] == PULSE]
             checked += 1
         now += Lockout.forget_ms
     return checked
@@ -65,7 +65,7 @@ def test_while_it_waits_even_the_right_pin_is_not_checked():
     ctl = board()
     for _ in range(Lockout.free_attempts):
         guess(ctl, "0000", NOW)
-    assert not [a for a in guess(ctl, PIN, NOW) if isinstance(a, Pulse)]
+    assert not [a for a in guess(ctl, PIN, NOW) if a[0] == PULSE]
     assert Pulse(1, 300) in guess(ctl, PIN, NOW + ctl.keypad_wait_ms(NOW))
 
 
@@ -100,9 +100,7 @@ def test_the_boards_signed_report_raises_an_alarm_in_the_cloud(
     actions = []
     for _ in range(Lockout.free_attempts):
         actions += guess(ctl, "0000", NOW)
-    [report] = [
-        a.payload for a in actions if isinstance(a, Publish) and a.topic == "lockers/L1/events"
-    ]
+    [report] = [a[2] for a in actions if a[0] == PUBLISH and a[1] == "lockers/L1/events"]
     assert handle_event(engine, "L1", report, now, settings) is True  # verified with L1's key
     with type(session)(engine) as fresh:
         [alarm] = fresh.exec(select(Alarm)).all()

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from firmware.board.store import FlashStore
-from firmware.core.actions import Pulse
+from firmware.core.actions import PULSE
 from firmware.core.events import Booted, KeyPressed
 from tests.firmware.board.test_store import Shell, on_flash, reloaded
 from tests.firmware.core.builders import COURIER_CODE, NOW, controller, couriers, pin_credential
@@ -32,7 +32,7 @@ def shell(tmp_path):
 
 
 def pulses(actions):
-    return [a for a in actions if isinstance(a, Pulse)]
+    return [a for a in actions if a[0] == PULSE]
 
 
 def test_a_pin_consumed_costs_a_small_state_write_and_no_records_write(shell, tmp_path):

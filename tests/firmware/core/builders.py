@@ -1,5 +1,6 @@
 """Small real helpers for the firmware core's tests: a controller, signed commands, typing."""
 
+from firmware.core.actions import PUBLISH
 from firmware.core.controller import Controller
 from firmware.core.events import Connected, DoorClosed, DoorOpened, KeyPressed, MessageReceived
 from protocol import verifiers, wire
@@ -92,9 +93,9 @@ def deposit(ctl, parcel, cmp, now=NOW):
 def event_bodies(actions):
     """The bodies of the events published among `actions`."""
     return [
-        wire.check_event(wire.open_signed(KEY, a.payload))
+        wire.check_event(wire.open_signed(KEY, a[2]))
         for a in actions
-        if getattr(a, "topic", None) == EVENTS
+        if a[0] == PUBLISH and a[1] == EVENTS
     ]
 
 

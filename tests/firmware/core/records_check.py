@@ -6,7 +6,7 @@ from firmware.core.settled import COLLECTED, DEPOSITED, Settled
 from firmware.drivers.ticks import ticks_diff
 from firmware.net.mqtt_packets import PUBLISH, Packet
 
-# != comes from __eq__ alone (Record and Packet define no __ne__)
+# events and actions are tuples; != on Packet comes from __eq__ alone (it defines no __ne__)
 print(Pulse(3, 300) == Pulse(3, 300), Pulse(3, 300) != Pulse(3, 300))
 print(Pulse(3, 300) != Pulse(4, 300), [Beep("ok")] != [Beep("ok")], Connected() != Connected())
 print(KeyPressed("1") != KeyPressed("2"), Pulse(3, 300) != KeyPressed("3"))

@@ -2,7 +2,7 @@
 to an accessible one when the courier says "too small" or "door jammed"; with none free, the
 courier keeps it, as when no compartment is free at all."""
 
-from firmware.core.actions import Pulse, Show
+from firmware.core.actions import PULSE, Show
 from firmware.core.controller import Controller
 from firmware.core.events import Connected, DoorOpened
 from protocol.layout import parse_layout
@@ -38,7 +38,7 @@ def _door_open(cmp=1, layout=LAYOUT, **reserve):
 
 
 def _pulsed(actions):
-    return [a.cmp for a in actions if isinstance(a, Pulse)]
+    return [a[1] for a in actions if a[0] == PULSE]
 
 
 def test_the_layout_marks_the_low_compartments():

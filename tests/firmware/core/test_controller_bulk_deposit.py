@@ -1,6 +1,6 @@
 """A courier enters parcel after parcel: one door at a time, the next waits for the one open."""
 
-from firmware.core.actions import Beep, Pulse, Show
+from firmware.core.actions import PULSE, Beep, Show
 from firmware.core.events import CodeScanned, Connected, DoorClosed, DoorOpened, Tick
 from tests.firmware.core.builders import (
     COURIER_CODE,
@@ -24,7 +24,7 @@ def _ready(*reservations):
 
 
 def _pulses(actions):
-    return [a.cmp for a in actions if isinstance(a, Pulse)]
+    return [a[1] for a in actions if a[0] == PULSE]
 
 
 def test_a_parcel_entered_while_a_door_is_open_waits_for_it_to_close():

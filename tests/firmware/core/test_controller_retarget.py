@@ -1,7 +1,7 @@
 """'Too small' ('*' then '1') and 'door jammed' ('*' then '2') with a deposit door open: the
 board gives another compartment it holds no reservation for and tells the cloud."""
 
-from firmware.core.actions import Beep, Pulse, Show
+from firmware.core.actions import PULSE, Beep, Pulse, Show
 from firmware.core.controller import Controller
 from firmware.core.events import Booted, Connected, DoorClosed, DoorOpened, Tick
 from firmware.core.journal import Journal
@@ -46,7 +46,7 @@ def test_star_with_a_deposit_door_open_offers_the_choices():
 def test_too_small_opens_the_smallest_bigger_free_door_and_tells_the_cloud():
     ctl, _ = _door_open("501", 1, reserve_also=[("Q", 3)])  # 3 (M) is promised to another parcel
     actions = type_keys(ctl, "*1")
-    assert [a for a in actions if isinstance(a, Pulse)] == [Pulse(5, 300)]
+    assert [a for a in actions if a[0] == PULSE] == [Pulse(5, 300)]
     assert actions[-1] == Show("Door 5 open - close door 1")
     assert event_bodies(actions) == [
         {
@@ -88,7 +88,7 @@ def test_a_released_door_survives_a_power_cut_as_nothing_deposited():
 def test_door_jammed_takes_the_door_out_and_opens_one_of_the_same_size():
     ctl, _ = _door_open("501", 3)
     actions = type_keys(ctl, "*2")
-    assert [a for a in actions if isinstance(a, Pulse)] == [Pulse(5, 300)]
+    assert [a for a in actions if a[0] == PULSE] == [Pulse(5, 300)]
     assert [(b["type"], b.get("cmp"), b.get("from")) for b in event_bodies(actions)] == [
         ("jammed", 3, None),
         ("retargeted", 5, 3),
@@ -132,7 +132,7 @@ def test_a_parcel_whose_door_the_board_found_jammed_gets_another_when_entered_ag
     jam = ctl.handle(Tick(), NOW + 10_000)
     assert Show("Door 1 jammed - try another code") in jam
     actions = type_keys(ctl, "501#", NOW + 11_000)
-    assert [a for a in actions if isinstance(a, Pulse)] == [Pulse(2, 300)]
+    assert [a for a in actions if a[0] == PULSE] == [Pulse(2, 300)]
     assert [(b["type"], b["cmp"], b["from"]) for b in event_bodies(actions)] == [
         ("retargeted", 2, 1)
     ]

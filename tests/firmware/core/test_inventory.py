@@ -10,7 +10,7 @@ from tests.firmware.core.builders import KEY, NOW, with_deposits
 
 
 def opened(action):
-    return wire.check_inventory(wire.open_signed(KEY, action.payload))
+    return wire.check_inventory(wire.open_signed(KEY, action[2]))
 
 
 def test_24_full_compartments_with_the_longest_codes_fit_the_payload_limit():
@@ -19,9 +19,9 @@ def test_24_full_compartments_with_the_longest_codes_fit_the_payload_limit():
         compartments.get(number).state = "out_of_service"
         compartments.get(number).parcel = "X" * wire.MAX_CODE
     action = inventory("L" * wire.MAX_CODE, KEY, compartments, 2**40, NOW)
-    assert len(action.payload) <= wire.MAX_PAYLOAD
+    assert len(action[2]) <= wire.MAX_PAYLOAD
     assert len(opened(action)["cmps"]) == 24
-    assert (action.topic, action.qos, action.retain) == (
+    assert (action[1], action[3], action[4]) == (
         "lockers/" + "L" * 32 + "/inventory",
         1,
         False,
@@ -31,7 +31,7 @@ def test_24_full_compartments_with_the_longest_codes_fit_the_payload_limit():
 def test_the_inventory_is_sent_again_once_the_replayed_journal_is_acknowledged():
     ctl, cloud = with_deposits(["101"])
     ctl.handle(Disconnected(), NOW)
-    on_connect = [a for a in ctl.handle(Connected(), NOW) if a.topic.endswith("/inventory")]
+    on_connect = [a for a in ctl.handle(Connected(), NOW) if a[1].endswith("/inventory")]
     assert opened(on_connect[0])["seq"] == 1
     after_ack = ctl.handle(cloud.command("ack", seqs=[1]), NOW)
     assert [opened(a)["cmps"][0] for a in after_ack] == [[1, "occupied", "101"]]

@@ -1,4 +1,4 @@
-"""Records, packets, the packed settled parcels and the const() names behave on the real
+"""Events and actions, packets, the packed settled parcels and the const() names behave on the real
 MicroPython (WebAssembly port under Node.js) exactly as on CPython: != without a __ne__,
 constants the compiler inlines, 32-bit ints to and from bytes."""
 
@@ -13,7 +13,6 @@ MODULES = (
     "firmware/core/actions.py",
     "firmware/core/events.py",
     "firmware/core/pickups.py",
-    "firmware/core/record.py",
     "firmware/core/settled.py",
     "firmware/drivers/__init__.py",
     "firmware/drivers/ticks.py",
