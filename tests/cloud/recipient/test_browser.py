@@ -73,7 +73,9 @@ def delivered(cloud, code):
     with Session(cloud.engine) as session:
         sms = session.exec(
             select(Notification).where(
-                Notification.parcel_id == parcel_id, Notification.channel == "sms"
+                Notification.parcel_id == parcel_id,
+                Notification.channel == "sms",
+                Notification.kind == "pickup",  # not the "on its way" notice at pre-advice
             )
         ).one()
         return parcel_id, LINK.search(notifications.text_to_send(sms, cloud.settings)).group(1)
