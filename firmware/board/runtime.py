@@ -137,6 +137,7 @@ class Board:
         while True:
             await self.mqtt.up.wait()
             self.handle((CONNECTED,))
+            self._report_if_due()  # the first report goes out with the birth, not a tick later
             await self.mqtt.down.wait()
             self.handle((DISCONNECTED,))
 

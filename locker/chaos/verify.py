@@ -95,7 +95,11 @@ def verify(engine, boards, transactions):
             Counter(
                 n.parcel_id
                 for n in session.exec(
-                    select(Notification).where(col(Notification.parcel_id).in_(parcel_ids))
+                    # The pickup notice: once per deposit, whatever the chaos (a parcel's
+                    # "on its way" notice at pre-advice is the API's, not an event's).
+                    select(Notification).where(
+                        col(Notification.parcel_id).in_(parcel_ids), Notification.kind == "pickup"
+                    )
                 ).all()
             )
             if parcel_ids

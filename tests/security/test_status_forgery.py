@@ -78,6 +78,12 @@ class Cloud:
             time.sleep(0.1)
         return True
 
+    def reported(self, timeout=20):
+        deadline = time.monotonic() + timeout
+        while self.locker()["telemetry_at"] is None:
+            assert time.monotonic() < deadline, "the board's telemetry never arrived"
+            time.sleep(0.1)
+
     def after_marker(self, attacker, locker_id, key, t):
         """What the cloud shows once it took a marker published after the attack: telemetry
         signed with the board's key, which the bridge applies in order, after the status."""
@@ -133,6 +139,7 @@ def test_forged_and_replayed_status_change_nothing_and_the_real_will_still_does(
         board.boot()
         first_online = attacker.recorded(True)
         assert shown.online(True)
+        shown.reported()  # the board's own first telemetry, which a marker must come after
 
         attacker.publish(locker_id, b'{"online": false}')  # unsigned
         other_key = os.urandom(32)
