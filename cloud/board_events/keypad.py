@@ -66,20 +66,12 @@ def _out_of_service_chosen(
     # A board that had not heard yet (offline when the operator decided): the compartment is
     # never reserved behind the operator's back. The operators are told, the board is told
     # again, and the parcel keeps its reservation; what the courier does next the board reports.
-    alarms.raise_alarm(
-        ctx.session,
-        ctx.locker.id,
-        "conflict",
-        f"the board gave parcel {parcel.tracking_code} compartment {compartment.number}, "
-        "which is out of service",
-        ctx.now,
-        compartment.number,
-    )
     compartment_service.push_service(
         ctx.session, ctx.locker.id, compartment.number, True, ctx.now, settings=ctx.settings
     )
-    _audit_retarget(ctx, parcel, body, refused="out of service")
-    return "applied: refused (compartment out of service)"
+    return _refuse_retarget(
+        ctx, parcel, compartment, body, "out of service", "which is out of service"
+    )
 
 
 def _inaccessible_chosen(
@@ -89,17 +81,31 @@ def _inaccessible_chosen(
     # without `acc`): the recipient asked for a low compartment and is never quietly given a
     # high one. As for one out of service, the operators are told and the parcel keeps its
     # reservation; a deposit the board reports next still wins (invariant 4).
+    return _refuse_retarget(
+        ctx,
+        parcel,
+        compartment,
+        body,
+        "not accessible",
+        "which is not accessible, and its recipient needs an accessible one",
+    )
+
+
+def _refuse_retarget(
+    ctx: EventContext, parcel: Parcel, compartment: Compartment, body: Event, why: str, which: str
+) -> str:
+    """The board's choice is not taken: a conflict alarm, an audit entry, the parcel keeps its
+    reservation."""
     alarms.raise_alarm(
         ctx.session,
         ctx.locker.id,
         "conflict",
-        f"the board gave parcel {parcel.tracking_code} compartment {compartment.number}, "
-        "which is not accessible, and its recipient needs an accessible one",
+        f"the board gave parcel {parcel.tracking_code} compartment {compartment.number}, {which}",
         ctx.now,
         compartment.number,
     )
-    _audit_retarget(ctx, parcel, body, refused="not accessible")
-    return "applied: refused (compartment not accessible)"
+    _audit_retarget(ctx, parcel, body, refused=why)
+    return f"applied: refused (compartment {why})"
 
 
 def _audit_retarget(ctx: EventContext, parcel: Parcel, body: Event, **detail) -> None:

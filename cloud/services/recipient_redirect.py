@@ -21,7 +21,6 @@ from cloud.services import (
     door_budget,
     locker_finder,
     lockers,
-    notifications,
     parcels,
     redirects,
     reservation,
@@ -75,14 +74,8 @@ def redirect(
     parcel.locker_id = locker_id
     reservation.reserve(parcel, compartment)
     parcels.push_reservation(session, parcel, compartment, now, settings=settings)
-    notifications.queue_status_webhook(
-        session,
-        parcel,
-        "redirected",
-        now,
-        settings,
-        detail={"reason": redirects.RECIPIENT_CHOICE, "redirected_from": old_locker},
-        occasion=locker_id,
+    redirects.tell_carrier(
+        session, parcel, old_locker, now, settings, reason=redirects.RECIPIENT_CHOICE
     )
     audit.record(
         session,

@@ -38,14 +38,28 @@ def tell_of_redirect(
         subject=told[:200],
         occasion=new.id,  # a parcel redirected again is told again
     )
+    tell_carrier(session, parcel, placement.redirected_from, now, settings, reason=reason)
+
+
+def tell_carrier(
+    session: Session,
+    parcel: Parcel,
+    redirected_from: str,
+    now: datetime,
+    settings: Settings,
+    *,
+    reason: str,
+) -> None:
+    """The carrier's `parcel.redirected` webhook: the parcel's new locker, its old one and why
+    (once per new locker: a parcel redirected again is told again)."""
     notifications.queue_status_webhook(
         session,
         parcel,
         "redirected",
         now,
         settings,
-        detail={"reason": reason, "redirected_from": placement.redirected_from},
-        occasion=new.id,
+        detail={"reason": reason, "redirected_from": redirected_from},
+        occasion=parcel.locker_id,
     )
 
 
