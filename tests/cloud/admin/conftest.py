@@ -56,11 +56,12 @@ def fleet(session, make_locker, parcel_data, settings, now) -> Fleet:
 
 @pytest.fixture
 def web(app, credentials):
-    """web(role) -> a TestClient with that operator's session cookie (not following redirects)."""
+    """web(role, username=None) -> a TestClient with that operator's session cookie (not
+    following redirects)."""
     clients = []
 
-    def make(role: str = "operator") -> TestClient:
-        token = credentials.operator(role)["Authorization"].removeprefix("Bearer ")
+    def make(role: str = "operator", username: str | None = None) -> TestClient:
+        token = credentials.operator(role, username)["Authorization"].removeprefix("Bearer ")
         client = TestClient(app, follow_redirects=False)
         client.__enter__()
         client.cookies.set(SESSION_COOKIE, token)

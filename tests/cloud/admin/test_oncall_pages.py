@@ -9,7 +9,6 @@ import pytest
 from pydantic import SecretStr
 from sqlmodel import Session, select
 
-from cloud.admin.auth import SESSION_COOKIE
 from cloud.models import AuditEntry, Locker, OnCallEntry, Operator, Page
 from cloud.notify.channels import channels_from
 from cloud.services import alarms, pager
@@ -18,7 +17,6 @@ from tests.conftest import NOW
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 
 @pytest.fixture
@@ -27,31 +25,13 @@ def settings(settings, sms_gateway):
 
 
 @pytest.fixture
-def login(app, credentials):
-    """login(role, username) -> a TestClient with that operator's admin session cookie."""
-    clients = []
-
-    def make(role: str, username: str) -> TestClient:
-        token = credentials.operator(role, username)["Authorization"].removeprefix("Bearer ")
-        client = TestClient(app, follow_redirects=False)
-        client.__enter__()
-        client.cookies.set(SESSION_COOKIE, token)
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
-
-
-@pytest.fixture
-def hq(session, make_locker, login):
+def hq(session, make_locker, web):
     """Locker L1 at site HQ; the operators ann and bob, and the admin boss, logged in."""
     make_locker("L1")
     session.get(Locker, "L1").site = "HQ"
     session.commit()
-    people = {name: login(role, name) for role, name in [("operator", "ann"), ("operator", "bob")]}
-    people["boss"] = login("admin", "boss")
+    people = {name: web(role, name) for role, name in [("operator", "ann"), ("operator", "bob")]}
+    people["boss"] = web("admin", "boss")
     return people
 
 
