@@ -5,7 +5,9 @@ from datetime import datetime
 
 import pytest
 
-from cloud.models import Depot, LockerCreate, Vehicle, VehicleType
+from cloud.board_events import apply_device_event
+from cloud.core.clock import to_ms
+from cloud.models import Depot, Locker, LockerCreate, Vehicle, VehicleType
 from cloud.services import lockers, parcels
 
 # Warsaw: the depot on the edge of town, lockers within a few km.
@@ -96,3 +98,17 @@ def city(session, settings, parcel_data) -> Callable[..., dict]:
         return {"lockers": made, "parcels": codes}
 
     return build
+
+
+def full_at_deposit(session, settings, code: str, now) -> None:
+    """At L01, another parcel took `code`'s compartment at the board; then its courier came
+    with it (the board's `unadvised`): the cloud redirects it."""
+    board = {"lkr": "L01", "t": to_ms(now)}
+    events = [
+        {"type": "deposited", "parcel": "X1", "cmp": 1},
+        {"type": "unadvised", "parcel": code, "size": "L"},
+    ]
+    full = session.get(Locker, "L01")
+    for seq, body in enumerate(events, 1):
+        apply_device_event(session, full, {**board, "seq": seq, **body}, now, settings=settings)
+    session.commit()

@@ -10,14 +10,12 @@ from datetime import timedelta
 from sqlmodel import select
 
 from cloud import planning
-from cloud.board_events import apply_device_event
-from cloud.core.clock import to_ms
-from cloud.models import AuditEntry, Locker, Parcel, RoutePlan
+from cloud.models import AuditEntry, Parcel, RoutePlan
 from cloud.models.plan_views import ReplanRequest
 from cloud.planning.follow import ACTOR, follow_parcels
 from cloud.planning.replan import is_replanning
 from cloud.services import courier_routes, parcels, recipient_hold, recipient_redirect
-from tests.cloud.planning.conftest import MORNING
+from tests.cloud.planning.conftest import MORNING, full_at_deposit
 from tests.support.couriers import registered
 
 EARLY = MORNING - timedelta(minutes=30)  # the plan is made before the vans leave at 06:00
@@ -51,19 +49,6 @@ def _follow(engine, settings, now) -> int:
     return follow_parcels(engine, now, settings.model_copy(update={"plan_follow_seconds": 0.3}))
 
 
-def _full_at_deposit(session, settings, code: str, now) -> None:
-    # another parcel took its compartment at the board; then its courier came with it
-    board = {"lkr": "L01", "t": to_ms(now)}
-    events = [
-        {"type": "deposited", "parcel": "X1", "cmp": 1},
-        {"type": "unadvised", "parcel": code, "size": "L"},
-    ]
-    full = session.get(Locker, "L01")
-    for seq, body in enumerate(events, 1):
-        apply_device_event(session, full, {**board, "seq": seq, **body}, now, settings=settings)
-    session.commit()
-
-
 def test_a_parcel_redirected_at_deposit_is_carried_on_to_its_new_locker(
     engine, session, city, settings
 ):
@@ -80,7 +65,7 @@ def test_a_parcel_redirected_at_deposit_is_carried_on_to_its_new_locker(
     )
     session.commit()
     at_l01 = plan.routes[0].stops_list[0]
-    _full_at_deposit(session, settings, "PL01000", at_l01.eta)
+    full_at_deposit(session, settings, "PL01000", at_l01.eta)
     assert _view(session, plan_id, at_l01.eta).astray == [
         "parcel PL01000 now goes to L02: re-plan needed"
     ]

@@ -6,12 +6,10 @@ import uuid
 from sqlmodel import select
 
 from cloud import planning
-from cloud.board_events import apply_device_event
-from cloud.core.clock import to_ms
-from cloud.models import Locker, Parcel
+from cloud.models import Parcel
 from cloud.models.plan_views import ReplanRequest
 from cloud.services import parcels
-from tests.cloud.planning.conftest import MORNING
+from tests.cloud.planning.conftest import MORNING, full_at_deposit
 
 
 def _stops_of(session, plan_id: uuid.UUID) -> dict[str, str]:
@@ -26,19 +24,6 @@ def _stops_of(session, plan_id: uuid.UUID) -> dict[str, str]:
     }
 
 
-def _full_at_deposit(session, settings, code: str) -> None:
-    # another parcel took its compartment at the board; then its courier came with it
-    board = {"lkr": "L01", "t": to_ms(MORNING)}
-    events = [
-        {"type": "deposited", "parcel": "X1", "cmp": 1},
-        {"type": "unadvised", "parcel": code, "size": "L"},
-    ]
-    full = session.get(Locker, "L01")
-    for seq, body in enumerate(events, 1):
-        apply_device_event(session, full, {**board, "seq": seq, **body}, MORNING, settings=settings)
-    session.commit()
-
-
 def test_a_parcel_redirected_at_deposit_is_replanned_to_its_new_locker(
     engine, session, city, settings
 ):
@@ -48,7 +33,7 @@ def test_a_parcel_redirected_at_deposit_is_replanned_to_its_new_locker(
     session.commit()
     plan_id = planning.plan_depot(engine, "WAW", MORNING, actor="t", seconds=0.3, settings=settings)
     assert _stops_of(session, plan_id) == {"PL01000": "L01"}
-    _full_at_deposit(session, settings, "PL01000")
+    full_at_deposit(session, settings, "PL01000", MORNING)
     again = ReplanRequest(seconds=0.3)
     new_id = planning.replan(engine, plan_id, MORNING, actor="t", request=again, settings=settings)
     assert _stops_of(session, new_id) == {"PL01000": "L02"}
